@@ -1,0 +1,104 @@
+namespace Exchange.Matching;
+
+/// <summary>Read-only views and the consistency check of the fast book; nothing here is on the matching path.</summary>
+public sealed partial class FastOrderBook
+{
+    public bool TryGetOrder(long orderId, out OrderView order)
+    {
+        var found = _slotsById.TryGetValue(orderId, out var slot);
+        order = found ? View(_pool[slot]) : default;
+        return found;
+    }
+
+    public bool TryGetOrderId(long accountId, string clientOrderId, out long orderId) =>
+        _clientOrderIds.TryGet(accountId, clientOrderId, out orderId);
+
+    public bool TryGetBestPrice(Side side, out long price)
+    {
+        var ladder = Ladder(side);
+        price = ladder.IsEmpty ? 0 : ladder.BestPrice;
+        return !ladder.IsEmpty;
+    }
+
+    public void CopyDepth(Side side, int maxLevels, List<PriceLevel> into)
+    {
+        var ladder = Ladder(side);
+        if (ladder.IsEmpty) return;
+        var price = ladder.BestPrice;
+        for (var n = 0; n < maxLevels; n++)
+        {
+            ref var level = ref ladder.LevelAt(price);
+            into.Add(new PriceLevel(price, level.Size, level.Count));
+            if (!ladder.TryNextWorse(price, out price)) break;
+        }
+    }
+
+    public IEnumerable<OrderView> RestingOrders(Side side)
+    {
+        var ladder = Ladder(side);
+        if (ladder.IsEmpty) yield break;
+        var price = ladder.BestPrice;
+        do
+        {
+            for (var slot = ladder.LevelAt(price).Head; slot != OrderPool.None; slot = _pool[slot].Next)
+                yield return View(_pool[slot]);
+        } while (ladder.TryNextWorse(price, out price));
+    }
+
+    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash);
+
+    public void CheckConsistency()
+    {
+        var counted = CheckSide(_bids, Side.Buy) + CheckSide(_asks, Side.Sell);
+        if (counted != _slotsById.Count) throw new InvalidOperationException($"{counted} orders in levels, {_slotsById.Count} in the index");
+        if (_pool.InUse != counted) throw new InvalidOperationException($"{_pool.InUse} pool slots in use for {counted} resting orders");
+        if (OrderRules.Matches(Mode) && IsCrossed()) throw new InvalidOperationException("book crossed while matching");
+    }
+
+    private int CheckSide(PriceLadder ladder, Side side)
+    {
+        if (ladder.IsEmpty) return ladder.LevelCount == 0 ? 0 : throw new InvalidOperationException($"{side}: empty ladder counts levels");
+        int orders = 0, levels = 0;
+        var price = ladder.BestPrice;
+        do
+        {
+            ref var level = ref ladder.LevelAt(price);
+            if (level.Count == 0) throw new InvalidOperationException($"{side} {price}: marked occupied but empty");
+            long size = 0;
+            int count = 0, previous = OrderPool.None;
+            for (var slot = level.Head; slot != OrderPool.None; previous = slot, slot = _pool[slot].Next)
+            {
+                var o = _pool[slot];
+                if (o.Side != side || o.Price != price || o.Remaining <= 0 || o.Prev != previous)
+                    throw new InvalidOperationException($"{side} {price}: order {o.Id} misplaced or mislinked");
+                if (!_slotsById.TryGetValue(o.Id, out var indexed) || indexed != slot)
+                    throw new InvalidOperationException($"order {o.Id} missing from the index");
+                size += o.Remaining;
+                count++;
+            }
+            if (level.Tail != previous || count != level.Count || size != level.Size)
+                throw new InvalidOperationException($"{side} {price}: level totals disagree with its orders");
+            orders += count;
+            levels++;
+        } while (ladder.TryNextWorse(price, out price));
+        if (levels != ladder.LevelCount) throw new InvalidOperationException($"{side}: {levels} levels reachable, {ladder.LevelCount} counted");
+        return orders;
+    }
+
+    /// <summary>The levels of one side that are at or through the other side's best price.</summary>
+    private List<PriceLevel> CrossedLevels(PriceLadder ladder, long otherBest)
+    {
+        var levels = new List<PriceLevel>();
+        var price = ladder.BestPrice;
+        do
+        {
+            if (ladder == _bids ? price < otherBest : price > otherBest) break;
+            ref var level = ref ladder.LevelAt(price);
+            levels.Add(new PriceLevel(price, level.Size, level.Count));
+        } while (ladder.TryNextWorse(price, out price));
+        return levels;
+    }
+
+    private static OrderView View(in OrderNode o) => new(o.Id, o.AccountId, o.Side, o.Price, o.Remaining, o.Filled,
+        o.TimeInForce, o.Flags, o.Stp, o.ClientOrderId, o.AcceptedAt);
+}

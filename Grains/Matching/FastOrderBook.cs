@@ -1,0 +1,309 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// The production book: orders by value in a pooled array, linked into per-tick levels of two
+/// <see cref="PriceLadder"/>s, resting orders found by id through one dictionary. Matching a message allocates
+/// nothing once the pool and dictionary have grown to the book's size. Its rules are exactly those of
+/// <see cref="ReferenceOrderBook"/>; the property tests compare the two event by event.
+/// </summary>
+public sealed partial class FastOrderBook : IOrderBook
+{
+    private readonly PriceLadder _bids;
+    private readonly PriceLadder _asks;
+    private readonly OrderPool _pool = new();
+    private readonly Dictionary<long, int> _slotsById = [];
+    private readonly ClientOrderIds _clientOrderIds = new();
+    private long _nextOrderId = 1;
+
+    public FastOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
+    {
+        if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
+        Spec = spec;
+        Mode = mode;
+        _bids = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: true);
+        _asks = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: false);
+    }
+
+    public MarketSpec Spec { get; }
+    public MarketMode Mode { get; private set; }
+    public long Sequence { get; private set; }
+    public int RestingOrderCount => _slotsById.Count;
+
+    public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckPlace(Spec, Mode, o);
+        if (reject != RejectReason.None) { Reject(events, timestamp, o.AccountId, reject, o.ClientOrderId); return; }
+        if (o.ClientOrderId is not null && _clientOrderIds.TryGet(o.AccountId, o.ClientOrderId, out var original))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.DuplicateClientOrderId, o.ClientOrderId, original);
+            return;
+        }
+        var opposite = Ladder(o.Side.Opposite());
+        if (o.Type == OrderType.Market && opposite.IsEmpty)
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.NoLiquidity, o.ClientOrderId);
+            return;
+        }
+        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, opposite.BestPrice) : o.Price;
+        if (Mode != MarketMode.Auction && ((o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
+            && !opposite.IsEmpty && OrderRules.Crosses(o.Side, limit, opposite.BestPrice))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.PostOnlyWouldTake, o.ClientOrderId);
+            return;
+        }
+
+        var slot = _pool.Allocate();
+        ref var order = ref _pool[slot];
+        order.Id = _nextOrderId++;
+        order.AccountId = o.AccountId;
+        order.Side = o.Side;
+        order.Price = limit;
+        order.Remaining = o.Size;
+        order.TimeInForce = o.TimeInForce;
+        order.Flags = o.Flags;
+        order.Stp = o.SelfTradePrevention;
+        order.ClientOrderId = o.ClientOrderId;
+        order.AcceptedAt = timestamp;
+        if (o.ClientOrderId is not null) _clientOrderIds.Add(o.AccountId, o.ClientOrderId, order.Id);
+        events.Add(MarketEvent.Accepted(++Sequence, timestamp, order.Id, o, limit));
+
+        if (Mode == MarketMode.Auction) { Rest(slot); return; }
+        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(slot) < order.Remaining)
+        {
+            Removed(ref order, order.Remaining, CancelReason.FillOrKill, timestamp, events);
+            _pool.Release(slot);
+        }
+        else if (!Match(slot, timestamp, events))
+            _pool.Release(slot);
+        else if (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel)
+        {
+            Removed(ref order, order.Remaining, CancelReason.Unfilled, timestamp, events);
+            _pool.Release(slot);
+        }
+        else
+            Rest(slot);
+    }
+
+    public void Cancel(in CancelOrder c, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckCancel(Mode, c.AccountId);
+        var slot = OrderPool.None;
+        if (reject == RejectReason.None && !TryFind(c.AccountId, c.OrderId, c.ClientOrderId, out slot)) reject = RejectReason.OrderNotFound;
+        if (reject != RejectReason.None) { Reject(events, timestamp, c.AccountId, reject, c.ClientOrderId, c.OrderId); return; }
+        CancelResting(slot, CancelReason.Requested, timestamp, events);
+    }
+
+    public void Amend(in AmendOrder a, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckAmend(Spec, Mode, a);
+        var slot = OrderPool.None;
+        if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out slot)) reject = RejectReason.OrderNotFound;
+        if (reject == RejectReason.None)
+        {
+            ref var found = ref _pool[slot];
+            var opposite = Ladder(found.Side.Opposite());
+            if (found.Price == a.NewPrice && found.Remaining == a.NewSize) reject = RejectReason.NoChange;
+            else if (Mode != MarketMode.Auction && ((found.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
+                && !opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice))
+                reject = RejectReason.PostOnlyWouldTake;
+        }
+        if (reject != RejectReason.None) { Reject(events, timestamp, a.AccountId, reject, a.ClientOrderId, a.OrderId); return; }
+
+        ref var order = ref _pool[slot];
+        events.Add(MarketEvent.Amended(++Sequence, timestamp, order.Id, order.AccountId, order.Side, a.NewPrice, a.NewSize,
+            order.Price, order.Remaining));
+        if (a.NewPrice == order.Price && a.NewSize < order.Remaining)
+        {
+            Ladder(order.Side).LevelAt(order.Price).Size -= order.Remaining - a.NewSize;
+            order.Remaining = a.NewSize;
+            return;
+        }
+        Unlink(slot);
+        order.Price = a.NewPrice;
+        order.Remaining = a.NewSize;
+        if (Mode == MarketMode.Auction || Match(slot, timestamp, events)) Rest(slot);
+        else _pool.Release(slot);
+    }
+
+    public void CancelAll(long accountId, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckCancel(Mode, accountId);
+        if (reject != RejectReason.None) { Reject(events, timestamp, accountId, reject); return; }
+        var mine = new List<KeyValuePair<long, int>>();
+        foreach (var entry in _slotsById)
+            if (_pool[entry.Value].AccountId == accountId) mine.Add(entry);
+        mine.Sort((x, y) => x.Key.CompareTo(y.Key));
+        foreach (var (_, slot) in mine) CancelResting(slot, CancelReason.CancelAll, timestamp, events);
+    }
+
+    public void SetMode(MarketMode mode, long timestamp, EventBuffer events)
+    {
+        var reject = !Enum.IsDefined(mode) || mode == Mode ? RejectReason.InvalidMode
+            : OrderRules.Matches(mode) && IsCrossed() ? RejectReason.BookCrossed
+            : RejectReason.None;
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode));
+        Mode = mode;
+    }
+
+    public void Uncross(long referencePrice, long timestamp, EventBuffer events)
+    {
+        var reject = Mode != MarketMode.Auction ? RejectReason.NotInAuction
+            : !Spec.IsValidPrice(referencePrice) ? RejectReason.InvalidPrice
+            : RejectReason.None;
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+
+        var price = 0L;
+        var volume = 0L;
+        if (IsCrossed())
+        {
+            var bids = CrossedLevels(_bids, _asks.BestPrice);
+            var asks = CrossedLevels(_asks, _bids.BestPrice);
+            AuctionPricing.TryChoose(bids.ToArray(), asks.ToArray(), referencePrice, out price, out volume);
+        }
+        events.Add(MarketEvent.Uncrossed(++Sequence, timestamp, price, volume));
+        // Executed orders are exactly the heads of both sides taken in priority order, until the volume is done.
+        while (volume > 0)
+        {
+            int buySlot = _bids.LevelAt(_bids.BestPrice).Head, sellSlot = _asks.LevelAt(_asks.BestPrice).Head;
+            ref var buy = ref _pool[buySlot];
+            ref var sell = ref _pool[sellSlot];
+            var size = Math.Min(volume, Math.Min(buy.Remaining, sell.Remaining));
+            _bids.LevelAt(buy.Price).Size -= size;
+            _asks.LevelAt(sell.Price).Size -= size;
+            // The later-accepted order of the pair is named the taker.
+            if (buy.Id > sell.Id) Fill(ref buy, ref sell, price, size, timestamp, events);
+            else Fill(ref sell, ref buy, price, size, timestamp, events);
+            volume -= size;
+            if (buy.Remaining == 0) { Unlink(buySlot); _pool.Release(buySlot); }
+            if (sell.Remaining == 0) { Unlink(sellSlot); _pool.Release(sellSlot); }
+        }
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode));
+        Mode = MarketMode.Open;
+    }
+
+    /// <summary>Trades the taker against the opposite side up to its price. False when nothing of it is left to rest.</summary>
+    private bool Match(int takerSlot, long timestamp, EventBuffer events)
+    {
+        ref var taker = ref _pool[takerSlot];
+        var opposite = Ladder(taker.Side.Opposite());
+        while (taker.Remaining > 0 && !opposite.IsEmpty && OrderRules.Crosses(taker.Side, taker.Price, opposite.BestPrice))
+        {
+            ref var level = ref opposite.LevelAt(opposite.BestPrice);
+            var makerSlot = level.Head;
+            ref var maker = ref _pool[makerSlot];
+            if (maker.AccountId == taker.AccountId)
+            {
+                if (taker.Stp != SelfTradePrevention.CancelTaker) CancelResting(makerSlot, CancelReason.SelfTradePrevention, timestamp, events);
+                if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
+                Removed(ref taker, taker.Remaining, CancelReason.SelfTradePrevention, timestamp, events);
+                return false;
+            }
+            var size = Math.Min(taker.Remaining, maker.Remaining);
+            level.Size -= size;
+            Fill(ref taker, ref maker, maker.Price, size, timestamp, events);
+            if (maker.Remaining == 0)
+            {
+                Unlink(makerSlot);
+                _pool.Release(makerSlot);
+            }
+        }
+        return taker.Remaining > 0;
+    }
+
+    /// <summary>How much a fill-or-kill taker would get, walking the book exactly as <see cref="Match"/> would.</summary>
+    private long FillableSize(int takerSlot)
+    {
+        ref var taker = ref _pool[takerSlot];
+        var opposite = Ladder(taker.Side.Opposite());
+        long fillable = 0;
+        if (opposite.IsEmpty) return 0;
+        for (var price = opposite.BestPrice; OrderRules.Crosses(taker.Side, taker.Price, price);)
+        {
+            ref var level = ref opposite.LevelAt(price);
+            for (var slot = level.Head; slot != OrderPool.None; slot = _pool[slot].Next)
+            {
+                ref var maker = ref _pool[slot];
+                if (maker.AccountId != taker.AccountId) fillable += maker.Remaining;
+                else if (taker.Stp != SelfTradePrevention.CancelMaker) return fillable;
+                if (fillable >= taker.Remaining) return fillable;
+            }
+            if (!opposite.TryNextWorse(price, out price)) break;
+        }
+        return fillable;
+    }
+
+    private void Fill(ref OrderNode taker, ref OrderNode maker, long price, long size, long timestamp, EventBuffer events)
+    {
+        taker.Remaining -= size;
+        taker.Filled += size;
+        maker.Remaining -= size;
+        maker.Filled += size;
+        events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
+            maker.AccountId, price, size, taker.Remaining, maker.Remaining));
+    }
+
+    private void CancelResting(int slot, CancelReason reason, long timestamp, EventBuffer events)
+    {
+        Unlink(slot);
+        ref var order = ref _pool[slot];
+        Removed(ref order, order.Remaining, reason, timestamp, events);
+        _pool.Release(slot);
+    }
+
+    private void Removed(ref OrderNode order, long size, CancelReason reason, long timestamp, EventBuffer events)
+    {
+        order.Remaining -= size;
+        events.Add(MarketEvent.Cancelled(++Sequence, timestamp, order.Id, order.AccountId, order.Side, order.Price, size, reason));
+    }
+
+    private void Rest(int slot)
+    {
+        ref var order = ref _pool[slot];
+        var ladder = Ladder(order.Side);
+        ref var level = ref ladder.LevelAt(order.Price);
+        order.Next = OrderPool.None;
+        if (level.Count == 0)
+        {
+            order.Prev = OrderPool.None;
+            level.Head = slot;
+            ladder.MarkOccupied(order.Price);
+        }
+        else
+        {
+            order.Prev = level.Tail;
+            _pool[level.Tail].Next = slot;
+        }
+        level.Tail = slot;
+        level.Count++;
+        level.Size += order.Remaining;
+        _slotsById.Add(order.Id, slot);
+    }
+
+    /// <summary>Takes a resting order out of its level and the id index; the slot stays allocated.</summary>
+    private void Unlink(int slot)
+    {
+        ref var order = ref _pool[slot];
+        var ladder = Ladder(order.Side);
+        ref var level = ref ladder.LevelAt(order.Price);
+        if (order.Prev == OrderPool.None) level.Head = order.Next; else _pool[order.Prev].Next = order.Next;
+        if (order.Next == OrderPool.None) level.Tail = order.Prev; else _pool[order.Next].Prev = order.Prev;
+        level.Size -= order.Remaining;
+        if (--level.Count == 0) ladder.MarkEmpty(order.Price);
+        _slotsById.Remove(order.Id);
+    }
+
+    private bool TryFind(long accountId, long orderId, string? clientOrderId, out int slot)
+    {
+        slot = OrderPool.None;
+        if (orderId == 0 && (clientOrderId is null || !_clientOrderIds.TryGet(accountId, clientOrderId, out orderId))) return false;
+        return _slotsById.TryGetValue(orderId, out slot) && _pool[slot].AccountId == accountId;
+    }
+
+    private PriceLadder Ladder(Side side) => side == Side.Buy ? _bids : _asks;
+
+    private bool IsCrossed() => !_bids.IsEmpty && !_asks.IsEmpty && _bids.BestPrice >= _asks.BestPrice;
+
+    private void Reject(EventBuffer events, long timestamp, long accountId, RejectReason reason, string? clientOrderId = null, long orderId = 0) =>
+        events.Add(MarketEvent.Rejected(Sequence, timestamp, accountId, reason, clientOrderId, orderId));
+}

@@ -1,0 +1,68 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// One market's order book and matching rules: pure, single-threaded, deterministic. Every command appends the
+/// events it caused to <c>events</c> (the caller clears it) and takes its time from <c>timestamp</c>; the book
+/// reads no clock and draws no random number, so the same commands always give the same events and state hash.
+/// Two implementations exist: <see cref="ReferenceOrderBook"/> (obviously correct) and <see cref="FastOrderBook"/>.
+/// </summary>
+public interface IOrderBook
+{
+    MarketSpec Spec { get; }
+    MarketMode Mode { get; }
+
+    /// <summary>The sequence number of the last state-changing event (0 before any).</summary>
+    long Sequence { get; }
+
+    int RestingOrderCount { get; }
+
+    void Place(in PlaceOrder order, long timestamp, EventBuffer events);
+    void Cancel(in CancelOrder cancel, long timestamp, EventBuffer events);
+    void Amend(in AmendOrder amend, long timestamp, EventBuffer events);
+
+    /// <summary>Cancels every resting order of the account, in ascending order id.</summary>
+    void CancelAll(long accountId, long timestamp, EventBuffer events);
+
+    void SetMode(MarketMode mode, long timestamp, EventBuffer events);
+
+    /// <summary>
+    /// Ends an auction: executes at the single price that maximises executed volume (ties: smallest imbalance,
+    /// then closest to <paramref name="referencePrice"/>, then the lower price), then opens the market.
+    /// </summary>
+    void Uncross(long referencePrice, long timestamp, EventBuffer events);
+
+    bool TryGetOrder(long orderId, out OrderView order);
+
+    /// <summary>The order an account placed under a client order id (it may no longer rest).</summary>
+    bool TryGetOrderId(long accountId, string clientOrderId, out long orderId);
+
+    bool TryGetBestPrice(Side side, out long price);
+
+    /// <summary>Aggregated levels of one side from the best price outwards.</summary>
+    void CopyDepth(Side side, int maxLevels, List<PriceLevel> into);
+
+    /// <summary>Resting orders of one side in priority order (best price first, then time).</summary>
+    IEnumerable<OrderView> RestingOrders(Side side);
+
+    /// <summary>A hash of everything that decides future behaviour; equal for books in the same state.</summary>
+    ulong StateHash();
+
+    /// <summary>Throws <see cref="InvalidOperationException"/> when the book's internal structures disagree.</summary>
+    void CheckConsistency();
+}
+
+/// <summary>A resting order as queries see it.</summary>
+public readonly record struct OrderView(
+    long OrderId,
+    long AccountId,
+    Side Side,
+    long Price,
+    long Remaining,
+    long Filled,
+    TimeInForce TimeInForce,
+    OrderFlags Flags,
+    SelfTradePrevention SelfTradePrevention,
+    string? ClientOrderId,
+    long AcceptedAt);
+
+public readonly record struct PriceLevel(long Price, long Size, int OrderCount);

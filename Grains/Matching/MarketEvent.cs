@@ -1,0 +1,98 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// One thing that happened in a market. A flat value type rather than a record per kind, so that matching a
+/// message allocates nothing; the static constructors below name what each kind carries.
+/// <para>
+/// Every event that changes state takes the next market <see cref="Sequence"/> (gap-free). A rejection changes
+/// nothing and carries the sequence the command was judged against.
+/// </para>
+/// Fields by kind:
+/// <list type="bullet">
+/// <item>OrderAccepted: OrderId, AccountId, Side, OrderType, Price (for a market order: its protection limit),
+///   Size, TimeInForce, Flags, SelfTradePrevention, ClientOrderId.</item>
+/// <item>OrderRejected: AccountId, Reject, ClientOrderId, OrderId (the original order for a duplicate client
+///   order id, the target of a cancel or amend, else 0).</item>
+/// <item>TradeExecuted: OrderId and AccountId of the taker, MakerOrderId, MakerAccountId, Side (the taker's),
+///   Price, Size, Remaining (taker's, after), MakerRemaining (after).</item>
+/// <item>OrderCancelled: OrderId, AccountId, Side, Price, Size (the quantity removed), CancelReason.</item>
+/// <item>OrderAmended: OrderId, AccountId, Side, Price and Size (new price, new remaining),
+///   PreviousPrice, PreviousSize.</item>
+/// <item>ModeChanged: Mode (new), PreviousMode.</item>
+/// <item>AuctionUncrossed: Price (the uncrossing price, 0 if nothing crossed), Size (volume executed).</item>
+/// </list>
+/// </summary>
+public readonly record struct MarketEvent
+{
+    public EventKind Kind { get; init; }
+    public long Sequence { get; init; }
+    public long Timestamp { get; init; }
+    public long OrderId { get; init; }
+    public long AccountId { get; init; }
+    public Side Side { get; init; }
+    public OrderType OrderType { get; init; }
+    public TimeInForce TimeInForce { get; init; }
+    public OrderFlags Flags { get; init; }
+    public SelfTradePrevention SelfTradePrevention { get; init; }
+    public RejectReason Reject { get; init; }
+    public CancelReason CancelReason { get; init; }
+    public MarketMode Mode { get; init; }
+    public MarketMode PreviousMode { get; init; }
+    public long Price { get; init; }
+    public long Size { get; init; }
+    public long MakerOrderId { get; init; }
+    public long MakerAccountId { get; init; }
+    public long Remaining { get; init; }
+    public long MakerRemaining { get; init; }
+    public long PreviousPrice { get; init; }
+    public long PreviousSize { get; init; }
+    public string? ClientOrderId { get; init; }
+
+    public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
+    {
+        Kind = EventKind.OrderAccepted, Sequence = sequence, Timestamp = timestamp, OrderId = orderId,
+        AccountId = order.AccountId, Side = order.Side, OrderType = order.Type, Price = price, Size = order.Size,
+        TimeInForce = order.TimeInForce, Flags = order.Flags, SelfTradePrevention = order.SelfTradePrevention,
+        ClientOrderId = order.ClientOrderId,
+    };
+
+    public static MarketEvent Rejected(long sequence, long timestamp, long accountId, RejectReason reason,
+        string? clientOrderId = null, long orderId = 0) => new()
+    {
+        Kind = EventKind.OrderRejected, Sequence = sequence, Timestamp = timestamp, AccountId = accountId,
+        Reject = reason, ClientOrderId = clientOrderId, OrderId = orderId,
+    };
+
+    public static MarketEvent Trade(long sequence, long timestamp, long takerOrderId, long takerAccountId, Side takerSide,
+        long makerOrderId, long makerAccountId, long price, long size, long takerRemaining, long makerRemaining) => new()
+    {
+        Kind = EventKind.TradeExecuted, Sequence = sequence, Timestamp = timestamp, OrderId = takerOrderId,
+        AccountId = takerAccountId, Side = takerSide, MakerOrderId = makerOrderId, MakerAccountId = makerAccountId,
+        Price = price, Size = size, Remaining = takerRemaining, MakerRemaining = makerRemaining,
+    };
+
+    public static MarketEvent Cancelled(long sequence, long timestamp, long orderId, long accountId, Side side,
+        long price, long size, CancelReason reason) => new()
+    {
+        Kind = EventKind.OrderCancelled, Sequence = sequence, Timestamp = timestamp, OrderId = orderId,
+        AccountId = accountId, Side = side, Price = price, Size = size, CancelReason = reason,
+    };
+
+    public static MarketEvent Amended(long sequence, long timestamp, long orderId, long accountId, Side side,
+        long price, long size, long previousPrice, long previousSize) => new()
+    {
+        Kind = EventKind.OrderAmended, Sequence = sequence, Timestamp = timestamp, OrderId = orderId,
+        AccountId = accountId, Side = side, Price = price, Size = size, PreviousPrice = previousPrice,
+        PreviousSize = previousSize,
+    };
+
+    public static MarketEvent ModeSwitched(long sequence, long timestamp, MarketMode mode, MarketMode previous) => new()
+    {
+        Kind = EventKind.ModeChanged, Sequence = sequence, Timestamp = timestamp, Mode = mode, PreviousMode = previous,
+    };
+
+    public static MarketEvent Uncrossed(long sequence, long timestamp, long price, long volume) => new()
+    {
+        Kind = EventKind.AuctionUncrossed, Sequence = sequence, Timestamp = timestamp, Price = price, Size = volume,
+    };
+}

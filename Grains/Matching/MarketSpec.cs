@@ -1,0 +1,40 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// The static terms of one market. Prices are whole ticks and sizes whole lots; <see cref="TickSize"/> and
+/// <see cref="LotSize"/> say what one tick and one lot mean in human units, and are used only at the API edge
+/// to turn "65000.5" into ticks (decimal is exact base-10, never binary floating point). The engine never
+/// multiplies by them.
+/// </summary>
+public sealed record MarketSpec(
+    string Symbol,
+    decimal TickSize,
+    decimal LotSize,
+    long MinPrice,
+    long MaxPrice,
+    long MinSize,
+    long MaxSize,
+    long MarketProtectionTicks)
+{
+    /// <summary>The fast book indexes price levels by (price - MinPrice) in an int.</summary>
+    public const long MaxPriceRange = int.MaxValue - 1;
+
+    /// <summary>Returns null when the spec is usable, otherwise why it is not.</summary>
+    public string? Problem()
+    {
+        if (string.IsNullOrWhiteSpace(Symbol)) return "symbol is empty";
+        if (TickSize <= 0) return "tick size must be positive";
+        if (LotSize <= 0) return "lot size must be positive";
+        if (MinPrice < 1 || MaxPrice < MinPrice) return "need 1 <= minPrice <= maxPrice";
+        if (MaxPrice - MinPrice > MaxPriceRange) return $"price range may span at most {MaxPriceRange} ticks";
+        if (MinSize < 1 || MaxSize < MinSize) return "need 1 <= minSize <= maxSize";
+        if (MarketProtectionTicks < 0) return "market protection must not be negative";
+        // Notional in tick-lots must fit a long so that no later product overflows.
+        if ((Int128)MaxPrice * MaxSize > long.MaxValue) return "maxPrice x maxSize overflows";
+        return null;
+    }
+
+    public bool IsValidPrice(long price) => price >= MinPrice && price <= MaxPrice;
+
+    public bool IsValidSize(long size) => size >= MinSize && size <= MaxSize;
+}

@@ -1,0 +1,58 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// The checks that depend only on the command, the spec and the mode, never on resting orders. Both books call
+/// these same rules in the same order, so they reject the same commands for the same reasons.
+/// </summary>
+public static class OrderRules
+{
+    public static RejectReason CheckPlace(MarketSpec spec, MarketMode mode, in PlaceOrder o)
+    {
+        if (o.AccountId <= 0) return RejectReason.InvalidAccount;
+        if (mode == MarketMode.Halted) return RejectReason.MarketHalted;
+        if (mode == MarketMode.CancelOnly) return RejectReason.MarketCancelOnly;
+        if (o.ClientOrderId is not null && !ClientOrderIds.IsValid(o.ClientOrderId)) return RejectReason.InvalidClientOrderId;
+        if (!Enum.IsDefined(o.Side) || !Enum.IsDefined(o.Type) || !Enum.IsDefined(o.TimeInForce)
+            || !Enum.IsDefined(o.SelfTradePrevention) || (o.Flags & ~(OrderFlags.PostOnly | OrderFlags.ReduceOnly)) != 0)
+            return RejectReason.InvalidOrderTerms;
+        var postOnly = (o.Flags & OrderFlags.PostOnly) != 0;
+        if (postOnly && (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel))
+            return RejectReason.InvalidOrderTerms;
+        if (o.Type == OrderType.Market ? o.Price != 0 : !spec.IsValidPrice(o.Price)) return RejectReason.InvalidPrice;
+        if (!spec.IsValidSize(o.Size)) return RejectReason.InvalidSize;
+        var immediate = o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel;
+        if (mode == MarketMode.PostOnly && immediate) return RejectReason.MarketPostOnly;
+        if (mode == MarketMode.Auction && immediate) return RejectReason.MarketInAuction;
+        return RejectReason.None;
+    }
+
+    public static RejectReason CheckAmend(MarketSpec spec, MarketMode mode, in AmendOrder a)
+    {
+        if (a.AccountId <= 0) return RejectReason.InvalidAccount;
+        if (mode == MarketMode.Halted) return RejectReason.MarketHalted;
+        if (mode == MarketMode.CancelOnly) return RejectReason.MarketCancelOnly;
+        if (!spec.IsValidPrice(a.NewPrice)) return RejectReason.InvalidPrice;
+        if (!spec.IsValidSize(a.NewSize)) return RejectReason.InvalidSize;
+        return RejectReason.None;
+    }
+
+    public static RejectReason CheckCancel(MarketMode mode, long accountId)
+    {
+        if (accountId <= 0) return RejectReason.InvalidAccount;
+        if (mode == MarketMode.Halted) return RejectReason.MarketHalted;
+        return RejectReason.None;
+    }
+
+    /// <summary>Whether a mode lets orders trade on arrival (so the book must not be crossed when entering it).</summary>
+    public static bool Matches(MarketMode mode) => mode is MarketMode.Open or MarketMode.PostOnly;
+
+    /// <summary>Would a limit price trade against the best opposite price?</summary>
+    public static bool Crosses(Side side, long price, long bestOpposite) =>
+        side == Side.Buy ? price >= bestOpposite : price <= bestOpposite;
+
+    /// <summary>The worst price a market order may trade at: the best opposite price plus protection, kept inside the spec.</summary>
+    public static long MarketLimit(MarketSpec spec, Side side, long bestOpposite) =>
+        side == Side.Buy
+            ? Math.Min(spec.MaxPrice, bestOpposite + spec.MarketProtectionTicks)
+            : Math.Max(spec.MinPrice, bestOpposite - spec.MarketProtectionTicks);
+}

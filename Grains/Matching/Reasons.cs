@@ -1,0 +1,46 @@
+namespace Exchange.Matching;
+
+/// <summary>Why a command changed nothing. Stable: the API maps each to an error code.</summary>
+public enum RejectReason : byte
+{
+    None,
+    InvalidAccount,
+    InvalidPrice,
+    InvalidSize,
+    InvalidClientOrderId,
+    /// <summary>A combination of type, time in force and flags that means nothing (post-only market, ...).</summary>
+    InvalidOrderTerms,
+    /// <summary>This account already used the client order id; the event's OrderId is the original order.</summary>
+    DuplicateClientOrderId,
+    PostOnlyWouldTake,
+    /// <summary>A market order found no opposite liquidity to price its protection limit against.</summary>
+    NoLiquidity,
+    OrderNotFound,
+    /// <summary>An amend that asks for what the order already is.</summary>
+    NoChange,
+    MarketHalted,
+    MarketCancelOnly,
+    /// <summary>The market accepts only orders that rest (market, IOC and FOK are refused).</summary>
+    MarketPostOnly,
+    /// <summary>During an auction only limit GTC orders are accepted.</summary>
+    MarketInAuction,
+    /// <summary>Uncross was asked while the market is not in an auction.</summary>
+    NotInAuction,
+    /// <summary>The book is crossed, so it cannot enter a mode that matches; uncross the auction first.</summary>
+    BookCrossed,
+    /// <summary>A mode value that does not exist, or the mode the market is already in.</summary>
+    InvalidMode,
+}
+
+/// <summary>Why a quantity left the book without trading.</summary>
+public enum CancelReason : byte
+{
+    None,
+    Requested,
+    CancelAll,
+    /// <summary>The unfilled rest of an IOC or market order.</summary>
+    Unfilled,
+    /// <summary>A fill-or-kill order that could not fill whole.</summary>
+    FillOrKill,
+    SelfTradePrevention,
+}

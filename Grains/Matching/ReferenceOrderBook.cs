@@ -1,0 +1,326 @@
+namespace Exchange.Matching;
+
+/// <summary>
+/// The obviously-correct book: sorted dictionaries of price levels holding lists of order objects, every rule
+/// written out plainly, no attention paid to speed. The fast book must produce exactly the same events and state
+/// hash on every command stream; the property tests hold it to that.
+/// </summary>
+public sealed class ReferenceOrderBook : IOrderBook
+{
+    private sealed class Order
+    {
+        public required long Id;
+        public required long AccountId;
+        public required Side Side;
+        public required long Price;
+        public required long Remaining;
+        public long Filled;
+        public required TimeInForce TimeInForce;
+        public required OrderFlags Flags;
+        public required SelfTradePrevention Stp;
+        public required string? ClientOrderId;
+        public required long AcceptedAt;
+    }
+
+    private readonly SortedDictionary<long, List<Order>> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
+    private readonly SortedDictionary<long, List<Order>> _asks = new();
+    private readonly Dictionary<long, Order> _resting = [];
+    private readonly ClientOrderIds _clientOrderIds = new();
+    private long _nextOrderId = 1;
+
+    public ReferenceOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
+    {
+        if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
+        Spec = spec;
+        Mode = mode;
+    }
+
+    public MarketSpec Spec { get; }
+    public MarketMode Mode { get; private set; }
+    public long Sequence { get; private set; }
+    public int RestingOrderCount => _resting.Count;
+
+    public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckPlace(Spec, Mode, o);
+        if (reject != RejectReason.None) { Reject(events, timestamp, o.AccountId, reject, o.ClientOrderId); return; }
+        if (o.ClientOrderId is not null && _clientOrderIds.TryGet(o.AccountId, o.ClientOrderId, out var original))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.DuplicateClientOrderId, o.ClientOrderId, original);
+            return;
+        }
+        var hasOpposite = TryGetBestPrice(o.Side.Opposite(), out var bestOpposite);
+        if (o.Type == OrderType.Market && !hasOpposite)
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.NoLiquidity, o.ClientOrderId);
+            return;
+        }
+        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, bestOpposite) : o.Price;
+        var postOnly = (o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly;
+        if (Mode != MarketMode.Auction && postOnly && hasOpposite && OrderRules.Crosses(o.Side, limit, bestOpposite))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.PostOnlyWouldTake, o.ClientOrderId);
+            return;
+        }
+
+        var order = new Order
+        {
+            Id = _nextOrderId++, AccountId = o.AccountId, Side = o.Side, Price = limit, Remaining = o.Size,
+            TimeInForce = o.TimeInForce, Flags = o.Flags, Stp = o.SelfTradePrevention,
+            ClientOrderId = o.ClientOrderId, AcceptedAt = timestamp,
+        };
+        if (o.ClientOrderId is not null) _clientOrderIds.Add(o.AccountId, o.ClientOrderId, order.Id);
+        events.Add(MarketEvent.Accepted(++Sequence, timestamp, order.Id, o, limit));
+
+        if (Mode == MarketMode.Auction) { Rest(order); return; }
+        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(order) < order.Remaining)
+        {
+            RemoveQuantity(order, order.Remaining, CancelReason.FillOrKill, timestamp, events);
+            return;
+        }
+        if (!Match(order, timestamp, events)) return;
+        if (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel)
+            RemoveQuantity(order, order.Remaining, CancelReason.Unfilled, timestamp, events);
+        else
+            Rest(order);
+    }
+
+    public void Cancel(in CancelOrder c, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckCancel(Mode, c.AccountId);
+        if (reject == RejectReason.None && !TryFind(c.AccountId, c.OrderId, c.ClientOrderId, out _)) reject = RejectReason.OrderNotFound;
+        if (reject != RejectReason.None) { Reject(events, timestamp, c.AccountId, reject, c.ClientOrderId, c.OrderId); return; }
+        TryFind(c.AccountId, c.OrderId, c.ClientOrderId, out var order);
+        Unrest(order!);
+        RemoveQuantity(order!, order!.Remaining, CancelReason.Requested, timestamp, events);
+    }
+
+    public void Amend(in AmendOrder a, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckAmend(Spec, Mode, a);
+        Order? order = null;
+        if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out order)) reject = RejectReason.OrderNotFound;
+        if (reject == RejectReason.None && order!.Price == a.NewPrice && order.Remaining == a.NewSize) reject = RejectReason.NoChange;
+        if (reject == RejectReason.None && Mode != MarketMode.Auction
+            && ((order!.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
+            && TryGetBestPrice(order.Side.Opposite(), out var best) && OrderRules.Crosses(order.Side, a.NewPrice, best))
+            reject = RejectReason.PostOnlyWouldTake;
+        if (reject != RejectReason.None) { Reject(events, timestamp, a.AccountId, reject, a.ClientOrderId, a.OrderId); return; }
+
+        var (previousPrice, previousSize) = (order!.Price, order.Remaining);
+        events.Add(MarketEvent.Amended(++Sequence, timestamp, order.Id, order.AccountId, order.Side, a.NewPrice, a.NewSize,
+            previousPrice, previousSize));
+        if (a.NewPrice == previousPrice && a.NewSize < previousSize) { order.Remaining = a.NewSize; return; }
+
+        Unrest(order);
+        order.Price = a.NewPrice;
+        order.Remaining = a.NewSize;
+        if (Mode == MarketMode.Auction || Match(order, timestamp, events)) Rest(order);
+    }
+
+    public void CancelAll(long accountId, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckCancel(Mode, accountId);
+        if (reject != RejectReason.None) { Reject(events, timestamp, accountId, reject); return; }
+        foreach (var order in _resting.Values.Where(o => o.AccountId == accountId).OrderBy(o => o.Id).ToList())
+        {
+            Unrest(order);
+            RemoveQuantity(order, order.Remaining, CancelReason.CancelAll, timestamp, events);
+        }
+    }
+
+    public void SetMode(MarketMode mode, long timestamp, EventBuffer events)
+    {
+        var reject = !Enum.IsDefined(mode) || mode == Mode ? RejectReason.InvalidMode
+            : OrderRules.Matches(mode) && IsCrossed() ? RejectReason.BookCrossed
+            : RejectReason.None;
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode));
+        Mode = mode;
+    }
+
+    public void Uncross(long referencePrice, long timestamp, EventBuffer events)
+    {
+        var reject = Mode != MarketMode.Auction ? RejectReason.NotInAuction
+            : !Spec.IsValidPrice(referencePrice) ? RejectReason.InvalidPrice
+            : RejectReason.None;
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+
+        var (price, volume) = ChooseUncrossPrice(referencePrice);
+        events.Add(MarketEvent.Uncrossed(++Sequence, timestamp, price, volume));
+        if (volume > 0)
+        {
+            var buyers = RestingOrders(_bids).Where(o => o.Price >= price).ToList();
+            var sellers = RestingOrders(_asks).Where(o => o.Price <= price).ToList();
+            for (int b = 0, s = 0; volume > 0;)
+            {
+                var (buy, sell) = (buyers[b], sellers[s]);
+                var size = Math.Min(volume, Math.Min(buy.Remaining, sell.Remaining));
+                // The later-accepted order of the pair is named the taker.
+                var (taker, maker) = buy.Id > sell.Id ? (buy, sell) : (sell, buy);
+                Fill(taker, maker, price, size, timestamp, events);
+                volume -= size;
+                if (buy.Remaining == 0) { Unrest(buy); b++; }
+                if (sell.Remaining == 0) { Unrest(sell); s++; }
+            }
+        }
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode));
+        Mode = MarketMode.Open;
+    }
+
+    public bool TryGetOrder(long orderId, out OrderView order)
+    {
+        var found = _resting.TryGetValue(orderId, out var o);
+        order = found ? View(o!) : default;
+        return found;
+    }
+
+    public bool TryGetOrderId(long accountId, string clientOrderId, out long orderId) =>
+        _clientOrderIds.TryGet(accountId, clientOrderId, out orderId);
+
+    public bool TryGetBestPrice(Side side, out long price)
+    {
+        var levels = side == Side.Buy ? _bids : _asks;
+        price = levels.Count > 0 ? levels.First().Key : 0;
+        return levels.Count > 0;
+    }
+
+    public void CopyDepth(Side side, int maxLevels, List<PriceLevel> into)
+    {
+        foreach (var (price, orders) in (side == Side.Buy ? _bids : _asks).Take(maxLevels))
+            into.Add(new PriceLevel(price, orders.Sum(o => o.Remaining), orders.Count));
+    }
+
+    public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
+
+    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash);
+
+    public void CheckConsistency()
+    {
+        var counted = 0;
+        foreach (var (levels, side) in new[] { (_bids, Side.Buy), (_asks, Side.Sell) })
+            foreach (var (price, orders) in levels)
+            {
+                if (orders.Count == 0) throw new InvalidOperationException($"empty level {price}");
+                foreach (var o in orders)
+                {
+                    if (o.Price != price || o.Side != side || o.Remaining <= 0 || !_resting.ContainsKey(o.Id))
+                        throw new InvalidOperationException($"order {o.Id} misplaced");
+                    counted++;
+                }
+            }
+        if (counted != _resting.Count) throw new InvalidOperationException("index and levels disagree");
+        if (OrderRules.Matches(Mode) && IsCrossed()) throw new InvalidOperationException("book crossed while matching");
+    }
+
+    /// <summary>Trades the taker against the opposite side up to its price. False when the taker was cancelled by self-trade prevention.</summary>
+    private bool Match(Order taker, long timestamp, EventBuffer events)
+    {
+        var opposite = taker.Side == Side.Buy ? _asks : _bids;
+        while (taker.Remaining > 0 && opposite.Count > 0 && OrderRules.Crosses(taker.Side, taker.Price, opposite.First().Key))
+        {
+            var maker = opposite.First().Value[0];
+            if (maker.AccountId == taker.AccountId)
+            {
+                if (taker.Stp != SelfTradePrevention.CancelTaker)
+                {
+                    Unrest(maker);
+                    RemoveQuantity(maker, maker.Remaining, CancelReason.SelfTradePrevention, timestamp, events);
+                }
+                if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
+                RemoveQuantity(taker, taker.Remaining, CancelReason.SelfTradePrevention, timestamp, events);
+                return false;
+            }
+            Fill(taker, maker, maker.Price, Math.Min(taker.Remaining, maker.Remaining), timestamp, events);
+            if (maker.Remaining == 0) Unrest(maker);
+        }
+        return taker.Remaining > 0;
+    }
+
+    /// <summary>How much a fill-or-kill taker would get, walking the book as <see cref="Match"/> would.</summary>
+    private long FillableSize(Order taker)
+    {
+        long fillable = 0;
+        foreach (var maker in RestingOrders(taker.Side == Side.Buy ? _asks : _bids))
+        {
+            if (!OrderRules.Crosses(taker.Side, taker.Price, maker.Price)) break;
+            if (maker.AccountId == taker.AccountId)
+            {
+                if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
+                break;
+            }
+            fillable += maker.Remaining;
+        }
+        return fillable;
+    }
+
+    private void Fill(Order taker, Order maker, long price, long size, long timestamp, EventBuffer events)
+    {
+        taker.Remaining -= size;
+        taker.Filled += size;
+        maker.Remaining -= size;
+        maker.Filled += size;
+        events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
+            maker.AccountId, price, size, taker.Remaining, maker.Remaining));
+    }
+
+    private void RemoveQuantity(Order order, long size, CancelReason reason, long timestamp, EventBuffer events)
+    {
+        order.Remaining -= size;
+        events.Add(MarketEvent.Cancelled(++Sequence, timestamp, order.Id, order.AccountId, order.Side, order.Price, size, reason));
+    }
+
+    private void Rest(Order order)
+    {
+        var levels = order.Side == Side.Buy ? _bids : _asks;
+        if (!levels.TryGetValue(order.Price, out var level)) levels[order.Price] = level = [];
+        level.Add(order);
+        _resting.Add(order.Id, order);
+    }
+
+    private void Unrest(Order order)
+    {
+        var levels = order.Side == Side.Buy ? _bids : _asks;
+        var level = levels[order.Price];
+        level.Remove(order);
+        if (level.Count == 0) levels.Remove(order.Price);
+        _resting.Remove(order.Id);
+    }
+
+    private bool TryFind(long accountId, long orderId, string? clientOrderId, out Order? order)
+    {
+        order = null;
+        if (orderId == 0 && (clientOrderId is null || !_clientOrderIds.TryGet(accountId, clientOrderId, out orderId))) return false;
+        return _resting.TryGetValue(orderId, out order) && order.AccountId == accountId;
+    }
+
+    private bool IsCrossed() =>
+        TryGetBestPrice(Side.Buy, out var bid) && TryGetBestPrice(Side.Sell, out var ask) && bid >= ask;
+
+    /// <summary>Brute force over every price in the crossed range, independent of <see cref="AuctionPricing"/>.</summary>
+    private (long Price, long Volume) ChooseUncrossPrice(long reference)
+    {
+        if (!IsCrossed()) return (0, 0);
+        TryGetBestPrice(Side.Sell, out var low);
+        TryGetBestPrice(Side.Buy, out var high);
+        (long Price, long Volume, long Imbalance, long Distance) best = (0, 0, 0, 0);
+        for (var p = low; p <= high; p++)
+        {
+            var buy = _resting.Values.Where(o => o.Side == Side.Buy && o.Price >= p).Sum(o => o.Remaining);
+            var sell = _resting.Values.Where(o => o.Side == Side.Sell && o.Price <= p).Sum(o => o.Remaining);
+            var candidate = (p, Math.Min(buy, sell), Math.Abs(buy - sell), Math.Abs(p - reference));
+            if (candidate.Item2 > best.Volume
+                || (candidate.Item2 == best.Volume && (candidate.Item3, candidate.Item4).CompareTo((best.Imbalance, best.Distance)) < 0))
+                best = candidate;
+        }
+        return (best.Price, best.Volume);
+    }
+
+    private static IEnumerable<Order> RestingOrders(SortedDictionary<long, List<Order>> levels) => levels.Values.SelectMany(l => l);
+
+    private static OrderView View(Order o) => new(o.Id, o.AccountId, o.Side, o.Price, o.Remaining, o.Filled,
+        o.TimeInForce, o.Flags, o.Stp, o.ClientOrderId, o.AcceptedAt);
+
+    private void Reject(EventBuffer events, long timestamp, long accountId, RejectReason reason, string? clientOrderId = null, long orderId = 0) =>
+        events.Add(MarketEvent.Rejected(Sequence, timestamp, accountId, reason, clientOrderId, orderId));
+}
