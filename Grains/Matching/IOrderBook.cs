@@ -50,19 +50,3 @@ public interface IOrderBook
     /// <summary>Throws <see cref="InvalidOperationException"/> when the book's internal structures disagree.</summary>
     void CheckConsistency();
 }
-
-/// <summary>A resting order as queries see it.</summary>
-public readonly record struct OrderView(
-    long OrderId,
-    long AccountId,
-    Side Side,
-    long Price,
-    long Remaining,
-    long Filled,
-    TimeInForce TimeInForce,
-    OrderFlags Flags,
-    SelfTradePrevention SelfTradePrevention,
-    string? ClientOrderId,
-    long AcceptedAt);
-
-public readonly record struct PriceLevel(long Price, long Size, int OrderCount);

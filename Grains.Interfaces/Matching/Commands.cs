@@ -1,6 +1,7 @@
 namespace Exchange.Matching;
 
 /// <summary>A new order. Market orders carry Price 0; the book prices them from its protection band.</summary>
+[GenerateSerializer, Immutable, Alias("PlaceOrder")]
 public readonly record struct PlaceOrder(
     long AccountId,
     Side Side,
@@ -13,10 +14,12 @@ public readonly record struct PlaceOrder(
     string? ClientOrderId = null);
 
 /// <summary>Cancel one order of the account, named by OrderId (non-zero) or else by ClientOrderId.</summary>
+[GenerateSerializer, Immutable, Alias("CancelOrder")]
 public readonly record struct CancelOrder(long AccountId, long OrderId, string? ClientOrderId = null);
 
 /// <summary>
 /// Change a resting order's price and remaining size. Only a smaller size at the same price keeps time priority;
 /// anything else re-queues the order, and a new price that crosses trades like a new order would.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("AmendOrder")]
 public readonly record struct AmendOrder(long AccountId, long OrderId, string? ClientOrderId, long NewPrice, long NewSize);

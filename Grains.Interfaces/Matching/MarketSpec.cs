@@ -6,6 +6,7 @@ namespace Exchange.Matching;
 /// to turn "65000.5" into ticks (decimal is exact base-10, never binary floating point). The engine never
 /// multiplies by them.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("MarketSpec")]
 public sealed record MarketSpec(
     string Symbol,
     decimal TickSize,
