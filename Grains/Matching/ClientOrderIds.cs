@@ -27,6 +27,10 @@ internal sealed class ClientOrderIds
     public bool TryGet(long accountId, string clientOrderId, out long orderId) =>
         _orders.TryGetValue((accountId, clientOrderId), out orderId);
 
+    /// <summary>Every entry, in ascending order id.</summary>
+    public ClientOrderIdEntry[] Entries() =>
+        [.. _orders.Select(e => new ClientOrderIdEntry(e.Key.AccountId, e.Key.ClientOrderId, e.Value)).OrderBy(e => e.OrderId)];
+
     public void Add(long accountId, string clientOrderId, long orderId)
     {
         _orders.Add((accountId, clientOrderId), orderId);

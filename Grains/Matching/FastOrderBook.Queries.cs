@@ -33,6 +33,16 @@ public sealed partial class FastOrderBook
         }
     }
 
+    public PriceLevel LevelAt(Side side, long price)
+    {
+        if (!Spec.IsValidPrice(price)) return new PriceLevel(price, 0, 0);
+        ref var level = ref Ladder(side).LevelAt(price);
+        return level.Count == 0 ? new PriceLevel(price, 0, 0) : new PriceLevel(price, level.Size, level.Count);
+    }
+
+    public BookSnapshot Capture() =>
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries());
+
     public IEnumerable<OrderView> RestingOrders(Side side)
     {
         var ladder = Ladder(side);

@@ -24,10 +24,29 @@ public sealed partial class FastOrderBook : IOrderBook
         _asks = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: false);
     }
 
+    /// <summary>Rebuilds the book a snapshot was captured from.</summary>
+    public FastOrderBook(MarketSpec spec, BookSnapshot snapshot) : this(spec, snapshot.Mode)
+    {
+        Sequence = snapshot.Sequence;
+        _nextOrderId = snapshot.NextOrderId;
+        foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
+        foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
+        {
+            var slot = _pool.Allocate();
+            ref var order = ref _pool[slot];
+            (order.Id, order.AccountId, order.Side, order.Price, order.Remaining, order.Filled) =
+                (o.OrderId, o.AccountId, o.Side, o.Price, o.Remaining, o.Filled);
+            (order.TimeInForce, order.Flags, order.Stp, order.ClientOrderId, order.AcceptedAt) =
+                (o.TimeInForce, o.Flags, o.SelfTradePrevention, o.ClientOrderId, o.AcceptedAt);
+            Rest(slot);
+        }
+    }
+
     public MarketSpec Spec { get; }
     public MarketMode Mode { get; private set; }
     public long Sequence { get; private set; }
     public int RestingOrderCount => _slotsById.Count;
+    public long NextOrderId => _nextOrderId;
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {

@@ -16,6 +16,9 @@ public interface IOrderBook
 
     int RestingOrderCount { get; }
 
+    /// <summary>The id the next accepted order will get: every lower positive id was accepted here.</summary>
+    long NextOrderId { get; }
+
     void Place(in PlaceOrder order, long timestamp, EventBuffer events);
     void Cancel(in CancelOrder cancel, long timestamp, EventBuffer events);
     void Amend(in AmendOrder amend, long timestamp, EventBuffer events);
@@ -41,8 +44,14 @@ public interface IOrderBook
     /// <summary>Aggregated levels of one side from the best price outwards.</summary>
     void CopyDepth(Side side, int maxLevels, List<PriceLevel> into);
 
+    /// <summary>The level at one price (size 0 when nothing rests there).</summary>
+    PriceLevel LevelAt(Side side, long price);
+
     /// <summary>Resting orders of one side in priority order (best price first, then time).</summary>
     IEnumerable<OrderView> RestingOrders(Side side);
+
+    /// <summary>The whole state, to rebuild an equal book from (each book has a constructor taking one).</summary>
+    BookSnapshot Capture();
 
     /// <summary>A hash of everything that decides future behaviour; equal for books in the same state.</summary>
     ulong StateHash();

@@ -35,10 +35,26 @@ public sealed class ReferenceOrderBook : IOrderBook
         Mode = mode;
     }
 
+    /// <summary>Rebuilds the book a snapshot was captured from.</summary>
+    public ReferenceOrderBook(MarketSpec spec, BookSnapshot snapshot) : this(spec, snapshot.Mode)
+    {
+        Sequence = snapshot.Sequence;
+        _nextOrderId = snapshot.NextOrderId;
+        foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
+        foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
+            Rest(new Order
+            {
+                Id = o.OrderId, AccountId = o.AccountId, Side = o.Side, Price = o.Price, Remaining = o.Remaining,
+                Filled = o.Filled, TimeInForce = o.TimeInForce, Flags = o.Flags, Stp = o.SelfTradePrevention,
+                ClientOrderId = o.ClientOrderId, AcceptedAt = o.AcceptedAt,
+            });
+    }
+
     public MarketSpec Spec { get; }
     public MarketMode Mode { get; private set; }
     public long Sequence { get; private set; }
     public int RestingOrderCount => _resting.Count;
+    public long NextOrderId => _nextOrderId;
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
@@ -190,6 +206,14 @@ public sealed class ReferenceOrderBook : IOrderBook
         foreach (var (price, orders) in (side == Side.Buy ? _bids : _asks).Take(maxLevels))
             into.Add(new PriceLevel(price, orders.Sum(o => o.Remaining), orders.Count));
     }
+
+    public PriceLevel LevelAt(Side side, long price) =>
+        (side == Side.Buy ? _bids : _asks).TryGetValue(price, out var orders)
+            ? new PriceLevel(price, orders.Sum(o => o.Remaining), orders.Count)
+            : new PriceLevel(price, 0, 0);
+
+    public BookSnapshot Capture() =>
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries());
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 

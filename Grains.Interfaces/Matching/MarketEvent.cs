@@ -21,32 +21,34 @@ namespace Exchange.Matching;
 /// <item>ModeChanged: Mode (new), PreviousMode.</item>
 /// <item>AuctionUncrossed: Price (the uncrossing price, 0 if nothing crossed), Size (volume executed).</item>
 /// </list>
+/// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("MarketEvent")]
 public readonly record struct MarketEvent
 {
-    public EventKind Kind { get; init; }
-    public long Sequence { get; init; }
-    public long Timestamp { get; init; }
-    public long OrderId { get; init; }
-    public long AccountId { get; init; }
-    public Side Side { get; init; }
-    public OrderType OrderType { get; init; }
-    public TimeInForce TimeInForce { get; init; }
-    public OrderFlags Flags { get; init; }
-    public SelfTradePrevention SelfTradePrevention { get; init; }
-    public RejectReason Reject { get; init; }
-    public CancelReason CancelReason { get; init; }
-    public MarketMode Mode { get; init; }
-    public MarketMode PreviousMode { get; init; }
-    public long Price { get; init; }
-    public long Size { get; init; }
-    public long MakerOrderId { get; init; }
-    public long MakerAccountId { get; init; }
-    public long Remaining { get; init; }
-    public long MakerRemaining { get; init; }
-    public long PreviousPrice { get; init; }
-    public long PreviousSize { get; init; }
-    public string? ClientOrderId { get; init; }
+    [Id(0)] public EventKind Kind { get; init; }
+    [Id(1)] public long Sequence { get; init; }
+    [Id(2)] public long Timestamp { get; init; }
+    [Id(3)] public long OrderId { get; init; }
+    [Id(4)] public long AccountId { get; init; }
+    [Id(5)] public Side Side { get; init; }
+    [Id(6)] public OrderType OrderType { get; init; }
+    [Id(7)] public TimeInForce TimeInForce { get; init; }
+    [Id(8)] public OrderFlags Flags { get; init; }
+    [Id(9)] public SelfTradePrevention SelfTradePrevention { get; init; }
+    [Id(10)] public RejectReason Reject { get; init; }
+    [Id(11)] public CancelReason CancelReason { get; init; }
+    [Id(12)] public MarketMode Mode { get; init; }
+    [Id(13)] public MarketMode PreviousMode { get; init; }
+    [Id(14)] public long Price { get; init; }
+    [Id(15)] public long Size { get; init; }
+    [Id(16)] public long MakerOrderId { get; init; }
+    [Id(17)] public long MakerAccountId { get; init; }
+    [Id(18)] public long Remaining { get; init; }
+    [Id(19)] public long MakerRemaining { get; init; }
+    [Id(20)] public long PreviousPrice { get; init; }
+    [Id(21)] public long PreviousSize { get; init; }
+    [Id(22)] public string? ClientOrderId { get; init; }
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {
