@@ -29,7 +29,10 @@ public sealed record MarketSpec(
         if (MinPrice < 1 || MaxPrice < MinPrice) return "need 1 <= minPrice <= maxPrice";
         if (MaxPrice - MinPrice > MaxPriceRange) return $"price range may span at most {MaxPriceRange} ticks";
         if (MinSize < 1 || MaxSize < MinSize) return "need 1 <= minSize <= maxSize";
-        if (MarketProtectionTicks < 0) return "market protection must not be negative";
+        if (MarketProtectionTicks < 0 || MarketProtectionTicks > MaxPrice - MinPrice)
+            return "market protection must be between 0 and the price range";
+        // A level's total of at most int.MaxValue resting orders must fit a long.
+        if (MaxSize > uint.MaxValue) return $"max size may be at most {uint.MaxValue} lots";
         // Notional in tick-lots must fit a long so that no later product overflows.
         if ((Int128)MaxPrice * MaxSize > long.MaxValue) return "maxPrice x maxSize overflows";
         return null;

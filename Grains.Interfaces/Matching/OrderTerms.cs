@@ -24,7 +24,14 @@ public enum OrderFlags : byte
 }
 
 /// <summary>What happens when an order would trade with a resting order of the same account. The taker's choice decides.</summary>
-public enum SelfTradePrevention : byte { CancelTaker, CancelMaker, CancelBoth }
+public enum SelfTradePrevention : byte
+{
+    CancelTaker,
+    CancelMaker,
+    CancelBoth,
+    /// <summary>Trade with one's own orders (wash trades are the account holder's responsibility, as on venues that offer it).</summary>
+    None,
+}
 
 public enum MarketMode : byte
 {

@@ -211,7 +211,7 @@ public sealed partial class FastOrderBook : IOrderBook
             ref var level = ref opposite.LevelAt(opposite.BestPrice);
             var makerSlot = level.Head;
             ref var maker = ref _pool[makerSlot];
-            if (maker.AccountId == taker.AccountId)
+            if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
             {
                 if (taker.Stp != SelfTradePrevention.CancelTaker) CancelResting(makerSlot, CancelReason.SelfTradePrevention, timestamp, events);
                 if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
@@ -243,7 +243,7 @@ public sealed partial class FastOrderBook : IOrderBook
             for (var slot = level.Head; slot != OrderPool.None; slot = _pool[slot].Next)
             {
                 ref var maker = ref _pool[slot];
-                if (maker.AccountId != taker.AccountId) fillable += maker.Remaining;
+                if (maker.AccountId != taker.AccountId || taker.Stp == SelfTradePrevention.None) fillable += maker.Remaining;
                 else if (taker.Stp != SelfTradePrevention.CancelMaker) return fillable;
                 if (fillable >= taker.Remaining) return fillable;
             }

@@ -244,7 +244,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         while (taker.Remaining > 0 && opposite.Count > 0 && OrderRules.Crosses(taker.Side, taker.Price, opposite.First().Key))
         {
             var maker = opposite.First().Value[0];
-            if (maker.AccountId == taker.AccountId)
+            if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
             {
                 if (taker.Stp != SelfTradePrevention.CancelTaker)
                 {
@@ -268,7 +268,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         foreach (var maker in RestingOrders(taker.Side == Side.Buy ? _asks : _bids))
         {
             if (!OrderRules.Crosses(taker.Side, taker.Price, maker.Price)) break;
-            if (maker.AccountId == taker.AccountId)
+            if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
             {
                 if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
                 break;

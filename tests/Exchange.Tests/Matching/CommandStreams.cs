@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text;
+using CsCheck;
+using Exchange.Matching;
+
+namespace Exchange.Tests.Matching;
+
+/// <summary>One command of a random stream. Commands that target "a resting order" pick it when they run, from
+/// the book they run against, so that cancels and amends usually hit something; the choice is deterministic.</summary>
+public abstract record BookCommand
+{
+    public abstract void ApplyTo(IOrderBook book, long timestamp, EventBuffer events);
+
+    /// <summary>The <paramref name="pick"/>-th resting order (both sides, ascending id), if any rests.</summary>
+    protected static OrderView? PickResting(IOrderBook book, int pick)
+    {
+        var resting = book.RestingOrders(Side.Buy).Concat(book.RestingOrders(Side.Sell)).OrderBy(o => o.OrderId).ToList();
+        return resting.Count == 0 ? null : resting[pick % resting.Count];
+    }
+}
+
+public sealed record PlaceCommand(PlaceOrder Order) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.Place(Order, timestamp, events);
+
+    public override string ToString()
+    {
+        var o = Order;
+        var price = o.Type == OrderType.Market ? "mkt" : o.Price.ToString(CultureInfo.InvariantCulture);
+        return $"Place(acct {o.AccountId} {o.Side} {o.Type} {o.Size}@{price} {o.TimeInForce} {o.Flags} {o.SelfTradePrevention} coid={o.ClientOrderId ?? "-"})";
+    }
+}
+
+/// <summary>Cancel either a given id / client id, or (when <paramref name="Pick"/> is set) a resting order,
+/// as its owner or, when <paramref name="AsOwner"/> is false, as <paramref name="AccountId"/>.</summary>
+public sealed record CancelCommand(long AccountId, long OrderId, string? ClientOrderId, int? Pick, bool AsOwner) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events)
+    {
+        var (account, id) = (AccountId, OrderId);
+        if (Pick is { } pick && PickResting(book, pick) is { } target)
+            (account, id) = (AsOwner ? target.AccountId : AccountId, target.OrderId);
+        book.Cancel(new CancelOrder(account, id, ClientOrderId), timestamp, events);
+    }
+
+    public override string ToString() => Pick is { } p
+        ? $"Cancel(resting #{p} as {(AsOwner ? "owner" : $"acct {AccountId}")})"
+        : $"Cancel(acct {AccountId} id {OrderId} coid={ClientOrderId ?? "-"})";
+}
+
+/// <summary>Amend a given id / client id to an absolute price and size, or a picked resting order by deltas.</summary>
+public sealed record AmendCommand(long AccountId, long OrderId, string? ClientOrderId, int? Pick, long Price, long Size) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events)
+    {
+        var amend = new AmendOrder(AccountId, OrderId, ClientOrderId, Price, Size);
+        if (Pick is { } pick && PickResting(book, pick) is { } target)
+            amend = new AmendOrder(target.AccountId, target.OrderId, null, target.Price + Price, target.Remaining + Size);
+        book.Amend(amend, timestamp, events);
+    }
+
+    public override string ToString() => Pick is { } p
+        ? $"Amend(resting #{p} price {Price:+0;-0;+0} size {Size:+0;-0;+0})"
+        : $"Amend(acct {AccountId} id {OrderId} coid={ClientOrderId ?? "-"} to {Size}@{Price})";
+}
+
+public sealed record CancelAllCommand(long AccountId) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.CancelAll(AccountId, timestamp, events);
+
+    public override string ToString() => $"CancelAll(acct {AccountId})";
+}
+
+public sealed record SetModeCommand(MarketMode Mode) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetMode(Mode, timestamp, events);
+
+    public override string ToString() => $"SetMode({Mode})";
+}
+
+public sealed record UncrossCommand(long ReferencePrice) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.Uncross(ReferencePrice, timestamp, events);
+
+    public override string ToString() => $"Uncross(ref {ReferencePrice})";
+}
+
+/// <summary>A book's starting mode and the commands to feed it; command i runs at timestamp 1000 + i.</summary>
+public sealed record Scenario(MarketMode InitialMode, BookCommand[] Commands)
+{
+    public static long TimestampOf(int index) => 1_000 + index;
+
+    public override string ToString()
+    {
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"start in {InitialMode}, {Commands.Length} commands:");
+        for (var i = 0; i < Commands.Length; i++) text.Append(CultureInfo.InvariantCulture, $"\n  [{i}] {Commands[i]}");
+        return text.ToString();
+    }
+}
+
+/// <summary>
+/// Random command streams over prices 95..105, accounts 1..4 and client ids c1..c6, so that crossing,
+/// self-trades and repeated client order ids are common; a few percent of inputs are invalid.
+/// </summary>
+public static class CommandStreams
+{
+    /// <summary>Prices 1..200, sizes 1..50, market orders up to 3 ticks through the best price.</summary>
+    public static readonly MarketSpec Spec = new("PROP", TickSize: 1m, LotSize: 1m,
+        MinPrice: 1, MaxPrice: 200, MinSize: 1, MaxSize: 50, MarketProtectionTicks: 3);
+
+    private static readonly Gen<long> Account = Gen.Frequency((40, Gen.Long[1, 4]), (1, Gen.OneOf(0L, -1L)));
+
+    private static readonly Gen<long> Price = Gen.Frequency((40, Gen.Long[95, 105]), (1, Gen.OneOf(0L, 201L)));
+
+    private static readonly Gen<long> Size = Gen.Frequency((40, Gen.Long[1, 10]), (1, Gen.OneOf(0L, 51L)));
+
+    private static readonly Gen<string?> ClientOrderId = Gen.Frequency(
+        (20, Gen.Const((string?)null)),
+        (15, Gen.Int[1, 6].Select(i => (string?)$"c{i}")),
+        (1, Gen.OneOf((string?)"", "bad id", new string('x', 65))));
+
+    private static readonly Gen<OrderType> Type = Gen.Frequency((8, Gen.Const(OrderType.Limit)), (2, Gen.Const(OrderType.Market)), (1, Gen.Const((OrderType)200)));
+
+    private static readonly Gen<TimeInForce> TimeInForces = Gen.Frequency(
+        (30, Gen.Const(TimeInForce.GoodTillCancel)), (8, Gen.Const(TimeInForce.ImmediateOrCancel)),
+        (8, Gen.Const(TimeInForce.FillOrKill)), (1, Gen.Const((TimeInForce)200)));
+
+    private static readonly Gen<OrderFlags> Flags = Gen.Frequency(
+        (30, Gen.Const(OrderFlags.None)), (10, Gen.Const(OrderFlags.PostOnly)), (5, Gen.Const(OrderFlags.ReduceOnly)),
+        (3, Gen.Const(OrderFlags.PostOnly | OrderFlags.ReduceOnly)), (1, Gen.Const((OrderFlags)4)));
+
+    private static readonly Gen<SelfTradePrevention> Stp = Gen.Frequency(
+        (20, Gen.Enum<SelfTradePrevention>()), (1, Gen.Const((SelfTradePrevention)200)));
+
+    private static readonly Gen<BookCommand> Place = Gen.Select(Account, Gen.Enum<Side>(), Type, Price, Size, TimeInForces, Flags, Stp, ClientOrderId,
+        (account, side, type, price, size, tif, flags, stp, clientOrderId) => (BookCommand)new PlaceCommand(new PlaceOrder(
+            account, side, type,
+            // Market orders carry 0; the rare invalid price (0 or 201) becomes a priced market order instead.
+            type == OrderType.Market ? (price is 0 or 201 ? 100 : 0) : price,
+            size, tif, flags, stp, clientOrderId)));
+
+    private static readonly Gen<BookCommand> CancelResting = Gen.Select(Gen.Int[0, 1_000], Account, Gen.Frequency((5, Gen.Const(true)), (1, Gen.Const(false))),
+        (pick, account, asOwner) => (BookCommand)new CancelCommand(account, 0, null, pick, asOwner));
+
+    private static readonly Gen<BookCommand> CancelNamed = Gen.Select(Account, Gen.Long[0, 40], ClientOrderId,
+        (account, id, clientOrderId) => (BookCommand)new CancelCommand(account, id, clientOrderId, null, true));
+
+    private static readonly Gen<BookCommand> AmendResting = Gen.Select(Gen.Int[0, 1_000], Gen.Long[-3, 3], Gen.Long[-3, 3],
+        (pick, priceDelta, sizeDelta) => (BookCommand)new AmendCommand(0, 0, null, pick, priceDelta, sizeDelta));
+
+    private static readonly Gen<BookCommand> AmendNamed = Gen.Select(Account, Gen.Long[0, 40], ClientOrderId, Price, Size,
+        (account, id, clientOrderId, price, size) => (BookCommand)new AmendCommand(account, id, clientOrderId, null, price, size));
+
+    private static readonly Gen<BookCommand> CancelAll = Account.Select(a => (BookCommand)new CancelAllCommand(a));
+
+    private static readonly Gen<BookCommand> SetMode = Gen.Frequency(
+        (3, Gen.Const(MarketMode.Open)), (3, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly)),
+        (1, Gen.Const(MarketMode.CancelOnly)), (1, Gen.Const(MarketMode.Halted)), (1, Gen.Const((MarketMode)200)))
+        .Select(m => (BookCommand)new SetModeCommand(m));
+
+    private static readonly Gen<BookCommand> Uncross = Gen.Frequency((20, Gen.Long[93, 107]), (1, Gen.Const(0L)))
+        .Select(p => (BookCommand)new UncrossCommand(p));
+
+    public static readonly Gen<BookCommand> Command = Gen.Frequency(
+        (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
+        (2, CancelAll), (5, SetMode), (3, Uncross));
+
+    public static readonly Gen<Scenario> Scenarios = Gen.Select(
+        Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),
+        Command.Array[1, 150],
+        (mode, commands) => new Scenario(mode, commands));
+}

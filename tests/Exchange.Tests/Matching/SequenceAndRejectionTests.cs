@@ -1,0 +1,120 @@
+using Exchange.Matching;
+
+namespace Exchange.Tests.Matching;
+
+public sealed class SequenceAndRejectionTests
+{
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void Every_state_changing_event_takes_the_next_sequence_with_no_gaps(BookFactory factory)
+    {
+        var d = new BookDriver(factory);
+        Assert.Equal(0, d.Book.Sequence);
+
+        d.Sell(1, 100, 2);                    // 1 accepted
+        d.Sell(2, 101, 2);                    // 2 accepted
+        d.Buy(3, 0, 1);                       // rejected: no sequence
+        d.Buy(3, 101, 5);                     // 3 accepted, 4 + 5 trades, rest rests
+        d.Amend(3, 3, 101, 2);                // 6 amended
+        d.Buy(4, 99, 1, TimeInForce.FillOrKill); // 7 accepted, 8 killed
+        d.SetMode(MarketMode.Auction);        // 9
+        d.Sell(4, 101, 1);                    // 10
+        d.Uncross(101);                       // 11 uncrossed, 12 trade, 13 mode
+        d.CancelAll(3);                       // 14 cancelled
+
+        var changes = d.History.Where(e => e.Kind != EventKind.OrderRejected).Select(e => e.Sequence);
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => (long)i), changes);
+        Assert.Equal(14, d.Book.Sequence);
+    }
+
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void A_rejection_carries_the_current_sequence_and_does_not_advance_it(BookFactory factory)
+    {
+        var d = new BookDriver(factory);
+        d.Sell(1, 100, 5);
+
+        var reject = Expect.Rejection(d.Buy(0, 100, 5), RejectReason.InvalidAccount);
+        var next = d.Buy(2, 90, 5);
+
+        Assert.Equal(1, reject.Sequence);
+        Assert.Equal((2L, 2L), (next[0].Sequence, next[0].OrderId));
+    }
+
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void Every_event_carries_the_timestamp_of_its_command(BookFactory factory)
+    {
+        var book = factory.Create(BookDriver.DefaultSpec, MarketMode.Open);
+        var events = new EventBuffer();
+
+        book.Place(new PlaceOrder(1, Side.Sell, OrderType.Limit, 100, 5), 111, events);
+        book.Place(new PlaceOrder(1, Side.Sell, OrderType.Limit, 101, 5), 222, events);
+        book.Place(new PlaceOrder(2, Side.Buy, OrderType.Market, 0, 20), 12_345, events);
+        book.Place(new PlaceOrder(0, Side.Buy, OrderType.Limit, 100, 5), 99_999, events);
+
+        Assert.Equal([111L, 222, 12_345, 12_345, 12_345, 12_345, 99_999], events.ToArray().Select(e => e.Timestamp));
+        Assert.Equal(0, book.RestingOrderCount);
+    }
+
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void A_resting_order_remembers_when_it_was_accepted(BookFactory factory)
+    {
+        var book = factory.Create(BookDriver.DefaultSpec, MarketMode.Open);
+        var events = new EventBuffer();
+
+        book.Place(new PlaceOrder(1, Side.Sell, OrderType.Limit, 100, 5), 500, events);
+        book.Place(new PlaceOrder(2, Side.Buy, OrderType.Limit, 100, 2), 600, events);
+
+        Assert.True(book.TryGetOrder(1, out var order));
+        Assert.Equal((500L, 3L), (order.AcceptedAt, order.Remaining));
+    }
+
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void No_kind_of_rejection_changes_the_state_hash_or_the_sequence(BookFactory factory)
+    {
+        var d = new BookDriver(factory);
+        d.Buy(1, 99, 5, clientOrderId: "a");                  // 1
+        d.Sell(2, 101, 5, flags: OrderFlags.PostOnly);        // 2
+        var hash = d.Book.StateHash();
+        var sequence = d.Book.Sequence;
+
+        // The driver checks hash and sequence after each of these; this spells out that every reason is covered.
+        var reasons = new List<RejectReason>
+        {
+            Expect.Rejection(d.Buy(0, 99, 5), RejectReason.InvalidAccount).Reject,
+            Expect.Rejection(d.Buy(1, 2_000, 5), RejectReason.InvalidPrice).Reject,
+            Expect.Rejection(d.Buy(1, 99, 0), RejectReason.InvalidSize).Reject,
+            Expect.Rejection(d.Buy(1, 99, 5, clientOrderId: ""), RejectReason.InvalidClientOrderId).Reject,
+            Expect.Rejection(d.Buy(1, 99, 5, TimeInForce.ImmediateOrCancel, OrderFlags.PostOnly), RejectReason.InvalidOrderTerms).Reject,
+            Expect.Rejection(d.Buy(1, 98, 5, clientOrderId: "a"), RejectReason.DuplicateClientOrderId).Reject,
+            Expect.Rejection(d.Buy(3, 101, 5, flags: OrderFlags.PostOnly), RejectReason.PostOnlyWouldTake).Reject,
+            Expect.Rejection(d.Cancel(3, 1), RejectReason.OrderNotFound).Reject,
+            Expect.Rejection(d.Amend(1, 1, 99, 5), RejectReason.NoChange).Reject,
+            Expect.Rejection(d.Amend(2, 2, 99, 5), RejectReason.PostOnlyWouldTake).Reject,
+            Expect.Rejection(d.Uncross(100), RejectReason.NotInAuction).Reject,
+            Expect.Rejection(d.SetMode(MarketMode.Open), RejectReason.InvalidMode).Reject,
+        };
+        Assert.Equal(hash, d.Book.StateHash());
+        Assert.Equal(sequence, d.Book.Sequence);
+
+        d.SetMode(MarketMode.Auction);
+        Expect.Rejection(d.Buy(3, 99, 5, TimeInForce.FillOrKill), RejectReason.MarketInAuction);
+        d.Buy(3, 101, 5); // crosses order 2: the book is now crossed
+        Expect.Rejection(d.SetMode(MarketMode.Open), RejectReason.BookCrossed);
+        d.SetMode(MarketMode.CancelOnly);
+        Expect.Rejection(d.Buy(3, 90, 5), RejectReason.MarketCancelOnly);
+        d.SetMode(MarketMode.Halted);
+        Expect.Rejection(d.Cancel(1, 1), RejectReason.MarketHalted);
+        d.SetMode(MarketMode.Auction);
+        d.Uncross(100);
+        d.SetMode(MarketMode.PostOnly);
+        Expect.Rejection(d.MarketSell(1, 5), RejectReason.MarketPostOnly);
+        d.SetMode(MarketMode.Open);
+        d.CancelAll(1);
+        d.CancelAll(3);
+        Expect.Rejection(d.MarketSell(1, 5), RejectReason.NoLiquidity);
+
+        var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
+        var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
+        Assert.Empty(all.Except(seen));
+        Assert.Equal(12, reasons.Count);
+    }
+}
