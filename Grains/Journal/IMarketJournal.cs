@@ -1,0 +1,43 @@
+using Exchange.Matching;
+
+namespace Exchange.Journal;
+
+/// <summary>
+/// Where markets keep their history: the list of markets, each market's journal of command batches, and its
+/// snapshots. Every method honours its cancellation token as a deadline; none retries on its own.
+/// </summary>
+public interface IMarketJournal
+{
+    /// <summary>Records a new market with an empty journal. False when the symbol already exists.</summary>
+    Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken);
+
+    Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken);
+
+    Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a batch if the journal still ends at <c>batch.FirstSequence - 1</c>; throws
+    /// <see cref="JournalFencedException"/> (and writes nothing) when another writer got there first.
+    /// Any other exception leaves the outcome unknown: ask <see cref="ContainsBatch"/>.
+    /// </summary>
+    Task Append(string market, JournalBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether a batch is in the journal, answered only after any append still in flight for the market has
+    /// finished, so the answer is final.
+    /// </summary>
+    Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken);
+
+    /// <summary>The batches whose events come after <paramref name="afterSequence"/>, in order.</summary>
+    IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken);
+
+    Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken);
+
+    Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken);
+}
+
+/// <summary>A book snapshot as of <see cref="Sequence"/>, with the state hash the book had then.</summary>
+public sealed record StoredSnapshot(long Sequence, ulong StateHash, BookSnapshot Book);
+
+/// <summary>The journal moved on without this writer: another activation of the market is writing.</summary>
+public sealed class JournalFencedException(string message) : Exception(message);

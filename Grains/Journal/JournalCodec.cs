@@ -1,0 +1,502 @@
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Journal;
+
+/// <summary>
+/// The durable binary form of journal entries and book snapshots. Payloads are read back years later by newer
+/// builds, so the layout below is frozen for format version 1: a change means a new version number, and the
+/// decoder keeps reading every version it ever wrote.
+/// <para>
+/// Primitives (see <see cref="VarintWriter"/>): <c>u</c> = LEB128 varint; <c>z</c> = zigzag varint (any long);
+/// <c>b</c> = one byte (enums: the declared values, or for flags any combination of declared bits, checked when
+/// writing and when reading; so enum values may be appended but never renumbered); <c>s</c> = string: 0 for null,
+/// else u(UTF-8 length + 1) and the bytes.
+/// </para>
+/// <code>
+/// payload   = b version (1), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// entries   = u count, entry*
+/// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
+/// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
+///           | b 2 Cancel   z account, z orderId, s clientOrderId
+///           | b 3 Amend    z account, z orderId, s clientOrderId, z newPrice, z newSize
+///           | b 4 CancelAll z account
+///           | b 5 SetMode  b mode
+///           | b 6 Uncross  z referencePrice
+/// event     = b EventKind, z (sequence - previous event's sequence in the payload, 0 before the first),
+///             z (timestamp - its entry's timestamp), then only the fields of its kind:
+///   OrderAccepted    z orderId, z account, b side, b orderType, z price, z size, b tif, b flags, b stp, s clientOrderId
+///   OrderRejected    z account, b reject, s clientOrderId, z orderId
+///   TradeExecuted    z orderId, z account, z makerOrderId, z makerAccount, b side, z price, z size,
+///                    z remaining, z makerRemaining
+///   OrderCancelled   z orderId, z account, b side, z price, z size, b cancelReason
+///   OrderAmended     z orderId, z account, b side, z price, z size, z previousPrice, z previousSize
+///   ModeChanged      b mode, b previousMode
+///   AuctionUncrossed z price, z size
+/// snapshot  = b mode, z sequence, z nextOrderId, orders bids, orders asks, u count, (z account, s id, z orderId)*
+/// orders    = u count, (z orderId, z account, b side, z (price - previous order's price, 0 before the first),
+///             z remaining, z filled, b tif, b flags, b stp, s clientOrderId,
+///             z (acceptedAt - previous order's acceptedAt, 0 before the first))*
+/// </code>
+/// Deltas wrap (unchecked), so every long round-trips, and a rejected event's unchanged sequence costs one byte
+/// like any other. Encoding refuses (with an <see cref="ArgumentException"/>) what it could not give back
+/// exactly: an enum value that does not exist, a string with a lone surrogate, or an event that sets a field its
+/// kind does not carry. Decoding anything but a complete, well-formed payload throws
+/// <see cref="JournalFormatException"/>.
+/// </summary>
+public static class JournalCodec
+{
+    public const byte FormatVersion = 1;
+
+    private const byte EntriesKind = (byte)'E';
+    private const byte SnapshotKind = (byte)'S';
+
+    // Lower bounds on encoded sizes, used only to refuse counts the remaining bytes cannot hold.
+    private const int MinEntryBytes = 4;     // command kind + one field byte, timestamp delta, event count
+    private const int MinEventBytes = 3;     // kind, sequence delta, timestamp delta
+    private const int MinOrderBytes = 11;    // eleven fields of at least one byte
+    private const int MinClientIdBytes = 3;  // account, string header, order id
+
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross }
+
+    // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
+
+    public static byte[] EncodeEntries(IReadOnlyList<JournalEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var count = entries.Count;
+        var w = new VarintWriter(16 + count * 96);
+        try
+        {
+            w.WriteByte(FormatVersion);
+            w.WriteByte(EntriesKind);
+            w.WriteVarUInt64((ulong)count);
+            long previousTimestamp = 0, previousSequence = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var entry = entries[i] ?? throw new ArgumentException($"entry {i} is null", nameof(entries));
+                WriteCommand(ref w, entry.Command);
+                w.WriteVarInt64(unchecked(entry.Timestamp - previousTimestamp));
+                previousTimestamp = entry.Timestamp;
+                var events = entry.Events ?? throw new ArgumentException($"entry {i} has no event array", nameof(entries));
+                w.WriteVarUInt64((ulong)events.Length);
+                foreach (ref readonly var e in events.AsSpan())
+                    WriteEvent(ref w, in e, entry.Timestamp, ref previousSequence);
+            }
+            return w.ToArray();
+        }
+        finally
+        {
+            w.Dispose();
+        }
+    }
+
+    public static JournalEntry[] DecodeEntries(ReadOnlySpan<byte> payload)
+    {
+        var r = new VarintReader(payload);
+        ReadHeader(ref r, EntriesKind);
+        var count = r.ReadCount(MinEntryBytes);
+        var entries = count == 0 ? [] : new JournalEntry[count];
+        long previousTimestamp = 0, previousSequence = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var command = ReadCommand(ref r);
+            var timestamp = unchecked(previousTimestamp + r.ReadVarInt64());
+            previousTimestamp = timestamp;
+            var eventCount = r.ReadCount(MinEventBytes);
+            var events = eventCount == 0 ? [] : new MarketEvent[eventCount];
+            for (var j = 0; j < events.Length; j++)
+                events[j] = ReadEvent(ref r, timestamp, ref previousSequence);
+            entries[i] = new JournalEntry(command, timestamp, events);
+        }
+        r.EnsureEnd();
+        return entries;
+    }
+
+    private static void WriteCommand(ref VarintWriter w, MarketCommand command)
+    {
+        switch (command)
+        {
+            case PlaceCommand { Order: var o }:
+                w.WriteByte((byte)CommandKind.Place);
+                w.WriteVarInt64(o.AccountId);
+                w.WriteEnum(o.Side);
+                w.WriteEnum(o.Type);
+                w.WriteVarInt64(o.Price);
+                w.WriteVarInt64(o.Size);
+                w.WriteEnum(o.TimeInForce);
+                w.WriteEnum(o.Flags);
+                w.WriteEnum(o.SelfTradePrevention);
+                w.WriteString(o.ClientOrderId);
+                break;
+            case CancelCommand { Cancel: var c }:
+                w.WriteByte((byte)CommandKind.Cancel);
+                w.WriteVarInt64(c.AccountId);
+                w.WriteVarInt64(c.OrderId);
+                w.WriteString(c.ClientOrderId);
+                break;
+            case AmendCommand { Amend: var a }:
+                w.WriteByte((byte)CommandKind.Amend);
+                w.WriteVarInt64(a.AccountId);
+                w.WriteVarInt64(a.OrderId);
+                w.WriteString(a.ClientOrderId);
+                w.WriteVarInt64(a.NewPrice);
+                w.WriteVarInt64(a.NewSize);
+                break;
+            case CancelAllCommand c:
+                w.WriteByte((byte)CommandKind.CancelAll);
+                w.WriteVarInt64(c.AccountId);
+                break;
+            case SetModeCommand c:
+                w.WriteByte((byte)CommandKind.SetMode);
+                w.WriteEnum(c.Mode);
+                break;
+            case UncrossCommand c:
+                w.WriteByte((byte)CommandKind.Uncross);
+                w.WriteVarInt64(c.ReferencePrice);
+                break;
+            default:
+                throw new ArgumentException($"the journal cannot store a {command?.GetType().Name ?? "null"} command", nameof(command));
+        }
+    }
+
+    private static MarketCommand ReadCommand(ref VarintReader r)
+    {
+        var start = r.Position;
+        var kind = r.ReadByte();
+        switch ((CommandKind)kind)
+        {
+            case CommandKind.Place:
+            {
+                var accountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var type = r.ReadEnum<OrderType>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var tif = r.ReadEnum<TimeInForce>();
+                var flags = r.ReadEnum<OrderFlags>();
+                var stp = r.ReadEnum<SelfTradePrevention>();
+                var clientOrderId = r.ReadString();
+                return new PlaceCommand(new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, clientOrderId));
+            }
+            case CommandKind.Cancel:
+            {
+                var accountId = r.ReadVarInt64();
+                var orderId = r.ReadVarInt64();
+                var clientOrderId = r.ReadString();
+                return new CancelCommand(new CancelOrder(accountId, orderId, clientOrderId));
+            }
+            case CommandKind.Amend:
+            {
+                var accountId = r.ReadVarInt64();
+                var orderId = r.ReadVarInt64();
+                var clientOrderId = r.ReadString();
+                var newPrice = r.ReadVarInt64();
+                var newSize = r.ReadVarInt64();
+                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize));
+            }
+            case CommandKind.CancelAll:
+                return new CancelAllCommand(r.ReadVarInt64());
+            case CommandKind.SetMode:
+                return new SetModeCommand(r.ReadEnum<MarketMode>());
+            case CommandKind.Uncross:
+                return new UncrossCommand(r.ReadVarInt64());
+            default:
+                throw new JournalFormatException($"byte {start}: unknown command kind {kind}");
+        }
+    }
+
+    private static void WriteEvent(ref VarintWriter w, in MarketEvent e, long entryTimestamp, ref long previousSequence)
+    {
+        // Only the fields of the event's kind are stored, so anything else must already be default.
+        if (e != Canonical(in e))
+            throw new ArgumentException(
+                $"a {e.Kind} event at sequence {e.Sequence} sets fields its kind does not carry; the journal would lose them", nameof(e));
+        w.WriteByte((byte)e.Kind);
+        w.WriteVarInt64(unchecked(e.Sequence - previousSequence));
+        previousSequence = e.Sequence;
+        w.WriteVarInt64(unchecked(e.Timestamp - entryTimestamp));
+        switch (e.Kind)
+        {
+            case EventKind.OrderAccepted:
+                w.WriteVarInt64(e.OrderId);
+                w.WriteVarInt64(e.AccountId);
+                w.WriteEnum(e.Side);
+                w.WriteEnum(e.OrderType);
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                w.WriteEnum(e.TimeInForce);
+                w.WriteEnum(e.Flags);
+                w.WriteEnum(e.SelfTradePrevention);
+                w.WriteString(e.ClientOrderId);
+                break;
+            case EventKind.OrderRejected:
+                w.WriteVarInt64(e.AccountId);
+                w.WriteEnum(e.Reject);
+                w.WriteString(e.ClientOrderId);
+                w.WriteVarInt64(e.OrderId);
+                break;
+            case EventKind.TradeExecuted:
+                w.WriteVarInt64(e.OrderId);
+                w.WriteVarInt64(e.AccountId);
+                w.WriteVarInt64(e.MakerOrderId);
+                w.WriteVarInt64(e.MakerAccountId);
+                w.WriteEnum(e.Side);
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                w.WriteVarInt64(e.Remaining);
+                w.WriteVarInt64(e.MakerRemaining);
+                break;
+            case EventKind.OrderCancelled:
+                w.WriteVarInt64(e.OrderId);
+                w.WriteVarInt64(e.AccountId);
+                w.WriteEnum(e.Side);
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                w.WriteEnum(e.CancelReason);
+                break;
+            case EventKind.OrderAmended:
+                w.WriteVarInt64(e.OrderId);
+                w.WriteVarInt64(e.AccountId);
+                w.WriteEnum(e.Side);
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                w.WriteVarInt64(e.PreviousPrice);
+                w.WriteVarInt64(e.PreviousSize);
+                break;
+            case EventKind.ModeChanged:
+                w.WriteEnum(e.Mode);
+                w.WriteEnum(e.PreviousMode);
+                break;
+            case EventKind.AuctionUncrossed:
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                break;
+        }
+    }
+
+    private static MarketEvent ReadEvent(ref VarintReader r, long entryTimestamp, ref long previousSequence)
+    {
+        var kind = r.ReadEnum<EventKind>();
+        var sequence = unchecked(previousSequence + r.ReadVarInt64());
+        previousSequence = sequence;
+        var timestamp = unchecked(entryTimestamp + r.ReadVarInt64());
+        // Built with the same constructors the books use, so every field a kind does not carry is default.
+        switch (kind)
+        {
+            case EventKind.OrderAccepted:
+            {
+                var orderId = r.ReadVarInt64();
+                var accountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var type = r.ReadEnum<OrderType>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var tif = r.ReadEnum<TimeInForce>();
+                var flags = r.ReadEnum<OrderFlags>();
+                var stp = r.ReadEnum<SelfTradePrevention>();
+                var clientOrderId = r.ReadString();
+                var order = new PlaceOrder(accountId, side, type, 0, size, tif, flags, stp, clientOrderId);
+                return MarketEvent.Accepted(sequence, timestamp, orderId, in order, price);
+            }
+            case EventKind.OrderRejected:
+            {
+                var accountId = r.ReadVarInt64();
+                var reason = r.ReadEnum<RejectReason>();
+                var clientOrderId = r.ReadString();
+                var orderId = r.ReadVarInt64();
+                return MarketEvent.Rejected(sequence, timestamp, accountId, reason, clientOrderId, orderId);
+            }
+            case EventKind.TradeExecuted:
+            {
+                var orderId = r.ReadVarInt64();
+                var accountId = r.ReadVarInt64();
+                var makerOrderId = r.ReadVarInt64();
+                var makerAccountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var remaining = r.ReadVarInt64();
+                var makerRemaining = r.ReadVarInt64();
+                return MarketEvent.Trade(sequence, timestamp, orderId, accountId, side, makerOrderId, makerAccountId,
+                    price, size, remaining, makerRemaining);
+            }
+            case EventKind.OrderCancelled:
+            {
+                var orderId = r.ReadVarInt64();
+                var accountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var reason = r.ReadEnum<CancelReason>();
+                return MarketEvent.Cancelled(sequence, timestamp, orderId, accountId, side, price, size, reason);
+            }
+            case EventKind.OrderAmended:
+            {
+                var orderId = r.ReadVarInt64();
+                var accountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var previousPrice = r.ReadVarInt64();
+                var previousSize = r.ReadVarInt64();
+                return MarketEvent.Amended(sequence, timestamp, orderId, accountId, side, price, size, previousPrice, previousSize);
+            }
+            case EventKind.ModeChanged:
+            {
+                var mode = r.ReadEnum<MarketMode>();
+                var previous = r.ReadEnum<MarketMode>();
+                return MarketEvent.ModeSwitched(sequence, timestamp, mode, previous);
+            }
+            case EventKind.AuctionUncrossed:
+            {
+                var price = r.ReadVarInt64();
+                var volume = r.ReadVarInt64();
+                return MarketEvent.Uncrossed(sequence, timestamp, price, volume);
+            }
+            default:
+                // Only reachable if EventKind gains a value this codec was not taught (encoding refuses it too).
+                throw new JournalFormatException($"this build cannot decode events of kind {kind}");
+        }
+    }
+
+    /// <summary>The event rebuilt from only the fields its kind carries: what decoding will give back.</summary>
+    private static MarketEvent Canonical(in MarketEvent e) => e.Kind switch
+    {
+        EventKind.OrderAccepted => MarketEvent.Accepted(e.Sequence, e.Timestamp, e.OrderId,
+            new PlaceOrder(e.AccountId, e.Side, e.OrderType, 0, e.Size, e.TimeInForce, e.Flags, e.SelfTradePrevention,
+                e.ClientOrderId), e.Price),
+        EventKind.OrderRejected => MarketEvent.Rejected(e.Sequence, e.Timestamp, e.AccountId, e.Reject, e.ClientOrderId, e.OrderId),
+        EventKind.TradeExecuted => MarketEvent.Trade(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
+            e.MakerOrderId, e.MakerAccountId, e.Price, e.Size, e.Remaining, e.MakerRemaining),
+        EventKind.OrderCancelled => MarketEvent.Cancelled(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
+            e.Price, e.Size, e.CancelReason),
+        EventKind.OrderAmended => MarketEvent.Amended(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
+            e.Price, e.Size, e.PreviousPrice, e.PreviousSize),
+        EventKind.ModeChanged => MarketEvent.ModeSwitched(e.Sequence, e.Timestamp, e.Mode, e.PreviousMode),
+        EventKind.AuctionUncrossed => MarketEvent.Uncrossed(e.Sequence, e.Timestamp, e.Price, e.Size),
+        _ => throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e)),
+    };
+
+    // ── Snapshots ─────────────────────────────────────────────────────────────────────────────────────────
+
+    public static byte[] EncodeSnapshot(BookSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var bids = snapshot.Bids ?? throw new ArgumentException("the snapshot has no bid array", nameof(snapshot));
+        var asks = snapshot.Asks ?? throw new ArgumentException("the snapshot has no ask array", nameof(snapshot));
+        var clientOrderIds = snapshot.ClientOrderIds
+            ?? throw new ArgumentException("the snapshot has no client order id array", nameof(snapshot));
+        var w = new VarintWriter(32 + (bids.Length + asks.Length) * 48 + clientOrderIds.Length * 32);
+        try
+        {
+            w.WriteByte(FormatVersion);
+            w.WriteByte(SnapshotKind);
+            w.WriteEnum(snapshot.Mode);
+            w.WriteVarInt64(snapshot.Sequence);
+            w.WriteVarInt64(snapshot.NextOrderId);
+            WriteOrders(ref w, bids);
+            WriteOrders(ref w, asks);
+            w.WriteVarUInt64((ulong)clientOrderIds.Length);
+            foreach (ref readonly var c in clientOrderIds.AsSpan())
+            {
+                w.WriteVarInt64(c.AccountId);
+                w.WriteString(c.ClientOrderId ?? throw new ArgumentException("a client order id entry has no id", nameof(snapshot)));
+                w.WriteVarInt64(c.OrderId);
+            }
+            return w.ToArray();
+        }
+        finally
+        {
+            w.Dispose();
+        }
+    }
+
+    public static BookSnapshot DecodeSnapshot(ReadOnlySpan<byte> payload)
+    {
+        var r = new VarintReader(payload);
+        ReadHeader(ref r, SnapshotKind);
+        var mode = r.ReadEnum<MarketMode>();
+        var sequence = r.ReadVarInt64();
+        var nextOrderId = r.ReadVarInt64();
+        var bids = ReadOrders(ref r);
+        var asks = ReadOrders(ref r);
+        var count = r.ReadCount(MinClientIdBytes);
+        var clientOrderIds = count == 0 ? [] : new ClientOrderIdEntry[count];
+        for (var i = 0; i < clientOrderIds.Length; i++)
+        {
+            var accountId = r.ReadVarInt64();
+            var start = r.Position;
+            var id = r.ReadString() ?? throw new JournalFormatException($"byte {start}: a client order id entry has no id");
+            var orderId = r.ReadVarInt64();
+            clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
+        }
+        r.EnsureEnd();
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds);
+    }
+
+    private static void WriteOrders(ref VarintWriter w, OrderView[] orders)
+    {
+        w.WriteVarUInt64((ulong)orders.Length);
+        long previousPrice = 0, previousAcceptedAt = 0;
+        foreach (ref readonly var o in orders.AsSpan())
+        {
+            w.WriteVarInt64(o.OrderId);
+            w.WriteVarInt64(o.AccountId);
+            w.WriteEnum(o.Side);
+            w.WriteVarInt64(unchecked(o.Price - previousPrice));
+            previousPrice = o.Price;
+            w.WriteVarInt64(o.Remaining);
+            w.WriteVarInt64(o.Filled);
+            w.WriteEnum(o.TimeInForce);
+            w.WriteEnum(o.Flags);
+            w.WriteEnum(o.SelfTradePrevention);
+            w.WriteString(o.ClientOrderId);
+            w.WriteVarInt64(unchecked(o.AcceptedAt - previousAcceptedAt));
+            previousAcceptedAt = o.AcceptedAt;
+        }
+    }
+
+    private static OrderView[] ReadOrders(ref VarintReader r)
+    {
+        var count = r.ReadCount(MinOrderBytes);
+        var orders = count == 0 ? [] : new OrderView[count];
+        long price = 0, acceptedAt = 0;
+        for (var i = 0; i < orders.Length; i++)
+        {
+            var orderId = r.ReadVarInt64();
+            var accountId = r.ReadVarInt64();
+            var side = r.ReadEnum<Side>();
+            price = unchecked(price + r.ReadVarInt64());
+            var remaining = r.ReadVarInt64();
+            var filled = r.ReadVarInt64();
+            var tif = r.ReadEnum<TimeInForce>();
+            var flags = r.ReadEnum<OrderFlags>();
+            var stp = r.ReadEnum<SelfTradePrevention>();
+            var clientOrderId = r.ReadString();
+            acceptedAt = unchecked(acceptedAt + r.ReadVarInt64());
+            orders[i] = new OrderView(orderId, accountId, side, price, remaining, filled, tif, flags, stp, clientOrderId, acceptedAt);
+        }
+        return orders;
+    }
+
+    // ── Header ────────────────────────────────────────────────────────────────────────────────────────────
+
+    private static void ReadHeader(ref VarintReader r, byte expectedKind)
+    {
+        if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
+        var version = r.ReadByte();
+        if (version != FormatVersion)
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads version {FormatVersion})");
+        var kind = r.ReadByte();
+        if (kind != expectedKind)
+            throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");
+    }
+
+    private static string Describe(byte kind) => kind switch
+    {
+        EntriesKind => "journal entries",
+        SnapshotKind => "a book snapshot",
+        _ => $"of unknown kind {kind}",
+    };
+}

@@ -1,0 +1,305 @@
+using CsCheck;
+using Exchange.Journal;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Tests.Journal;
+
+public sealed class JournalCodecTests
+{
+    // ── Round trips ───────────────────────────────────────────────────────────────────────────────────────
+
+    [Fact]
+    public void Entries_round_trip() =>
+        JournalGen.Entries.Sample(entries =>
+            JournalAssert.Equal(entries, JournalCodec.DecodeEntries(JournalCodec.EncodeEntries(entries))), iter: 3_000);
+
+    [Fact]
+    public void Snapshots_round_trip() =>
+        JournalGen.Snapshot.Sample(snapshot =>
+            JournalAssert.Equal(snapshot, JournalCodec.DecodeSnapshot(JournalCodec.EncodeSnapshot(snapshot))), iter: 2_000);
+
+    [Fact]
+    public void Every_event_kind_round_trips_with_extreme_values()
+    {
+        var order = new PlaceOrder(long.MaxValue, Side.Sell, OrderType.Market, long.MinValue, long.MinValue,
+            TimeInForce.FillOrKill, OrderFlags.PostOnly | OrderFlags.ReduceOnly, SelfTradePrevention.CancelBoth, "ünïcødé-🚀");
+        MarketEvent[] events =
+        [
+            MarketEvent.Accepted(long.MaxValue, long.MinValue, long.MaxValue, order, long.MinValue),
+            MarketEvent.Rejected(long.MaxValue, long.MaxValue, long.MinValue, RejectReason.InvalidMode, "", long.MaxValue),
+            MarketEvent.Rejected(long.MaxValue, 0, 0, RejectReason.None),
+            MarketEvent.Trade(long.MinValue, long.MaxValue, long.MinValue, long.MaxValue, Side.Sell, long.MinValue,
+                long.MaxValue, long.MinValue, long.MaxValue, long.MinValue, long.MaxValue),
+            MarketEvent.Cancelled(0, long.MinValue, -1, -1, Side.Sell, long.MaxValue, long.MinValue, CancelReason.SelfTradePrevention),
+            MarketEvent.Amended(long.MaxValue, 1, long.MinValue, long.MaxValue, Side.Buy, -1, 1, long.MinValue, long.MaxValue),
+            MarketEvent.ModeSwitched(long.MinValue, long.MaxValue, MarketMode.Auction, MarketMode.Halted),
+            MarketEvent.Uncrossed(long.MinValue, long.MinValue, long.MaxValue, long.MinValue),
+        ];
+        JournalEntry[] entries =
+        [
+            new(new PlaceCommand(order), long.MaxValue, events),
+            new(new UncrossCommand(long.MinValue), long.MinValue, []),
+            new(new AmendCommand(new AmendOrder(long.MinValue, long.MaxValue, null, long.MinValue, long.MaxValue)), 0, events),
+        ];
+        JournalAssert.Equal(entries, JournalCodec.DecodeEntries(JournalCodec.EncodeEntries(entries)));
+    }
+
+    [Fact]
+    public void An_empty_list_round_trips()
+    {
+        Assert.Empty(JournalCodec.DecodeEntries(JournalCodec.EncodeEntries([])));
+        var empty = new BookSnapshot(MarketMode.Open, 0, 1, [], [], []);
+        JournalAssert.Equal(empty, JournalCodec.DecodeSnapshot(JournalCodec.EncodeSnapshot(empty)));
+    }
+
+    [Fact]
+    public void A_rejection_keeps_the_sequence_it_was_judged_against()
+    {
+        // Rejections repeat the last sequence; the next state change moves on from it.
+        JournalEntry[] entries =
+        [
+            new(new CancelAllCommand(0), 500, [MarketEvent.Rejected(41, 500, 0, RejectReason.InvalidAccount)]),
+            new(new SetModeCommand(MarketMode.Halted), 510,
+                [MarketEvent.Rejected(41, 510, 0, RejectReason.InvalidMode), MarketEvent.ModeSwitched(42, 510, MarketMode.Halted, MarketMode.Open)]),
+            new(new SetModeCommand(MarketMode.Halted), 505, [MarketEvent.Rejected(42, 505, 0, RejectReason.InvalidMode)]),
+        ];
+        var decoded = JournalCodec.DecodeEntries(JournalCodec.EncodeEntries(entries));
+        JournalAssert.Equal(entries, decoded);
+        Assert.Equal(new long[] { 41, 41, 42, 42 }, decoded.SelectMany(e => e.Events).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public void Null_and_empty_client_order_ids_stay_distinct()
+    {
+        JournalEntry[] withNull = [new(new CancelCommand(new CancelOrder(1, 2, null)), 0, [])];
+        JournalEntry[] withEmpty = [new(new CancelCommand(new CancelOrder(1, 2, "")), 0, [])];
+        var nullBytes = JournalCodec.EncodeEntries(withNull);
+        var emptyBytes = JournalCodec.EncodeEntries(withEmpty);
+        Assert.NotEqual(nullBytes, emptyBytes);
+        Assert.Null(((CancelCommand)JournalCodec.DecodeEntries(nullBytes)[0].Command).Cancel.ClientOrderId);
+        Assert.Equal("", ((CancelCommand)JournalCodec.DecodeEntries(emptyBytes)[0].Command).Cancel.ClientOrderId);
+    }
+
+    // ── The format itself: these bytes are what version 1 means, forever ─────────────────────────────────
+
+    [Fact]
+    public void Entries_have_the_documented_layout()
+    {
+        var order = new PlaceOrder(7, Side.Buy, OrderType.Limit, 100, 5, ClientOrderId: "a1");
+        JournalEntry[] entries =
+        [
+            new(new PlaceCommand(order), 1000,
+            [
+                MarketEvent.Accepted(1, 1000, 3, order, 100),
+                MarketEvent.Trade(2, 1000, 3, 7, Side.Buy, 2, 9, 100, 2, 3, 0),
+            ]),
+            new(new CancelCommand(new CancelOrder(7, 3)), 1010,
+                [MarketEvent.Cancelled(3, 1010, 3, 7, Side.Buy, 100, 3, CancelReason.Requested)]),
+            new(new CancelAllCommand(0), 1010, [MarketEvent.Rejected(3, 1010, 0, RejectReason.InvalidAccount)]),
+        ];
+        const string expected =
+            "01 45 03" +
+            " 01 0E 00 00 C801 0A 00 00 00 03 61 31 D00F 02" +   // place a1: account 7, buy limit 100 x 5; ts 1000; 2 events
+            " 00 02 00 06 0E 00 00 C801 0A 00 00 00 03 61 31" +  // accepted: seq +1, ts +0, order 3, ...
+            " 02 02 00 06 0E 04 12 00 C801 04 06 00" +            // trade: seq +1, taker 3/7, maker 2/9, buy, 100 x 2, 3 and 0 left
+            " 02 0E 06 00 14 01" +                                // cancel 7/3, no client id; ts +10; 1 event
+            " 03 02 00 06 0E 00 C801 06 01" +                     // cancelled: seq +1, 3/7 buy 100, size 3, requested
+            " 04 00 00 01" +                                      // cancel all account 0; ts +0; 1 event
+            " 01 00 00 00 01 00 00";                              // rejected: seq +0, account 0, invalid account, no id, order 0
+        var bytes = JournalCodec.EncodeEntries(entries);
+        Assert.Equal(expected.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexString(bytes));
+        JournalAssert.Equal(entries, JournalCodec.DecodeEntries(bytes));
+    }
+
+    [Fact]
+    public void Snapshots_have_the_documented_layout()
+    {
+        var snapshot = new BookSnapshot(MarketMode.Auction, 42, 10,
+            [
+                new OrderView(3, 7, Side.Buy, 100, 5, 1, TimeInForce.GoodTillCancel, OrderFlags.PostOnly,
+                    SelfTradePrevention.CancelMaker, "x", 1000),
+                new OrderView(4, 8, Side.Buy, 99, 2, 0, TimeInForce.GoodTillCancel, OrderFlags.None,
+                    SelfTradePrevention.CancelTaker, null, 1005),
+            ],
+            [],
+            [new ClientOrderIdEntry(7, "x", 3)]);
+        const string expected =
+            "01 53 04 54 14" +                              // auction, sequence 42, next order id 10
+            " 02 06 0E 00 C801 0A 02 00 01 01 02 78 D00F" + // 2 bids: 3/7 buy at 100, 5 left, 1 filled, GTC post-only, "x", 1000
+            " 08 10 00 01 04 00 00 00 00 00 0A" +           //   4/8 buy at 100-1, 2 left, no id, accepted 1000+5
+            " 00" +                                         // no asks
+            " 01 0E 02 78 06";                              // client order id (7, "x") -> 3
+        var bytes = JournalCodec.EncodeSnapshot(snapshot);
+        Assert.Equal(expected.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexString(bytes));
+        JournalAssert.Equal(snapshot, JournalCodec.DecodeSnapshot(bytes));
+    }
+
+    // ── Refusing bad payloads ─────────────────────────────────────────────────────────────────────────────
+
+    [Fact]
+    public void Every_prefix_of_an_entries_payload_throws() =>
+        JournalGen.Entries.Sample(entries =>
+        {
+            var bytes = JournalCodec.EncodeEntries(entries);
+            for (var length = 0; length < bytes.Length; length++)
+                Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(bytes.AsSpan(0, length)));
+        }, iter: 200);
+
+    [Fact]
+    public void Every_prefix_of_a_snapshot_payload_throws() =>
+        JournalGen.Snapshot.Sample(snapshot =>
+        {
+            var bytes = JournalCodec.EncodeSnapshot(snapshot);
+            for (var length = 0; length < bytes.Length; length++)
+                Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(bytes.AsSpan(0, length)));
+        }, iter: 200);
+
+    [Fact]
+    public void Any_other_version_byte_throws()
+    {
+        var entries = JournalCodec.EncodeEntries([new(new CancelAllCommand(1), 0, [])]);
+        var snapshot = JournalCodec.EncodeSnapshot(new BookSnapshot(MarketMode.Open, 0, 1, [], [], []));
+        for (var version = 0; version < 256; version++)
+        {
+            if (version == JournalCodec.FormatVersion) continue;
+            entries[0] = snapshot[0] = (byte)version;
+            var e = Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(entries));
+            Assert.Contains("version", e.Message, StringComparison.Ordinal);
+            Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(snapshot));
+        }
+    }
+
+    [Fact]
+    public void Entries_and_snapshots_cannot_be_read_as_each_other()
+    {
+        var entries = JournalCodec.EncodeEntries([]);
+        var snapshot = JournalCodec.EncodeSnapshot(new BookSnapshot(MarketMode.Open, 0, 1, [], [], []));
+        Assert.Contains("snapshot", Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(snapshot)).Message,
+            StringComparison.Ordinal);
+        Assert.Contains("entries", Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(entries)).Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Trailing_bytes_throw()
+    {
+        var entries = JournalCodec.EncodeEntries([new(new UncrossCommand(5), 0, [])]);
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries([.. entries, 0]));
+        var snapshot = JournalCodec.EncodeSnapshot(new BookSnapshot(MarketMode.Open, 0, 1, [], [], []));
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot([.. snapshot, 0]));
+    }
+
+    // 0x7F is no value of any of these enums (they may gain values, appended, but not a hundred of them).
+    [Theory]
+    [InlineData("01 45 01 05 7F 00 00", "MarketMode")]                  // set mode
+    [InlineData("01 45 01 01 02 7F 00 00 02 00 00 00 00 00 00", "Side")] // place: account 1, side, type, price, size, tif, flags, stp, id
+    [InlineData("01 45 01 01 02 00 7F 00 02 00 00 00 00 00 00", "OrderType")]
+    [InlineData("01 45 01 01 02 00 00 00 02 7F 00 00 00 00 00", "TimeInForce")]
+    [InlineData("01 45 01 01 02 00 00 00 02 00 04 00 00 00 00", "OrderFlags")] // an undeclared bit
+    [InlineData("01 45 01 01 02 00 00 00 02 00 00 7F 00 00 00", "SelfTradePrevention")]
+    [InlineData("01 45 01 04 02 00 01 7F 00 00 00 00", "EventKind")]   // cancel all, one event
+    [InlineData("01 45 01 04 02 00 01 01 00 00 00 7F 00 00", "RejectReason")]
+    [InlineData("01 45 01 04 02 00 01 03 00 00 00 00 00 00 00 7F", "CancelReason")]
+    [InlineData("01 45 01 04 02 00 01 05 00 00 00 7F", "MarketMode")]
+    [InlineData("01 45 01 00 02 00 00", "command kind")]              // command kind 0
+    [InlineData("01 45 01 7F 02 00 00", "command kind")]
+    [InlineData("01 53 7F 00 00 00 00 00", "MarketMode")]
+    [InlineData("01 53 00 00 00 01 00 00 7F 00 00 00 00 00 00 00 00 00", "Side")]
+    public void Undefined_enum_and_kind_values_throw(string hex, string mentioned)
+    {
+        var bytes = Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
+        var e = bytes[1] == 'E'
+            ? Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(bytes))
+            : Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(bytes));
+        Assert.Contains(mentioned, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_client_order_id_entry_without_an_id_throws() =>
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(Convert.FromHexString("0153000000000001020000")));
+
+    [Fact]
+    public void Huge_counts_throw_instead_of_allocating()
+    {
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(Convert.FromHexString("0145FFFFFFFF07")));
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(Convert.FromHexString("0145010400 00 FFFFFFFF07".Replace(" ", "", StringComparison.Ordinal))));
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(Convert.FromHexString("0153000000FFFFFFFFFFFFFFFFFF01")));
+    }
+
+    [Fact]
+    public void Corrupted_payloads_throw_only_JournalFormatException()
+    {
+        // A corrupted payload may still happen to be well formed; what it must never do is fail in another way.
+        var gen = Gen.Select(JournalGen.Entries, JournalGen.Snapshot, Gen.Int[0, int.MaxValue], Gen.Byte, Gen.Int[0, 2]);
+        gen.Sample((entries, snapshot, at, value, how) =>
+        {
+            DecodeOrFormatError(Corrupt(JournalCodec.EncodeEntries(entries), at, value, how), b => JournalCodec.DecodeEntries(b));
+            DecodeOrFormatError(Corrupt(JournalCodec.EncodeSnapshot(snapshot), at, value, how), b => JournalCodec.DecodeSnapshot(b));
+        }, iter: 3_000);
+    }
+
+    [Fact]
+    public void Random_bytes_after_a_valid_header_throw_only_JournalFormatException() =>
+        Gen.Select(Gen.Byte.Array[0, 80], Gen.Bool).Sample((tail, entries) =>
+        {
+            if (entries) DecodeOrFormatError([JournalCodec.FormatVersion, (byte)'E', .. tail], b => JournalCodec.DecodeEntries(b));
+            else DecodeOrFormatError([JournalCodec.FormatVersion, (byte)'S', .. tail], b => JournalCodec.DecodeSnapshot(b));
+        }, iter: 5_000);
+
+    private static byte[] Corrupt(byte[] bytes, int at, byte value, int how)
+    {
+        var i = at % bytes.Length;
+        return how switch
+        {
+            0 => [.. bytes[..i], value, .. bytes[(i + 1)..]],  // replace a byte
+            1 => [.. bytes[..i], value, .. bytes[i..]],        // insert a byte
+            _ => [.. bytes[..i], .. bytes[(i + 1)..]],         // drop a byte
+        };
+    }
+
+    private static void DecodeOrFormatError(byte[] bytes, Action<byte[]> decode)
+    {
+        try { decode(bytes); }
+        catch (JournalFormatException) { }
+    }
+
+    // ── Refusing what could not be read back exactly ─────────────────────────────────────────────────────
+
+    [Fact]
+    public void Undefined_enum_values_are_refused_when_encoding()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(new SetModeCommand((MarketMode)200), 0, [])]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
+            [new(new PlaceCommand(new PlaceOrder(1, Side.Buy, OrderType.Limit, 1, 1, Flags: (OrderFlags)4)), 0, [])]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
+            [new(new CancelAllCommand(1), 0, [MarketEvent.Rejected(0, 0, 1, (RejectReason)200)])]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
+            [new(new CancelAllCommand(1), 0, [new MarketEvent { Kind = (EventKind)200 }])]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeSnapshot(new BookSnapshot((MarketMode)200, 0, 1, [], [], [])));
+    }
+
+    [Fact]
+    public void An_event_with_a_field_its_kind_does_not_carry_is_refused()
+    {
+        var stray = MarketEvent.Uncrossed(1, 0, 100, 5) with { AccountId = 3 };
+        var e = Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(new UncrossCommand(100), 0, [stray])]));
+        Assert.Contains("AuctionUncrossed", e.Message, StringComparison.Ordinal);
+        var accepted = MarketEvent.Accepted(1, 0, 1, new PlaceOrder(1, Side.Buy, OrderType.Limit, 5, 1), 5) with { Remaining = 1 };
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(new UncrossCommand(100), 0, [accepted])]));
+    }
+
+    [Fact]
+    public void Strings_that_UTF8_cannot_carry_are_refused() =>
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
+            [new(new CancelCommand(new CancelOrder(1, 0, "bad\uDC00")), 0, [])]));
+
+    [Fact]
+    public void Null_parts_are_refused()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(null!, 0, [])]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(new CancelAllCommand(1), 0, null!)]));
+        Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeSnapshot(
+            new BookSnapshot(MarketMode.Open, 0, 1, [], [], [new ClientOrderIdEntry(1, null!, 1)])));
+    }
+}

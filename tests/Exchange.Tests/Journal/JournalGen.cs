@@ -1,0 +1,87 @@
+using CsCheck;
+using Exchange.Journal;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Tests.Journal;
+
+/// <summary>CsCheck generators for everything the journal stores, over the full range of every field.</summary>
+public static class JournalGen
+{
+    /// <summary>Any long, with the edges and small values (the common case for deltas) well represented.</summary>
+    public static readonly Gen<long> AnyLong = Gen.Frequency(
+        (3, Gen.Long),
+        (3, Gen.Long[-300, 300]),
+        (1, Gen.Long[-(1L << 40), 1L << 40]),
+        (1, Gen.OneOf(long.MinValue, long.MaxValue, long.MinValue + 1, long.MaxValue - 1, 0L, -1L, 1L, 63L, 64L, -64L, -65L, 127L, 128L)));
+
+    /// <summary>Unicode scalar values from every UTF-8 length class: no lone surrogates, which UTF-8 cannot carry.</summary>
+    private static readonly Gen<string> Scalar = Gen.Frequency(
+        (4, Gen.Int[0x21, 0x7E]),
+        (1, Gen.Int[0, 0x7F]),
+        (1, Gen.Int[0x80, 0x7FF]),
+        (1, Gen.Int[0x800, 0xD7FF]),
+        (1, Gen.Int[0xE000, 0xFFFF]),
+        (1, Gen.Int[0x10000, 0x10FFFF])).Select(char.ConvertFromUtf32);
+
+    public static readonly Gen<string> Text = Scalar.Array[0, 20].Select(parts => string.Concat(parts));
+
+    public static readonly Gen<string?> NullableText = Gen.Frequency(
+        (1, Gen.Const((string?)null)),
+        (1, Gen.Const<string?>("")),
+        (4, Text.Select(s => (string?)s)));
+
+    /// <summary>Every combination of the declared flags.</summary>
+    public static readonly Gen<OrderFlags> Flags = Gen.Int[0, 3].Select(f => (OrderFlags)f);
+
+    public static readonly Gen<PlaceOrder> PlaceOrder =
+        Gen.Select(AnyLong, Gen.Enum<Side>(), Gen.Enum<OrderType>(), AnyLong, AnyLong, Gen.Enum<TimeInForce>(), Flags,
+            Gen.Enum<SelfTradePrevention>(), NullableText,
+            (account, side, type, price, size, tif, flags, stp, id) => new PlaceOrder(account, side, type, price, size, tif, flags, stp, id));
+
+    public static readonly Gen<MarketCommand> Command = Gen.OneOf<MarketCommand>(
+        PlaceOrder.Select(o => (MarketCommand)new PlaceCommand(o)),
+        Gen.Select(AnyLong, AnyLong, NullableText, (a, o, id) => (MarketCommand)new CancelCommand(new CancelOrder(a, o, id))),
+        Gen.Select(AnyLong, AnyLong, NullableText, AnyLong, AnyLong,
+            (a, o, id, p, s) => (MarketCommand)new AmendCommand(new AmendOrder(a, o, id, p, s))),
+        AnyLong.Select(a => (MarketCommand)new CancelAllCommand(a)),
+        Gen.Enum<MarketMode>().Select(m => (MarketCommand)new SetModeCommand(m)),
+        AnyLong.Select(p => (MarketCommand)new UncrossCommand(p)));
+
+    /// <summary>Events of every kind, built with MarketEvent's own constructors, with arbitrary values.</summary>
+    public static readonly Gen<MarketEvent> Event = Gen.OneOf(
+        Gen.Select(AnyLong, AnyLong, AnyLong, PlaceOrder, AnyLong,
+            (seq, ts, id, order, price) => MarketEvent.Accepted(seq, ts, id, order, price)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, Gen.Enum<RejectReason>(), NullableText, AnyLong,
+            (seq, ts, account, reason, id, orderId) => MarketEvent.Rejected(seq, ts, account, reason, id, orderId)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong, Gen.Enum<Side>(), AnyLong, AnyLong, AnyLong, AnyLong, AnyLong, AnyLong,
+            (seq, ts, taker, takerAccount, side, maker, makerAccount, price, size, remaining, makerRemaining) =>
+                MarketEvent.Trade(seq, ts, taker, takerAccount, side, maker, makerAccount, price, size, remaining, makerRemaining)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong, Gen.Enum<Side>(), AnyLong, AnyLong, Gen.Enum<CancelReason>(),
+            (seq, ts, id, account, side, price, size, reason) => MarketEvent.Cancelled(seq, ts, id, account, side, price, size, reason)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong, Gen.Enum<Side>(), AnyLong, AnyLong, AnyLong, AnyLong,
+            (seq, ts, id, account, side, price, size, previousPrice, previousSize) =>
+                MarketEvent.Amended(seq, ts, id, account, side, price, size, previousPrice, previousSize)),
+        Gen.Select(AnyLong, AnyLong, Gen.Enum<MarketMode>(), Gen.Enum<MarketMode>(),
+            (seq, ts, mode, previous) => MarketEvent.ModeSwitched(seq, ts, mode, previous)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong,
+            (seq, ts, price, volume) => MarketEvent.Uncrossed(seq, ts, price, volume)));
+
+    public static readonly Gen<JournalEntry> Entry =
+        Gen.Select(Command, AnyLong, Event.Array[0, 6], (c, ts, events) => new JournalEntry(c, ts, events));
+
+    public static readonly Gen<JournalEntry[]> Entries = Entry.Array[0, 12];
+
+    public static readonly Gen<OrderView> Order =
+        Gen.Select(AnyLong, AnyLong, Gen.Enum<Side>(), AnyLong, AnyLong, AnyLong, Gen.Enum<TimeInForce>(), Flags,
+            Gen.Enum<SelfTradePrevention>(), NullableText, AnyLong,
+            (id, account, side, price, remaining, filled, tif, flags, stp, clientId, acceptedAt) =>
+                new OrderView(id, account, side, price, remaining, filled, tif, flags, stp, clientId, acceptedAt));
+
+    public static readonly Gen<ClientOrderIdEntry> ClientOrderId =
+        Gen.Select(AnyLong, Text, AnyLong, (account, id, order) => new ClientOrderIdEntry(account, id, order));
+
+    public static readonly Gen<BookSnapshot> Snapshot =
+        Gen.Select(Gen.Enum<MarketMode>(), AnyLong, AnyLong, Order.Array[0, 10], Order.Array[0, 10], ClientOrderId.Array[0, 10],
+            (mode, seq, next, bids, asks, ids) => new BookSnapshot(mode, seq, next, bids, asks, ids));
+}
