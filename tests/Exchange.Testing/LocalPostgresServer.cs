@@ -15,7 +15,7 @@ namespace Exchange.Tests.Infrastructure;
 /// killed outright — by the next test run, which sweeps directories whose owning
 /// process is gone.
 /// </summary>
-internal sealed class LocalPostgresServer : IAsyncDisposable
+public sealed class LocalPostgresServer : IAsyncDisposable
 {
     private const string DirectoryPrefix = "exchange-pg-";
     private const string OsUser = "postgres";
@@ -30,11 +30,15 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
     private readonly List<PosixSignalRegistration> _signalRegistrations = [];
     private int _disposed;
 
-    private LocalPostgresServer(string binDirectory, string? runuser, string rootDirectory)
+    private readonly bool _durable;
+    private int _port;
+
+    private LocalPostgresServer(string binDirectory, string? runuser, string rootDirectory, bool durable)
     {
         _binDirectory = binDirectory;
         _runuser = runuser;
         _rootDirectory = rootDirectory;
+        _durable = durable;
     }
 
     public string ConnectionString { get; private set; } = "";
@@ -44,7 +48,8 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
     // As root, TMPDIR may point somewhere the postgres user cannot traverse (/root/...).
     private static string BaseDirectory => Environment.IsPrivilegedProcess && Directory.Exists("/tmp") ? "/tmp" : Path.GetTempPath();
 
-    public static async Task<LocalPostgresServer> StartAsync(string binDirectory, CancellationToken cancellationToken)
+    /// <param name="durable">Keep PostgreSQL's default fsync=on (benchmarks); tests switch durability off.</param>
+    public static async Task<LocalPostgresServer> StartAsync(string binDirectory, CancellationToken cancellationToken, bool durable = false)
     {
         var runuser = Environment.IsPrivilegedProcess ? await FindRunuserForPostgresAsync(cancellationToken) : null;
         await RemoveOrphansAsync(binDirectory, runuser);
@@ -52,7 +57,7 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
         // The owning pid is in the name so a later run can tell whether we are still alive.
         var root = Path.Combine(BaseDirectory, $"{DirectoryPrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        var server = new LocalPostgresServer(binDirectory, runuser, root);
+        var server = new LocalPostgresServer(binDirectory, runuser, root, durable);
         server.StopWhenTheProcessEnds();
         try
         {
@@ -118,14 +123,31 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
         var socketDirectory = DataDirectory.Replace("'", "''", StringComparison.Ordinal);
         await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), $"""
 
-            # exchange test harness: local-only, and durability is pointless for throwaway data
+            # exchange test harness: local-only
             listen_addresses = '127.0.0.1'
             unix_socket_directories = '{socketDirectory}'
-            fsync = off
-            synchronous_commit = off
-            full_page_writes = off
+            max_connections = 200
 
             """, cancellationToken);
+        if (!_durable)
+            await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"), """
+                # durability is pointless for throwaway test data
+                fsync = off
+                synchronous_commit = off
+                full_page_writes = off
+
+                """, cancellationToken);
+    }
+
+    /// <summary>Stops the server abruptly (as a crash would), keeping its data for <see cref="StartAgainAsync"/>.</summary>
+    public Task StopAsync() => StopAsync(_binDirectory, _runuser, DataDirectory);
+
+    /// <summary>Starts the stopped server again on the same port, so existing connection strings work again.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken)
+    {
+        var log = Path.Combine(_rootDirectory, "server.log");
+        (await RunToolAsync(_binDirectory, _runuser, "pg_ctl",
+            ["-D", DataDirectory, "-l", log, "-w", "-t", "60", "-o", $"-p {_port}", "start"], cancellationToken)).EnsureSuccess("Restarting PostgreSQL");
     }
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
@@ -133,7 +155,7 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
         var log = Path.Combine(_rootDirectory, "server.log");
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreePort();
+            var port = _port = FindFreePort();
             // -w: pg_ctl itself polls until the server accepts connections (bounded by -t).
             var result = await RunToolAsync(_binDirectory, _runuser, "pg_ctl",
                 ["-D", DataDirectory, "-l", log, "-w", "-t", "60", "-o", $"-p {port}", "start"], cancellationToken);
@@ -229,14 +251,14 @@ internal sealed class LocalPostgresServer : IAsyncDisposable
             throw new InvalidOperationException(
                 $"The tests run as root and PostgreSQL refuses to run as root, so the harness runs initdb/pg_ctl as the " +
                 $"'{OsUser}' OS user, but that user does not exist. Create it (installing the distribution package, e.g. " +
-                $"`apt-get install postgresql`, does), run the tests as a non-root user, or set {PostgresFixture.EnvironmentVariable} " +
+                $"`apt-get install postgresql`, does), run the tests as a non-root user, or set {PostgresBinaries.EnvironmentVariable} " +
                 "to the connection string of an existing server.");
         }
 
         return RunuserLocations.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 $"The tests run as root, so the harness needs `runuser` (package util-linux) to start PostgreSQL as " +
-                $"'{OsUser}'. Install util-linux, run the tests as a non-root user, or set {PostgresFixture.EnvironmentVariable}.");
+                $"'{OsUser}'. Install util-linux, run the tests as a non-root user, or set {PostgresBinaries.EnvironmentVariable}.");
     }
 
     private static Task<ProcessResult> RunToolAsync(

@@ -1,8 +1,11 @@
 namespace Exchange.Tests.Infrastructure;
 
 /// <summary>Locates the PostgreSQL server tools needed to run a throwaway server.</summary>
-internal static class PostgresBinaries
+public static class PostgresBinaries
 {
+    /// <summary>The connection string of an existing server to use instead of starting one.</summary>
+    public const string EnvironmentVariable = "EXCHANGE_TEST_POSTGRES";
+
     private static readonly string[] RequiredTools = ["initdb", "pg_ctl", "postgres"];
 
     /// <summary>

@@ -1,0 +1,40 @@
+using Exchange.Matching;
+
+namespace Exchange.Markets;
+
+/// <summary>
+/// One market, keyed by symbol. Every command's outcome is returned only once its events are committed to the
+/// journal (status Committed), so an acknowledged command survives any silo failure. Queries answer from
+/// committed state.
+/// </summary>
+public interface IMarketGrain : IGrainWithStringKey
+{
+    /// <summary>Runs one command. Durable when the status is Committed.</summary>
+    Task<CommandOutcome> Execute(MarketCommand command);
+
+    /// <summary>Runs commands in order, all in the same journal batch. Each outcome is durable when Committed.</summary>
+    Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands);
+
+    Task<MarketSpec?> GetSpec();
+
+    Task<MarketStatus> GetStatus();
+
+    Task<BookView> GetBook(int depth);
+
+    Task<PublicTrade[]> GetRecentTrades(int limit);
+
+    Task<OrderLookup> GetOrder(long orderId);
+
+    Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId);
+
+    Task<OrderView[]> GetOpenOrders(long accountId);
+
+    /// <summary>Subscribes to committed market data; subscriptions lapse unless renewed within a few minutes.</summary>
+    Task Subscribe(IMarketDataObserver observer);
+
+    Task Unsubscribe(IMarketDataObserver observer);
+}
+
+/// <summary>The market cannot answer now (unknown, recovering, or its journal is unreachable); nothing was changed.</summary>
+[GenerateSerializer, Alias("MarketUnavailableException")]
+public sealed class MarketUnavailableException(string message) : Exception(message);

@@ -1,0 +1,28 @@
+using Exchange.Matching;
+
+namespace Exchange.Markets;
+
+/// <summary>
+/// A command to one market. The journal stores these with the events they caused; recovery runs them again
+/// and requires the same events, so a command must mean the same thing forever: append fields, never reorder.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("MarketCommand")]
+public abstract record MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("PlaceCommand")]
+public sealed record PlaceCommand(PlaceOrder Order) : MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("CancelCommand")]
+public sealed record CancelCommand(CancelOrder Cancel) : MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("AmendCommand")]
+public sealed record AmendCommand(AmendOrder Amend) : MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("CancelAllCommand")]
+public sealed record CancelAllCommand(long AccountId) : MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("SetModeCommand")]
+public sealed record SetModeCommand(MarketMode Mode) : MarketCommand;
+
+[GenerateSerializer, Immutable, Alias("UncrossCommand")]
+public sealed record UncrossCommand(long ReferencePrice) : MarketCommand;

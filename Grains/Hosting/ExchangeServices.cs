@@ -1,0 +1,42 @@
+using Exchange.Journal;
+using Exchange.Markets;
+using Exchange.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Serialization;
+
+namespace Exchange.Hosting;
+
+/// <summary>What a silo needs to host the exchange's grains; the same for the silo host and the test clusters.</summary>
+public static class ExchangeServices
+{
+    /// <param name="postgres">The journal database; null runs on an in-memory journal that dies with the process.</param>
+    public static IServiceCollection AddExchangeGrainServices(this IServiceCollection services, string? postgres)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddExchangeExceptionSerialization();
+        services.AddOptions<MarketOptions>().BindConfiguration("Exchange:Markets");
+        if (postgres is null)
+        {
+            services.TryAddSingleton<IMarketJournal, InMemoryMarketJournal>();
+        }
+        else
+        {
+            services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
+            services.TryAddSingleton<IMarketJournal, PostgresMarketJournal>();
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// Lets Orleans carry the exchange's and Npgsql's exceptions across the wire (it carries only System and
+    /// Microsoft ones by default); without it a caller gets a codec error instead of the reason. Silo and client.
+    /// </summary>
+    public static IServiceCollection AddExchangeExceptionSerialization(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Exchange");
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+        });
+}

@@ -1,0 +1,29 @@
+using Exchange.Matching;
+
+namespace Exchange.Markets;
+
+/// <summary>Runs a journaled command against a book: the one place that maps commands to book calls.</summary>
+public static class MarketCommandRunner
+{
+    public static void Run(IOrderBook book, MarketCommand command, long timestamp, EventBuffer events)
+    {
+        switch (command)
+        {
+            case PlaceCommand c: book.Place(c.Order, timestamp, events); break;
+            case CancelCommand c: book.Cancel(c.Cancel, timestamp, events); break;
+            case AmendCommand c: book.Amend(c.Amend, timestamp, events); break;
+            case CancelAllCommand c: book.CancelAll(c.AccountId, timestamp, events); break;
+            case SetModeCommand c: book.SetMode(c.Mode, timestamp, events); break;
+            case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
+            default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
+        }
+    }
+
+    /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
+    public static bool ChangesState(ReadOnlySpan<MarketEvent> events)
+    {
+        foreach (ref readonly var e in events)
+            if (e.Kind != EventKind.OrderRejected) return true;
+        return false;
+    }
+}

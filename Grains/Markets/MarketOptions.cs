@@ -1,0 +1,20 @@
+namespace Exchange.Markets;
+
+/// <summary>How a market grain bounds its journal writes and when it snapshots. Bound from "Exchange:Markets".</summary>
+public sealed class MarketOptions
+{
+    /// <summary>The deadline of one journal append; past it the batch's outcome is settled by recovery.</summary>
+    public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The deadline for finding out whether a failed append committed, and for reloading.</summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Take a snapshot after this many events since the last one...</summary>
+    public long SnapshotEveryEvents { get; set; } = 200_000;
+
+    /// <summary>...or after this long, if anything happened.</summary>
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many recent public trades a market keeps for queries.</summary>
+    public int RecentTrades { get; set; } = 1000;
+}

@@ -1,0 +1,90 @@
+using Exchange.Journal;
+using Exchange.Matching;
+
+namespace Exchange.Markets;
+
+/// <summary>
+/// The commands a market has run since the last batch was cut: what to journal, who waits for the commit, and
+/// what the commit will publish. Commands that changed nothing (rejections, queries) still wait here, because
+/// their answers were judged against state that is durable only when this batch is.
+/// </summary>
+internal sealed class PendingBatch
+{
+    private readonly List<JournalEntry> _entries = [];
+    private readonly HashSet<(Side Side, long Price)> _touchedLevels = [];
+    private readonly List<PublicTrade> _trades = [];
+    private readonly TaskCompletionSource<CommandStatus> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waiters;
+
+    public Guid BatchId { get; } = Guid.NewGuid();
+    public long FirstSequence { get; private set; }
+    public long LastSequence { get; private set; }
+    public bool HasWork => _entries.Count > 0 || _waiters > 0;
+    public bool HasEntries => _entries.Count > 0;
+    public string? Error { get; private set; }
+
+    /// <summary>Completes with the batch's fate: Committed, Failed or Unknown.</summary>
+    public Task<CommandStatus> Done => _done.Task;
+
+    /// <summary>What subscribers are told once the batch commits; read from the book when the batch is cut.</summary>
+    public MarketDataUpdate? Update { get; private set; }
+
+    /// <summary>The book as of <see cref="LastSequence"/>, when a snapshot was due at the cut.</summary>
+    public StoredSnapshot? Snapshot { get; private set; }
+
+    public void AddWaiter() => _waiters++;
+
+    public void Record(MarketCommand command, long timestamp, ReadOnlySpan<MarketEvent> events)
+    {
+        _waiters++;
+        if (!MarketCommandRunner.ChangesState(events)) return;
+        _entries.Add(new JournalEntry(command, timestamp, events.ToArray()));
+        foreach (ref readonly var e in events)
+        {
+            if (e.Kind == EventKind.OrderRejected) continue;
+            if (FirstSequence == 0) FirstSequence = e.Sequence;
+            LastSequence = e.Sequence;
+            switch (e.Kind)
+            {
+                case EventKind.OrderAccepted or EventKind.OrderCancelled:
+                    _touchedLevels.Add((e.Side, e.Price));
+                    break;
+                case EventKind.OrderAmended:
+                    _touchedLevels.Add((e.Side, e.Price));
+                    _touchedLevels.Add((e.Side, e.PreviousPrice));
+                    break;
+                case EventKind.TradeExecuted:
+                    _touchedLevels.Add((e.Side.Opposite(), e.Price));
+                    _trades.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Marks levels changed by something the events do not locate (an uncross fills makers away from the auction price).</summary>
+    public void TouchLevels(IEnumerable<LevelChange> levels)
+    {
+        foreach (var level in levels) _touchedLevels.Add((level.Side, level.Price));
+    }
+
+    public JournalBatch ToJournalBatch() => new(BatchId, FirstSequence, LastSequence, _entries);
+
+    /// <summary>
+    /// Closes the batch to new commands. The book is then exactly at <see cref="LastSequence"/>, so this is the
+    /// moment to read the levels the batch changed and, if due, the snapshot.
+    /// </summary>
+    public void Cut(IOrderBook book, bool snapshotDue)
+    {
+        if (!HasEntries) return;
+        Update = new MarketDataUpdate(book.Spec.Symbol, FirstSequence, LastSequence,
+            [.. _touchedLevels.Select(l => new LevelChange(l.Side, l.Price, book.LevelAt(l.Side, l.Price).Size))],
+            [.. _trades], book.Mode);
+        if (snapshotDue) Snapshot = new StoredSnapshot(LastSequence, book.StateHash(), book.Capture());
+    }
+
+    public void Complete(CommandStatus status, string? error = null)
+    {
+        Error = error;
+        _done.TrySetResult(status);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Exchange.Journal;
+using Exchange.Matching;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Exchange.Persistence;
+
+/// <summary>
+/// The market journal in PostgreSQL. One row per batch in <c>market_journal</c>; <c>market_heads</c> holds each
+/// market's last sequence and is the expected-version check: an append moves the head from exactly
+/// FirstSequence - 1 to LastSequence in the same statement that inserts the batch, so a second writer with a
+/// stale view changes nothing. The primary key (market, first_sequence) and the unique batch id back that up.
+/// </summary>
+public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarketJournal
+{
+    private const string AppendSql = """
+        with head as (
+            update market_heads set last_sequence = $4
+            where market = $1 and last_sequence = $2 - 1
+            returning market)
+        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload)
+        select market, $2, $4, $3, $5 from head
+        """;
+
+    public async Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand(
+            "insert into markets (symbol, spec) values ($1, $2) on conflict do nothing", connection, transaction);
+        insert.Parameters.Add(new() { Value = spec.Symbol });
+        insert.Parameters.Add(new() { Value = JsonSerializer.Serialize(spec), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
+        await using var head = new NpgsqlCommand(
+            "insert into market_heads (market, last_sequence) values ($1, 0)", connection, transaction);
+        head.Parameters.Add(new() { Value = spec.Symbol });
+        await head.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select spec::text from markets order by symbol");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var specs = new List<MarketSpec>();
+        while (await reader.ReadAsync(cancellationToken)) specs.Add(ParseSpec(reader.GetString(0)));
+        return [.. specs];
+    }
+
+    public async Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select spec::text from markets where symbol = $1");
+        command.Parameters.Add(new() { Value = symbol });
+        return await command.ExecuteScalarAsync(cancellationToken) is string json ? ParseSpec(json) : null;
+    }
+
+    public async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
+    {
+        var payload = JournalCodec.EncodeEntries(batch.Entries);
+        await using var command = dataSource.CreateCommand(AppendSql);
+        command.Parameters.Add(new() { Value = market });
+        command.Parameters.Add(new() { Value = batch.FirstSequence });
+        command.Parameters.Add(new() { Value = batch.BatchId });
+        command.Parameters.Add(new() { Value = batch.LastSequence });
+        command.Parameters.Add(new() { Value = payload });
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            throw new JournalFencedException(
+                $"{market}: the journal no longer ends at sequence {batch.FirstSequence - 1}; another writer appended first");
+    }
+
+    public async Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Locking the head waits out any append still holding it, so what we read next is final.
+        await using var lockHead = new NpgsqlCommand(
+            "select last_sequence from market_heads where market = $1 for update", connection, transaction);
+        lockHead.Parameters.Add(new() { Value = market });
+        await lockHead.ExecuteScalarAsync(cancellationToken);
+        await using var find = new NpgsqlCommand(
+            "select exists (select 1 from market_journal where market = $1 and batch_id = $2)", connection, transaction);
+        find.Parameters.Add(new() { Value = market });
+        find.Parameters.Add(new() { Value = batchId });
+        var found = (bool)(await find.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return found;
+    }
+
+    public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select batch_id, first_sequence, last_sequence, payload from market_journal
+            where market = $1 and last_sequence > $2 order by first_sequence
+            """);
+        command.Parameters.Add(new() { Value = market });
+        command.Parameters.Add(new() { Value = afterSequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var entries = JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3));
+            yield return new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), entries);
+        }
+    }
+
+    public async Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand("""
+            insert into market_snapshots (market, sequence, state_hash, payload) values ($1, $2, $3, $4)
+            on conflict do nothing
+            """, connection, transaction);
+        insert.Parameters.Add(new() { Value = market });
+        insert.Parameters.Add(new() { Value = snapshot.Sequence });
+        insert.Parameters.Add(new() { Value = unchecked((long)snapshot.StateHash) });
+        insert.Parameters.Add(new() { Value = JournalCodec.EncodeSnapshot(snapshot.Book) });
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        // Recovery needs only the newest snapshot; keep one older in case the newest is ever unreadable.
+        await using var prune = new NpgsqlCommand("""
+            delete from market_snapshots where market = $1 and sequence < (
+                select min(sequence) from (select sequence from market_snapshots where market = $1
+                                           order by sequence desc limit 2) newest)
+            """, connection, transaction);
+        prune.Parameters.Add(new() { Value = market });
+        await prune.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select sequence, state_hash, payload from market_snapshots where market = $1 order by sequence desc limit 1");
+        command.Parameters.Add(new() { Value = market });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new StoredSnapshot(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)),
+            JournalCodec.DecodeSnapshot(reader.GetFieldValue<byte[]>(2)));
+    }
+
+    private static MarketSpec ParseSpec(string json) =>
+        JsonSerializer.Deserialize<MarketSpec>(json) ?? throw new InvalidDataException("market spec is null");
+}

@@ -1,0 +1,56 @@
+using Exchange.Journal;
+using Exchange.Matching;
+using Exchange.Tests.Infrastructure;
+
+namespace Exchange.Tests.Markets;
+
+/// <summary>
+/// Ways to make the real journal fail. The trigger makes PostgreSQL itself refuse appends for chosen markets;
+/// <see cref="ReplyWithholdingJournal"/> wraps the real PostgreSQL journal and, after a real commit, never
+/// returns, as if the silo died between commit and reply.
+/// </summary>
+internal static class JournalFaults
+{
+    public static Task InstallAppendFailureTrigger(string database) => Sql.ExecuteAsync(database, """
+        create table if not exists test_failing_markets (market text primary key);
+        create or replace function test_fail_append() returns trigger language plpgsql as $$
+        begin
+            if exists (select 1 from test_failing_markets where market = new.market) then
+                raise exception 'injected append failure for %', new.market;
+            end if;
+            return new;
+        end $$;
+        drop trigger if exists test_fail_append on market_journal;
+        create trigger test_fail_append before insert on market_journal for each row execute function test_fail_append();
+        """);
+
+    public static Task FailAppends(string database, string market) =>
+        Sql.ExecuteAsync(database, $"insert into test_failing_markets values ('{market}')");
+
+    public static Task HealAppends(string database, string market) =>
+        Sql.ExecuteAsync(database, $"delete from test_failing_markets where market = '{market}'");
+}
+
+/// <summary>After a committed append for <see cref="Market"/>, signals <see cref="Committed"/> and never returns.</summary>
+internal sealed class ReplyWithholdingJournal(IMarketJournal inner) : IMarketJournal
+{
+    public string? Market { get; set; }
+
+    public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
+    {
+        await inner.Append(market, batch, cancellationToken);
+        if (market != Market) return;
+        Committed.TrySetResult();
+        await new TaskCompletionSource().Task; // the reply is lost: this silo is about to be killed
+    }
+
+    public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
+    public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
+    public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
+    public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => inner.ContainsBatch(market, batchId, cancellationToken);
+    public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) => inner.ReadAfter(market, afterSequence, cancellationToken);
+    public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
+    public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
+}
