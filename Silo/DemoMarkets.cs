@@ -1,0 +1,17 @@
+using Exchange.Matching;
+
+namespace Exchange.Silo;
+
+/// <summary>The markets a local run starts with, so that a newcomer has something to trade.</summary>
+public static class DemoMarkets
+{
+    public static readonly MarketSpec BtcPerp = new(
+        Symbol: "BTC-PERP", TickSize: 0.5m, LotSize: 0.001m,
+        MinPrice: 1, MaxPrice: 2_000_000, MinSize: 1, MaxSize: 1_000_000, MarketProtectionTicks: 200);
+
+    public static readonly MarketSpec EthPerp = new(
+        Symbol: "ETH-PERP", TickSize: 0.05m, LotSize: 0.01m,
+        MinPrice: 1, MaxPrice: 4_000_000, MinSize: 1, MaxSize: 1_000_000, MarketProtectionTicks: 400);
+
+    public static IReadOnlyList<MarketSpec> All { get; } = [BtcPerp, EthPerp];
+}
