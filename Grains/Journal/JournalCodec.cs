@@ -395,6 +395,7 @@ public static class JournalCodec
             w.WriteEnum(snapshot.Mode);
             w.WriteVarInt64(snapshot.Sequence);
             w.WriteVarInt64(snapshot.NextOrderId);
+            w.WriteVarInt64(snapshot.LastTradePrice);
             WriteOrders(ref w, bids);
             WriteOrders(ref w, asks);
             w.WriteVarUInt64((ulong)clientOrderIds.Length);
@@ -419,6 +420,7 @@ public static class JournalCodec
         var mode = r.ReadEnum<MarketMode>();
         var sequence = r.ReadVarInt64();
         var nextOrderId = r.ReadVarInt64();
+        var lastTradePrice = r.ReadVarInt64();
         var bids = ReadOrders(ref r);
         var asks = ReadOrders(ref r);
         var count = r.ReadCount(MinClientIdBytes);
@@ -432,7 +434,7 @@ public static class JournalCodec
             clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
         }
         r.EnsureEnd();
-        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds);
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice);
     }
 
     private static void WriteOrders(ref VarintWriter w, OrderView[] orders)

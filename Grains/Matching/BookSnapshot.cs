@@ -10,6 +10,7 @@ public sealed record BookSnapshot(
     long NextOrderId,
     OrderView[] Bids,
     OrderView[] Asks,
-    ClientOrderIdEntry[] ClientOrderIds);
+    ClientOrderIdEntry[] ClientOrderIds,
+    long LastTradePrice = 0);
 
 public readonly record struct ClientOrderIdEntry(long AccountId, string ClientOrderId, long OrderId);

@@ -13,6 +13,7 @@ internal static class BookStateHash
         h.Add((long)book.Mode);
         h.Add(book.Sequence);
         h.Add(nextOrderId);
+        h.Add(book.LastTradePrice);
         foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
         {
             h.Add((long)side);

@@ -41,7 +41,7 @@ public sealed partial class FastOrderBook
     }
 
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries());
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice);
 
     public IEnumerable<OrderView> RestingOrders(Side side)
     {

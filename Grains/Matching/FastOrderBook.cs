@@ -29,6 +29,7 @@ public sealed partial class FastOrderBook : IOrderBook
     {
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
+        LastTradePrice = snapshot.LastTradePrice;
         foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
@@ -47,6 +48,7 @@ public sealed partial class FastOrderBook : IOrderBook
     public long Sequence { get; private set; }
     public int RestingOrderCount => _slotsById.Count;
     public long NextOrderId => _nextOrderId;
+    public long LastTradePrice { get; private set; }
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
@@ -258,6 +260,7 @@ public sealed partial class FastOrderBook : IOrderBook
         taker.Filled += size;
         maker.Remaining -= size;
         maker.Filled += size;
+        LastTradePrice = price;
         events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
             maker.AccountId, price, size, taker.Remaining, maker.Remaining));
     }

@@ -16,6 +16,9 @@ public interface IOrderBook
 
     int RestingOrderCount { get; }
 
+    /// <summary>The price of the latest trade (0 before any): the mark price falls back to it.</summary>
+    long LastTradePrice { get; }
+
     /// <summary>The id the next accepted order will get: every lower positive id was accepted here.</summary>
     long NextOrderId { get; }
 

@@ -40,6 +40,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     {
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
+        LastTradePrice = snapshot.LastTradePrice;
         foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
@@ -55,6 +56,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     public long Sequence { get; private set; }
     public int RestingOrderCount => _resting.Count;
     public long NextOrderId => _nextOrderId;
+    public long LastTradePrice { get; private set; }
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
@@ -213,7 +215,7 @@ public sealed class ReferenceOrderBook : IOrderBook
             : new PriceLevel(price, 0, 0);
 
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries());
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice);
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 
@@ -284,6 +286,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         taker.Filled += size;
         maker.Remaining -= size;
         maker.Filled += size;
+        LastTradePrice = price;
         events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
             maker.AccountId, price, size, taker.Remaining, maker.Remaining));
     }

@@ -25,6 +25,7 @@ public static class JournalAssert
         Assert.Equal(expected.Mode, actual.Mode);
         Assert.Equal(expected.Sequence, actual.Sequence);
         Assert.Equal(expected.NextOrderId, actual.NextOrderId);
+        Assert.Equal(expected.LastTradePrice, actual.LastTradePrice);
         Assert.Equal(expected.Bids, actual.Bids);
         Assert.Equal(expected.Asks, actual.Asks);
         Assert.Equal(expected.ClientOrderIds, actual.ClientOrderIds);

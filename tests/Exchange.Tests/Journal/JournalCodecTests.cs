@@ -123,9 +123,10 @@ public sealed class JournalCodecTests
                     SelfTradePrevention.CancelTaker, null, 1005),
             ],
             [],
-            [new ClientOrderIdEntry(7, "x", 3)]);
+            [new ClientOrderIdEntry(7, "x", 3)],
+            LastTradePrice: 101);
         const string expected =
-            "01 53 04 54 14" +                              // auction, sequence 42, next order id 10
+            "01 53 04 54 14 CA01" +                         // auction, sequence 42, next order id 10, last trade 101
             " 02 06 0E 00 C801 0A 02 00 01 01 02 78 D00F" + // 2 bids: 3/7 buy at 100, 5 left, 1 filled, GTC post-only, "x", 1000
             " 08 10 00 01 04 00 00 00 00 00 0A" +           //   4/8 buy at 100-1, 2 left, no id, accepted 1000+5
             " 00" +                                         // no asks
@@ -205,7 +206,7 @@ public sealed class JournalCodecTests
     [InlineData("01 45 01 00 02 00 00", "command kind")]              // command kind 0
     [InlineData("01 45 01 7F 02 00 00", "command kind")]
     [InlineData("01 53 7F 00 00 00 00 00", "MarketMode")]
-    [InlineData("01 53 00 00 00 01 00 00 7F 00 00 00 00 00 00 00 00 00", "Side")]
+    [InlineData("01 53 00 00 00 00 01 00 00 7F 00 00 00 00 00 00 00 00 00", "Side")]
     public void Undefined_enum_and_kind_values_throw(string hex, string mentioned)
     {
         var bytes = Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));

@@ -83,5 +83,6 @@ public static class JournalGen
 
     public static readonly Gen<BookSnapshot> Snapshot =
         Gen.Select(Gen.Enum<MarketMode>(), AnyLong, AnyLong, Order.Array[0, 10], Order.Array[0, 10], ClientOrderId.Array[0, 10],
-            (mode, seq, next, bids, asks, ids) => new BookSnapshot(mode, seq, next, bids, asks, ids));
+            (mode, seq, next, bids, asks, ids) => new BookSnapshot(mode, seq, next, bids, asks, ids))
+        .SelectMany(snapshot => AnyLong.Select(price => snapshot with { LastTradePrice = price }));
 }
