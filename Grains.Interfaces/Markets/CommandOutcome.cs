@@ -14,7 +14,11 @@ public enum CommandStatus : byte
 
 /// <summary>What one command did. <see cref="Events"/> is empty unless <see cref="Status"/> is Committed.</summary>
 [GenerateSerializer, Immutable, Alias("CommandOutcome")]
-public sealed record CommandOutcome(CommandStatus Status, MarketEvent[] Events, string? Error = null)
+/// <param name="AccountPrevious">
+/// The market sequence of the commanding account's previous event in this market, so the account can apply
+/// these events in order (-1 when the market cannot tell).
+/// </param>
+public sealed record CommandOutcome(CommandStatus Status, MarketEvent[] Events, string? Error = null, long AccountPrevious = -1)
 {
     public static CommandOutcome Fail(string error) => new(CommandStatus.Failed, [], error);
 

@@ -29,6 +29,15 @@ public interface IMarketGrain : IGrainWithStringKey
 
     Task<OrderView[]> GetOpenOrders(long accountId);
 
+    /// <summary>Committed events of one account after a sequence, in order (for accounts catching up).</summary>
+    Task<Accounts.AccountEvents> GetAccountEvents(long accountId, long afterSequence);
+
+    /// <summary>The mark price: the admin-set price if any, else the last committed trade price (0: none yet).</summary>
+    Task<long> GetMarkPrice();
+
+    /// <summary>Sets (price &gt; 0) or clears (0) the admin mark price; durable when it returns.</summary>
+    Task SetMarkPrice(long price);
+
     /// <summary>Subscribes to committed market data; subscriptions lapse unless renewed within a few minutes.</summary>
     Task Subscribe(IMarketDataObserver observer);
 

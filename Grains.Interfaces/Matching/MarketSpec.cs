@@ -15,8 +15,18 @@ public sealed record MarketSpec(
     long MaxPrice,
     long MinSize,
     long MaxSize,
-    long MarketProtectionTicks)
+    long MarketProtectionTicks,
+    MarketRisk? Risk = null)
 {
+    /// <summary>Money is in minor units of one millionth of a USD (micro-USD).</summary>
+    public const long MinorUnitsPerQuoteUnit = 1_000_000;
+
+    /// <summary>The fees and margin schedule (the default when the spec names none).</summary>
+    public MarketRisk RiskTerms => Risk ?? MarketRisk.Default;
+
+    /// <summary>Minor units of notional in one lot at one tick: TickSize x LotSize in micro-USD, a whole number.</summary>
+    public long NotionalPerTickLot => (long)(TickSize * LotSize * MinorUnitsPerQuoteUnit);
+
     /// <summary>The fast book indexes price levels by (price - MinPrice) in an int.</summary>
     public const long MaxPriceRange = int.MaxValue - 1;
 
@@ -29,6 +39,10 @@ public sealed record MarketSpec(
         if (MinPrice < 1 || MaxPrice < MinPrice) return "need 1 <= minPrice <= maxPrice";
         if (MaxPrice - MinPrice > MaxPriceRange) return $"price range may span at most {MaxPriceRange} ticks";
         if (MinSize < 1 || MaxSize < MinSize) return "need 1 <= minSize <= maxSize";
+        if (TickSize * LotSize * MinorUnitsPerQuoteUnit is var unit && (unit < 1 || unit > 1_000_000_000_000 || unit != decimal.Truncate(unit)))
+            return "tick size x lot size must be a whole number of micro-USD";
+        if ((Int128)MaxPrice * MaxSize * NotionalPerTickLot > long.MaxValue) return "the largest order's notional overflows";
+        if (RiskTerms.Problem() is { } risk) return risk;
         if (MarketProtectionTicks < 0 || MarketProtectionTicks > MaxPrice - MinPrice)
             return "market protection must be between 0 and the price range";
         // A level's total of at most int.MaxValue resting orders must fit a long.

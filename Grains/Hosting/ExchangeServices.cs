@@ -1,3 +1,4 @@
+using Exchange.Accounts;
 using Exchange.Journal;
 using Exchange.Markets;
 using Exchange.Persistence;
@@ -17,14 +18,17 @@ public static class ExchangeServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddExchangeExceptionSerialization();
         services.AddOptions<MarketOptions>().BindConfiguration("Exchange:Markets");
+        services.AddOptions<AccountOptions>().BindConfiguration("Exchange:Accounts");
         if (postgres is null)
         {
             services.TryAddSingleton<IMarketJournal, InMemoryMarketJournal>();
+            services.TryAddSingleton<IAccountStore, InMemoryAccountStore>();
         }
         else
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.TryAddSingleton<IMarketJournal, PostgresMarketJournal>();
+            services.TryAddSingleton<IAccountStore, PostgresAccountStore>();
         }
         return services;
     }

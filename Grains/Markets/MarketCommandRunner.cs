@@ -19,6 +19,10 @@ public static class MarketCommandRunner
         }
     }
 
+    /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
+    public static bool IsWellFormed(MarketCommand? command) =>
+        command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand;
+
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)
     {

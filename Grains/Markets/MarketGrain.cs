@@ -25,6 +25,8 @@ public sealed partial class MarketGrain(
     private readonly Queue<PublicTrade> _recentTrades = new();
     private readonly ObserverManager<IMarketDataObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
     private FastOrderBook? _book;
+    private AccountHeads _heads = new(0);
+    private RecentBatches _recent = new(0);
     private PendingBatch _pending = new();
     private Task? _flushing;
     private Task? _recovering;
@@ -43,6 +45,7 @@ public sealed partial class MarketGrain(
             var spec = await journal.GetMarket(Symbol, deadline.Token);
             if (spec is null) { _unavailable = $"unknown market {Symbol}"; return; }
             await Reload(spec, deadline.Token);
+            _adminMark = await journal.GetAdminMark(Symbol, deadline.Token) ?? 0;
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
@@ -57,19 +60,26 @@ public sealed partial class MarketGrain(
     {
         await RecoveryFinished();
         if (_unavailable is not null || _book is null) return CommandOutcome.Fail(_unavailable ?? "market not loaded");
+        if (!MarketCommandRunner.IsWellFormed(command)) return CommandOutcome.Fail("malformed command");
         var batch = _pending;
+        var previous = _heads.Previous(CommandingAccount(command));
         var events = Run(command, batch);
-        return Outcome(await Committed(batch), batch, events);
+        return Outcome(await Committed(batch), batch, events) with { AccountPrevious = previous };
     }
 
     public async Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands)
     {
         await RecoveryFinished();
         if (_unavailable is not null || _book is null) return [.. commands.Select(_ => CommandOutcome.Fail(_unavailable ?? "market not loaded"))];
+        if (commands.Length == 0) return [];
         var batch = _pending;
-        var events = commands.Select(c => Run(c, batch)).ToArray();
+        // A malformed command fails alone; the others run, in order, in the same batch.
+        var runs = commands.Select(c => MarketCommandRunner.IsWellFormed(c)
+            ? (Previous: _heads.Previous(CommandingAccount(c)), Events: Run(c, batch))
+            : (Previous: AccountHeads.Unknown, Events: null)).ToArray();
         var status = await Committed(batch);
-        return [.. events.Select(e => Outcome(status, batch, e))];
+        return [.. runs.Select(r => r.Events is null ? CommandOutcome.Fail("malformed command")
+            : Outcome(status, batch, r.Events) with { AccountPrevious = r.Previous })];
     }
 
     /// <summary>Runs one command on the book and records it in the open batch; synchronous by design.</summary>
@@ -79,8 +89,19 @@ public sealed partial class MarketGrain(
         if (command is UncrossCommand) batch.TouchLevels(AllLevels(book));
         _events.Clear();
         var timestamp = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
-        MarketCommandRunner.Run(book, command, timestamp, _events);
-        batch.Record(command, timestamp, _events.Events);
+        try
+        {
+            MarketCommandRunner.Run(book, command, timestamp, _events);
+        }
+        catch (Exception)
+        {
+            // The engine never throws on input it accepted; if it does, the book may be half-changed. Nothing
+            // of it may become durable: fail everything not yet written and let a fresh activation reload.
+            Abandon(batch, CommandStatus.Failed, "internal error in the matching engine; the market is reloading");
+            DeactivateOnIdle();
+            throw;
+        }
+        batch.Record(command, timestamp, _events.Events, _heads);
         return _events.ToArray();
     }
 
@@ -180,7 +201,17 @@ public sealed partial class MarketGrain(
 
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
-        _book = await MarketRecovery.Load(journal, spec, cancellationToken);
+        AccountHeads? heads = null;
+        var recent = new RecentBatches(_options.RecentEvents);
+        var recovered = await MarketRecovery.Load(journal, spec, cancellationToken, batch =>
+        {
+            heads ??= new AccountHeads(batch.FirstSequence - 1);
+            foreach (var entry in batch.Entries) heads.Advance(entry.Events);
+            recent.Add(batch);
+        });
+        (_book, _recent) = (recovered.Book, recent);
+        _heads = heads ?? new AccountHeads(recovered.Book.Sequence);
+        _lastTradePrice = _book.LastTradePrice;
         _snapshotSequence = _book.Sequence;
         _snapshotTime = clock.GetUtcNow();
     }
@@ -207,6 +238,7 @@ public sealed partial class MarketGrain(
     private void Publish(PendingBatch batch)
     {
         if (batch.Snapshot is { } snapshot) _ = SaveSnapshotInBackground(snapshot);
+        if (batch.HasEntries) Settle(batch);
         if (batch.Update is not { } update) return;
         foreach (var trade in update.Trades)
         {

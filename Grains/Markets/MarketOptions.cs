@@ -15,6 +15,12 @@ public sealed class MarketOptions
     /// <summary>...or after this long, if anything happened.</summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many recent events a market keeps in memory for accounts that catch up.</summary>
+    public long RecentEvents { get; set; } = 200_000;
+
+    /// <summary>Whether committed events are sent to the accounts they concern (off only for market-only benchmarks).</summary>
+    public bool NotifyAccounts { get; set; } = true;
+
     /// <summary>How many recent public trades a market keeps for queries.</summary>
     public int RecentTrades { get; set; } = 1000;
 }

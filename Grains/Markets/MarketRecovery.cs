@@ -10,13 +10,16 @@ namespace Exchange.Markets;
 /// </summary>
 public static class MarketRecovery
 {
-    public static async Task<FastOrderBook> Load(IMarketJournal journal, MarketSpec spec, CancellationToken cancellationToken)
+    /// <param name="replayed">Sees each batch replayed after the snapshot, in order.</param>
+    public static async Task<RecoveredMarket> Load(IMarketJournal journal, MarketSpec spec, CancellationToken cancellationToken,
+        Action<JournalBatch>? replayed = null)
     {
         var stored = await journal.LatestSnapshot(spec.Symbol, cancellationToken);
         var book = stored is null ? new FastOrderBook(spec) : new FastOrderBook(spec, stored.Book);
         if (stored is not null && book.StateHash() != stored.StateHash)
             throw new JournalReplayException($"{spec.Symbol}: snapshot at {stored.Sequence} does not reproduce its state hash");
 
+        var snapshotSequence = book.Sequence;
         var events = new EventBuffer();
         await foreach (var batch in journal.ReadAfter(spec.Symbol, book.Sequence, cancellationToken))
         {
@@ -32,10 +35,14 @@ public static class MarketRecovery
             }
             if (book.Sequence != batch.LastSequence)
                 throw new JournalReplayException($"{spec.Symbol}: batch should end at {batch.LastSequence}, book is at {book.Sequence}");
+            replayed?.Invoke(batch);
         }
-        return book;
+        return new RecoveredMarket(book, snapshotSequence);
     }
 }
+
+/// <param name="SnapshotSequence">Where replay started: the snapshot's sequence, 0 for a replay from the start.</param>
+public sealed record RecoveredMarket(FastOrderBook Book, long SnapshotSequence);
 
 /// <summary>The journal cannot be replayed into the state it recorded: refuse to serve rather than serve a different book.</summary>
 public sealed class JournalReplayException(string message) : Exception(message);

@@ -13,6 +13,7 @@ internal sealed class PendingBatch
     private readonly List<JournalEntry> _entries = [];
     private readonly HashSet<(Side Side, long Price)> _touchedLevels = [];
     private readonly List<PublicTrade> _trades = [];
+    private readonly Dictionary<long, (long Previous, List<MarketEvent> Events)> _accounts = [];
     private readonly TaskCompletionSource<CommandStatus> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waiters;
 
@@ -34,11 +35,16 @@ internal sealed class PendingBatch
 
     public void AddWaiter() => _waiters++;
 
-    public void Record(MarketCommand command, long timestamp, ReadOnlySpan<MarketEvent> events)
+    public void Record(MarketCommand command, long timestamp, ReadOnlySpan<MarketEvent> events, AccountHeads heads)
     {
         _waiters++;
         if (!MarketCommandRunner.ChangesState(events)) return;
         _entries.Add(new JournalEntry(command, timestamp, events.ToArray()));
+        heads.Advance(events, (account, previous, e) =>
+        {
+            if (!_accounts.TryGetValue(account, out var group)) _accounts[account] = group = (previous, []);
+            group.Events.Add(e);
+        });
         foreach (ref readonly var e in events)
         {
             if (e.Kind == EventKind.OrderRejected) continue;
@@ -66,6 +72,10 @@ internal sealed class PendingBatch
     {
         foreach (var level in levels) _touchedLevels.Add((level.Side, level.Price));
     }
+
+    /// <summary>Each account's events in this batch, with the account's event they follow.</summary>
+    public IEnumerable<(long AccountId, AccountEventsPart Part)> AccountEvents() =>
+        _accounts.Select(a => (a.Key, new AccountEventsPart(a.Value.Previous, a.Value.Events.ToArray())));
 
     public JournalBatch ToJournalBatch() => new(BatchId, FirstSequence, LastSequence, _entries);
 

@@ -14,7 +14,8 @@ create table markets (
 -- second activation with a stale view of the market changes nothing.
 create table market_heads (
     market        text primary key references markets (symbol),
-    last_sequence bigint not null check (last_sequence >= 0)
+    last_sequence bigint not null check (last_sequence >= 0),
+    admin_mark    bigint check (admin_mark > 0) -- a mark price set by an operator until an oracle exists
 );
 
 -- One row per appended batch (many commands and their events, encoded by JournalCodec), so that one

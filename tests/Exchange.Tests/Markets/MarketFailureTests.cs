@@ -149,7 +149,7 @@ public sealed class MarketFailureTests(PostgresFixture postgres)
 
         // Another activation (here: the journal driven directly) appends behind this one's back.
         var journal = new PostgresMarketJournal(NpgsqlDataSource.Create(database));
-        var foreign = await MarketRecovery.Load(journal, Spec(symbol), CancellationToken.None);
+        var foreign = (await MarketRecovery.Load(journal, Spec(symbol), CancellationToken.None)).Book;
         var events = new EventBuffer();
         var command = Limit(7, Side.Sell, 1100, 4, "foreign");
         MarketCommandRunner.Run(foreign, command, timestamp: 1, events);

@@ -1,0 +1,25 @@
+namespace Exchange.Accounts;
+
+/// <summary>
+/// The conservation audit over the whole venue. At a quiet point both differences are exactly zero: money is
+/// neither created nor destroyed, and every market's positions net to zero.
+/// </summary>
+public interface IAuditGrain : IGrainWithIntegerKey
+{
+    Task<AuditReport> Run();
+}
+
+/// <param name="Holdings">Sum over accounts of collateral plus unrealised PnL at mark.</param>
+/// <param name="Fees">Fees collected (the fee account's balance).</param>
+/// <param name="InsuranceFund">The insurance fund's balance.</param>
+/// <param name="NetDeposits">Deposits minus withdrawals, from the transfer ledger.</param>
+/// <param name="NetPositions">Per market, the sum of all accounts' position sizes in lots.</param>
+[GenerateSerializer, Immutable, Alias("AuditReport")]
+public sealed record AuditReport(int Accounts, long Holdings, long Fees, long InsuranceFund, long NetDeposits,
+    Dictionary<string, long> NetPositions)
+{
+    /// <summary>Holdings + fees + insurance - net deposits: zero when no money was created or lost.</summary>
+    public long MoneyDifference => Holdings + Fees + InsuranceFund - NetDeposits;
+
+    public bool Balanced => MoneyDifference == 0 && NetPositions.Values.All(v => v == 0);
+}

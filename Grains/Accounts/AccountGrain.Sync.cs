@@ -1,0 +1,210 @@
+using Exchange.Markets;
+using Exchange.Matching;
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Accounts;
+
+/// <summary>
+/// How an account stays true: loading (snapshot, then later transfers, then every market's events after the
+/// snapshot's cursors), applying each market's events in order and exactly once, catching up from the market on
+/// any gap, transfers that are durable before they are acknowledged, and periodic snapshots.
+/// </summary>
+public sealed partial class AccountGrain
+{
+    private bool _dirty;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _ledger = new AccountLedger(AccountId);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.StoreTimeout);
+        var stored = await store.LoadSnapshot(AccountId, deadline.Token);
+        var markets = await store.Markets(AccountId, deadline.Token);
+        var specs = new Dictionary<string, MarketSpec>(StringComparer.Ordinal);
+        foreach (var symbol in markets)
+            specs[symbol] = await Market(symbol).GetSpec() ?? throw new InvalidOperationException($"market {symbol} is unknown");
+        if (stored is { } s)
+        {
+            s.Snapshot.RestoreInto(_ledger, symbol => specs[symbol]);
+            _transferSequence = s.TransferSequence;
+        }
+        foreach (var transfer in await store.TransfersAfter(AccountId, _transferSequence, deadline.Token)) ApplyTransfer(transfer);
+        foreach (var (symbol, spec) in specs)
+        {
+            _ledger.Track(spec);
+            _knownMarkets.Add(symbol);
+            await CatchUp(symbol);
+        }
+        this.RegisterGrainTimer(SaveSnapshot, _options.SnapshotInterval, _options.SnapshotInterval);
+        this.RegisterGrainTimer(Reconcile, _options.ReconcileInterval, _options.ReconcileInterval);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unavailable is null) await SaveSnapshot(cancellationToken);
+    }
+
+    public async Task OnMarketEvents(AccountEvents events)
+    {
+        if (_unavailable is not null || !_knownMarkets.Contains(events.Symbol)) return; // catching up on activation covers it
+        if (events.Previous < 0 || !_ledger.Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
+        _dirty = true;
+    }
+
+    public async Task<TransferResult> Deposit(long amount, string transferId)
+    {
+        if (amount <= 0 || string.IsNullOrWhiteSpace(transferId)) return Refused(AccountReject.InvalidAmount);
+        if (await Existing(transferId, TransferKind.Deposit, amount) is { } existing) return existing;
+        // Credited only once durable: nothing may trade on money that a failed write would take back.
+        var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Deposit, amount);
+        if (await Record(transfer) is { } failed) return failed;
+        ApplyTransfer(transfer);
+        return new TransferResult(AccountReject.None, Duplicate: false, _ledger.Collateral);
+    }
+
+    public async Task<TransferResult> Withdraw(long amount, string transferId)
+    {
+        if (amount <= 0 || string.IsNullOrWhiteSpace(transferId)) return Refused(AccountReject.InvalidAmount);
+        if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
+        var marks = await Marks();
+        var reject = _ledger.CheckWithdrawal(amount, s => marks.GetValueOrDefault(s));
+        if (reject != AccountReject.None) return Refused(reject);
+        // Debited before the write, so that orders placed meanwhile cannot use the money; undone if the write fails.
+        _ledger.Withdraw(amount);
+        var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Withdrawal, amount);
+        if (await Record(transfer) is { } failed)
+        {
+            _ledger.UndoWithdrawal(amount);
+            return failed;
+        }
+        return new TransferResult(AccountReject.None, Duplicate: false, _ledger.Collateral);
+    }
+
+    /// <summary>Joins a market (durably, before the first order there) and returns the account's exposure to it.</summary>
+    private async Task<MarketExposure?> Enter(string symbol)
+    {
+        if (_knownMarkets.Contains(symbol)) return _ledger.Find(symbol);
+        var spec = await Market(symbol).GetSpec();
+        if (spec is null) return null;
+        using var deadline = new CancellationTokenSource(_options.StoreTimeout);
+        await store.AddMarket(AccountId, symbol, deadline.Token);
+        var exposure = _ledger.Track(spec);
+        _knownMarkets.Add(symbol);
+        return exposure;
+    }
+
+    /// <summary>Applies the account's events from a command's outcome, catching up first if they do not follow on.</summary>
+    private async Task Settle(string symbol, CommandOutcome outcome)
+    {
+        if (outcome.Status != CommandStatus.Committed) return;
+        var mine = outcome.Events.Where(e => e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId))
+            .Where(e => e.Kind != EventKind.OrderRejected).ToArray();
+        if (mine.Length == 0) return;
+        if (outcome.AccountPrevious < 0 || !_ledger.Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
+        _dirty = true;
+    }
+
+    /// <summary>Fetches and applies everything the market holds for this account after the cursor.</summary>
+    private async Task CatchUp(string symbol)
+    {
+        var cursor = _ledger.Find(symbol)!.Cursor;
+        var missed = await Market(symbol).GetAccountEvents(AccountId, cursor);
+        if (!_ledger.Apply(symbol, missed.Previous, missed.Events))
+            throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
+        _dirty = true;
+    }
+
+    private async Task Reconcile(CancellationToken cancellationToken)
+    {
+        foreach (var m in _ledger.Markets.Where(m => m.OpenOrders.Count > 0).ToArray())
+        {
+            try { await CatchUp(m.Spec.Symbol); }
+            catch (Exception ex) { LogCatchUpFailed(ex, AccountId, m.Spec.Symbol); }
+        }
+    }
+
+    private async Task SaveSnapshot(CancellationToken cancellationToken)
+    {
+        // A withdrawal in flight is applied in memory but not yet durable: never store it.
+        if (!_dirty || _transfersInFlight > 0) return;
+        _dirty = false;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.StoreTimeout);
+            await store.SaveSnapshot(AccountId, _transferSequence, AccountSnapshot.Of(_ledger), deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            _dirty = true; // the journals still hold everything; the next snapshot tries again
+            LogSnapshotFailed(ex, AccountId);
+        }
+    }
+
+    /// <summary>The market's marks for the given markets and every market with a position or orders.</summary>
+    private async Task<Dictionary<string, long>> Marks(params string[] extra)
+    {
+        var symbols = _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0)
+            .Select(m => m.Spec.Symbol).Concat(extra).Distinct(StringComparer.Ordinal).ToArray();
+        var marks = await Task.WhenAll(symbols.Select(s => Market(s).GetMarkPrice()));
+        return symbols.Zip(marks).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    }
+
+    private async Task<TransferResult?> Existing(string transferId, TransferKind kind, long amount)
+    {
+        using var deadline = new CancellationTokenSource(_options.StoreTimeout);
+        var existing = await store.FindTransfer(AccountId, transferId, deadline.Token);
+        if (existing is null) return null;
+        return existing.Kind == kind && existing.Amount == amount
+            ? new TransferResult(AccountReject.None, Duplicate: true, _ledger.Collateral)
+            : Refused(AccountReject.TransferIdConflict);
+    }
+
+    /// <summary>Writes a transfer; null when durable, else the failure to return.</summary>
+    private async Task<TransferResult?> Record(TransferRecord transfer)
+    {
+        _transfersInFlight++;
+        try
+        {
+            using var deadline = new CancellationTokenSource(_options.StoreTimeout);
+            await store.AppendTransfer(AccountId, transfer, deadline.Token);
+            _dirty = true;
+            return null;
+        }
+        catch (TransferConflictException ex) when (ex.TransferIdTaken)
+        {
+            return Refused(AccountReject.TransferIdConflict); // a concurrent request with the same id won
+        }
+        catch (Exception ex)
+        {
+            // Another activation took the sequence, or the store is unreachable and the outcome unknown: this
+            // activation's view can no longer be trusted, so stop serving; the next one reloads the truth.
+            LogTransferFailed(ex, AccountId);
+            _unavailable = "the account is reloading after a failed transfer write; retry with the same transfer id";
+            DeactivateOnIdle();
+            throw;
+        }
+        finally
+        {
+            _transfersInFlight--;
+        }
+    }
+
+    private void ApplyTransfer(TransferRecord transfer)
+    {
+        if (transfer.Kind == TransferKind.Deposit) _ledger.Deposit(transfer.Amount);
+        else _ledger.Withdraw(transfer.Amount);
+        _transferSequence = Math.Max(_transferSequence, transfer.Sequence);
+    }
+
+    private TransferResult Refused(AccountReject reject) => new(reject, Duplicate: false, _ledger.Collateral);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not catch up with {Market}")]
+    private partial void LogCatchUpFailed(Exception ex, long accountId, string market);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} snapshot failed")]
+    private partial void LogSnapshotFailed(Exception ex, long accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} transfer write failed; deactivating")]
+    private partial void LogTransferFailed(Exception ex, long accountId);
+}

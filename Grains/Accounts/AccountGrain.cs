@@ -1,0 +1,128 @@
+using Exchange.Markets;
+using Exchange.Matching;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Exchange.Accounts;
+
+/// <summary>
+/// One account: pre-trade risk, transfers, and settlement of its fills. Reentrant, so that fills arriving from
+/// markets are never stuck behind the account's own order waiting on a market (calls go account to market only;
+/// markets send events one way). Each check-and-reserve runs without an await between the check and the
+/// reservation, so concurrent orders and withdrawals see each other.
+/// </summary>
+[Reentrant]
+public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOptions> options, ILogger<AccountGrain> logger)
+    : Grain, IAccountGrain
+{
+    private readonly AccountOptions _options = options.Value;
+    private readonly HashSet<string> _knownMarkets = new(StringComparer.Ordinal);
+    private AccountLedger _ledger = null!;
+    private long _transferSequence;
+    private int _transfersInFlight;
+    private string? _unavailable;
+
+    private long AccountId => this.GetPrimaryKeyLong();
+
+    public async Task<AccountOrderResult> PlaceOrder(string symbol, PlaceOrder order)
+    {
+        if (_unavailable is not null) return Unavailable();
+        var exposure = await Enter(symbol);
+        if (exposure is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
+        order = order with { AccountId = AccountId, ClientOrderId = order.ClientOrderId ?? $"~{Guid.NewGuid():N}" };
+        var marks = await Marks(symbol);
+        var reject = _ledger.CheckOrder(exposure.Spec, order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
+            (order.Flags & OrderFlags.ReduceOnly) != 0, s => marks.GetValueOrDefault(s));
+        if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
+
+        exposure.AddPending(order.ClientOrderId!, new WorkingOrder(order.Side, order.Price, order.Size, (order.Flags & OrderFlags.ReduceOnly) != 0));
+        try
+        {
+            var outcome = await Market(symbol).Execute(new PlaceCommand(order));
+            await Settle(symbol, outcome);
+            return new AccountOrderResult(AccountReject.None, outcome);
+        }
+        finally
+        {
+            // Once settled, an accepted order counts as open (its acceptance replaced the pending entry); a rejected
+            // or failed one stops counting. If the outcome is unknown, its events still arrive from the market.
+            exposure.RemovePending(order.ClientOrderId!);
+        }
+    }
+
+    public async Task<AccountOrderResult> CancelOrder(string symbol, CancelOrder cancel) =>
+        await Forward(symbol, new CancelCommand(cancel with { AccountId = AccountId }));
+
+    public async Task<AccountOrderResult> CancelAll(string symbol) => await Forward(symbol, new CancelAllCommand(AccountId));
+
+    public async Task<AccountOrderResult> AmendOrder(string symbol, AmendOrder amend)
+    {
+        if (_unavailable is not null) return Unavailable();
+        var exposure = _ledger.Find(symbol);
+        if (exposure is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
+        // An amend that grows an order must fit like a new order of the difference would; shrinking always fits.
+        var current = exposure.OpenOrders.GetValueOrDefault(amend.OrderId);
+        if (amend.NewSize > current.Remaining || amend.NewPrice != current.Price)
+        {
+            var marks = await Marks(symbol);
+            var reject = _ledger.CheckOrder(exposure.Spec, current.Side, amend.NewPrice, Math.Max(0, amend.NewSize - current.Remaining),
+                current.ReduceOnly, s => marks.GetValueOrDefault(s));
+            if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
+        }
+        return await Forward(symbol, new AmendCommand(amend with { AccountId = AccountId }));
+    }
+
+    public async Task<AccountView> GetView()
+    {
+        ThrowIfUnavailable();
+        var marks = await Marks();
+        long MarkOf(string s) => marks.GetValueOrDefault(s);
+        var equity = _ledger.Equity(MarkOf);
+        var initial = _ledger.InitialMargin(MarkOf);
+        return new AccountView(AccountId, _ledger.Collateral, equity, initial, _ledger.MaintenanceMargin(MarkOf),
+            equity - initial, _ledger.FeesPaid, _ledger.RealisedPnl,
+            [.. _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0).Select(m => new PositionView(
+                m.Spec.Symbol, m.Position.Size, m.Position.Cost, MarkOf(m.Spec.Symbol),
+                m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol)), m.OpenOrders.Count))]);
+    }
+
+    public async Task<AccountAudit> Audit(Dictionary<string, long> marks)
+    {
+        ThrowIfUnavailable();
+        foreach (var symbol in _knownMarkets.ToArray()) await CatchUp(symbol);
+        long MarkOf(string s) => marks.GetValueOrDefault(s);
+        return new AccountAudit(AccountId, _ledger.Collateral,
+            _ledger.Markets.Sum(m => m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol))),
+            _ledger.Deposited, _ledger.Withdrawn, _ledger.FeesPaid,
+            _ledger.Markets.ToDictionary(m => m.Spec.Symbol, m => m.Position.Size));
+    }
+
+    private async Task<AccountOrderResult> Forward(string symbol, MarketCommand command)
+    {
+        if (_unavailable is not null) return Unavailable();
+        if (await Enter(symbol) is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
+        var outcome = await Market(symbol).Execute(command);
+        await Settle(symbol, outcome);
+        return new AccountOrderResult(AccountReject.None, outcome);
+    }
+
+    /// <summary>The price an order's margin is reserved at: its limit, or for a market order its protection limit around the mark.</summary>
+    private static long WorstPrice(MarketExposure exposure, PlaceOrder order, long mark)
+    {
+        if (order.Type == OrderType.Limit) return order.Price;
+        var spec = exposure.Spec;
+        if (mark <= 0) return order.Side == Side.Buy ? spec.MaxPrice : spec.MinPrice;
+        return OrderRules.MarketLimit(spec, order.Side, mark);
+    }
+
+    private IMarketGrain Market(string symbol) => GrainFactory.GetGrain<IMarketGrain>(symbol);
+
+    private AccountOrderResult Unavailable() =>
+        new(AccountReject.None, CommandOutcome.Fail(_unavailable ?? "account unavailable"));
+
+    private void ThrowIfUnavailable()
+    {
+        if (_unavailable is not null) throw new InvalidOperationException(_unavailable);
+    }
+}

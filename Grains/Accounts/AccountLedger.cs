@@ -1,0 +1,160 @@
+using Exchange.Matching;
+
+namespace Exchange.Accounts;
+
+/// <summary>
+/// One account's money, positions and orders, and the margin rules over them: pure and deterministic (marks come
+/// in as arguments). Market events are applied in each market's sequence order, each exactly once: a per-market
+/// cursor remembers the last one applied, and a batch whose predecessor the ledger has not seen is refused as a
+/// gap for the caller to fill.
+/// </summary>
+public sealed class AccountLedger
+{
+    private readonly Dictionary<string, MarketExposure> _markets = new(StringComparer.Ordinal);
+
+    public AccountLedger(long accountId) => AccountId = accountId;
+
+    public long AccountId { get; }
+    public long Collateral { get; private set; }
+    public long Deposited { get; private set; }
+    public long Withdrawn { get; private set; }
+    public long FeesPaid { get; private set; }
+    public long RealisedPnl { get; private set; }
+
+    public IReadOnlyCollection<MarketExposure> Markets => _markets.Values;
+
+    public MarketExposure Track(MarketSpec spec)
+    {
+        if (!_markets.TryGetValue(spec.Symbol, out var exposure)) _markets[spec.Symbol] = exposure = new MarketExposure(spec);
+        return exposure;
+    }
+
+    public MarketExposure? Find(string symbol) => _markets.GetValueOrDefault(symbol);
+
+    public void Deposit(long amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        Collateral = checked(Collateral + amount);
+        Deposited = checked(Deposited + amount);
+    }
+
+    public AccountReject CheckWithdrawal(long amount, Func<string, long> markOf)
+    {
+        if (amount <= 0) return AccountReject.InvalidAmount;
+        // Unrealised profit is not withdrawable and unrealised loss is counted; what stays must cover initial
+        // margin and at least 10% of position notional (the rule adopted after the Mar-2025 whale withdrawal).
+        var notional = _markets.Values.Sum(m => m.Position.Notional(m.Spec, MarkFor(m, markOf)));
+        var floor = Math.Max(InitialMargin(markOf), Money.CeilDiv(notional, 10));
+        var withdrawable = Math.Min(Collateral, Equity(markOf)) - floor;
+        return amount <= withdrawable ? AccountReject.None : AccountReject.InsufficientFunds;
+    }
+
+    public void Withdraw(long amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        Collateral = checked(Collateral - amount);
+        Withdrawn = checked(Withdrawn + amount);
+    }
+
+    /// <summary>Reverses a withdrawal whose write failed.</summary>
+    public void UndoWithdrawal(long amount)
+    {
+        Collateral = checked(Collateral + amount);
+        Withdrawn = checked(Withdrawn - amount);
+    }
+
+    /// <summary>
+    /// Whether an order fits: a reduce-only order must shrink the position (with the account's other reduce-only
+    /// orders); any other order must leave equity covering initial margin for the worst case of the position and
+    /// all open and pending orders, this one included, valued at the worse of mark and limit price.
+    /// </summary>
+    public AccountReject CheckOrder(MarketSpec spec, Side side, long price, long size, bool reduceOnly, Func<string, long> markOf)
+    {
+        var exposure = Track(spec);
+        if (reduceOnly)
+        {
+            var position = exposure.Position.Size;
+            var reducing = side == Side.Buy ? position < 0 : position > 0;
+            return reducing && exposure.ReduceOnlySize(side) + size <= Math.Abs(position)
+                ? AccountReject.None : AccountReject.ReduceOnlyWouldIncrease;
+        }
+        var required = InitialMargin(markOf) - exposure.InitialMargin(MarkFor(exposure, markOf))
+                       + exposure.InitialMargin(MarkFor(exposure, markOf), new WorkingOrder(side, price, size, ReduceOnly: false));
+        return Equity(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
+    }
+
+    public long Equity(Func<string, long> markOf) =>
+        checked(Collateral + _markets.Values.Sum(m => m.Position.UnrealisedPnl(m.Spec, MarkFor(m, markOf))));
+
+    public long InitialMargin(Func<string, long> markOf) =>
+        _markets.Values.Sum(m => m.InitialMargin(MarkFor(m, markOf)));
+
+    public long MaintenanceMargin(Func<string, long> markOf) =>
+        _markets.Values.Sum(m => MarginSchedule.Maintenance(m.Spec.RiskTerms, m.Position.Notional(m.Spec, MarkFor(m, markOf))));
+
+    /// <summary>
+    /// Applies a market's events for this account that follow <paramref name="previous"/>, the sequence of this
+    /// account's event in that market just before them. False (and nothing applied) when the ledger has not
+    /// reached <paramref name="previous"/>: events are missing and must be fetched first.
+    /// </summary>
+    public bool Apply(string symbol, long previous, ReadOnlySpan<MarketEvent> events)
+    {
+        var exposure = _markets[symbol];
+        if (previous > exposure.Cursor) return false;
+        foreach (ref readonly var e in events)
+        {
+            if (e.Sequence <= exposure.Cursor) continue;
+            Apply(exposure, e);
+            exposure.Cursor = e.Sequence;
+        }
+        return true;
+    }
+
+    public void Restore(long collateral, long deposited, long withdrawn, long feesPaid, long realisedPnl) =>
+        (Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl) = (collateral, deposited, withdrawn, feesPaid, realisedPnl);
+
+    private void Apply(MarketExposure m, in MarketEvent e)
+    {
+        switch (e.Kind)
+        {
+            case EventKind.OrderAccepted when e.AccountId == AccountId:
+                m.Accepted(e.OrderId, e.ClientOrderId, new WorkingOrder(e.Side, e.Price, e.Size, (e.Flags & OrderFlags.ReduceOnly) != 0));
+                break;
+            case EventKind.TradeExecuted:
+                if (e.AccountId == AccountId)
+                {
+                    Settle(m, e.Side, e.Price, e.Size, m.Spec.RiskTerms.TakerFeeBps);
+                    m.SetRemaining(e.OrderId, e.Remaining);
+                }
+                if (e.MakerAccountId == AccountId)
+                {
+                    Settle(m, e.Side.Opposite(), e.Price, e.Size, m.Spec.RiskTerms.MakerFeeBps);
+                    m.SetRemaining(e.MakerOrderId, e.MakerRemaining);
+                }
+                break;
+            case EventKind.OrderCancelled when e.AccountId == AccountId:
+                m.Reduce(e.OrderId, e.Size);
+                break;
+            case EventKind.OrderAmended when e.AccountId == AccountId:
+                m.Amended(e.OrderId, e.Price, e.Size);
+                break;
+        }
+    }
+
+    private void Settle(MarketExposure m, Side side, long price, long size, int feeBps)
+    {
+        var realised = m.Position.Fill(m.Spec, side, price, size);
+        var fee = Money.Fee(Money.Notional(m.Spec, price, size), feeBps);
+        Collateral = checked(Collateral + realised - fee);
+        RealisedPnl = checked(RealisedPnl + realised);
+        FeesPaid = checked(FeesPaid + fee);
+    }
+
+    /// <summary>The mark, or for a market with no mark yet, the position's entry price rounded against the trader.</summary>
+    private static long MarkFor(MarketExposure m, Func<string, long> markOf)
+    {
+        var mark = markOf(m.Spec.Symbol);
+        if (mark > 0 || m.Position.Size == 0) return mark;
+        return checked((long)((Int128)Math.Abs(m.Position.Cost) / ((Int128)Math.Abs(m.Position.Size) * m.Spec.NotionalPerTickLot)));
+    }
+}

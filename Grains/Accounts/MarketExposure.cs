@@ -1,0 +1,83 @@
+using Exchange.Matching;
+
+namespace Exchange.Accounts;
+
+/// <summary>An order that may still trade: resting in the book, or sent and not yet answered (pending).</summary>
+public readonly record struct WorkingOrder(Side Side, long Price, long Remaining, bool ReduceOnly);
+
+/// <summary>An account's stake in one market: its position, its working orders, and how far its events are applied.</summary>
+public sealed class MarketExposure(MarketSpec spec)
+{
+    private readonly Dictionary<long, WorkingOrder> _open = [];
+    private readonly Dictionary<string, WorkingOrder> _pending = new(StringComparer.Ordinal);
+    private Position _position;
+
+    public MarketSpec Spec { get; } = spec;
+
+    public ref Position Position => ref _position;
+
+    /// <summary>The market sequence of the last event applied to this account.</summary>
+    public long Cursor { get; set; }
+
+    public IReadOnlyDictionary<long, WorkingOrder> OpenOrders => _open;
+
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Counts an order toward margin from the moment it is sent, until the market's answer arrives.</summary>
+    public void AddPending(string clientOrderId, WorkingOrder order) => _pending.Add(clientOrderId, order);
+
+    public void RemovePending(string clientOrderId) => _pending.Remove(clientOrderId);
+
+    public void Accepted(long orderId, string? clientOrderId, WorkingOrder order)
+    {
+        if (clientOrderId is not null) _pending.Remove(clientOrderId);
+        _open[orderId] = order;
+    }
+
+    public void SetRemaining(long orderId, long remaining)
+    {
+        if (!_open.TryGetValue(orderId, out var order)) return;
+        if (remaining <= 0) _open.Remove(orderId);
+        else _open[orderId] = order with { Remaining = remaining };
+    }
+
+    public void Reduce(long orderId, long size)
+    {
+        if (_open.TryGetValue(orderId, out var order)) SetRemaining(orderId, order.Remaining - size);
+    }
+
+    public void Amended(long orderId, long price, long remaining)
+    {
+        if (_open.TryGetValue(orderId, out var order)) _open[orderId] = order with { Price = price, Remaining = remaining };
+    }
+
+    public void Restore(Position position, long cursor, IEnumerable<KeyValuePair<long, WorkingOrder>> open)
+    {
+        (_position, Cursor) = (position, cursor);
+        foreach (var (id, order) in open) _open[id] = order;
+    }
+
+    public long ReduceOnlySize(Side side) =>
+        Working().Where(o => o.ReduceOnly && o.Side == side).Sum(o => o.Remaining);
+
+    /// <summary>
+    /// Initial margin for the worse of two cases: every buy fills, or every sell fills (reduce-only orders only
+    /// shrink exposure and are left out). Each case is valued at the worse of the mark and its orders' prices.
+    /// </summary>
+    public long InitialMargin(long mark, WorkingOrder? extra = null)
+    {
+        long buys = 0, sells = 0, buyPrice = mark, sellPrice = mark;
+        foreach (var o in extra is { } x ? Working().Append(x) : Working())
+        {
+            if (o.ReduceOnly) continue;
+            if (o.Side == Side.Buy) { buys += o.Remaining; buyPrice = Math.Max(buyPrice, o.Price); }
+            else { sells += o.Remaining; sellPrice = Math.Max(sellPrice, o.Price); }
+        }
+        var size = Position.Size;
+        var ifBought = Money.Notional(Spec, buyPrice, Math.Abs(checked(size + buys)));
+        var ifSold = Money.Notional(Spec, sellPrice, Math.Abs(checked(size - sells)));
+        return MarginSchedule.Initial(Spec.RiskTerms, Math.Max(ifBought, ifSold));
+    }
+
+    private IEnumerable<WorkingOrder> Working() => _open.Values.Concat(_pending.Values);
+}

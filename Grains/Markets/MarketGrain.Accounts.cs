@@ -1,0 +1,63 @@
+using Exchange.Accounts;
+using Exchange.Matching;
+
+namespace Exchange.Markets;
+
+/// <summary>
+/// What a market owes the accounts: their committed events, each batch naming the event it follows, sent one
+/// way after every commit (a market never waits for an account), and on request from the journal for an
+/// account that finds a gap. Also the mark price the accounts value positions at.
+/// </summary>
+public sealed partial class MarketGrain
+{
+    private long _adminMark;
+    private long _lastTradePrice;
+
+    public async Task<AccountEvents> GetAccountEvents(long accountId, long afterSequence)
+    {
+        await RecoveryFinished();
+        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, []);
+
+        var batches = _recent.After(afterSequence);
+        if (batches is null)
+        {
+            using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
+            var read = new List<Journal.JournalBatch>();
+            await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token)) read.Add(batch);
+            batches = read;
+        }
+        var events = batches.SelectMany(b => AccountHeads.For(accountId, b.Entries)).Where(e => e.Sequence > afterSequence);
+        return new AccountEvents(Symbol, afterSequence, [.. events]);
+    }
+
+    public Task<long> GetMarkPrice() => Task.FromResult(_adminMark > 0 ? _adminMark : _lastTradePrice);
+
+    public async Task SetMarkPrice(long price)
+    {
+        if (_book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        if (price != 0 && !_book.Spec.IsValidPrice(price)) throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
+        using var deadline = new CancellationTokenSource(_options.AppendTimeout);
+        await journal.SetAdminMark(Symbol, price == 0 ? null : price, deadline.Token);
+        _adminMark = price;
+    }
+
+    /// <summary>After a commit: remember the batch for catching-up accounts, and send each account its events.</summary>
+    private void Settle(PendingBatch batch)
+    {
+        _recent.Add(batch.ToJournalBatch());
+        if (batch.Update is { Trades: [.., var last] }) _lastTradePrice = last.Price;
+        if (!_options.NotifyAccounts) return;
+        foreach (var (accountId, part) in batch.AccountEvents())
+            GrainFactory.GetGrain<IAccountGrain>(accountId).OnMarketEvents(new AccountEvents(Symbol, part.Previous, part.Events)).Ignore();
+    }
+
+    private static long CommandingAccount(MarketCommand command) => command switch
+    {
+        PlaceCommand c => c.Order.AccountId,
+        CancelCommand c => c.Cancel.AccountId,
+        AmendCommand c => c.Amend.AccountId,
+        CancelAllCommand c => c.AccountId,
+        _ => 0,
+    };
+}
