@@ -31,6 +31,9 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         var exposure = await Enter(symbol);
         if (exposure is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
         order = order with { AccountId = AccountId, ClientOrderId = order.ClientOrderId ?? $"~{Guid.NewGuid():N}" };
+        // Terms the market will refuse anyway are sent on unreserved, so the caller gets the market's own reason.
+        if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
+            return await Forward(symbol, new PlaceCommand(order));
         var marks = await Marks(symbol);
         var reject = _ledger.CheckOrder(exposure.Spec, order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
             (order.Flags & OrderFlags.ReduceOnly) != 0, s => marks.GetValueOrDefault(s));

@@ -155,6 +155,9 @@ public sealed class AccountLedger
     {
         var mark = markOf(m.Spec.Symbol);
         if (mark > 0 || m.Position.Size == 0) return mark;
-        return checked((long)((Int128)Math.Abs(m.Position.Cost) / ((Int128)Math.Abs(m.Position.Size) * m.Spec.NotionalPerTickLot)));
+        var perTick = (Int128)Math.Abs(m.Position.Size) * m.Spec.NotionalPerTickLot;
+        var cost = (Int128)Math.Abs(m.Position.Cost);
+        // A long is valued at the entry rounded down, a short at the entry rounded up: never a phantom profit.
+        return checked((long)(m.Position.Size > 0 ? cost / perTick : (cost + perTick - 1) / perTick));
     }
 }

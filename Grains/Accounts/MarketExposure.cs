@@ -61,15 +61,16 @@ public sealed class MarketExposure(MarketSpec spec)
         Working().Where(o => o.ReduceOnly && o.Side == side).Sum(o => o.Remaining);
 
     /// <summary>
-    /// Initial margin for the worse of two cases: every buy fills, or every sell fills (reduce-only orders only
-    /// shrink exposure and are left out). Each case is valued at the worse of the mark and its orders' prices.
+    /// Initial margin for the worse of two cases: every buy fills, or every sell fills. Each case is valued at the
+    /// worse of the mark and its orders' prices. Reduce-only orders count too: the book does not enforce the flag,
+    /// so once other orders have closed the position a reduce-only order could open one. Alone against the
+    /// position it reduces, a reduce-only order adds nothing to either case.
     /// </summary>
     public long InitialMargin(long mark, WorkingOrder? extra = null)
     {
         long buys = 0, sells = 0, buyPrice = mark, sellPrice = mark;
         foreach (var o in extra is { } x ? Working().Append(x) : Working())
         {
-            if (o.ReduceOnly) continue;
             if (o.Side == Side.Buy) { buys += o.Remaining; buyPrice = Math.Max(buyPrice, o.Price); }
             else { sells += o.Remaining; sellPrice = Math.Max(sellPrice, o.Price); }
         }
