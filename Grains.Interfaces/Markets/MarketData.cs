@@ -12,8 +12,11 @@ public readonly record struct PublicTrade(long Sequence, long Timestamp, long Pr
 
 /// <summary>
 /// The committed changes of one journal batch, covering market sequences <see cref="FromSequence"/> to
-/// <see cref="ToSequence"/>. Consecutive updates chain (From = previous To + 1): a subscriber that sees a gap,
-/// or starts from a snapshot, keeps only updates whose ToSequence is above the sequence it holds.
+/// <see cref="ToSequence"/>. Consecutive updates chain (From = previous To + 1). The market sends them in order,
+/// but an observer may receive them out of order (Orleans runs observer calls concurrently), so a subscriber
+/// keeps the sequence it holds (from a snapshot, then from updates), skips updates at or below it, holds back
+/// updates that start beyond it until the missing ones arrive, and resynchronises from a snapshot only if a
+/// gap persists.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("MarketDataUpdate")]
 public sealed record MarketDataUpdate(

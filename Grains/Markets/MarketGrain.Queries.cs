@@ -22,8 +22,12 @@ public sealed partial class MarketGrain
         return new BookView(Symbol, book.Sequence, book.Mode, [.. bids], [.. asks]);
     });
 
-    public Task<PublicTrade[]> GetRecentTrades(int limit) =>
-        Task.FromResult(_recentTrades.Reverse().Take(Math.Clamp(limit, 1, _options.RecentTrades)).ToArray());
+    public async Task<PublicTrade[]> GetRecentTrades(int limit)
+    {
+        await RecoveryFinished();
+        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        return [.. _recentTrades.Reverse().Take(Math.Clamp(limit, 0, _options.RecentTrades))];
+    }
 
     public Task<OrderLookup> GetOrder(long orderId) => Answer(book => Lookup(book, orderId));
 

@@ -203,10 +203,16 @@ public sealed partial class MarketGrain(
     {
         AccountHeads? heads = null;
         var recent = new RecentBatches(_options.RecentEvents);
+        _recentTrades.Clear();
         var recovered = await MarketRecovery.Load(journal, spec, cancellationToken, batch =>
         {
             heads ??= new AccountHeads(batch.FirstSequence - 1);
-            foreach (var entry in batch.Entries) heads.Advance(entry.Events);
+            foreach (var entry in batch.Entries)
+            {
+                heads.Advance(entry.Events);
+                foreach (var e in entry.Events)
+                    if (e.Kind == EventKind.TradeExecuted) RememberTrade(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
+            }
             recent.Add(batch);
         });
         (_book, _recent) = (recovered.Book, recent);
@@ -240,12 +246,15 @@ public sealed partial class MarketGrain(
         if (batch.Snapshot is { } snapshot) _ = SaveSnapshotInBackground(snapshot);
         if (batch.HasEntries) Settle(batch);
         if (batch.Update is not { } update) return;
-        foreach (var trade in update.Trades)
-        {
-            _recentTrades.Enqueue(trade);
-            if (_recentTrades.Count > _options.RecentTrades) _recentTrades.Dequeue();
-        }
+        foreach (var trade in update.Trades) RememberTrade(trade);
         if (_observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
+    }
+
+    /// <summary>Recent public trades: rebuilt on recovery from the journal tail replayed after the snapshot.</summary>
+    private void RememberTrade(PublicTrade trade)
+    {
+        _recentTrades.Enqueue(trade);
+        if (_recentTrades.Count > _options.RecentTrades) _recentTrades.Dequeue();
     }
 
     private static IEnumerable<LevelChange> AllLevels(FastOrderBook book)
