@@ -1,0 +1,32 @@
+namespace Exchange.Client.Contracts;
+
+public sealed record CreateAccountRequest(string? Label);
+
+/// <param name="ApiSecret">Shown once: the gateway keeps it only encrypted.</param>
+public sealed record AccountCreatedResponse(long AccountId, string ApiKey, string ApiSecret);
+
+public sealed record MarginTierRequest(string NotionalFloor, int InitialBps, int MaintenanceBps);
+
+/// <summary>A market in human units: tickSize "0.5", maxPrice "1000000" (a multiple of the tick), ...</summary>
+public sealed record CreateMarketRequest(string Symbol, string TickSize, string LotSize, string? MinPrice, string MaxPrice,
+    string? MinSize, string MaxSize, string? MarketProtection, int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers);
+
+public sealed record ModeRequest(string Mode);
+
+public sealed record ModeResponse(string Symbol, string Mode, long Sequence);
+
+/// <param name="Price">The mark price, or "0" to clear the operator's mark.</param>
+public sealed record MarkPriceRequest(string Price);
+
+public sealed record MarkPriceResponse(string Symbol, string? MarkPrice);
+
+/// <param name="MoneyDifference">Holdings + fees + insurance - net deposits: zero when no money was created or lost.</param>
+/// <param name="NetPositions">Per market, the sum of all positions: zero when every long has its short.</param>
+public sealed record AuditResponse(int Accounts, string Holdings, string Fees, string InsuranceFund, string NetDeposits,
+    string MoneyDifference, Dictionary<string, string> NetPositions, bool Balanced);
+
+/// <param name="ReferencePrice">Breaks ties between equally good uncrossing prices (closest wins).</param>
+public sealed record UncrossRequest(string ReferencePrice);
+
+/// <param name="Price">The single price the auction traded at; null when nothing crossed.</param>
+public sealed record UncrossResponse(string Symbol, string? Price, string Volume, string Mode, long Sequence);

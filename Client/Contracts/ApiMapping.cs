@@ -1,0 +1,52 @@
+using Exchange.Client.Input;
+using Exchange.Client.Orders;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Client.Contracts;
+
+/// <summary>Engine values to API answers: ticks, lots and micro-USD become decimal strings, enums lower-case words.</summary>
+public static class ApiMapping
+{
+    public static long Millis(long micros) => micros / 1000;
+
+    public static MarketResponse Market(MarketSpec spec, MarketMode mode) => new(
+        spec.Symbol, Vocabulary.Of(mode), DecimalText.Format(spec.TickSize), DecimalText.Format(spec.LotSize),
+        Units.Price(spec, spec.MinPrice), Units.Price(spec, spec.MaxPrice), Units.Size(spec, spec.MinSize),
+        Units.Size(spec, spec.MaxSize), Units.Price(spec, spec.MarketProtectionTicks), spec.RiskTerms.MakerFeeBps,
+        spec.RiskTerms.TakerFeeBps,
+        [.. spec.RiskTerms.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))]);
+
+    public static string[][] Levels(MarketSpec spec, IEnumerable<PriceLevel> levels) =>
+        [.. levels.Select(l => new[] { Units.Price(spec, l.Price), Units.Size(spec, l.Size) })];
+
+    public static BookResponse Book(MarketSpec spec, BookView book) =>
+        new(spec.Symbol, book.Sequence, Vocabulary.Of(book.Mode), Levels(spec, book.Bids), Levels(spec, book.Asks));
+
+    public static TradeResponse Trade(MarketSpec spec, PublicTrade t) =>
+        new(t.Sequence, Units.Price(spec, t.Price), Units.Size(spec, t.Size), Vocabulary.Of(t.TakerSide), Millis(t.Timestamp));
+
+    public static string Status(OrderStatus status) => status switch
+    {
+        OrderStatus.PartiallyFilled => "partially_filled",
+        OrderStatus.Filled => "filled",
+        OrderStatus.Cancelled => "cancelled",
+        OrderStatus.Expired => "expired",
+        _ => "new",
+    };
+
+    public static FillResponse Fill(MarketSpec spec, FillRecord f, string? clientOrderId) => new(
+        f.Sequence, f.OrderId, clientOrderId, spec.Symbol, Vocabulary.Of(f.Side), Units.Price(spec, f.Price),
+        Units.Size(spec, f.Size), f.Maker ? "maker" : "taker", Millis(f.Timestamp));
+
+    public static OrderResponse Order(MarketSpec spec, OrderRecord o) => new(
+        o.OrderId, o.ClientOrderId, spec.Symbol, Vocabulary.Of(o.Side), Vocabulary.Of(o.Type),
+        o.Type == OrderType.Market ? null : Units.Price(spec, o.Price), Units.Size(spec, o.Size), Units.Size(spec, o.Filled),
+        o.Filled == 0 ? null : Units.AveragePrice(spec, o.FilledTickLots, o.Filled), Status(o.Status),
+        Vocabulary.Of(o.TimeInForce), (o.Flags & OrderFlags.PostOnly) != 0, (o.Flags & OrderFlags.ReduceOnly) != 0,
+        Vocabulary.Of(o.SelfTradePrevention), Millis(o.CreatedAt), Millis(o.UpdatedAt),
+        [.. o.Fills.Select(f => Fill(spec, f, o.ClientOrderId))]);
+
+    public static CancelledOrderResponse Cancelled(MarketSpec spec, MarketEvent e) =>
+        new(e.OrderId, spec.Symbol, Vocabulary.Of(e.Side), Units.Price(spec, e.Price), Units.Size(spec, e.Size));
+}

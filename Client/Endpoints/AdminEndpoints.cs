@@ -1,0 +1,161 @@
+using Exchange.Accounts;
+using Exchange.Client.Contracts;
+using Exchange.Client.Errors;
+using Exchange.Client.Input;
+using Exchange.Client.Keys;
+using Exchange.Client.Markets;
+using Exchange.Client.Security;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Client.Endpoints;
+
+/// <summary>The operator's API (admin bearer token): accounts and keys, deposits, markets, modes, marks, the audit.</summary>
+public static class AdminEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/admin/v1").WithTags("Admin").RequireAdmin();
+        admin.MapPost("/accounts", CreateAccount).Accepts<CreateAccountRequest>("application/json")
+            .Produces<AccountCreatedResponse>(StatusCodes.Status201Created)
+            .WithSummary("Create an account with an API key; the secret is shown only in this answer");
+        admin.MapGet("/accounts/{accountId}", GetAccount).WithSummary("An account's balances and positions");
+        admin.MapPost("/accounts/{accountId}/deposits", Deposit).Accepts<TransferRequest>("application/json")
+            .Produces<TransferResponse>().WithSummary("Credit collateral, once per transferId");
+        admin.MapPost("/markets", CreateMarket).Accepts<CreateMarketRequest>("application/json")
+            .Produces<MarketResponse>(StatusCodes.Status201Created).WithSummary("Create a market from a spec in human units");
+        admin.MapPost("/markets/{symbol}/mode", SetMode).Accepts<ModeRequest>("application/json").Produces<ModeResponse>()
+            .WithSummary("Switch the market's mode: open, post_only, cancel_only, halted or auction");
+        admin.MapPost("/markets/{symbol}/mark-price", SetMarkPrice).Accepts<MarkPriceRequest>("application/json")
+            .Produces<MarkPriceResponse>().WithSummary("Set the operator's mark price (\"0\" clears it) until the oracle exists");
+        admin.MapPost("/markets/{symbol}/uncross", Uncross).Accepts<UncrossRequest>("application/json").Produces<UncrossResponse>()
+            .WithSummary("End the auction: trade the crossed orders at one price and reopen the market");
+        admin.MapGet("/audit", Audit).WithSummary("The conservation audit: both differences are zero at a quiet point");
+    }
+
+    private static async Task<IResult> CreateAccount(HttpContext context, ApiKeys keys)
+    {
+        _ = new QueryReader(context.Request);
+        var bytes = RequestBody.Of(context).Bytes;
+        string? label = null;
+        if (!bytes.IsEmpty)
+        {
+            label = JsonBody.Parse(bytes, "label").Text("label");
+            if (label is { Length: > 200 }) throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "label", "a label is at most 200 characters"));
+        }
+        var issued = await keys.CreateAccount(label, context.RequestAborted);
+        return Results.Created($"/admin/v1/accounts/{issued.AccountId}", new AccountCreatedResponse(issued.AccountId, issued.ApiKey, issued.ApiSecret));
+    }
+
+    private static async Task<IResult> GetAccount(string accountId, HttpContext context, ApiKeys keys, MarketDirectory markets, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var id = await ExistingAccount(accountId, keys, context.RequestAborted);
+        return Results.Ok(await AccountEndpoints.View(id, markets, cluster));
+    }
+
+    private static async Task<IResult> Deposit(string accountId, HttpContext context, ApiKeys keys, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var id = await ExistingAccount(accountId, keys, context.RequestAborted);
+        var (amount, transferId) = TransferReader.Read(RequestBody.Of(context).Bytes);
+        return await AccountEndpoints.Transfer(id, "deposit", amount, transferId,
+            () => cluster.GetGrain<IAccountGrain>(id).Deposit(amount, transferId));
+    }
+
+    private static async Task<IResult> CreateMarket(HttpContext context, MarketDirectory markets, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = MarketSpecReader.Read(RequestBody.Of(context).Bytes);
+        var created = await cluster.GetGrain<IMarketRegistryGrain>(0).CreateMarket(spec);
+        switch (created)
+        {
+            case CreateMarketResult.Created:
+                markets.Remember(spec);
+                var status = await markets.Market(spec).GetStatus();
+                return Results.Created($"/api/v1/markets/{spec.Symbol}", ApiMapping.Market(spec, status.Mode));
+            case CreateMarketResult.AlreadyExists:
+                return ApiError.Conflict(ErrorCodes.MarketExists, $"market {spec.Symbol} already exists").ToResult();
+            default:
+                return ApiError.BadRequest(ErrorCodes.InvalidMarketSpec, "the registry refused the spec").ToResult();
+        }
+    }
+
+    private static async Task<IResult> SetMode(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "mode");
+        var mode = Vocabulary.ParseMode(body.RequiredText("mode"))
+            ?? throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "mode", "'mode' must be open, post_only, cancel_only, halted or auction"));
+        var (outcome, error) = await Command(markets, spec, new SetModeCommand(mode));
+        if (error is not null) return error.ToResult();
+        var changed = outcome!.Events.Single(e => e.Kind == EventKind.ModeChanged);
+        return Results.Ok(new ModeResponse(spec.Symbol, Vocabulary.Of(changed.Mode), changed.Sequence));
+    }
+
+    private static async Task<IResult> Uncross(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var reference = Units.Ticks(spec, JsonBody.Parse(RequestBody.Of(context).Bytes, "referencePrice")
+            .RequiredText("referencePrice", ErrorCodes.InvalidPrice), "referencePrice");
+        var (outcome, error) = await Command(markets, spec, new UncrossCommand(reference));
+        if (error is not null) return error.ToResult();
+        var uncrossed = outcome!.Events.Single(e => e.Kind == EventKind.AuctionUncrossed);
+        var mode = outcome.Events.LastOrDefault(e => e.Kind == EventKind.ModeChanged);
+        return Results.Ok(new UncrossResponse(spec.Symbol, uncrossed.Price == 0 ? null : Units.Price(spec, uncrossed.Price),
+            Units.Size(spec, uncrossed.Size), Vocabulary.Of(mode.Kind == EventKind.ModeChanged ? mode.Mode : MarketMode.Auction),
+            outcome.Events[^1].Sequence));
+    }
+
+    /// <summary>An operator command straight to the market; the outcome if it committed without rejection, else the error.</summary>
+    private static async Task<(CommandOutcome? Outcome, ApiError? Error)> Command(MarketDirectory markets, MarketSpec spec, MarketCommand command)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await markets.Market(spec).Execute(command);
+        }
+        catch (Exception ex)
+        {
+            return (null, RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})"));
+        }
+        if (outcome.Status != CommandStatus.Committed) return (null, RejectionErrors.For(outcome.Status, outcome.Error));
+        if (outcome.Rejection != RejectReason.None) return (null, RejectionErrors.For(outcome.Rejection));
+        return (outcome, null);
+    }
+
+    private static async Task<IResult> SetMarkPrice(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var text = JsonBody.Parse(RequestBody.Of(context).Bytes, "price").RequiredText("price", ErrorCodes.InvalidPrice);
+        var price = text == "0" ? 0 : Units.Ticks(spec, text);
+        var market = markets.Market(spec);
+        await market.SetMarkPrice(price);
+        var mark = await market.GetMarkPrice();
+        return Results.Ok(new MarkPriceResponse(spec.Symbol, mark == 0 ? null : Units.Price(spec, mark)));
+    }
+
+    private static async Task<AuditResponse> Audit(HttpContext context, MarketDirectory markets, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var report = await cluster.GetGrain<IAuditGrain>(0).Run();
+        var specs = (await markets.All()).ToDictionary(s => s.Symbol, StringComparer.Ordinal);
+        var positions = report.NetPositions.ToDictionary(p => p.Key,
+            p => specs.TryGetValue(p.Key, out var spec)
+                ? (p.Value < 0 ? "-" : "") + Units.Size(spec, Math.Abs(p.Value))
+                : p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        return new AuditResponse(report.Accounts, AccountEndpoints.SignedMoney(report.Holdings), AccountEndpoints.SignedMoney(report.Fees),
+            AccountEndpoints.SignedMoney(report.InsuranceFund), AccountEndpoints.SignedMoney(report.NetDeposits),
+            AccountEndpoints.SignedMoney(report.MoneyDifference), positions, report.Balanced);
+    }
+
+    private static async Task<long> ExistingAccount(string text, ApiKeys keys, CancellationToken cancellationToken)
+    {
+        var id = Identifiers.PositiveId(text, "accountId");
+        return await keys.AccountExists(id, cancellationToken) ? id
+            : throw new ApiException(ApiError.NotFound(ErrorCodes.AccountNotFound, $"no account {id}"));
+    }
+}

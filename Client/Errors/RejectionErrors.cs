@@ -1,0 +1,54 @@
+using Exchange.Accounts;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Client.Errors;
+
+/// <summary>The API error for each refusal the grains can give. Every enum value has an entry (a test checks it).</summary>
+public static class RejectionErrors
+{
+    public static ApiError For(RejectReason reason) => reason switch
+    {
+        RejectReason.InvalidAccount => ApiError.BadRequest(ErrorCodes.InvalidAccount, "the account is not valid"),
+        RejectReason.InvalidPrice => ApiError.BadRequest(ErrorCodes.InvalidPrice, "the price is outside the market's range"),
+        RejectReason.InvalidSize => ApiError.BadRequest(ErrorCodes.InvalidSize, "the size is outside the market's range"),
+        RejectReason.InvalidClientOrderId => ApiError.BadRequest(ErrorCodes.InvalidClientOrderId, "a client order id is 1 to 64 printable ASCII characters"),
+        RejectReason.InvalidOrderTerms => ApiError.BadRequest(ErrorCodes.InvalidOrderTerms, "this combination of type, time in force and flags is not allowed"),
+        RejectReason.DuplicateClientOrderId => ApiError.Conflict(ErrorCodes.DuplicateClientOrderId, "the client order id was already used"),
+        RejectReason.PostOnlyWouldTake => ApiError.Refused(ErrorCodes.PostOnlyWouldTake, "the post-only order would trade on arrival"),
+        RejectReason.NoLiquidity => ApiError.Refused(ErrorCodes.NoLiquidity, "no opposite orders to price the market order against"),
+        RejectReason.OrderNotFound => ApiError.OrderNotFound(),
+        RejectReason.NoChange => ApiError.Conflict(ErrorCodes.NoChange, "the amend asks for what the order already is"),
+        RejectReason.MarketHalted => ApiError.Refused(ErrorCodes.MarketHalted, "the market is halted"),
+        RejectReason.MarketCancelOnly => ApiError.Refused(ErrorCodes.MarketCancelOnly, "the market accepts only cancels"),
+        RejectReason.MarketPostOnly => ApiError.Refused(ErrorCodes.MarketPostOnly, "the market accepts only limit GTC orders that rest"),
+        RejectReason.MarketInAuction => ApiError.Refused(ErrorCodes.MarketInAuction, "during the auction only limit GTC orders are accepted"),
+        RejectReason.NotInAuction => ApiError.Refused(ErrorCodes.NotInAuction, "the market is not in an auction"),
+        RejectReason.BookCrossed => ApiError.Refused(ErrorCodes.BookCrossed, "the book is crossed: uncross the auction first"),
+        RejectReason.InvalidMode => ApiError.Conflict(ErrorCodes.InvalidMode, "the market is already in that mode"),
+        _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
+    };
+
+    public static ApiError For(AccountReject reject) => reject switch
+    {
+        AccountReject.InvalidAmount => ApiError.BadRequest(ErrorCodes.InvalidAmount, "the amount must be positive"),
+        AccountReject.InsufficientMargin => ApiError.Refused(ErrorCodes.InsufficientMargin, "the order needs more initial margin than the account has available"),
+        AccountReject.InsufficientFunds => ApiError.Refused(ErrorCodes.InsufficientFunds, "the withdrawal exceeds what the margin rules leave free"),
+        AccountReject.ReduceOnlyWouldIncrease => ApiError.Refused(ErrorCodes.ReduceOnlyWouldIncrease, "a reduce-only order must shrink the position"),
+        AccountReject.UnknownMarket => ApiError.NotFound(ErrorCodes.UnknownMarket, "no such market"),
+        AccountReject.TransferIdConflict => ApiError.Conflict(ErrorCodes.TransferIdConflict, "the transfer id was used with a different amount or direction"),
+        AccountReject.InvalidAccount => ApiError.BadRequest(ErrorCodes.InvalidAccount, "the account is not valid"),
+        _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected account refusal {reject}"),
+    };
+
+    /// <summary>A command that did not commit. Failed is definite (safe to retry); Unknown must be asked about.</summary>
+    public static ApiError For(CommandStatus status, string? error) => status switch
+    {
+        CommandStatus.Failed => ApiError.Unavailable(ErrorCodes.ServiceUnavailable,
+            $"not applied ({error ?? "the market could not take it"}); it is safe to retry"),
+        _ => OutcomeUnknown(error ?? "the cluster could not confirm the outcome"),
+    };
+
+    public static ApiError OutcomeUnknown(string why) => ApiError.Unavailable(ErrorCodes.OutcomeUnknown,
+        $"{why}; the command may or may not have been applied: ask by client order id (or transfer id) before retrying");
+}

@@ -1,0 +1,56 @@
+namespace Exchange.Client.Hosting;
+
+/// <summary>The gateway's settings, bound from the "Gateway" section.</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>The admin API's bearer token; when empty one is generated at start-up and printed.</summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>
+    /// Base64 of the 32-byte key that encrypts API secrets at rest. When empty one is generated, and keys issued
+    /// by this process stop verifying after a restart (a warning says so).
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>How far a request's X-TIMESTAMP may be from the gateway's clock, either way.</summary>
+    public TimeSpan SignatureWindow { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest request body accepted.</summary>
+    public int MaxBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How often an unknown symbol may make the gateway re-read the market list.</summary>
+    public TimeSpan MarketRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the gateway renews its market-data subscriptions (they lapse after a few minutes).</summary>
+    public TimeSpan MarketDataRenewal { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Messages queued for one WebSocket before it counts as too slow and is closed.</summary>
+    public int WebSocketQueue { get; set; } = 4096;
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+}
+
+/// <summary>Token buckets per API key (per client address for public endpoints).</summary>
+public sealed class RateLimitOptions
+{
+    public BucketOptions Orders { get; set; } = new() { Burst = 200, PerSecond = 100 };
+
+    /// <summary>Cancels have their own budget, so a trader at the order limit can always pull quotes.</summary>
+    public BucketOptions Cancels { get; set; } = new() { Burst = 400, PerSecond = 200 };
+
+    public BucketOptions Queries { get; set; } = new() { Burst = 100, PerSecond = 50 };
+
+    public BucketOptions Public { get; set; } = new() { Burst = 200, PerSecond = 100 };
+}
+
+public sealed class BucketOptions
+{
+    public int Burst { get; set; }
+
+    /// <summary>Tokens added per <see cref="Period"/>.</summary>
+    public int PerSecond { get; set; }
+
+    public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(1);
+}

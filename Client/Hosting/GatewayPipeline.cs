@@ -1,0 +1,30 @@
+using Exchange.Client.Endpoints;
+using Exchange.Client.Errors;
+using Exchange.Client.MarketData;
+using Exchange.Client.Security;
+using Scalar.AspNetCore;
+
+namespace Exchange.Client.Hosting;
+
+/// <summary>The gateway's middleware, in order, and its endpoints.</summary>
+public static class GatewayPipeline
+{
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseGatewayErrors();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.UseRouting();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseRateLimiter();
+
+        PublicEndpoints.Map(app);
+        OrderEndpoints.Map(app);
+        AccountEndpoints.Map(app);
+        AdminEndpoints.Map(app);
+        WebSocketEndpoint.Map(app);
+        HealthChecks.Map(app);
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        return app;
+    }
+}

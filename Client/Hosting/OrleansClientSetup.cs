@@ -1,0 +1,51 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Serialization;
+
+namespace Exchange.Client.Hosting;
+
+/// <summary>
+/// Connects the gateway to its cluster, from the "Orleans" section: <c>Gateways</c> (host:port list) for static
+/// clustering, else localhost clustering on <c>GatewayPort</c> (30000); <c>ClusterId</c> and <c>ServiceId</c>
+/// default to the silo's local defaults. Keeps retrying until the cluster answers, so the gateway may start first.
+/// </summary>
+public static class OrleansClientSetup
+{
+    public static IHostApplicationBuilder AddExchangeOrleansClient(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Orleans");
+        var clusterId = section["ClusterId"] ?? "dev";
+        var serviceId = section["ServiceId"] ?? "dev";
+        var gateways = section.GetSection("Gateways").Get<string[]>() ?? [];
+        builder.UseOrleansClient(client =>
+        {
+            if (gateways.Length == 0)
+            {
+                client.UseLocalhostClustering(section.GetValue("GatewayPort", 30000), serviceId, clusterId);
+            }
+            else
+            {
+                client.UseStaticClustering(gateways.Select(g => IPEndPoint.Parse(g)).ToArray());
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+            }
+            client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                return true;
+            });
+            client.Services.AddExchangeExceptionSerialization();
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// The same as the silo's (Grains/Hosting/ExchangeServices): lets Orleans carry the exchange's and Npgsql's exceptions,
+    /// so a MarketUnavailableException arrives as itself. Repeated here because the gateway does not reference Grains.
+    /// </summary>
+    public static IServiceCollection AddExchangeExceptionSerialization(this IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            o.SupportedNamespacePrefixes.Add("Exchange");
+            o.SupportedNamespacePrefixes.Add("Npgsql");
+        });
+}

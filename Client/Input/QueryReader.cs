@@ -1,0 +1,42 @@
+using System.Globalization;
+using Exchange.Client.Errors;
+
+namespace Exchange.Client.Input;
+
+/// <summary>
+/// A query string read strictly: only the named parameters, each at most once. A typo such as <c>?limt=5</c> is an
+/// error rather than a silently ignored default.
+/// </summary>
+public sealed class QueryReader
+{
+    private readonly IQueryCollection _query;
+
+    public QueryReader(HttpRequest request, params string[] allowed)
+    {
+        _query = request.Query;
+        foreach (var (name, values) in _query)
+        {
+            if (!allowed.Contains(name, StringComparer.Ordinal))
+                throw new ApiException(ApiError.BadRequest(ErrorCodes.UnknownParameter,
+                    $"unknown query parameter '{ApiError.Shorten(name)}'; allowed: {(allowed.Length == 0 ? "none" : string.Join(", ", allowed))}")
+                    .With("parameter", ApiError.Shorten(name)));
+            if (values.Count > 1) throw Invalid(name, $"'{name}' may appear once");
+        }
+    }
+
+    /// <summary>The parameter's value; null when absent or empty.</summary>
+    public string? Text(string name) => _query.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
+
+    public int WholeNumber(string name, int fallback, int min, int max)
+    {
+        var text = Text(name);
+        if (text is null) return fallback;
+        if (text.Length > 10 || !text.All(char.IsAsciiDigit) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+            throw Invalid(name, $"'{name}' must be a whole number from {min} to {max}");
+        return value;
+    }
+
+    public static ApiException Invalid(string name, string detail) =>
+        new(ApiError.BadRequest(ErrorCodes.InvalidParameter, detail).With("parameter", name));
+}

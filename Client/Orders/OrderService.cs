@@ -1,0 +1,157 @@
+using Exchange.Accounts;
+using Exchange.Client.Errors;
+using Exchange.Client.Markets;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Client.Orders;
+
+/// <summary>What a command through an account came to: an order (new or the original of a repeat), or an error.</summary>
+public sealed record OrderResult(OrderRecord? Order, ApiError? Error, bool Repeated = false)
+{
+    public static OrderResult Failed(ApiError error) => new(null, error);
+}
+
+/// <summary>
+/// Orders of one account: placed and cancelled through its account grain (which checks margin), looked up in the
+/// market. An order of another account is never found. Closed orders and fills come from the account's events in
+/// the market (<see cref="IMarketGrain.GetAccountEvents"/> from the start), which the market may have to read from
+/// its journal: correct, but not cheap for a busy account (see the gateway's notes on what the grains could add).
+/// </summary>
+public sealed class OrderService(IClusterClient cluster, MarketDirectory markets)
+{
+    private IAccountGrain Account(long accountId) => cluster.GetGrain<IAccountGrain>(accountId);
+
+    public async Task<OrderResult> Place(long accountId, MarketSpec spec, PlaceOrder order, bool clientOrderIdGiven)
+    {
+        AccountOrderResult result;
+        try
+        {
+            result = await Account(accountId).PlaceOrder(spec.Symbol, order);
+        }
+        catch (Exception ex)
+        {
+            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)).With("clientOrderId", order.ClientOrderId));
+        }
+
+        if (result.Reject != AccountReject.None)
+        {
+            // A repeat of an accepted order may be refused by the account's own checks (its margin has moved on since):
+            // the repeat still answers with the original order.
+            if (clientOrderIdGiven && await FindByClientId(accountId, spec, order.ClientOrderId!) is { } original)
+                return new OrderResult(original, null, Repeated: true);
+            return OrderResult.Failed(RejectionErrors.For(result.Reject));
+        }
+        var outcome = result.Outcome!;
+        if (outcome.Status != CommandStatus.Committed)
+            return OrderResult.Failed(RejectionErrors.For(outcome.Status, outcome.Error).With("clientOrderId", order.ClientOrderId));
+        if (outcome.Events is [{ Kind: EventKind.OrderRejected } rejected])
+        {
+            if (rejected.Reject == RejectReason.DuplicateClientOrderId
+                && await Find(accountId, spec, rejected.OrderId) is { } original)
+                return new OrderResult(original, null, Repeated: true);
+            return OrderResult.Failed(RejectionErrors.For(rejected.Reject));
+        }
+        var history = OrderHistory.Of(spec.Symbol, accountId, outcome.Events);
+        return history.Orders.Values.SingleOrDefault() is { } placed
+            ? new OrderResult(placed, null)
+            : OrderResult.Failed(RejectionErrors.OutcomeUnknown("the market's answer named no order"));
+    }
+
+    /// <summary>Cancels by order id (non-zero) or else by client order id; answers with the order as it ends.</summary>
+    public async Task<OrderResult> Cancel(long accountId, MarketSpec spec, long orderId, string? clientOrderId)
+    {
+        AccountOrderResult result;
+        try
+        {
+            result = await Account(accountId).CancelOrder(spec.Symbol, new CancelOrder(accountId, orderId, clientOrderId));
+        }
+        catch (Exception ex)
+        {
+            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
+        }
+        if (Refusal(result) is { } error) return OrderResult.Failed(error);
+        var cancelled = result.Outcome!.Events.FirstOrDefault(e => e.Kind == EventKind.OrderCancelled);
+        return await Find(accountId, spec, cancelled.OrderId) is { } order
+            ? new OrderResult(order, null)
+            : OrderResult.Failed(ApiError.OrderNotFound());
+    }
+
+    /// <summary>Changes a resting order's price and open size; answers with the order as amended.</summary>
+    public async Task<OrderResult> Amend(long accountId, MarketSpec spec, long orderId, long price, long size)
+    {
+        AccountOrderResult result;
+        try
+        {
+            result = await Account(accountId).AmendOrder(spec.Symbol, new AmendOrder(accountId, orderId, null, price, size));
+        }
+        catch (Exception ex)
+        {
+            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
+        }
+        if (Refusal(result) is { } error) return OrderResult.Failed(error);
+        return await Find(accountId, spec, orderId) is { } order ? new OrderResult(order, null) : OrderResult.Failed(ApiError.OrderNotFound());
+    }
+
+    /// <summary>Cancels every resting order of the account in the market; the cancel events, or an error.</summary>
+    public async Task<(MarketEvent[] Cancelled, ApiError? Error)> CancelAll(long accountId, MarketSpec spec)
+    {
+        AccountOrderResult result;
+        try
+        {
+            result = await Account(accountId).CancelAll(spec.Symbol);
+        }
+        catch (Exception ex)
+        {
+            return ([], RejectionErrors.OutcomeUnknown(Why(ex)));
+        }
+        if (Refusal(result) is { } error) return ([], error);
+        return ([.. result.Outcome!.Events.Where(e => e.Kind == EventKind.OrderCancelled)], null);
+    }
+
+    public async Task<OrderRecord?> Find(long accountId, MarketSpec spec, long orderId)
+    {
+        if (orderId <= 0) return null;
+        return await Describe(accountId, spec, await markets.Market(spec).GetOrder(orderId));
+    }
+
+    public async Task<OrderRecord?> FindByClientId(long accountId, MarketSpec spec, string clientOrderId) =>
+        await Describe(accountId, spec, await markets.Market(spec).GetOrderByClientId(accountId, clientOrderId));
+
+    public async Task<OrderRecord[]> Open(long accountId, MarketSpec spec)
+    {
+        var views = await markets.Market(spec).GetOpenOrders(accountId);
+        if (views.All(v => v.Filled == 0)) return [.. views.Select(v => OrderRecord.Resting(spec.Symbol, v))];
+        var history = await History(accountId, spec);
+        return [.. views.Select(v => history.Orders.GetValueOrDefault(v.OrderId) ?? OrderRecord.Resting(spec.Symbol, v))];
+    }
+
+    /// <summary>Everything the account did in the market that changed state, folded into orders and fills.</summary>
+    public async Task<OrderHistory> History(long accountId, MarketSpec spec)
+    {
+        var events = await markets.Market(spec).GetAccountEvents(accountId, 0);
+        return OrderHistory.Of(spec.Symbol, accountId, events.Events);
+    }
+
+    private async Task<OrderRecord?> Describe(long accountId, MarketSpec spec, OrderLookup lookup)
+    {
+        if (lookup.State == OrderState.Unknown) return null;
+        if (lookup is { State: OrderState.Open, Order: { } view })
+        {
+            if (view.AccountId != accountId) return null;
+            if (view.Filled == 0) return OrderRecord.Resting(spec.Symbol, view);
+        }
+        // Closed, or partly filled: only the account's own events tell (and they hold no order of another account).
+        return (await History(accountId, spec)).Orders.GetValueOrDefault(lookup.OrderId);
+    }
+
+    private static ApiError? Refusal(AccountOrderResult result)
+    {
+        if (result.Reject != AccountReject.None) return RejectionErrors.For(result.Reject);
+        var outcome = result.Outcome!;
+        if (outcome.Status != CommandStatus.Committed) return RejectionErrors.For(outcome.Status, outcome.Error);
+        return outcome.Rejection is var reason and not RejectReason.None ? RejectionErrors.For(reason) : null;
+    }
+
+    private static string Why(Exception ex) => $"the cluster did not answer ({ex.GetType().Name})";
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Exchange.Client.Errors;
+using Exchange.Client.Hosting;
+using Exchange.Client.Keys;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Client.Security;
+
+/// <summary>
+/// Checks a signed request: the three headers, the timestamp inside the window (before anything touches the key
+/// store), the key, the signature, and last the replay check (so that only a genuine signature is remembered).
+/// </summary>
+public sealed class SignedRequestVerifier(ApiKeys keys, ReplayGuard replays, TimeProvider clock, IOptions<GatewayOptions> options)
+{
+    public const string KeyHeader = "X-API-KEY", TimestampHeader = "X-TIMESTAMP", SignatureHeader = "X-SIGNATURE";
+
+    private readonly long _windowMs = (long)options.Value.SignatureWindow.TotalMilliseconds;
+
+    /// <summary>The verified caller, or why the request is refused.</summary>
+    public async Task<(ApiCaller? Caller, ApiError? Error)> Verify(HttpContext context, ReadOnlyMemory<byte> body)
+    {
+        var request = context.Request;
+        if (Single(request, KeyHeader) is not { } apiKey || Single(request, TimestampHeader) is not { } timestamp
+            || Single(request, SignatureHeader) is not { } signature)
+            return (null, ApiError.Unauthorized(ErrorCodes.Unauthorized,
+                $"a signed request needs exactly one each of {KeyHeader}, {TimestampHeader} and {SignatureHeader}"));
+
+        if (timestamp.Length > 16 || !timestamp.All(char.IsAsciiDigit)
+            || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
+            return (null, ApiError.Unauthorized(ErrorCodes.InvalidTimestamp, $"{TimestampHeader} must be Unix time in milliseconds"));
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        if (Math.Abs(now - sentAt) > _windowMs)
+            return (null, ApiError.Unauthorized(ErrorCodes.TimestampOutOfWindow,
+                $"{TimestampHeader} is more than {_windowMs} ms from the server's clock").With("serverTime", now));
+
+        var key = await keys.Resolve(apiKey, context.RequestAborted);
+        if (key is null) return (null, ApiError.Unauthorized(ErrorCodes.Unauthorized, "unknown API key"));
+        if (!RequestSignature.Matches(key.Secret, timestamp, request.Method, PathAndQuery(context), body.Span, signature))
+            return (null, ApiError.Unauthorized(ErrorCodes.InvalidSignature,
+                "the signature does not match: lower-case hex HMAC-SHA256 over timestamp + METHOD + path-with-query + body"));
+        if (!replays.TryRecord(signature, sentAt))
+            return (null, ApiError.Unauthorized(ErrorCodes.ReplayedRequest, "this signature was already used"));
+        return (new ApiCaller(key.AccountId, apiKey), null);
+    }
+
+    /// <summary>The request target exactly as the client sent it, which is what the client signed.</summary>
+    public static string PathAndQuery(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        return !string.IsNullOrEmpty(raw) && raw[0] == '/' ? raw : context.Request.GetEncodedPathAndQuery();
+    }
+
+    private static string? Single(HttpRequest request, string header) =>
+        request.Headers.TryGetValue(header, out var values) && values.Count == 1 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Exchange.Accounts;
+using Exchange.Markets;
+using Exchange.Matching;
+using Exchange.Persistence;
+using Exchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Exchange.Tests.AccountGrains;
+
+/// <summary>
+/// Shared pieces of the account integration tests: money units, order builders, a cluster on a fresh database,
+/// polling with a deadline, and the fills of a market read straight
+/// from its PostgreSQL journal (independently of any account).
+/// </summary>
+internal static class AccountTestKit
+{
+    /// <summary>One USD in micro-USD.</summary>
+    public const long Usd = 1_000_000;
+
+    /// <summary>Notional of one lot at one tick in <see cref="Exchange.Tests.Markets.MarketTestData.Spec"/> (0.5 USD x 0.001).</summary>
+    public const long NotionalPerTickLot = 500;
+
+    public static PlaceOrder Limit(Side side, long price, long size, string? clientOrderId = null,
+        TimeInForce timeInForce = TimeInForce.GoodTillCancel) =>
+        new(0, side, OrderType.Limit, price, size, timeInForce, ClientOrderId: clientOrderId);
+
+    /// <summary>Initial margin (10%) of a quantity at a price in the test market.</summary>
+    public static long InitialMargin(long price, long size) => price * size * NotionalPerTickLot / 10;
+
+    /// <summary>A cluster of <paramref name="silos"/> silos on a fresh, migrated database.</summary>
+    public static async Task<(ExchangeCluster Cluster, string Database)> StartCluster(PostgresFixture postgres,
+        short silos = 2, Action<IServiceCollection>? configure = null, Action<MarketOptions>? marketOptions = null)
+    {
+        var database = await postgres.CreateDatabaseAsync(applyMigrations: true);
+        return (await ExchangeCluster.StartAsync(database, silos, configure, marketOptions), database);
+    }
+
+    /// <summary>
+    /// Polls <paramref name="attempt"/> until it returns without throwing. Once <paramref name="within"/> has
+    /// passed, rethrows the last attempt's failure (an attempt still running at the deadline is abandoned). Attempts
+    /// are spaced by a short poll interval: never a fixed wait for an outcome, the loop ends as soon as it holds.
+    /// </summary>
+    public static async Task<T> Eventually<T>(Func<Task<T>> attempt, TimeSpan within)
+    {
+        var clock = Stopwatch.StartNew();
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(25));
+        Exception? last = null;
+        while (clock.Elapsed < within)
+        {
+            Task<T> call;
+            try { call = attempt(); }
+            catch (Exception ex) { call = Task.FromException<T>(ex); }
+            try
+            {
+                return await call.WaitAsync(within - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (Exception ex)
+            {
+                if (!call.IsCompleted)
+                {
+                    last ??= new TimeoutException($"an attempt was still running after {within}");
+                    break;
+                }
+                last = ex;
+            }
+            await poll.WaitForNextTickAsync();
+        }
+        ExceptionDispatchInfo.Throw(last ?? new TimeoutException($"no attempt within {within}"));
+        throw new UnreachableException();
+    }
+
+    public static Task Eventually(Func<Task> attempt, TimeSpan within) =>
+        Eventually(async () => { await attempt(); return true; }, within);
+
+    /// <summary>Throws (for <see cref="Eventually{T}"/>) unless the condition holds.</summary>
+    public static void Require(bool condition, string message)
+    {
+        if (!condition) throw new RequirementNotMetException(message);
+    }
+
+    /// <summary>
+    /// Every account's net position in a market, summed from the TradeExecuted events of its PostgreSQL journal:
+    /// the taker trades <c>e.Side</c>, the maker the opposite side.
+    /// </summary>
+    public static async Task<Dictionary<long, long>> PositionsFromJournal(string database, string symbol)
+    {
+        var positions = new Dictionary<long, long>();
+        await foreach (var trade in TradesFromJournal(database, symbol))
+        {
+            var signed = trade.Side == Side.Buy ? trade.Size : -trade.Size;
+            positions[trade.AccountId] = positions.GetValueOrDefault(trade.AccountId) + signed;
+            positions[trade.MakerAccountId] = positions.GetValueOrDefault(trade.MakerAccountId) - signed;
+        }
+        return positions;
+    }
+
+    public static async IAsyncEnumerable<MarketEvent> TradesFromJournal(string database, string symbol)
+    {
+        await using var source = NpgsqlDataSource.Create(database);
+        var journal = new PostgresMarketJournal(source);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var batch in journal.ReadAfter(symbol, 0, deadline.Token))
+            foreach (var entry in batch.Entries)
+                foreach (var e in entry.Events)
+                    if (e.Kind == EventKind.TradeExecuted) yield return e;
+    }
+
+    /// <summary>An account's position in one market as its view shows it (0 when the view lists none).</summary>
+    public static long PositionIn(this AccountView view, string symbol) =>
+        view.Positions.SingleOrDefault(p => p.Symbol == symbol)?.Size ?? 0;
+
+    public static string Describe(this AuditReport audit) =>
+        $"accounts {audit.Accounts}, holdings {audit.Holdings}, fees {audit.Fees}, net deposits {audit.NetDeposits}, " +
+        $"money difference {audit.MoneyDifference}, net positions [{string.Join(", ", audit.NetPositions.Select(p => $"{p.Key}: {p.Value}"))}]";
+
+    public static bool IsAccepted(this AccountOrderResult result) =>
+        result.Reject == AccountReject.None && result.Outcome is { Status: CommandStatus.Committed } outcome
+        && outcome.Events.Any(e => e.Kind == EventKind.OrderAccepted);
+}
+
+internal sealed class RequirementNotMetException(string message) : Exception(message);

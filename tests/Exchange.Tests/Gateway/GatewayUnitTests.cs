@@ -1,0 +1,146 @@
+using System.Text;
+using Exchange.Accounts;
+using Exchange.Client.Errors;
+using Exchange.Client.Input;
+using Exchange.Client.Orders;
+using Exchange.Client.Security;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Tests.Gateway;
+
+/// <summary>The gateway's pure parts: number syntax and units, the signature, error mapping, the order fold.</summary>
+public sealed class GatewayUnitTests
+{
+    private static readonly MarketSpec Spec = new("BTC-PERP", 0.5m, 0.001m, 1, 2_000_000, 1, 1_000_000, 200);
+
+    [Theory]
+    [InlineData("65000.5", true)]
+    [InlineData("0.001", true)]
+    [InlineData("7", true)]
+    [InlineData("", false)]
+    [InlineData(" 1", false)]
+    [InlineData("1 ", false)]
+    [InlineData("+1", false)]
+    [InlineData("-1", false)]
+    [InlineData("1e3", false)]
+    [InlineData(".5", false)]
+    [InlineData("5.", false)]
+    [InlineData("1,000", false)]
+    [InlineData("0x10", false)]
+    [InlineData("NaN", false)]
+    [InlineData("Infinity", false)]
+    [InlineData("١٢", false)]
+    [InlineData("99999999999999999999", false)]
+    [InlineData("1.0000000000000000001", false)]
+    public void Only_plain_decimal_strings_parse(string text, bool valid) =>
+        Assert.Equal(valid, DecimalText.TryParse(text, out _));
+
+    [Fact]
+    public void Prices_and_sizes_must_be_whole_ticks_and_lots_inside_the_spec()
+    {
+        Assert.Equal(130_001, Units.Ticks(Spec, "65000.5"));
+        Assert.Equal(130_001, Units.Ticks(Spec, "65000.50000"));
+        Assert.Equal(250, Units.Lots(Spec, "0.25"));
+        Assert.Equal(ErrorCodes.InvalidPrice, Assert.Throws<ApiException>(() => Units.Ticks(Spec, "65000.25")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidPrice, Assert.Throws<ApiException>(() => Units.Ticks(Spec, "0")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidPrice, Assert.Throws<ApiException>(() => Units.Ticks(Spec, "1000000.5")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidSize, Assert.Throws<ApiException>(() => Units.Lots(Spec, "0.0005")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidSize, Assert.Throws<ApiException>(() => Units.Lots(Spec, "1000000")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidAmount, Assert.Throws<ApiException>(() => Units.Micros("0.0000001")).Error.Code);
+        Assert.Equal(ErrorCodes.InvalidAmount, Assert.Throws<ApiException>(() => Units.Micros("0")).Error.Code);
+        Assert.Equal(1_500_000, Units.Micros("1.5"));
+        Assert.False(Units.TryWhole("9999999999999999999.999999999999999999", 0.000000000000000001m, out _));
+    }
+
+    [Fact]
+    public void Numbers_come_back_in_their_shortest_form()
+    {
+        Assert.Equal("65000.5", Units.Price(Spec, 130_001));
+        Assert.Equal("65000", Units.Price(Spec, 130_000));
+        Assert.Equal("0.001", Units.Size(Spec, 1));
+        Assert.Equal("1.5", Units.Money(1_500_000));
+        Assert.Equal("0.000001", Units.Money(1));
+        Assert.Equal("100.25", Units.AveragePrice(Spec, 200 * 1 + 201 * 1, 2));
+    }
+
+    [Fact]
+    public void The_signature_is_lower_case_hex_hmac_sha256_over_timestamp_method_path_and_body()
+    {
+        // Computed independently: printf '%s' '1700000000000POST/api/v1/orders?x=1{"a":1}' | openssl dgst -sha256 -hmac secret
+        var body = Encoding.UTF8.GetBytes("{\"a\":1}");
+        var signature = RequestSignature.Compute("secret", "1700000000000", "POST", "/api/v1/orders?x=1", body);
+        Assert.Equal(KnownSignature, signature);
+        var key = Encoding.UTF8.GetBytes("secret");
+        Assert.True(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=1", body, signature));
+        Assert.False(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=1", body, signature.ToUpperInvariant()));
+        Assert.False(RequestSignature.Matches(key, "1700000000001", "POST", "/api/v1/orders?x=1", body, signature));
+        Assert.False(RequestSignature.Matches(key, "1700000000000", "GET", "/api/v1/orders?x=1", body, signature));
+        Assert.False(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=2", body, signature));
+        Assert.False(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=1", "{}"u8, signature));
+        Assert.False(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=1", body, signature[..^1]));
+    }
+
+    private const string KnownSignature = "ce02dc6b4f47b7f6332764cc79b20caf229ffb13420ffbb0d19da4c47ac99f78";
+
+    [Fact]
+    public void A_secret_decrypts_only_under_its_own_key_and_api_key()
+    {
+        var protector = SecretProtector.WithNewKey();
+        var blob = protector.Protect("s3cret", "key-a");
+        Assert.Equal("s3cret", Encoding.UTF8.GetString(protector.Unprotect(blob, "key-a")!));
+        Assert.Null(protector.Unprotect(blob, "key-b"));
+        Assert.Null(SecretProtector.WithNewKey().Unprotect(blob, "key-a"));
+        Assert.DoesNotContain("s3cret", Encoding.UTF8.GetString(blob), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_refusal_the_grains_can_give_has_its_own_stable_code()
+    {
+        var codes = new List<string>();
+        foreach (var reason in Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None))
+            codes.Add(RejectionErrors.For(reason).Code);
+        foreach (var reject in Enum.GetValues<AccountReject>().Where(r => r != AccountReject.None))
+            codes.Add(RejectionErrors.For(reject).Code);
+        Assert.DoesNotContain(ErrorCodes.InternalError, codes);
+        Assert.All(codes, code => Assert.Matches("^[A-Z_]+$", code));
+        Assert.Equal(ErrorCodes.OutcomeUnknown, RejectionErrors.For(CommandStatus.Unknown, null).Code);
+        Assert.Equal(503, RejectionErrors.For(CommandStatus.Unknown, null).Status);
+        Assert.Equal(ErrorCodes.ServiceUnavailable, RejectionErrors.For(CommandStatus.Failed, null).Code);
+        Assert.Equal(ErrorCodes.InsufficientMargin, RejectionErrors.For(AccountReject.InsufficientMargin).Code);
+        Assert.Equal(ErrorCodes.PostOnlyWouldTake, RejectionErrors.For(RejectReason.PostOnlyWouldTake).Code);
+    }
+
+    [Fact]
+    public void An_accounts_events_fold_into_its_orders_and_fills()
+    {
+        var buy = new PlaceOrder(7, Side.Buy, OrderType.Limit, 100, 10, ClientOrderId: "b");
+        var sell = new PlaceOrder(8, Side.Sell, OrderType.Limit, 99, 4);
+        MarketEvent[] events =
+        [
+            MarketEvent.Accepted(1, 1000, 1, buy, 100),
+            MarketEvent.Accepted(2, 2000, 2, sell, 99),
+            MarketEvent.Trade(3, 2000, 2, 8, Side.Sell, 1, 7, 100, 4, 0, 6),
+            MarketEvent.Amended(4, 3000, 1, 7, Side.Buy, 101, 5, 100, 6),
+            MarketEvent.Cancelled(5, 4000, 1, 7, Side.Buy, 101, 5, CancelReason.Requested),
+        ];
+        var mine = OrderHistory.Of("X", 7, events);
+        var order = Assert.Single(mine.Orders.Values);
+        Assert.Equal((1L, "b", 4L, 9L, 0L, OrderStatus.Cancelled), (order.OrderId, order.ClientOrderId, order.Filled, order.Size, order.Remaining, order.Status));
+        var fill = Assert.Single(mine.Fills);
+        Assert.Equal((Side.Buy, 100L, 4L, true), (fill.Side, fill.Price, fill.Size, fill.Maker));
+
+        var theirs = OrderHistory.Of("X", 8, events);
+        Assert.Equal(OrderStatus.Filled, Assert.Single(theirs.Orders.Values).Status);
+        Assert.False(Assert.Single(theirs.Fills).Maker);
+    }
+
+    [Fact]
+    public void Unfilled_immediate_orders_expire()
+    {
+        var ioc = new PlaceOrder(7, Side.Buy, OrderType.Limit, 100, 10, TimeInForce.ImmediateOrCancel);
+        var history = OrderHistory.Of("X", 7,
+            [MarketEvent.Accepted(1, 1, 1, ioc, 100), MarketEvent.Cancelled(2, 1, 1, 7, Side.Buy, 100, 10, CancelReason.Unfilled)]);
+        Assert.Equal(OrderStatus.Expired, history.Orders[1].Status);
+    }
+}
