@@ -54,6 +54,11 @@ public sealed partial class AccountGrain
     public async Task<TransferResult> Deposit(long amount, string transferId)
     {
         if (amount <= 0 || string.IsNullOrWhiteSpace(transferId)) return Refused(AccountReject.InvalidAmount);
+        return await OnePerTransferId(transferId, () => DepositOnce(amount, transferId));
+    }
+
+    private async Task<TransferResult> DepositOnce(long amount, string transferId)
+    {
         if (await Existing(transferId, TransferKind.Deposit, amount) is { } existing) return existing;
         // Credited only once durable: nothing may trade on money that a failed write would take back.
         var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Deposit, amount);
@@ -62,9 +67,34 @@ public sealed partial class AccountGrain
         return new TransferResult(AccountReject.None, Duplicate: false, _ledger.Collateral);
     }
 
+    private readonly Dictionary<string, Task> _transfersById = new(StringComparer.Ordinal);
+
     public async Task<TransferResult> Withdraw(long amount, string transferId)
     {
         if (amount <= 0 || string.IsNullOrWhiteSpace(transferId)) return Refused(AccountReject.InvalidAmount);
+        return await OnePerTransferId(transferId, () => WithdrawOnce(amount, transferId));
+    }
+
+    /// <summary>A retry of a transfer still in flight waits for the original, then finds it recorded.</summary>
+    private async Task<TransferResult> OnePerTransferId(string transferId, Func<Task<TransferResult>> transfer)
+    {
+        if (_unavailable is not null) throw new InvalidOperationException(_unavailable);
+        while (_transfersById.TryGetValue(transferId, out var original)) await original.ContinueWith(_ => { }, TaskScheduler.Current);
+        var done = new TaskCompletionSource();
+        _transfersById[transferId] = done.Task;
+        try
+        {
+            return await transfer();
+        }
+        finally
+        {
+            _transfersById.Remove(transferId);
+            done.SetResult();
+        }
+    }
+
+    private async Task<TransferResult> WithdrawOnce(long amount, string transferId)
+    {
         if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
         var marks = await Marks();
         var reject = _ledger.CheckWithdrawal(amount, s => marks.GetValueOrDefault(s));
@@ -116,7 +146,8 @@ public sealed partial class AccountGrain
 
     private async Task Reconcile(CancellationToken cancellationToken)
     {
-        foreach (var m in _ledger.Markets.Where(m => m.OpenOrders.Count > 0).ToArray())
+        // Every joined market, not only those with open orders: a fill whose answer was lost leaves none open.
+        foreach (var m in _ledger.Markets.ToArray())
         {
             try { await CatchUp(m.Spec.Symbol); }
             catch (Exception ex) { LogCatchUpFailed(ex, AccountId, m.Spec.Symbol); }
@@ -144,6 +175,15 @@ public sealed partial class AccountGrain
     /// <summary>The market's marks for the given markets and every market with a position or orders.</summary>
     private async Task<Dictionary<string, long>> Marks(params string[] extra)
     {
+        foreach (var suspect in _suspectMarkets.ToArray())
+        {
+            try
+            {
+                await CatchUp(suspect);
+                _suspectMarkets.Remove(suspect);
+            }
+            catch (Exception ex) { LogCatchUpFailed(ex, AccountId, suspect); }
+        }
         var symbols = _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0)
             .Select(m => m.Spec.Symbol).Concat(extra).Distinct(StringComparer.Ordinal).ToArray();
         var marks = await Task.WhenAll(symbols.Select(s => Market(s).GetMarkPrice()));

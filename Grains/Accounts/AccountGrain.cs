@@ -22,6 +22,8 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
     private long _transferSequence;
     private int _transfersInFlight;
     private string? _unavailable;
+    private readonly Dictionary<string, Task> _ordersInFlight = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _suspectMarkets = new(StringComparer.Ordinal);
 
     private long AccountId => this.GetPrimaryKeyLong();
 
@@ -31,6 +33,23 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         var exposure = await Enter(symbol);
         if (exposure is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
         order = order with { AccountId = AccountId, ClientOrderId = order.ClientOrderId ?? $"~{Guid.NewGuid():N}" };
+        // A retry of an order still in flight waits for the original; the market then answers it as a duplicate.
+        while (_ordersInFlight.TryGetValue(order.ClientOrderId!, out var original)) await original.ContinueWith(_ => { }, TaskScheduler.Current);
+        var done = new TaskCompletionSource();
+        _ordersInFlight[order.ClientOrderId!] = done.Task;
+        try
+        {
+            return await PlaceChecked(symbol, exposure, order);
+        }
+        finally
+        {
+            _ordersInFlight.Remove(order.ClientOrderId!);
+            done.SetResult();
+        }
+    }
+
+    private async Task<AccountOrderResult> PlaceChecked(string symbol, MarketExposure exposure, PlaceOrder order)
+    {
         // Terms the market will refuse anyway are sent on unreserved, so the caller gets the market's own reason.
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
@@ -39,12 +58,11 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
             (order.Flags & OrderFlags.ReduceOnly) != 0, s => marks.GetValueOrDefault(s));
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
 
-        exposure.AddPending(order.ClientOrderId!, new WorkingOrder(order.Side, order.Price, order.Size, (order.Flags & OrderFlags.ReduceOnly) != 0));
+        exposure.AddPending(order.ClientOrderId!, new WorkingOrder(order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
+            (order.Flags & OrderFlags.ReduceOnly) != 0));
         try
         {
-            var outcome = await Market(symbol).Execute(new PlaceCommand(order));
-            await Settle(symbol, outcome);
-            return new AccountOrderResult(AccountReject.None, outcome);
+            return new AccountOrderResult(AccountReject.None, await ExecuteAndSettle(symbol, new PlaceCommand(order)));
         }
         finally
         {
@@ -64,16 +82,28 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         if (_unavailable is not null) return Unavailable();
         var exposure = _ledger.Find(symbol);
         if (exposure is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
-        // An amend that grows an order must fit like a new order of the difference would; shrinking always fits.
-        var current = exposure.OpenOrders.GetValueOrDefault(amend.OrderId);
-        if (amend.NewSize > current.Remaining || amend.NewPrice != current.Price)
+        amend = amend with { AccountId = AccountId };
+        if (amend.OrderId == 0 && amend.ClientOrderId is not null)
+            amend = amend with { OrderId = (await Market(symbol).GetOrderByClientId(AccountId, amend.ClientOrderId)).OrderId };
+        if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current)) return await Forward(symbol, new AmendCommand(amend));
+        // An amend that grows an order must fit like a new order of the difference would, and reserves that
+        // difference while it is in flight; shrinking always fits.
+        var growth = Math.Max(0, amend.NewSize - current.Remaining);
+        if (growth == 0 && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
+        var marks = await Marks(symbol);
+        var reject = _ledger.CheckOrder(exposure.Spec, current.Side, Math.Max(amend.NewPrice, current.Price), Math.Max(growth, 1),
+            current.ReduceOnly, s => marks.GetValueOrDefault(s));
+        if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
+        var reservation = $"~amend-{Guid.NewGuid():N}";
+        exposure.AddPending(reservation, new WorkingOrder(current.Side, Math.Max(amend.NewPrice, current.Price), growth, current.ReduceOnly));
+        try
         {
-            var marks = await Marks(symbol);
-            var reject = _ledger.CheckOrder(exposure.Spec, current.Side, amend.NewPrice, Math.Max(0, amend.NewSize - current.Remaining),
-                current.ReduceOnly, s => marks.GetValueOrDefault(s));
-            if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
+            return await Forward(symbol, new AmendCommand(amend));
         }
-        return await Forward(symbol, new AmendCommand(amend with { AccountId = AccountId }));
+        finally
+        {
+            exposure.RemovePending(reservation);
+        }
     }
 
     public async Task<AccountView> GetView()
@@ -105,9 +135,28 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
     {
         if (_unavailable is not null) return Unavailable();
         if (await Enter(symbol) is null) return AccountOrderResult.Refused(AccountReject.UnknownMarket);
-        var outcome = await Market(symbol).Execute(command);
+        return new AccountOrderResult(AccountReject.None, await ExecuteAndSettle(symbol, command));
+    }
+
+    /// <summary>
+    /// Sends a command and applies its outcome. If the outcome is not known to be committed, events of it may
+    /// still exist: the market is marked suspect and caught up before the account's next check.
+    /// </summary>
+    private async Task<CommandOutcome> ExecuteAndSettle(string symbol, MarketCommand command)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await Market(symbol).Execute(command);
+        }
+        catch
+        {
+            _suspectMarkets.Add(symbol);
+            throw;
+        }
+        if (outcome.Status != CommandStatus.Committed) _suspectMarkets.Add(symbol);
         await Settle(symbol, outcome);
-        return new AccountOrderResult(AccountReject.None, outcome);
+        return outcome;
     }
 
     /// <summary>The price an order's margin is reserved at: its limit, or for a market order its protection limit around the mark.</summary>
