@@ -1,3 +1,4 @@
+using Exchange.Hosting;
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Serialization;
@@ -37,15 +38,4 @@ public static class OrleansClientSetup
         });
         return builder;
     }
-
-    /// <summary>
-    /// The same as the silo's (Grains/Hosting/ExchangeServices): lets Orleans carry the exchange's and Npgsql's exceptions,
-    /// so a MarketUnavailableException arrives as itself. Repeated here because the gateway does not reference Grains.
-    /// </summary>
-    public static IServiceCollection AddExchangeExceptionSerialization(this IServiceCollection services) =>
-        services.Configure<ExceptionSerializationOptions>(o =>
-        {
-            o.SupportedNamespacePrefixes.Add("Exchange");
-            o.SupportedNamespacePrefixes.Add("Npgsql");
-        });
 }
