@@ -29,7 +29,7 @@ internal sealed class AccountHeads(long completeFrom)
     {
         foreach (ref readonly var e in events)
         {
-            if (e.Kind is EventKind.OrderRejected or EventKind.ModeChanged or EventKind.AuctionUncrossed) continue;
+            if (!ConcernsAccounts(e)) continue;
             Touch(e.AccountId, e, touched);
             if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e, touched);
         }
@@ -41,9 +41,15 @@ internal sealed class AccountHeads(long completeFrom)
         _heads[accountId] = e.Sequence;
     }
 
+    /// <summary>Whether an event belongs to some account's stream (rejections are answered, never journaled for accounts).</summary>
+    public static bool ConcernsAccounts(in MarketEvent e) =>
+        e.Kind is not (EventKind.OrderRejected or EventKind.ModeChanged or EventKind.AuctionUncrossed);
+
+    /// <summary>Whether an event belongs to this account's stream: its own order's, or a trade against its resting order.</summary>
+    public static bool Concerns(long accountId, in MarketEvent e) =>
+        ConcernsAccounts(e) && (e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId));
+
     /// <summary>The events of one account among a batch's entries, in order.</summary>
     public static IEnumerable<MarketEvent> For(long accountId, IEnumerable<Journal.JournalEntry> entries) =>
-        entries.SelectMany(entry => entry.Events).Where(e =>
-            e.Kind is not (EventKind.OrderRejected or EventKind.ModeChanged or EventKind.AuctionUncrossed)
-            && (e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId)));
+        entries.SelectMany(entry => entry.Events).Where(e => Concerns(accountId, e));
 }

@@ -19,15 +19,12 @@ public sealed partial class MarketGrain
         if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
         if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, []);
 
-        var batches = _recent.After(afterSequence);
-        if (batches is null)
-        {
-            using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-            var read = new List<Journal.JournalBatch>();
-            await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token)) read.Add(batch);
-            batches = read;
-        }
-        var events = batches.SelectMany(b => AccountHeads.For(accountId, b.Entries)).Where(e => e.Sequence > afterSequence);
+        if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held);
+
+        using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
+        var events = new List<MarketEvent>();
+        await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token))
+            events.AddRange(AccountHeads.For(accountId, batch.Entries).Where(e => e.Sequence > afterSequence));
         return new AccountEvents(Symbol, afterSequence, [.. events]);
     }
 
@@ -45,7 +42,7 @@ public sealed partial class MarketGrain
     /// <summary>After a commit: remember the batch for catching-up accounts, and send each account its events.</summary>
     private void Settle(PendingBatch batch)
     {
-        _recent.Add(batch.ToJournalBatch());
+        foreach (var entry in batch.Entries) _recent.Add(entry.Events);
         if (batch.Update is { Trades: [.., var last] }) _lastTradePrice = last.Price;
         if (!_options.NotifyAccounts) return;
         foreach (var (accountId, part) in batch.AccountEvents())

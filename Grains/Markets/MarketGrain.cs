@@ -26,7 +26,7 @@ public sealed partial class MarketGrain(
     private readonly ObserverManager<IMarketDataObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
     private FastOrderBook? _book;
     private AccountHeads _heads = new(0);
-    private RecentBatches _recent = new(0);
+    private RecentAccountEvents _recent = new(0);
     private PendingBatch _pending = new();
     private Task? _flushing;
     private Task? _recovering;
@@ -202,19 +202,24 @@ public sealed partial class MarketGrain(
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
         AccountHeads? heads = null;
-        var recent = new RecentBatches(_options.RecentEvents);
+        var recent = new RecentAccountEvents(_options.RecentEvents);
         _recentTrades.Clear();
         var recovered = await MarketRecovery.Load(journal, spec, cancellationToken, batch =>
         {
-            heads ??= new AccountHeads(batch.FirstSequence - 1);
+            if (heads is null)
+            {
+                heads = new AccountHeads(batch.FirstSequence - 1);
+                recent.Reset(batch.FirstSequence - 1);
+            }
             foreach (var entry in batch.Entries)
             {
                 heads.Advance(entry.Events);
+                recent.Add(entry.Events);
                 foreach (var e in entry.Events)
                     if (e.Kind == EventKind.TradeExecuted) RememberTrade(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
             }
-            recent.Add(batch);
         });
+        if (heads is null) recent.Reset(recovered.Book.Sequence);
         (_book, _recent) = (recovered.Book, recent);
         _heads = heads ?? new AccountHeads(recovered.Book.Sequence);
         _lastTradePrice = _book.LastTradePrice;

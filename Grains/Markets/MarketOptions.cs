@@ -16,7 +16,7 @@ public sealed class MarketOptions
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How many recent events a market keeps in memory for accounts that catch up.</summary>
-    public long RecentEvents { get; set; } = 200_000;
+    public int RecentEvents { get; set; } = 200_000;
 
     /// <summary>Whether committed events are sent to the accounts they concern (off only for market-only benchmarks).</summary>
     public bool NotifyAccounts { get; set; } = true;

@@ -23,6 +23,7 @@ internal sealed class PendingBatch
     public bool HasWork => _entries.Count > 0 || _waiters > 0;
     public bool HasEntries => _entries.Count > 0;
     public string? Error { get; private set; }
+    public IReadOnlyList<JournalEntry> Entries => _entries;
 
     /// <summary>Completes with the batch's fate: Committed, Failed or Unknown.</summary>
     public Task<CommandStatus> Done => _done.Task;
