@@ -24,21 +24,23 @@ internal sealed class AccountHeads(long completeFrom)
     public bool MayHaveEventsAfter(long accountId, long sequence) =>
         _heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom;
 
-    /// <summary>Advances the heads over a command's events; calls <paramref name="touched"/> once per (account, event).</summary>
-    public void Advance(ReadOnlySpan<MarketEvent> events, Action<long, long, MarketEvent>? touched = null)
+    /// <summary>Advances the heads over a command's events (recovery: nobody is told).</summary>
+    public void Advance(ReadOnlySpan<MarketEvent> events)
     {
         foreach (ref readonly var e in events)
         {
             if (!ConcernsAccounts(e)) continue;
-            Touch(e.AccountId, e, touched);
-            if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e, touched);
+            Touch(e.AccountId, e.Sequence);
+            if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e.Sequence);
         }
     }
 
-    private void Touch(long accountId, in MarketEvent e, Action<long, long, MarketEvent>? touched)
+    /// <summary>Makes <paramref name="sequence"/> the account's latest event; returns the one it follows.</summary>
+    public long Touch(long accountId, long sequence)
     {
-        touched?.Invoke(accountId, Previous(accountId), e);
-        _heads[accountId] = e.Sequence;
+        var previous = Previous(accountId);
+        _heads[accountId] = sequence;
+        return previous;
     }
 
     /// <summary>Whether an event belongs to some account's stream (rejections are answered, never journaled for accounts).</summary>

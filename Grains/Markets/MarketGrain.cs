@@ -64,7 +64,7 @@ public sealed partial class MarketGrain(
         var batch = _pending;
         var previous = _heads.Previous(CommandingAccount(command));
         var events = Run(command, batch);
-        return Outcome(await Committed(batch), batch, events) with { AccountPrevious = previous };
+        return Outcome(await Committed(batch), batch, events, previous);
     }
 
     public async Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands)
@@ -79,7 +79,7 @@ public sealed partial class MarketGrain(
             : (Previous: AccountHeads.Unknown, Events: null)).ToArray();
         var status = await Committed(batch);
         return [.. runs.Select(r => r.Events is null ? CommandOutcome.Fail("malformed command")
-            : Outcome(status, batch, r.Events) with { AccountPrevious = r.Previous })];
+            : Outcome(status, batch, r.Events, r.Previous))];
     }
 
     /// <summary>Runs one command on the book and records it in the open batch; synchronous by design.</summary>
@@ -101,15 +101,16 @@ public sealed partial class MarketGrain(
             DeactivateOnIdle();
             throw;
         }
-        batch.Record(command, timestamp, _events.Events, _heads);
-        return _events.ToArray();
+        var events = _events.ToArray();
+        batch.Record(command, timestamp, events, _heads);
+        return events;
     }
 
-    private static CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events) => status switch
+    private static CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events, long accountPrevious) => status switch
     {
-        CommandStatus.Committed => new CommandOutcome(status, events),
-        CommandStatus.Unknown => CommandOutcome.Unknown(batch.Error ?? "outcome unknown"),
-        _ => CommandOutcome.Fail(batch.Error ?? "not applied"),
+        CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious),
+        CommandStatus.Unknown => new CommandOutcome(status, [], batch.Error ?? "outcome unknown", accountPrevious),
+        _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious),
     };
 
     /// <summary>Waits until the batch the caller joined is settled, starting the writer if it is idle.</summary>

@@ -36,17 +36,20 @@ internal sealed class PendingBatch
 
     public void AddWaiter() => _waiters++;
 
-    public void Record(MarketCommand command, long timestamp, ReadOnlySpan<MarketEvent> events, AccountHeads heads)
+    /// <summary>Records a command and its events (the array is kept, not copied: events are immutable once run).</summary>
+    public void Record(MarketCommand command, long timestamp, MarketEvent[] events, AccountHeads heads)
     {
         _waiters++;
         if (!MarketCommandRunner.ChangesState(events)) return;
-        _entries.Add(new JournalEntry(command, timestamp, events.ToArray()));
-        heads.Advance(events, (account, previous, e) =>
+        _entries.Add(new JournalEntry(command, timestamp, events));
+        foreach (ref readonly var e in events.AsSpan())
         {
-            if (!_accounts.TryGetValue(account, out var group)) _accounts[account] = group = (previous, []);
-            group.Events.Add(e);
-        });
-        foreach (ref readonly var e in events)
+            if (!AccountHeads.ConcernsAccounts(e)) continue;
+            ForAccount(e.AccountId, heads.Touch(e.AccountId, e.Sequence), e);
+            if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId)
+                ForAccount(e.MakerAccountId, heads.Touch(e.MakerAccountId, e.Sequence), e);
+        }
+        foreach (ref readonly var e in events.AsSpan())
         {
             if (e.Kind == EventKind.OrderRejected) continue;
             if (FirstSequence == 0) FirstSequence = e.Sequence;
@@ -66,6 +69,12 @@ internal sealed class PendingBatch
                     break;
             }
         }
+    }
+
+    private void ForAccount(long accountId, long previous, in MarketEvent e)
+    {
+        if (!_accounts.TryGetValue(accountId, out var group)) _accounts[accountId] = group = (previous, []);
+        group.Events.Add(e);
     }
 
     /// <summary>Marks levels changed by something the events do not locate (an uncross fills makers away from the auction price).</summary>
