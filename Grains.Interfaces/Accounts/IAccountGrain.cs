@@ -36,9 +36,12 @@ public interface IAccountGrain : IGrainWithIntegerKey
     Task OnMarketEvents(AccountEvents events);
 }
 
-/// <summary>A market's events for one account, following that account's event at <see cref="Previous"/> (-1: unknown).</summary>
+/// <summary>
+/// A market's events for one account, following that account's event at <see cref="Previous"/> (-1: unknown), with
+/// the market's mark price when they were sent (0: none yet).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AccountEvents")]
-public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events);
+public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events, long MarkPrice = 0);
 
 [GenerateSerializer, Immutable, Alias("AccountOrderResult")]
 public sealed record AccountOrderResult(AccountReject Reject, CommandOutcome? Outcome)
@@ -49,8 +52,10 @@ public sealed record AccountOrderResult(AccountReject Reject, CommandOutcome? Ou
 [GenerateSerializer, Immutable, Alias("TransferResult")]
 public sealed record TransferResult(AccountReject Reject, bool Duplicate, long Collateral);
 
+/// <param name="SettledSequence">The market sequence up to which this account has applied its events there.</param>
 [GenerateSerializer, Immutable, Alias("PositionView")]
-public sealed record PositionView(string Symbol, long Size, long Cost, long MarkPrice, long UnrealisedPnl, long OpenOrders);
+public sealed record PositionView(string Symbol, long Size, long Cost, long MarkPrice, long UnrealisedPnl, long OpenOrders,
+    long SettledSequence);
 
 [GenerateSerializer, Immutable, Alias("AccountView")]
 public sealed record AccountView(long AccountId, long Collateral, long Equity, long InitialMargin, long MaintenanceMargin,

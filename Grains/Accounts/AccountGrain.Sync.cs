@@ -47,6 +47,7 @@ public sealed partial class AccountGrain
     public async Task OnMarketEvents(AccountEvents events)
     {
         if (_unavailable is not null || !_knownMarkets.Contains(events.Symbol)) return; // catching up on activation covers it
+        _marks.Update(events.Symbol, events.MarkPrice);
         if (events.Previous < 0 || !_ledger.Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
         _dirty = true;
     }
@@ -96,7 +97,7 @@ public sealed partial class AccountGrain
     private async Task<TransferResult> WithdrawOnce(long amount, string transferId)
     {
         if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
-        var marks = await Marks();
+        var marks = await Marks(MarkAge.Current);
         var reject = _ledger.CheckWithdrawal(amount, s => marks.GetValueOrDefault(s));
         if (reject != AccountReject.None) return Refused(reject);
         // Debited before the write, so that orders placed meanwhile cannot use the money; undone if the write fails.
@@ -127,6 +128,7 @@ public sealed partial class AccountGrain
     private async Task Settle(string symbol, CommandOutcome outcome)
     {
         if (outcome.Status != CommandStatus.Committed) return;
+        _marks.Update(symbol, outcome.MarkPrice);
         var mine = outcome.Events.Where(e => e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId))
             .Where(e => e.Kind != EventKind.OrderRejected).ToArray();
         if (mine.Length == 0) return;
@@ -139,6 +141,7 @@ public sealed partial class AccountGrain
     {
         var cursor = _ledger.Find(symbol)!.Cursor;
         var missed = await Market(symbol).GetAccountEvents(AccountId, cursor);
+        _marks.Update(symbol, missed.MarkPrice);
         if (!_ledger.Apply(symbol, missed.Previous, missed.Events))
             throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
         _dirty = true;
@@ -172,10 +175,14 @@ public sealed partial class AccountGrain
         }
     }
 
-    /// <summary>The market's marks for the given markets and every market with a position or orders.</summary>
-    private async Task<Dictionary<string, long>> Marks(params string[] extra)
+    /// <summary>
+    /// The marks of the given markets and of every market with a position or orders. Orders are checked against
+    /// marks recent enough (the market's latest report, see <see cref="AccountOptions.MarkMaxAge"/>); withdrawals
+    /// and views ask the markets for their current marks.
+    /// </summary>
+    private async Task<Dictionary<string, long>> Marks(MarkAge age, params string[] extra)
     {
-        foreach (var suspect in _suspectMarkets.ToArray())
+        foreach (var suspect in _suspectMarkets.Count == 0 ? [] : _suspectMarkets.ToArray())
         {
             try
             {
@@ -185,9 +192,21 @@ public sealed partial class AccountGrain
             catch (Exception ex) { LogCatchUpFailed(ex, AccountId, suspect); }
         }
         var symbols = _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0)
-            .Select(m => m.Spec.Symbol).Concat(extra).Distinct(StringComparer.Ordinal).ToArray();
-        var marks = await Task.WhenAll(symbols.Select(s => Market(s).GetMarkPrice()));
-        return symbols.Zip(marks).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            .Select(m => m.Spec.Symbol).Concat(extra).Distinct(StringComparer.Ordinal);
+        var marks = new Dictionary<string, long>(StringComparer.Ordinal);
+        List<(string Symbol, Task<long> Mark)>? asked = null;
+        foreach (var symbol in symbols)
+        {
+            if (age == MarkAge.RecentEnough && _marks.TryGetFresh(symbol, out var mark)) marks[symbol] = mark;
+            else (asked ??= []).Add((symbol, Market(symbol).GetMarkPrice()));
+        }
+        if (asked is null) return marks;
+        foreach (var (symbol, task) in asked)
+        {
+            marks[symbol] = await task;
+            _marks.Update(symbol, marks[symbol]);
+        }
+        return marks;
     }
 
     private async Task<TransferResult?> Existing(string transferId, TransferKind kind, long amount)
@@ -247,4 +266,12 @@ public sealed partial class AccountGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} transfer write failed; deactivating")]
     private partial void LogTransferFailed(Exception ex, long accountId);
+}
+
+internal enum MarkAge
+{
+    /// <summary>Ask the markets now.</summary>
+    Current,
+    /// <summary>The latest mark a market reported will do, if it is not older than the configured age.</summary>
+    RecentEnough,
 }

@@ -13,10 +13,13 @@ namespace Exchange.Accounts;
 /// reservation, so concurrent orders and withdrawals see each other.
 /// </summary>
 [Reentrant]
-public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOptions> options, ILogger<AccountGrain> logger)
+public sealed partial class AccountGrain(
+    IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, ILogger<AccountGrain> logger)
     : Grain, IAccountGrain
 {
     private readonly AccountOptions _options = options.Value;
+    private readonly MarkPrices _marks = new(clock, options.Value.MarkMaxAge);
+    private readonly Dictionary<string, IMarketGrain> _marketRefs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownMarkets = new(StringComparer.Ordinal);
     private AccountLedger _ledger = null!;
     private long _transferSequence;
@@ -53,7 +56,7 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         // Terms the market will refuse anyway are sent on unreserved, so the caller gets the market's own reason.
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
-        var marks = await Marks(symbol);
+        var marks = await Marks(MarkAge.RecentEnough, symbol);
         var reject = _ledger.CheckOrder(exposure.Spec, order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
             (order.Flags & OrderFlags.ReduceOnly) != 0, s => marks.GetValueOrDefault(s));
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
@@ -90,7 +93,7 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         // difference while it is in flight; shrinking always fits.
         var growth = Math.Max(0, amend.NewSize - current.Remaining);
         if (growth == 0 && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
-        var marks = await Marks(symbol);
+        var marks = await Marks(MarkAge.RecentEnough, symbol);
         var reject = _ledger.CheckOrder(exposure.Spec, current.Side, Math.Max(amend.NewPrice, current.Price), Math.Max(growth, 1),
             current.ReduceOnly, s => marks.GetValueOrDefault(s));
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
@@ -109,7 +112,7 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
     public async Task<AccountView> GetView()
     {
         ThrowIfUnavailable();
-        var marks = await Marks();
+        var marks = await Marks(MarkAge.Current);
         long MarkOf(string s) => marks.GetValueOrDefault(s);
         var equity = _ledger.Equity(MarkOf);
         var initial = _ledger.InitialMargin(MarkOf);
@@ -117,7 +120,7 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
             equity - initial, _ledger.FeesPaid, _ledger.RealisedPnl,
             [.. _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0).Select(m => new PositionView(
                 m.Spec.Symbol, m.Position.Size, m.Position.Cost, MarkOf(m.Spec.Symbol),
-                m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol)), m.OpenOrders.Count))]);
+                m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol)), m.OpenOrders.Count, m.Cursor))]);
     }
 
     public async Task<AccountAudit> Audit(Dictionary<string, long> marks)
@@ -168,7 +171,13 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         return OrderRules.MarketLimit(spec, order.Side, mark);
     }
 
-    private IMarketGrain Market(string symbol) => GrainFactory.GetGrain<IMarketGrain>(symbol);
+    /// <summary>Market references are kept: resolving one is dear next to sending it a message.</summary>
+    private IMarketGrain Market(string symbol)
+    {
+        if (!_marketRefs.TryGetValue(symbol, out var market))
+            _marketRefs[symbol] = market = GrainFactory.GetGrain<IMarketGrain>(symbol);
+        return market;
+    }
 
     private AccountOrderResult Unavailable() =>
         new(AccountReject.None, CommandOutcome.Fail(_unavailable ?? "account unavailable"));

@@ -12,23 +12,27 @@ public sealed partial class MarketGrain
 {
     private long _adminMark;
     private long _lastTradePrice;
+    private readonly Dictionary<long, IAccountGrain> _accountRefs = [];
 
     public async Task<AccountEvents> GetAccountEvents(long accountId, long afterSequence)
     {
         await RecoveryFinished();
         if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
-        if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, []);
+        if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, [], MarkPrice);
 
-        if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held);
+        if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, MarkPrice);
 
         using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
         var events = new List<MarketEvent>();
         await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token))
             events.AddRange(AccountHeads.For(accountId, batch.Entries).Where(e => e.Sequence > afterSequence));
-        return new AccountEvents(Symbol, afterSequence, [.. events]);
+        return new AccountEvents(Symbol, afterSequence, [.. events], MarkPrice);
     }
 
-    public Task<long> GetMarkPrice() => Task.FromResult(_adminMark > 0 ? _adminMark : _lastTradePrice);
+    public Task<long> GetMarkPrice() => Task.FromResult(MarkPrice);
+
+    /// <summary>The one seam for the mark: the admin's while one is set, else the last trade (until an oracle exists).</summary>
+    private long MarkPrice => _adminMark > 0 ? _adminMark : _lastTradePrice;
 
     public async Task SetMarkPrice(long price)
     {
@@ -45,8 +49,17 @@ public sealed partial class MarketGrain
         foreach (var entry in batch.Entries) _recent.Add(entry.Events);
         if (batch.Update is { Trades: [.., var last] }) _lastTradePrice = last.Price;
         if (!_options.NotifyAccounts) return;
+        var mark = MarkPrice;
         foreach (var (accountId, part) in batch.AccountEvents())
-            GrainFactory.GetGrain<IAccountGrain>(accountId).OnMarketEvents(new AccountEvents(Symbol, part.Previous, part.Events)).Ignore();
+            Account(accountId).OnMarketEvents(new AccountEvents(Symbol, part.Previous, part.Events, mark)).Ignore();
+    }
+
+    /// <summary>Account references are kept: resolving one is dear next to sending it a message.</summary>
+    private IAccountGrain Account(long accountId)
+    {
+        if (!_accountRefs.TryGetValue(accountId, out var account))
+            _accountRefs[accountId] = account = GrainFactory.GetGrain<IAccountGrain>(accountId);
+        return account;
     }
 
     private static long CommandingAccount(MarketCommand command) => command switch

@@ -106,9 +106,9 @@ public sealed partial class MarketGrain(
         return events;
     }
 
-    private static CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events, long accountPrevious) => status switch
+    private CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events, long accountPrevious) => status switch
     {
-        CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious),
+        CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious, MarkPrice: MarkPrice),
         CommandStatus.Unknown => new CommandOutcome(status, [], batch.Error ?? "outcome unknown", accountPrevious),
         _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious),
     };

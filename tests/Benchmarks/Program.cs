@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Exchange.Benchmarks.Accounts;
 using Exchange.Benchmarks.Common;
 using Exchange.Benchmarks.Market;
 using Exchange.Benchmarks.W1;
@@ -18,6 +19,11 @@ public static class Program
                    [--notify-accounts] [--set MarketOption=value]...
                    W1 through one durable market grain: closed loop per caller count, then open loop per rate
                    (--rate alone skips the closed loop unless --callers is given too)
+          accounts [--journal postgres|memory] [--postgres <connection string>] [--callers 1,16,256] [--orders 200000]
+                   [--max-seconds 30] [--warmup-orders 50000] [--seed N] [--hot-maker-seconds 10] [--takers 64]
+                   [--taker-size 10] [--set MarketOption=value]...
+                   W1 through accounts and the market, durable and settled, per caller count (the audit must balance
+                   after each), then one hot market-maker account receiving fills (0 seconds skips it)
           recovery [--journal postgres|memory] [--postgres <connection string>] [--orders 1000000] [--batch 1000]
                    [--snapshot-every 200000] [--set MarketOption=value]...
                    time a 1M-order market's return to service after deactivation, and a full journal replay
@@ -31,7 +37,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "w1" or "market" or "recovery")
+        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery")
         {
             Func<Task<int>> run;
             try
@@ -47,6 +53,10 @@ public static class Program
                     case "market":
                         var market = ParseMarket(rest);
                         run = () => MarketBenchmark.RunAsync(market);
+                        break;
+                    case "accounts":
+                        var accounts = ParseAccounts(rest);
+                        run = () => EndToEndBenchmark.RunAsync(accounts);
                         break;
                     default:
                         var recovery = ParseRecovery(rest);
@@ -125,6 +135,34 @@ public static class Program
         if (o.Postgres is not null && o.Journal != "postgres") throw new ArgumentException("--postgres needs --journal postgres");
         // --rate alone runs only the open loop; give --callers as well to run both.
         return o.Rates.Length > 0 && !callersGiven ? o with { Callers = [] } : o;
+    }
+
+    private static AccountsBenchOptions ParseAccounts(string[] args)
+    {
+        var settings = new List<string>();
+        var o = new AccountsBenchOptions("postgres", null, [1, 16, 256], Orders: 200_000, MaxSeconds: 30, WarmupOrders: 50_000,
+            W1Workload.DefaultSeed, HotMakerSeconds: 10, Takers: 64, TakerSize: 10, settings);
+        var a = new ArgReader(args);
+        while (a.Next(out var name))
+        {
+            o = name switch
+            {
+                "--journal" => o with { Journal = a.OneOf("postgres", "memory") },
+                "--postgres" => o with { Postgres = a.Value() },
+                "--callers" => o with { Callers = a.IntList(1) },
+                "--orders" => o with { Orders = a.Int(1) },
+                "--max-seconds" => o with { MaxSeconds = a.Int(1) },
+                "--warmup-orders" => o with { WarmupOrders = a.Int(0) },
+                "--seed" => o with { Seed = a.ULong() },
+                "--hot-maker-seconds" => o with { HotMakerSeconds = a.Int(0) },
+                "--takers" => o with { Takers = a.Int(1) },
+                "--taker-size" => o with { TakerSize = a.Int(1) },
+                "--set" => Add(o, settings, a.Value()),
+                _ => throw a.Unknown(),
+            };
+        }
+        if (o.Postgres is not null && o.Journal != "postgres") throw new ArgumentException("--postgres needs --journal postgres");
+        return o;
     }
 
     private static RecoveryBenchOptions ParseRecovery(string[] args)
