@@ -129,8 +129,8 @@ public sealed partial class AccountGrain
     {
         if (outcome.Status != CommandStatus.Committed) return;
         _marks.Update(symbol, outcome.MarkPrice);
-        var mine = outcome.Events.Where(e => e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId))
-            .Where(e => e.Kind != EventKind.OrderRejected).ToArray();
+        var mine = Array.FindAll(outcome.Events, e => e.Kind != EventKind.OrderRejected
+            && (e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId)));
         if (mine.Length == 0) return;
         if (outcome.AccountPrevious < 0 || !_ledger.Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
         _dirty = true;
@@ -191,15 +191,17 @@ public sealed partial class AccountGrain
             }
             catch (Exception ex) { LogCatchUpFailed(ex, AccountId, suspect); }
         }
-        var symbols = _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0)
-            .Select(m => m.Spec.Symbol).Concat(extra).Distinct(StringComparer.Ordinal);
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
         List<(string Symbol, Task<long> Mark)>? asked = null;
-        foreach (var symbol in symbols)
+        void Need(string symbol)
         {
+            if (marks.ContainsKey(symbol) || asked?.Exists(a => a.Symbol == symbol) == true) return;
             if (age == MarkAge.RecentEnough && _marks.TryGetFresh(symbol, out var mark)) marks[symbol] = mark;
             else (asked ??= []).Add((symbol, Market(symbol).GetMarkPrice()));
         }
+        foreach (var m in _ledger.Markets)
+            if (m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0) Need(m.Spec.Symbol);
+        foreach (var symbol in extra) Need(symbol);
         if (asked is null) return marks;
         foreach (var (symbol, task) in asked)
         {
