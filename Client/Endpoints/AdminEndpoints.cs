@@ -72,7 +72,7 @@ public static class AdminEndpoints
         {
             case CreateMarketResult.Created:
                 markets.Remember(spec);
-                var status = await markets.Market(spec).GetStatus();
+                var status = await markets.Market(spec).GetSummary();
                 return Results.Created($"/api/v1/markets/{spec.Symbol}", ApiMapping.Market(spec, status.Mode));
             case CreateMarketResult.AlreadyExists:
                 return ApiError.Conflict(ErrorCodes.MarketExists, $"market {spec.Symbol} already exists").ToResult();

@@ -33,7 +33,7 @@ public static class PublicEndpoints
     {
         _ = new QueryReader(context.Request);
         var specs = await markets.All();
-        var statuses = await Task.WhenAll(specs.Select(s => markets.Market(s).GetStatus()));
+        var statuses = await Task.WhenAll(specs.Select(s => markets.Market(s).GetSummary()));
         return [.. specs.Zip(statuses, (spec, status) => ApiMapping.Market(spec, status.Mode))];
     }
 
@@ -41,7 +41,7 @@ public static class PublicEndpoints
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
-        return ApiMapping.Market(spec, (await markets.Market(spec).GetStatus()).Mode);
+        return ApiMapping.Market(spec, (await markets.Market(spec).GetSummary()).Mode);
     }
 
     private static async Task<BookResponse> Book(string symbol, HttpContext context, MarketDirectory markets)

@@ -17,7 +17,11 @@ public interface IMarketGrain : IGrainWithStringKey
 
     Task<MarketSpec?> GetSpec();
 
+    /// <summary>Mode, sequence and size of the book, with the state hash: reads the whole book, for tests and operators.</summary>
     Task<MarketStatus> GetStatus();
+
+    /// <summary>Mode, sequence and size of the book, in constant time: what the API and status pages ask.</summary>
+    Task<MarketSummary> GetSummary();
 
     Task<BookView> GetBook(int depth);
 

@@ -2,8 +2,13 @@ using Exchange.Matching;
 
 namespace Exchange.Markets;
 
+/// <summary>A market's state with its full state hash (computing it reads the whole book).</summary>
 [GenerateSerializer, Immutable, Alias("MarketStatus")]
 public sealed record MarketStatus(string Symbol, MarketMode Mode, long Sequence, ulong StateHash, int RestingOrders);
+
+/// <summary>What a market is doing, cheap to ask however large the book.</summary>
+[GenerateSerializer, Immutable, Alias("MarketSummary")]
+public sealed record MarketSummary(string Symbol, MarketMode Mode, long Sequence, int RestingOrders);
 
 public enum OrderState : byte
 {

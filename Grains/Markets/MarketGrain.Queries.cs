@@ -13,6 +13,9 @@ public sealed partial class MarketGrain
     public Task<MarketStatus> GetStatus() =>
         Answer(book => new MarketStatus(Symbol, book.Mode, book.Sequence, book.StateHash(), book.RestingOrderCount));
 
+    public Task<MarketSummary> GetSummary() =>
+        Answer(book => new MarketSummary(Symbol, book.Mode, book.Sequence, book.RestingOrderCount));
+
     public Task<BookView> GetBook(int depth) => Answer(book =>
     {
         depth = Math.Clamp(depth, 1, 10_000);

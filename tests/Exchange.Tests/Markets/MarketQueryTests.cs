@@ -128,7 +128,10 @@ public sealed class MarketQueryTests(PostgresFixture postgres) : IAsyncLifetime
             Assert.Equal(expected, actual);
         }
         Assert.Empty(await market.GetOpenOrders(5));
-        Assert.Equal(orders.Open.Count, (await market.GetStatus()).RestingOrders);
+        var status = await market.GetStatus();
+        Assert.Equal(orders.Open.Count, status.RestingOrders);
+        // The summary is the status without the hash.
+        Assert.Equal(new MarketSummary(status.Symbol, status.Mode, status.Sequence, status.RestingOrders), await market.GetSummary());
     }
 
     [Fact]
