@@ -232,12 +232,18 @@ public sealed partial class MarketGrain(
         sequence - _snapshotSequence >= _options.SnapshotEveryEvents
         || (sequence > _snapshotSequence && clock.GetUtcNow() - _snapshotTime >= _options.SnapshotInterval);
 
-    private async Task SaveSnapshotInBackground(StoredSnapshot stored)
+    private async Task SaveSnapshotInBackground(CapturedBook captured)
     {
         try
         {
-            using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-            await journal.SaveSnapshot(Symbol, stored, deadline.Token);
+            // Hashing and encoding a large book takes long (about a second for a million orders): on the thread
+            // pool, not on the grain's turn, so commands keep flowing meanwhile. The copy is immutable.
+            var symbol = Symbol;
+            await Task.Run(async () =>
+            {
+                using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
+                await journal.SaveSnapshot(symbol, captured.ToStored(), deadline.Token);
+            });
         }
         catch (Exception ex)
         {

@@ -32,7 +32,7 @@ internal sealed class PendingBatch
     public MarketDataUpdate? Update { get; private set; }
 
     /// <summary>The book as of <see cref="LastSequence"/>, when a snapshot was due at the cut.</summary>
-    public StoredSnapshot? Snapshot { get; private set; }
+    public CapturedBook? Snapshot { get; private set; }
 
     public void AddWaiter() => _waiters++;
 
@@ -93,13 +93,14 @@ internal sealed class PendingBatch
     /// Closes the batch to new commands. The book is then exactly at <see cref="LastSequence"/>, so this is the
     /// moment to read the levels the batch changed and, if due, the snapshot.
     /// </summary>
-    public void Cut(IOrderBook book, bool snapshotDue)
+    public void Cut(FastOrderBook book, bool snapshotDue)
     {
         if (!HasEntries) return;
         Update = new MarketDataUpdate(book.Spec.Symbol, FirstSequence, LastSequence,
             [.. _touchedLevels.Select(l => new LevelChange(l.Side, l.Price, book.LevelAt(l.Side, l.Price).Size))],
             [.. _trades], book.Mode);
-        if (snapshotDue) Snapshot = new StoredSnapshot(LastSequence, book.StateHash(), book.Capture());
+        // Only the copy is taken here, on the grain's turn; hashing and storing it happen elsewhere.
+        if (snapshotDue) Snapshot = new CapturedBook(book.Spec.Symbol, book.Capture(), book.ClientOrderIdsHash);
     }
 
     public void Complete(CommandStatus status, string? error = null)
@@ -107,4 +108,10 @@ internal sealed class PendingBatch
         Error = error;
         _done.TrySetResult(status);
     }
+}
+
+/// <summary>A copy of the book taken at a batch's cut, to be hashed and stored off the grain's turn.</summary>
+internal sealed record CapturedBook(string Symbol, BookSnapshot Book, ulong ClientOrderIdsHash)
+{
+    public StoredSnapshot ToStored() => new(Book.Sequence, BookStateHash.Compute(Symbol, Book, ClientOrderIdsHash), Book);
 }

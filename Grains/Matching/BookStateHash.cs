@@ -6,18 +6,28 @@ namespace Exchange.Matching;
 /// </summary>
 internal static class BookStateHash
 {
-    public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash)
+    public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash) =>
+        Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice,
+            book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash);
+
+    /// <summary>The same hash from a captured book: it holds the same orders in the same order.</summary>
+    public static ulong Compute(string symbol, BookSnapshot snapshot, ulong clientOrderIdsHash) =>
+        Compute(symbol, snapshot.Mode, snapshot.Sequence, snapshot.NextOrderId, snapshot.LastTradePrice,
+            snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
+
+    private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice,
+        IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash)
     {
         var h = new Fnv64();
-        h.Add(book.Spec.Symbol);
-        h.Add((long)book.Mode);
-        h.Add(book.Sequence);
+        h.Add(symbol);
+        h.Add((long)mode);
+        h.Add(sequence);
         h.Add(nextOrderId);
-        h.Add(book.LastTradePrice);
-        foreach (var side in (ReadOnlySpan<Side>)[Side.Buy, Side.Sell])
+        h.Add(lastTradePrice);
+        foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {
             h.Add((long)side);
-            foreach (var o in book.RestingOrders(side))
+            foreach (var o in orders)
             {
                 h.Add(o.OrderId);
                 h.Add(o.AccountId);

@@ -57,6 +57,9 @@ public sealed partial class FastOrderBook
 
     public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash);
 
+    /// <summary>The client-order-id map's part of the state hash, kept up to date as ids come and go.</summary>
+    internal ulong ClientOrderIdsHash => _clientOrderIds.Hash;
+
     public void CheckConsistency()
     {
         var counted = CheckSide(_bids, Side.Buy) + CheckSide(_asks, Side.Sell);
