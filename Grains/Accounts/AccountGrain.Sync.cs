@@ -47,7 +47,7 @@ public sealed partial class AccountGrain
     public async Task OnMarketEvents(AccountEvents events)
     {
         if (_unavailable is not null || !_knownMarkets.Contains(events.Symbol)) return; // catching up on activation covers it
-        if (events.Previous < 0 || !_ledger.Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
+        if (events.Previous < 0 || !Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
         _dirty = true;
     }
 
@@ -130,7 +130,7 @@ public sealed partial class AccountGrain
         var mine = outcome.Events.Where(e => e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId))
             .Where(e => e.Kind != EventKind.OrderRejected).ToArray();
         if (mine.Length == 0) return;
-        if (outcome.AccountPrevious < 0 || !_ledger.Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
+        if (outcome.AccountPrevious < 0 || !Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
         _dirty = true;
     }
 
@@ -139,7 +139,7 @@ public sealed partial class AccountGrain
     {
         var cursor = _ledger.Find(symbol)!.Cursor;
         var missed = await Market(symbol).GetAccountEvents(AccountId, cursor);
-        if (!_ledger.Apply(symbol, missed.Previous, missed.Events))
+        if (!Apply(symbol, missed.Previous, missed.Events))
             throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
         _dirty = true;
     }

@@ -39,7 +39,9 @@ public sealed partial class AccountGrain(IAccountStore store, IOptions<AccountOp
         _ordersInFlight[order.ClientOrderId!] = done.Task;
         try
         {
-            return await PlaceChecked(symbol, exposure, order);
+            var result = await PlaceChecked(symbol, exposure, order);
+            NotifyIfRejected(symbol, order, result);
+            return result;
         }
         finally
         {
