@@ -1,3 +1,4 @@
+using Exchange.Client.Accounts;
 using Exchange.Client.Keys;
 using Exchange.Client.MarketData;
 using Exchange.Client.Markets;
@@ -44,6 +45,7 @@ public static class GatewayServices
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
         services.TryAddSingleton<MarketDataHub>();
+        services.TryAddSingleton<AccountFeedHub>();
 
         services.AddGatewayRateLimits();
         services.AddGatewayHealthChecks();

@@ -1,17 +1,20 @@
+using Exchange.Client.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
+using Exchange.Client.Security;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Client.MarketData;
 
-/// <summary><c>/ws</c>: public market data (channels book and trades) over a WebSocket.</summary>
+/// <summary><c>/ws</c>: public market data (channels book and trades) and, once authenticated, the account's orders and fills.</summary>
 public static class WebSocketEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.Map("/ws", Accept).WithTags("WebSocket").ExcludeFromDescription();
 
-    private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options)
+    private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
+        SignedRequestVerifier verifier, AccountFeedHub accounts)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -19,6 +22,6 @@ public static class WebSocketEndpoint
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue).Run(context.RequestAborted);
+        await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts).Run(context.RequestAborted);
     }
 }
