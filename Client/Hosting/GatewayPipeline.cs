@@ -2,6 +2,7 @@ using Exchange.Client.Endpoints;
 using Exchange.Client.Errors;
 using Exchange.Client.MarketData;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Exchange.Client.Hosting;
@@ -23,6 +24,8 @@ public static class GatewayPipeline
         AdminEndpoints.Map(app);
         WebSocketEndpoint.Map(app);
         HealthChecks.Map(app);
+        GatewayTelemetry.Map(app);
+        OrleansDashboardSetup.Map(app);
         app.MapOpenApi();
         app.MapScalarApiReference();
         return app;

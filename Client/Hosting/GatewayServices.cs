@@ -4,6 +4,7 @@ using Exchange.Client.MarketData;
 using Exchange.Client.Markets;
 using Exchange.Client.Orders;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -48,6 +49,8 @@ public static class GatewayServices
         services.TryAddSingleton<AccountFeedHub>();
 
         services.AddGatewayRateLimits();
+        services.AddGatewayTelemetry(configuration);
+        services.AddGatewayDashboard(configuration);
         services.AddGatewayHealthChecks();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

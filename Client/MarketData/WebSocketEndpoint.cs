@@ -3,6 +3,7 @@ using Exchange.Client.Errors;
 using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Client.MarketData;
@@ -14,7 +15,7 @@ public static class WebSocketEndpoint
         app.Map("/ws", Accept).WithTags("WebSocket").ExcludeFromDescription();
 
     private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
-        SignedRequestVerifier verifier, AccountFeedHub accounts)
+        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -22,6 +23,14 @@ public static class WebSocketEndpoint
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts).Run(context.RequestAborted);
+        metrics.WebSocketOpened();
+        try
+        {
+            await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts).Run(context.RequestAborted);
+        }
+        finally
+        {
+            metrics.WebSocketClosed();
+        }
     }
 }

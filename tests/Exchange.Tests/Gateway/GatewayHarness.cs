@@ -70,6 +70,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(cluster.Client);
+        builder.Services.AddSingleton<IGrainFactory>(cluster.Client);
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
         app.UseGateway();
