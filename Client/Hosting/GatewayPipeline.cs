@@ -13,6 +13,7 @@ public static class GatewayPipeline
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseGatewayErrors();
+        app.UseStatusPage();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRouting();
         app.UseMiddleware<AuthenticationMiddleware>();
