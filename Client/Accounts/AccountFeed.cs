@@ -59,6 +59,16 @@ public sealed partial class AccountFeed : IAccountObserver
         lock (_lock) (channel == Orders ? _orders : _fills).Remove(subscriber);
     }
 
+    /// <summary>Takes a subscriber off both channels (its socket closed).</summary>
+    public void Remove(IFeedSubscriber subscriber)
+    {
+        lock (_lock)
+        {
+            _orders.Remove(subscriber);
+            _fills.Remove(subscriber);
+        }
+    }
+
     /// <summary>Stops handling updates; the hub calls it once no socket uses the feed.</summary>
     public Task Stop()
     {

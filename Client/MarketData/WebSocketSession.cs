@@ -52,7 +52,11 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         finally
         {
             hub.Remove(this);
-            if (_accountFeed is not null) await accounts.Leave(_accountFeed.AccountId);
+            if (_accountFeed is not null)
+            {
+                _accountFeed.Remove(this);
+                await accounts.Leave(_accountFeed.AccountId);
+            }
             _outbox.Writer.TryComplete();
             await writer;
         }

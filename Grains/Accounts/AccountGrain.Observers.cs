@@ -48,13 +48,13 @@ public sealed partial class AccountGrain
     /// <summary>Tells the observers about a refused order (the account's own refusal, or the market's rejection).</summary>
     private void NotifyIfRejected(string symbol, PlaceOrder order, AccountOrderResult result)
     {
-        if (_accountObservers is not { Count: > 0 } observers) return;
+        // An order for a market that does not exist concerns no market the observers could look up.
+        if (_accountObservers is not { Count: > 0 } observers || _ledger.Find(symbol) is not { } exposure) return;
         var marketReason = result.Outcome is { Status: CommandStatus.Committed, Rejection: var reason } ? reason : RejectReason.None;
         if (result.Reject == AccountReject.None && marketReason == RejectReason.None) return;
         // A repeated client order id is the original order answering again, not a new order refused.
         if (marketReason == RejectReason.DuplicateClientOrderId) return;
-        var cursor = _ledger.Find(symbol)?.Cursor ?? 0;
-        var update = new AccountUpdate(AccountId, symbol, cursor, [], [new RejectedOrder(order, result.Reject, marketReason)]);
+        var update = new AccountUpdate(AccountId, symbol, exposure.Cursor, [], [new RejectedOrder(order, result.Reject, marketReason)]);
         observers.Notify(o => o.OnAccountEvents(update));
     }
 }
