@@ -5,6 +5,7 @@ using Exchange.Silo;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Dashboard;
 
 // A local single-silo cluster hosting the market grains. With ConnectionStrings:Exchange set (for example
 // the environment variable ConnectionStrings__Exchange) the journal is PostgreSQL and the schema is migrated
@@ -12,7 +13,9 @@ using Microsoft.Extensions.Hosting;
 var builder = Host.CreateApplicationBuilder(args);
 var postgres = builder.Configuration.GetConnectionString("Exchange");
 builder.Services.AddExchangeGrainServices(postgres);
-builder.UseOrleans(silo => silo.UseLocalhostClustering());
+// Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics that
+// the gateway's /dashboard shows.
+builder.UseOrleans(silo => silo.UseLocalhostClustering().AddActivityPropagation().AddDashboard());
 using var host = builder.Build();
 
 if (postgres is null)

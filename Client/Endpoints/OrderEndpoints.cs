@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Exchange.Client.Contracts;
 using Exchange.Client.Errors;
 using Exchange.Client.Hosting;
@@ -5,6 +6,7 @@ using Exchange.Client.Input;
 using Exchange.Client.Markets;
 using Exchange.Client.Orders;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Exchange.Matching;
 
 namespace Exchange.Client.Endpoints;
@@ -38,16 +40,26 @@ public static class OrderEndpoints
             .WithSummary("Cancel all the account's resting orders in one market (symbol) or in all");
     }
 
-    private static async Task<IResult> Place(HttpContext context, MarketDirectory markets, OrderService orders)
+    private static async Task<IResult> Place(HttpContext context, MarketDirectory markets, OrderService orders, GatewayMetrics metrics)
     {
-        _ = new QueryReader(context.Request);
-        var caller = ApiCaller.Of(context);
-        var request = await PlaceOrderReader.Read(RequestBody.Of(context).Bytes, caller.AccountId, markets);
-        var result = await orders.Place(caller.AccountId, request.Spec, request.Order, request.ClientOrderIdGiven);
-        if (result.Error is not null) return result.Error.ToResult();
-        var order = ApiMapping.Order(request.Spec, result.Order!);
-        return result.Repeated ? Results.Ok(order)
-            : Results.Created($"/api/v1/orders/{order.OrderId}?symbol={order.Symbol}", order);
+        var startedAt = Stopwatch.GetTimestamp();
+        try
+        {
+            _ = new QueryReader(context.Request);
+            var caller = ApiCaller.Of(context);
+            var request = await PlaceOrderReader.Read(RequestBody.Of(context).Bytes, caller.AccountId, markets);
+            var result = await orders.Place(caller.AccountId, request.Spec, request.Order, request.ClientOrderIdGiven);
+            metrics.OrderAnswered(startedAt, result.Error?.Code, newOrder: !result.Repeated);
+            if (result.Error is not null) return result.Error.ToResult();
+            var order = ApiMapping.Order(request.Spec, result.Order!);
+            return result.Repeated ? Results.Ok(order)
+                : Results.Created($"/api/v1/orders/{order.OrderId}?symbol={order.Symbol}", order);
+        }
+        catch (ApiException ex)
+        {
+            metrics.OrderAnswered(startedAt, ex.Error.Code);
+            throw;
+        }
     }
 
     private static async Task<IResult> Get(string orderId, HttpContext context, MarketDirectory markets, OrderService orders)

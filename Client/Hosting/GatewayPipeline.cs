@@ -2,6 +2,7 @@ using Exchange.Client.Endpoints;
 using Exchange.Client.Errors;
 using Exchange.Client.MarketData;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Scalar.AspNetCore;
 
 namespace Exchange.Client.Hosting;
@@ -12,6 +13,7 @@ public static class GatewayPipeline
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseGatewayErrors();
+        app.UseStatusPage();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRouting();
         app.UseMiddleware<AuthenticationMiddleware>();
@@ -23,6 +25,8 @@ public static class GatewayPipeline
         AdminEndpoints.Map(app);
         WebSocketEndpoint.Map(app);
         HealthChecks.Map(app);
+        GatewayTelemetry.Map(app);
+        OrleansDashboardSetup.Map(app);
         app.MapOpenApi();
         app.MapScalarApiReference();
         return app;

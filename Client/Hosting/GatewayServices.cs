@@ -1,8 +1,10 @@
+using Exchange.Client.Accounts;
 using Exchange.Client.Keys;
 using Exchange.Client.MarketData;
 using Exchange.Client.Markets;
 using Exchange.Client.Orders;
 using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -44,8 +46,11 @@ public static class GatewayServices
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
         services.TryAddSingleton<MarketDataHub>();
+        services.TryAddSingleton<AccountFeedHub>();
 
         services.AddGatewayRateLimits();
+        services.AddGatewayTelemetry(configuration);
+        services.AddGatewayDashboard(configuration);
         services.AddGatewayHealthChecks();
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {

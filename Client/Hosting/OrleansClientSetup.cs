@@ -35,6 +35,7 @@ public static class OrleansClientSetup
                 return true;
             });
             client.Services.AddExchangeExceptionSerialization();
+            client.AddActivityPropagation(); // the trace of a request goes on into the grains it calls
         });
         return builder;
     }

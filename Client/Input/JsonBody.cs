@@ -59,6 +59,13 @@ public sealed class JsonBody
     public string RequiredText(string name, string code = ErrorCodes.InvalidField) =>
         Text(name, code) ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, name, $"'{name}' is required"));
 
+    /// <summary>A field that is a string, or a whole JSON number given as its digits (a Unix timestamp); null when absent.</summary>
+    public string? TextOrDigits(string name)
+    {
+        if (_fields.TryGetValue(name, out var e) && e.ValueKind == JsonValueKind.Number) return e.GetRawText();
+        return Text(name);
+    }
+
     public bool? Bool(string name)
     {
         if (!_fields.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;

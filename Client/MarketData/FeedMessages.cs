@@ -42,7 +42,13 @@ public static class FeedMessages
         w.WriteNumber("time", trade.Timestamp / 1000);
     });
 
-    public static byte[] Ack(string type, string channel, string symbol) => Write(w => Header(w, type, channel, symbol));
+    /// <summary>An acknowledgement; private channels have no symbol.</summary>
+    public static byte[] Ack(string type, string channel, string? symbol) => Write(w =>
+    {
+        w.WriteString("type", type);
+        w.WriteString("channel", channel);
+        if (symbol is not null) w.WriteString("symbol", symbol);
+    });
 
     public static byte[] Pong() => Write(w => w.WriteString("type", "pong"));
 

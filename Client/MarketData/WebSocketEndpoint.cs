@@ -1,17 +1,21 @@
+using Exchange.Client.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
+using Exchange.Client.Security;
+using Exchange.Client.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Client.MarketData;
 
-/// <summary><c>/ws</c>: public market data (channels book and trades) over a WebSocket.</summary>
+/// <summary><c>/ws</c>: public market data (channels book and trades) and, once authenticated, the account's orders and fills.</summary>
 public static class WebSocketEndpoint
 {
     public static void Map(IEndpointRouteBuilder app) =>
         app.Map("/ws", Accept).WithTags("WebSocket").ExcludeFromDescription();
 
-    private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options)
+    private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
+        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -19,6 +23,14 @@ public static class WebSocketEndpoint
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue).Run(context.RequestAborted);
+        metrics.WebSocketOpened();
+        try
+        {
+            await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts).Run(context.RequestAborted);
+        }
+        finally
+        {
+            metrics.WebSocketClosed();
+        }
     }
 }

@@ -1,18 +1,28 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Exchange.Client.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Input;
 using Exchange.Client.Markets;
+using Exchange.Client.Security;
 
 namespace Exchange.Client.MarketData;
 
 /// <summary>
-/// One WebSocket client: reads its requests (subscribe, unsubscribe, ping), and writes what its feeds send through a
+/// One WebSocket client: reads its requests (auth, subscribe, unsubscribe, ping), and writes what its feeds send through a
 /// bounded queue. A client that falls a whole queue behind is closed rather than allowed to hold memory; it reconnects
-/// and starts again from a snapshot.
+/// and starts again from a snapshot. The private channels (orders, fills) need the socket authenticated first, with
+/// an API key's signature over timestamp + "GET" + "/ws", checked exactly like a signed request.
 /// </summary>
-public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, MarketDirectory markets, int queueLimit) : IFeedSubscriber
+public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, MarketDirectory markets, int queueLimit,
+    SignedRequestVerifier verifier, AccountFeedHub accounts) : IFeedSubscriber
 {
+    /// <summary>What an auth message signs after its timestamp: the method and path of the WebSocket request.</summary>
+    public const string SignedMethod = "GET", SignedPath = "/ws";
+
+    private ApiCaller? _caller;
+    private AccountFeed? _accountFeed;
+
     public const int MaxMessageBytes = 4096, MaxSubscriptions = 64;
 
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
@@ -42,6 +52,11 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         finally
         {
             hub.Remove(this);
+            if (_accountFeed is not null)
+            {
+                _accountFeed.Remove(this);
+                await accounts.Leave(_accountFeed.AccountId);
+            }
             _outbox.Writer.TryComplete();
             await writer;
         }
@@ -75,9 +90,12 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
     {
         try
         {
-            var request = JsonBody.Parse(message, "op", "channel", "symbol");
+            var request = JsonBody.Parse(message, "op", "channel", "symbol", "apiKey", "timestamp", "signature");
             switch (request.RequiredText("op"))
             {
+                case "auth":
+                    await Authenticate(request);
+                    break;
                 case "ping":
                     TrySend(FeedMessages.Pong());
                     break;
@@ -88,7 +106,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
                     await Unsubscribe(request);
                     break;
                 default:
-                    TrySend(FeedMessages.Error(ErrorCodes.InvalidField, "'op' must be subscribe, unsubscribe or ping"));
+                    TrySend(FeedMessages.Error(ErrorCodes.InvalidField, "'op' must be auth, subscribe, unsubscribe or ping"));
                     break;
             }
         }
@@ -102,9 +120,32 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         }
     }
 
+    private async Task Authenticate(JsonBody request)
+    {
+        var (caller, error) = await verifier.Verify(request.RequiredText("apiKey"), request.TextOrDigits("timestamp") ?? "",
+            request.RequiredText("signature"), SignedMethod, SignedPath, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        if (error is not null)
+        {
+            TrySend(FeedMessages.Error(error.Code, error.Detail));
+            return;
+        }
+        if (_caller is not null && _caller.AccountId != caller!.AccountId)
+        {
+            TrySend(FeedMessages.Error(ErrorCodes.BadRequest, "this connection is already authenticated for another account"));
+            return;
+        }
+        _caller = caller;
+        TrySend(PrivateMessages.Authenticated(caller!.AccountId));
+    }
+
     private async Task Subscribe(JsonBody request)
     {
         var (channel, symbol) = Target(request);
+        if (channel is AccountFeed.Orders or AccountFeed.Fills)
+        {
+            await SubscribePrivate(channel);
+            return;
+        }
         var spec = await markets.Get(symbol);
         if (_subscriptions.Contains((channel, symbol)))
         {
@@ -123,9 +164,28 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         else feed.SubscribeTrades(this);
     }
 
+    private async Task SubscribePrivate(string channel)
+    {
+        if (_caller is null)
+        {
+            TrySend(FeedMessages.Error(ErrorCodes.Unauthorized, $"channel {channel} is private: send auth first"));
+            return;
+        }
+        _accountFeed ??= await accounts.Join(_caller.AccountId);
+        _subscriptions.Add((channel, ""));
+        TrySend(FeedMessages.Ack("subscribed", channel, null));
+        _accountFeed.Subscribe(this, channel);
+    }
+
     private async Task Unsubscribe(JsonBody request)
     {
         var (channel, symbol) = Target(request);
+        if (channel is AccountFeed.Orders or AccountFeed.Fills)
+        {
+            if (_subscriptions.Remove((channel, ""))) _accountFeed?.Unsubscribe(this, channel);
+            TrySend(FeedMessages.Ack("unsubscribed", channel, null));
+            return;
+        }
         if (_subscriptions.Remove((channel, symbol))) (await hub.Feed(await markets.Get(symbol))).Unsubscribe(this, channel == "book");
         TrySend(FeedMessages.Ack("unsubscribed", channel, symbol));
     }
@@ -133,8 +193,15 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
     private static (string Channel, string Symbol) Target(JsonBody request)
     {
         var channel = request.RequiredText("channel");
+        if (channel is AccountFeed.Orders or AccountFeed.Fills)
+        {
+            // A private channel covers all the account's markets.
+            if (request.Has("symbol"))
+                throw new ApiException(ApiError.Field(ErrorCodes.UnknownField, "symbol", $"channel {channel} takes no symbol: it covers every market"));
+            return (channel, "");
+        }
         if (channel is not ("book" or "trades"))
-            throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "channel", "'channel' must be book or trades"));
+            throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "channel", "'channel' must be book, trades, orders or fills"));
         return (channel, request.RequiredText("symbol"));
     }
 

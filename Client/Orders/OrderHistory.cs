@@ -22,6 +22,9 @@ public sealed class OrderHistory(string symbol, long accountId)
         return history;
     }
 
+    /// <summary>Drops an order that will not change again (a live feed keeps only what can still move).</summary>
+    public void Forget(long orderId) => _orders.Remove(orderId);
+
     public void Apply(in MarketEvent e)
     {
         switch (e.Kind)

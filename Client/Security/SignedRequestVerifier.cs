@@ -19,25 +19,34 @@ public sealed class SignedRequestVerifier(ApiKeys keys, ReplayGuard replays, Tim
     private readonly long _windowMs = (long)options.Value.SignatureWindow.TotalMilliseconds;
 
     /// <summary>The verified caller, or why the request is refused.</summary>
-    public async Task<(ApiCaller? Caller, ApiError? Error)> Verify(HttpContext context, ReadOnlyMemory<byte> body)
+    public Task<(ApiCaller? Caller, ApiError? Error)> Verify(HttpContext context, ReadOnlyMemory<byte> body)
     {
         var request = context.Request;
         if (Single(request, KeyHeader) is not { } apiKey || Single(request, TimestampHeader) is not { } timestamp
             || Single(request, SignatureHeader) is not { } signature)
-            return (null, ApiError.Unauthorized(ErrorCodes.Unauthorized,
-                $"a signed request needs exactly one each of {KeyHeader}, {TimestampHeader} and {SignatureHeader}"));
+            return Task.FromResult<(ApiCaller?, ApiError?)>((null, ApiError.Unauthorized(ErrorCodes.Unauthorized,
+                $"a signed request needs exactly one each of {KeyHeader}, {TimestampHeader} and {SignatureHeader}")));
+        return Verify(apiKey, timestamp, signature, request.Method, PathAndQuery(context), body, context.RequestAborted);
+    }
 
+    /// <summary>
+    /// The same checks for credentials that did not come in headers (the WebSocket's auth message): the signature is
+    /// over timestamp + method + path-with-query + body, exactly as for a request.
+    /// </summary>
+    public async Task<(ApiCaller? Caller, ApiError? Error)> Verify(string apiKey, string timestamp, string signature, string method,
+        string pathAndQuery, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
         if (timestamp.Length > 16 || !timestamp.All(char.IsAsciiDigit)
             || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
-            return (null, ApiError.Unauthorized(ErrorCodes.InvalidTimestamp, $"{TimestampHeader} must be Unix time in milliseconds"));
+            return (null, ApiError.Unauthorized(ErrorCodes.InvalidTimestamp, "the timestamp must be Unix time in milliseconds"));
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (Math.Abs(now - sentAt) > _windowMs)
             return (null, ApiError.Unauthorized(ErrorCodes.TimestampOutOfWindow,
-                $"{TimestampHeader} is more than {_windowMs} ms from the server's clock").With("serverTime", now));
+                $"the timestamp is more than {_windowMs} ms from the server's clock").With("serverTime", now));
 
-        var key = await keys.Resolve(apiKey, context.RequestAborted);
+        var key = await keys.Resolve(apiKey, cancellationToken);
         if (key is null) return (null, ApiError.Unauthorized(ErrorCodes.Unauthorized, "unknown API key"));
-        if (!RequestSignature.Matches(key.Secret, timestamp, request.Method, PathAndQuery(context), body.Span, signature))
+        if (!RequestSignature.Matches(key.Secret, timestamp, method, pathAndQuery, body.Span, signature))
             return (null, ApiError.Unauthorized(ErrorCodes.InvalidSignature,
                 "the signature does not match: lower-case hex HMAC-SHA256 over timestamp + METHOD + path-with-query + body"));
         if (!replays.TryRecord(signature, sentAt))

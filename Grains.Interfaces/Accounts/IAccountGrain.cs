@@ -34,6 +34,11 @@ public interface IAccountGrain : IGrainWithIntegerKey
     /// <summary>A market's committed events for this account (one-way: a market never waits for an account).</summary>
     [OneWay]
     Task OnMarketEvents(AccountEvents events);
+
+    /// <summary>Sends the account's updates to the observer until it unsubscribes or fails to renew within a few minutes.</summary>
+    Task Subscribe(IAccountObserver observer);
+
+    Task Unsubscribe(IAccountObserver observer);
 }
 
 /// <summary>

@@ -48,7 +48,7 @@ public sealed partial class AccountGrain
     {
         if (_unavailable is not null || !_knownMarkets.Contains(events.Symbol)) return; // catching up on activation covers it
         _marks.Update(events.Symbol, events.MarkPrice);
-        if (events.Previous < 0 || !_ledger.Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
+        if (events.Previous < 0 || !Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
         _dirty = true;
     }
 
@@ -132,7 +132,7 @@ public sealed partial class AccountGrain
         var mine = Array.FindAll(outcome.Events, e => e.Kind != EventKind.OrderRejected
             && (e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId)));
         if (mine.Length == 0) return;
-        if (outcome.AccountPrevious < 0 || !_ledger.Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
+        if (outcome.AccountPrevious < 0 || !Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
         _dirty = true;
     }
 
@@ -142,7 +142,7 @@ public sealed partial class AccountGrain
         var cursor = _ledger.Find(symbol)!.Cursor;
         var missed = await Market(symbol).GetAccountEvents(AccountId, cursor);
         _marks.Update(symbol, missed.MarkPrice);
-        if (!_ledger.Apply(symbol, missed.Previous, missed.Events))
+        if (!Apply(symbol, missed.Previous, missed.Events))
             throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
         _dirty = true;
     }

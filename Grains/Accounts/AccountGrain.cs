@@ -42,7 +42,9 @@ public sealed partial class AccountGrain(
         _ordersInFlight[order.ClientOrderId!] = done.Task;
         try
         {
-            return await PlaceChecked(symbol, exposure, order);
+            var result = await PlaceChecked(symbol, exposure, order);
+            NotifyIfRejected(symbol, order, result);
+            return result;
         }
         finally
         {

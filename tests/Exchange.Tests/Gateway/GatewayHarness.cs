@@ -12,22 +12,23 @@ using Microsoft.Extensions.Time.Testing;
 namespace Exchange.Tests.Gateway;
 
 /// <summary>
-/// The gateway in-process on a test server, its Orleans client being an in-process cluster's client over a fresh
-/// PostgreSQL database (API keys live in the same database). The gateway's clock is fake: the signing clients move
+/// The gateway in-process on a test server (or, for a real browser, on Kestrel at a free local port), its Orleans client
+/// being an in-process cluster's client over a fresh PostgreSQL database (API keys live in the same database). The gateway's clock is fake: the signing clients move
 /// it on a millisecond per request, and tests move it to leave the signature window.
 /// </summary>
 internal sealed class GatewayHarness : IAsyncDisposable
 {
     public const string AdminToken = "test-admin-token";
 
-    private GatewayHarness(ExchangeCluster cluster, WebApplication app, FakeTimeProvider clock, string database)
+    private GatewayHarness(ExchangeCluster cluster, WebApplication app, FakeTimeProvider clock, string database, Uri? address)
     {
         Cluster = cluster;
         App = app;
         Clock = clock;
         Database = database;
-        Anonymous = app.GetTestClient();
-        Admin = app.GetTestClient();
+        Address = address;
+        Anonymous = NewClient();
+        Admin = NewClient();
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
@@ -45,14 +46,21 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     public TestServer Server => App.GetTestServer();
 
+    /// <summary>Where the gateway listens when it runs on Kestrel; null on the test server.</summary>
+    public Uri? Address { get; }
+
+    private HttpClient NewClient() => Address is null ? App.GetTestClient() : new HttpClient { BaseAddress = Address };
+
     /// <param name="settings">Gateway configuration on top of the defaults (generous rate limits).</param>
+    /// <param name="kestrel">Listen on a real local port (for a browser) instead of the in-memory test server.</param>
     public static async Task<GatewayHarness> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null,
-        short silos = 1, Action<IServiceCollection>? siloServices = null, string? database = null)
+        short silos = 1, Action<IServiceCollection>? siloServices = null, string? database = null, bool kestrel = false)
     {
         database ??= await postgres.CreateDatabaseAsync(applyMigrations: true);
         var cluster = await ExchangeCluster.StartAsync(database, silos, siloServices);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseTestServer();
+        if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.UseTestServer();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var configuration = new Dictionary<string, string?>
         {
@@ -70,11 +78,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(cluster.Client);
+        builder.Services.AddSingleton<IGrainFactory>(cluster.Client);
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
         app.UseGateway();
         await app.StartAsync();
-        return new GatewayHarness(cluster, app, clock, database);
+        return new GatewayHarness(cluster, app, clock, database, kestrel ? new Uri(app.Urls.Single()) : null);
     }
 
     /// <summary>A new account with an API key, and a deposit if asked.</summary>
@@ -82,7 +91,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     {
         var created = await Api.Send(Admin, HttpMethod.Post, "/admin/v1/accounts", "{}");
         Assert.Equal(201, created.Status);
-        var trader = new Trader(App.GetTestClient(), Clock, created.Long("accountId"), created.String("apiKey"), created.String("apiSecret"));
+        var trader = new Trader(NewClient(), Clock, created.Long("accountId"), created.String("apiKey"), created.String("apiSecret"));
         if (deposit is not null)
         {
             var deposited = await Api.Send(Admin, HttpMethod.Post, $"/admin/v1/accounts/{trader.AccountId}/deposits",

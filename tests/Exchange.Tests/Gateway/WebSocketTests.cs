@@ -72,7 +72,7 @@ public sealed class WebSocketTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal("INVALID_JSON", (await client.Expect("error"))["code"]!.GetValue<string>());
         await client.Send(new { op = "subscribe", channel = "book", symbol = "NOPE" });
         Assert.Equal("UNKNOWN_MARKET", (await client.Expect("error"))["code"]!.GetValue<string>());
-        await client.Send(new { op = "subscribe", channel = "orders", symbol = _symbol });
+        await client.Send(new { op = "subscribe", channel = "candles", symbol = _symbol });
         Assert.Equal("INVALID_FIELD", (await client.Expect("error"))["code"]!.GetValue<string>());
         await client.Send(new { op = "dance" });
         Assert.Equal("INVALID_FIELD", (await client.Expect("error"))["code"]!.GetValue<string>());

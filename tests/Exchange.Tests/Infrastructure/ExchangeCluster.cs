@@ -2,6 +2,7 @@ using Exchange.Hosting;
 using Exchange.Markets;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
@@ -31,6 +32,8 @@ public sealed class ExchangeCluster : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(silos);
         builder.ConfigureSilo((_, silo) =>
         {
+            // As the silo host does: traces go on into the grains, and the gateway's dashboard has its grains here.
+            silo.AddActivityPropagation().AddDashboard();
             configure?.Invoke(silo.Services);
             silo.Services.AddExchangeGrainServices(postgres);
             if (options is not null) silo.Services.Configure(options);
@@ -39,6 +42,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
         {
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
             client.Services.AddExchangeExceptionSerialization();
+            client.AddActivityPropagation();
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

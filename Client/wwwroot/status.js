@@ -1,0 +1,169 @@
+// The status page: every market's mode, best bid and ask, last price, depth and recent trades, kept live from the
+// gateway's public WebSocket channels (book: a snapshot then sequenced deltas; trades). Plain script, no build step.
+"use strict";
+
+const RecentTrades = 20, ChartLevels = 50, Width = 600, Height = 180;
+const markets = new Map(); // symbol -> { bids, asks (Map price text -> size text), sequence, mode, trades, element }
+
+async function start() {
+  const list = await (await fetch("/api/v1/markets")).json();
+  const main = document.getElementById("markets");
+  main.textContent = "";
+  if (list.length === 0) main.textContent = "No markets yet.";
+  for (const spec of list) {
+    const element = document.getElementById("market-template").content.firstElementChild.cloneNode(true);
+    element.dataset.market = spec.symbol;
+    element.querySelector(".symbol").textContent = spec.symbol;
+    main.appendChild(element);
+    markets.set(spec.symbol, { bids: new Map(), asks: new Map(), sequence: -1, mode: spec.mode, trades: [], element });
+    render(spec.symbol);
+  }
+  connect();
+}
+
+function connect() {
+  const status = document.getElementById("connection");
+  const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+  socket.onopen = () => {
+    status.textContent = "live";
+    status.classList.add("live");
+    for (const symbol of markets.keys()) {
+      subscribe(socket, "book", symbol);
+      subscribe(socket, "trades", symbol);
+      loadTrades(symbol); // after subscribing, so no trade falls between the two
+    }
+  };
+  socket.onmessage = event => handle(socket, JSON.parse(event.data));
+  socket.onclose = () => {
+    status.textContent = "reconnecting";
+    status.classList.remove("live");
+    setTimeout(connect, 2000); // the gateway restarted or dropped a slow client: start again from snapshots
+  };
+}
+
+function subscribe(socket, channel, symbol) {
+  socket.send(JSON.stringify({ op: "subscribe", channel, symbol }));
+}
+
+async function loadTrades(symbol) {
+  const trades = await (await fetch(`/api/v1/markets/${encodeURIComponent(symbol)}/trades?limit=${RecentTrades}`)).json();
+  for (const trade of trades) addTrade(symbol, trade);
+  render(symbol);
+}
+
+function handle(socket, message) {
+  const market = markets.get(message.symbol);
+  if (!market) return;
+  switch (message.type) {
+    case "snapshot":
+      market.bids = new Map(message.bids);
+      market.asks = new Map(message.asks);
+      market.sequence = message.sequence;
+      market.mode = message.mode;
+      break;
+    case "delta":
+      if (message.prevSequence !== market.sequence) {
+        // A gap: a new subscription answers with a fresh snapshot, which resets the book.
+        socket.send(JSON.stringify({ op: "unsubscribe", channel: "book", symbol: message.symbol }));
+        subscribe(socket, "book", message.symbol);
+        return;
+      }
+      apply(market.bids, message.bids);
+      apply(market.asks, message.asks);
+      market.sequence = message.sequence;
+      market.mode = message.mode;
+      break;
+    case "trade":
+      addTrade(message.symbol, message);
+      break;
+    default:
+      return;
+  }
+  render(message.symbol);
+}
+
+function apply(side, levels) {
+  for (const [price, size] of levels) {
+    if (size === "0") side.delete(price);
+    else side.set(price, size);
+  }
+}
+
+function addTrade(symbol, trade) {
+  const trades = markets.get(symbol).trades;
+  if (trades.some(t => t.tradeId === trade.tradeId)) return;
+  trades.push({ tradeId: trade.tradeId, price: trade.price, size: trade.size, side: trade.side, time: trade.time });
+  trades.sort((a, b) => b.tradeId - a.tradeId);
+  trades.length = Math.min(trades.length, RecentTrades);
+}
+
+/** Levels best first: bids by price descending, asks ascending. */
+function sorted(side, descending) {
+  return [...side].sort((a, b) => descending ? Decimal.compare(b[0], a[0]) : Decimal.compare(a[0], b[0]));
+}
+
+function render(symbol) {
+  const market = markets.get(symbol);
+  const element = market.element;
+  const bids = sorted(market.bids, true), asks = sorted(market.asks, false);
+  element.querySelector(".mode").textContent = market.mode;
+  element.querySelector(".best-bid").textContent = bids.length ? `${bids[0][0]} (${bids[0][1]})` : "–";
+  element.querySelector(".best-ask").textContent = asks.length ? `${asks[0][0]} (${asks[0][1]})` : "–";
+  element.querySelector(".last-price").textContent = market.trades.length ? market.trades[0].price : "–";
+  element.querySelector(".sequence").textContent = market.sequence >= 0 ? String(market.sequence) : "–";
+  drawDepth(element.querySelector(".depth"), bids.slice(0, ChartLevels), asks.slice(0, ChartLevels));
+  const rows = element.querySelector(".trades tbody");
+  rows.textContent = "";
+  for (const trade of market.trades) {
+    const row = rows.insertRow();
+    row.dataset.tradeId = String(trade.tradeId);
+    for (const [text, className] of [[new Date(trade.time).toLocaleTimeString(), ""], [trade.side, trade.side],
+                                     [trade.price, "price"], [trade.size, "size"]]) {
+      const cell = row.insertCell();
+      cell.textContent = text;
+      if (className) cell.className = className;
+    }
+  }
+}
+
+/** Cumulative size against price, bids left of the spread and asks right, as stepped areas. */
+function drawDepth(svg, bids, asks) {
+  svg.textContent = "";
+  const levels = bids.concat(asks);
+  if (levels.length === 0) return;
+  const priceScale = Math.max(...levels.map(l => Decimal.scaleOf(l[0])));
+  const sizeScale = Math.max(...levels.map(l => Decimal.scaleOf(l[1])));
+  const cumulative = side => {
+    let total = 0n;
+    return side.map(([price, size]) => [Decimal.units(price, priceScale), (total += Decimal.units(size, sizeScale))]);
+  };
+  const bidDepth = cumulative(bids), askDepth = cumulative(asks);
+  const prices = bidDepth.concat(askDepth).map(p => p[0]);
+  let low = prices.reduce((a, b) => a < b ? a : b), high = prices.reduce((a, b) => a > b ? a : b);
+  if (low === high) { low -= 1n; high += 1n; }
+  const deepest = [bidDepth, askDepth].map(d => d.length ? d[d.length - 1][1] : 0n).reduce((a, b) => a > b ? a : b);
+  // Only here do exact values become screen coordinates.
+  const x = price => Number((price - low) * 10000n / (high - low)) / 10000 * Width;
+  const y = size => Height - Number(size * 10000n / deepest) / 10000 * (Height - 10);
+  for (const [depth, className, colour] of [[bidDepth, "bids", "#4cc38a"], [askDepth, "asks", "#f0616d"]]) {
+    if (depth.length === 0) continue;
+    let points = `${x(depth[0][0])},${Height}`;
+    let previous = Height;
+    for (const [price, size] of depth) {
+      points += ` ${x(price)},${previous} ${x(price)},${y(size)}`;
+      previous = y(size);
+    }
+    points += ` ${className === "bids" ? 0 : Width},${previous} ${className === "bids" ? 0 : Width},${Height}`;
+    const area = document.createElementNS("http://www.w3.org/2000/svg", "polygon");
+    area.setAttribute("points", points);
+    area.setAttribute("class", className);
+    area.setAttribute("fill", colour);
+    area.setAttribute("fill-opacity", "0.35");
+    area.setAttribute("stroke", colour);
+    svg.appendChild(area);
+  }
+}
+
+start().catch(error => {
+  document.getElementById("markets").textContent = "Could not load the markets: " + error;
+});
