@@ -20,7 +20,11 @@ internal static class LocalExchange
     public static async Task<int> Main(string[] args)
     {
         var demo = args.Contains("--demo");
-        var builder = WebApplication.CreateBuilder(args.Where(a => a != "--demo").ToArray());
+        // Settings come from next to the program, wherever it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != "--demo").ToArray(), ContentRootPath = AppContext.BaseDirectory,
+        });
         var directory = LocalDirectory.From(builder.Configuration);
         using var startup = new CancellationTokenSource(StartupDeadline);
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-// An exchange silo hosting the market grains (Orleans:Clustering picks localhost or PostgreSQL membership, see
+// An exchange silo hosting the market grains (Exchange:Clustering picks localhost or PostgreSQL membership, see
 // SiloClustering). With ConnectionStrings:Exchange set (for example the environment variable
 // ConnectionStrings__Exchange) the journal is PostgreSQL and the schema is migrated at start-up; without it the
 // markets live in memory and are lost when the silo stops.

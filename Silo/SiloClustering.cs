@@ -5,25 +5,26 @@ using Orleans.Configuration;
 namespace Exchange.Silo;
 
 /// <summary>
-/// The "Orleans" configuration section of a silo. <c>Clustering</c>: <c>Localhost</c> (default: a single-machine
-/// development cluster) or <c>AdoNet</c> (membership in the PostgreSQL database of <c>ConnectionStrings:Exchange</c>,
-/// so silos on different hosts find each other). <c>SiloPort</c> (11111), <c>GatewayPort</c> (30000),
-/// <c>ClusterId</c>/<c>ServiceId</c> (dev), and for AdoNet <c>AdvertisedAddress</c>: the address other silos and
-/// gateways reach this one at (default: this host's first address).
+/// How a silo finds its cluster. <c>Exchange:Clustering</c>: <c>Localhost</c> (default: a single-machine development
+/// cluster) or <c>AdoNet</c> (membership in the PostgreSQL database of <c>ConnectionStrings:Exchange</c>, so silos on
+/// different hosts find each other). Not <c>Orleans:Clustering</c>: Orleans reads that key itself as a provider section.
+/// From the "Orleans" section: <c>SiloPort</c> (11111), <c>GatewayPort</c> (30000), <c>ClusterId</c>/<c>ServiceId</c>
+/// (dev), and for AdoNet <c>AdvertisedAddress</c>: the address other silos and gateways reach this one at (default:
+/// this host's first IPv4 address).
 /// </summary>
 public sealed record SiloClustering(string Kind, int SiloPort, int GatewayPort, string ClusterId, string ServiceId,
     string? AdvertisedAddress, string? Database)
 {
-    public const string Localhost = "Localhost", AdoNet = "AdoNet";
+    public const string Setting = "Exchange:Clustering", Localhost = "Localhost", AdoNet = "AdoNet";
 
     public static SiloClustering From(IConfiguration configuration, string? postgres)
     {
         var section = configuration.GetSection("Orleans");
-        var kind = section["Clustering"] ?? Localhost;
+        var kind = configuration[Setting] ?? Localhost;
         if (!kind.Equals(Localhost, StringComparison.OrdinalIgnoreCase) && !kind.Equals(AdoNet, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"Orleans:Clustering must be {Localhost} or {AdoNet}, not '{kind}'");
+            throw new InvalidOperationException($"{Setting} must be {Localhost} or {AdoNet}, not '{kind}'");
         if (kind.Equals(AdoNet, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(postgres))
-            throw new InvalidOperationException("Orleans:Clustering=AdoNet keeps membership in PostgreSQL: set ConnectionStrings:Exchange");
+            throw new InvalidOperationException($"{Setting}={AdoNet} keeps membership in PostgreSQL: set ConnectionStrings:Exchange");
         return new SiloClustering(kind, section.GetValue("SiloPort", 11111), section.GetValue("GatewayPort", 30000),
             section["ClusterId"] ?? "dev", section["ServiceId"] ?? "dev", section["AdvertisedAddress"], postgres);
     }
