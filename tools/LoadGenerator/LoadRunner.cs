@@ -22,11 +22,18 @@ internal sealed class LoadRunner(HttpClient http, LoadOptions options, Market[] 
         var flow = new OrderFlow(markets, options, new Random(options.Seed * 7919 + caller));
         var interval = options.Rate > 0 ? (long)(Stopwatch.Frequency * (double)options.Callers / options.Rate) : 0;
         var due = Stopwatch.GetTimestamp() + Random.Shared.NextInt64(Math.Max(1, interval)); // spread the callers' phases
+        var rebased = false;
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var start = Stopwatch.GetTimestamp();
             if (interval > 0)
             {
+                // A backlog left by the warm-up (cold grains, JIT, new connections) is not the measured phase's latency.
+                if (!rebased && stats.Measuring)
+                {
+                    rebased = true;
+                    due = Math.Max(due, start);
+                }
                 if (due > start)
                 {
                     try { await Task.Delay(Stopwatch.GetElapsedTime(start, due), stop); }
