@@ -94,6 +94,14 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
 
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
+        // A server still running over our directory was left by a run that was killed (its stop never ran): stop it
+        // cleanly and start our own, so the port and the owner are this run's.
+        if ((await RunToolAsync("pg_ctl", ["-D", DataDirectory, "status"], cancellationToken)).ExitCode == 0)
+        {
+            Console.WriteLine($"A PostgreSQL server left running over {DataDirectory} by an earlier run: stopping it first.");
+            (await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken))
+                .EnsureSuccess("Stopping the PostgreSQL server left by an earlier run");
+        }
         var port = FreePort();
         var started = await RunToolAsync("pg_ctl",
             ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "120", "-o", $"-p {port}", "start"], cancellationToken);
