@@ -6,7 +6,8 @@ using Orleans.Serialization;
 namespace Exchange.Client.Hosting;
 
 /// <summary>
-/// Connects the gateway to its cluster, from the "Orleans" section: <c>Gateways</c> (host:port list) for static
+/// Connects the gateway to its cluster: <c>Exchange:Clustering=AdoNet</c> finds the silos in the membership table of
+/// <c>ConnectionStrings:Exchange</c>; else, from the "Orleans" section, <c>Gateways</c> (host:port list) for static
 /// clustering, else localhost clustering on <c>GatewayPort</c> (30000); <c>ClusterId</c> and <c>ServiceId</c>
 /// default to the silo's local defaults. Keeps retrying until the cluster answers, so the gateway may start first.
 /// </summary>
@@ -20,7 +21,14 @@ public static class OrleansClientSetup
         var gateways = section.GetSection("Gateways").Get<string[]>() ?? [];
         builder.UseOrleansClient(client =>
         {
-            if (gateways.Length == 0)
+            if (string.Equals(builder.Configuration["Exchange:Clustering"], "AdoNet", StringComparison.OrdinalIgnoreCase))
+            {
+                var postgres = builder.Configuration.GetConnectionString("Exchange")
+                    ?? throw new InvalidOperationException("Exchange:Clustering=AdoNet finds silos in PostgreSQL: set ConnectionStrings:Exchange");
+                client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+            }
+            else if (gateways.Length == 0)
             {
                 client.UseLocalhostClustering(section.GetValue("GatewayPort", 30000), serviceId, clusterId);
             }

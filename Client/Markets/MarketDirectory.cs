@@ -16,6 +16,7 @@ public sealed class MarketDirectory(IClusterClient cluster, TimeProvider clock, 
 {
     public const int MaxSymbolLength = 32;
     private readonly ConcurrentDictionary<string, MarketSpec> _specs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IMarketGrain> _grains = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private Task? _refreshing;
     private readonly TimeSpan _refreshInterval = options.Value.MarketRefreshInterval;
@@ -52,7 +53,8 @@ public sealed class MarketDirectory(IClusterClient cluster, TimeProvider clock, 
 
     public void Remember(MarketSpec spec) => _specs[spec.Symbol] = spec;
 
-    public IMarketGrain Market(MarketSpec spec) => cluster.GetGrain<IMarketGrain>(spec.Symbol);
+    /// <summary>The market's grain reference, made once: GetGrain resolves the interface and builds a proxy on every call.</summary>
+    public IMarketGrain Market(MarketSpec spec) => _grains.GetOrAdd(spec.Symbol, static (symbol, c) => c.GetGrain<IMarketGrain>(symbol), cluster);
 
     public static bool IsWellFormed(string symbol) =>
         symbol.Length is > 0 and <= MaxSymbolLength && symbol.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-')

@@ -52,4 +52,14 @@ public sealed class OrderRecord
         Filled = view.Filled, TimeInForce = view.TimeInForce, Flags = view.Flags,
         SelfTradePrevention = view.SelfTradePrevention, CreatedAt = view.AcceptedAt, UpdatedAt = view.AcceptedAt,
     };
+
+    /// <summary>A resting order with no fills after its cancel event (as <see cref="OrderHistory"/> would fold it).</summary>
+    public static OrderRecord Cancelled(string symbol, in OrderView view, in MarketEvent cancel)
+    {
+        var order = Resting(symbol, view);
+        order.Remaining -= cancel.Size;
+        order.CancelReason = cancel.CancelReason;
+        order.UpdatedAt = cancel.Timestamp;
+        return order;
+    }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Exchange.LocalPostgres;
 using Npgsql;
 
 namespace Exchange.Tests.Infrastructure;
@@ -251,14 +252,14 @@ public sealed class LocalPostgresServer : IAsyncDisposable
             throw new InvalidOperationException(
                 $"The tests run as root and PostgreSQL refuses to run as root, so the harness runs initdb/pg_ctl as the " +
                 $"'{OsUser}' OS user, but that user does not exist. Create it (installing the distribution package, e.g. " +
-                $"`apt-get install postgresql`, does), run the tests as a non-root user, or set {PostgresBinaries.EnvironmentVariable} " +
+                $"`apt-get install postgresql`, does), run the tests as a non-root user, or set EXCHANGE_TEST_POSTGRES " +
                 "to the connection string of an existing server.");
         }
 
         return RunuserLocations.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
                 $"The tests run as root, so the harness needs `runuser` (package util-linux) to start PostgreSQL as " +
-                $"'{OsUser}'. Install util-linux, run the tests as a non-root user, or set {PostgresBinaries.EnvironmentVariable}.");
+                $"'{OsUser}'. Install util-linux, run the tests as a non-root user, or set EXCHANGE_TEST_POSTGRES.");
     }
 
     private static Task<ProcessResult> RunToolAsync(

@@ -18,7 +18,7 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    public const string EnvironmentVariable = PostgresBinaries.EnvironmentVariable;
+    public const string EnvironmentVariable = "EXCHANGE_TEST_POSTGRES";
 
     // initdb plus start is a few seconds normally; this only bounds a wedged machine.
     private static readonly TimeSpan StartupDeadline = TimeSpan.FromMinutes(3);

@@ -85,7 +85,7 @@ public sealed class MarketFailureTests(PostgresFixture postgres)
     public async Task Stopping_the_database_mid_test_gives_no_acknowledgement_and_service_returns_with_it()
     {
         var binaries = PostgresBinaries.FindDirectory()
-            ?? throw new InvalidOperationException(PostgresBinaries.MissingMessage(PostgresBinaries.EnvironmentVariable));
+            ?? throw new InvalidOperationException(PostgresBinaries.MissingMessage(PostgresFixture.EnvironmentVariable));
         using var startup = new CancellationTokenSource(Deadline);
         // Durable: an immediate stop must not lose what was committed, or the test would prove nothing.
         await using var server = await LocalPostgresServer.StartAsync(binaries, startup.Token, durable: true);

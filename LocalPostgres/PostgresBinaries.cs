@@ -1,11 +1,8 @@
-namespace Exchange.Tests.Infrastructure;
+namespace Exchange.LocalPostgres;
 
-/// <summary>Locates the PostgreSQL server tools needed to run a throwaway server.</summary>
+/// <summary>Locates the PostgreSQL server tools needed to run a server of our own (tests, benchmarks, the local run).</summary>
 public static class PostgresBinaries
 {
-    /// <summary>The connection string of an existing server to use instead of starting one.</summary>
-    public const string EnvironmentVariable = "EXCHANGE_TEST_POSTGRES";
-
     private static readonly string[] RequiredTools = ["initdb", "pg_ctl", "postgres"];
 
     /// <summary>
@@ -29,8 +26,9 @@ public static class PostgresBinaries
         return pathDirectories.Concat(debianDirectories).FirstOrDefault(HasAllTools);
     }
 
+    /// <param name="environmentVariable">The setting that names an existing server instead.</param>
     public static string MissingMessage(string environmentVariable) =>
-        "PostgreSQL is required by the persistence tests, but the server binaries (initdb, pg_ctl, postgres) " +
+        "PostgreSQL is needed here, but the server binaries (initdb, pg_ctl, postgres) " +
         "were found neither on PATH nor under /usr/lib/postgresql/<version>/bin. Either install them " +
         "(Debian/Ubuntu: `sudo apt-get install postgresql`; Fedora: `sudo dnf install postgresql-server`; " +
         "macOS: `brew install postgresql@15`), or set " + environmentVariable + " to the connection string of " +

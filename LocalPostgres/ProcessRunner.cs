@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Exchange.Tests.Infrastructure;
+namespace Exchange.LocalPostgres;
 
 /// <summary>Output of a finished child process.</summary>
-internal sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
+public sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
 {
     /// <summary>Throws with the full command line and output, which is what one needs to debug a failed tool.</summary>
     public ProcessResult EnsureSuccess(string what)
@@ -20,7 +20,7 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, string St
 }
 
 /// <summary>Runs a command to completion, capturing its output, with a hard deadline.</summary>
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, TimeSpan timeout,

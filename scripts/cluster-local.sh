@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The docker-compose topology as local processes: a throwaway PostgreSQL, two silos that find each other through the
+# ADO.NET membership table (Exchange:Clustering=AdoNet) on different ports, and the gateway, which finds the silos the
+# same way. Checks /health/ready, places a signed order, kills one silo outright and shows that the gateway still
+# serves (the market grains move to the surviving silo and recover from the journal).
+#
+#   scripts/cluster-local.sh            # builds Release first; everything is stopped and deleted at the end
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+work="$(mktemp -d /tmp/exchange-cluster.XXXXXX)"
+chmod 755 "$work"
+gw_port=5190 silo_ports=(11311 11312) gateway_ports=(30301 30302) pg_port=55433
+token="cluster-local-admin-token"
+pids=()
+
+pg_bin="$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
+as_pg() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+    local status=$?
+    if [[ $status -ne 0 ]]; then
+        for log in "$work"/*.log; do echo "--- end of $log" >&2; tail -n 25 "$log" >&2; done
+    fi
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Polls a command until it succeeds or the deadline passes: no fixed sleeps standing in for readiness.
+wait_for() {  # SECONDS DESCRIPTION COMMAND...
+    local deadline=$((SECONDS + $1)) what="$2"; shift 2
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then echo "timed out waiting for $what" >&2; return 1; fi
+        sleep 0.5
+    done
+}
+
+echo "== build"
+dotnet build Silo/Silo.csproj -c Release -v quiet -nologo >/dev/null
+dotnet build Client/Client.csproj -c Release -v quiet -nologo >/dev/null
+
+echo "== PostgreSQL on port $pg_port ($work/pg)"
+[[ "$(id -u)" -eq 0 ]] && chown postgres "$work"
+as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database exchange"
+db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=exchange"
+
+export ConnectionStrings__Exchange="$db" Exchange__Clustering=AdoNet Orleans__ClusterId=local-cluster Orleans__ServiceId=exchange
+start_silo() {  # INDEX
+    Orleans__SiloPort="${silo_ports[$1]}" Orleans__GatewayPort="${gateway_ports[$1]}" Orleans__AdvertisedAddress=127.0.0.1 \
+        dotnet Silo/bin/Release/net10.0/Exchange.Silo.dll >"$work/silo$1.log" 2>&1 &
+    pids+=($!)
+    echo "silo $1: pid $!, silo port ${silo_ports[$1]}, gateway port ${gateway_ports[$1]}"
+}
+echo "== two silos"
+start_silo 0
+start_silo 1
+echo "== gateway on http://127.0.0.1:$gw_port"
+Gateway__AdminToken="$token" Gateway__SecretKey="$(head -c 32 /dev/urandom | base64)" \
+    dotnet Client/bin/Release/net10.0/Exchange.Client.dll --urls "http://127.0.0.1:$gw_port" >"$work/gateway.log" 2>&1 &
+pids+=($!)
+
+ready() { curl -sf "http://127.0.0.1:$gw_port/health/ready" | grep -q '"status":"Healthy"'; }
+two_active() { [[ "$(psql -h 127.0.0.1 -p "$pg_port" -U postgres -d exchange -tAc \
+    "select count(*) from OrleansMembershipTable where DeploymentId = 'local-cluster' and Status = 3")" == 2 ]]; }
+wait_for 120 "both silos active in the membership table" two_active
+wait_for 120 "the gateway to be ready" ready
+
+echo "== membership"
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -d exchange -c \
+    "select Address, Port, ProxyPort, Status, SiloName from OrleansMembershipTable where DeploymentId = 'local-cluster' order by Port"
+echo "== /health/ready"; curl -s "http://127.0.0.1:$gw_port/health/ready"; echo
+echo "== a signed order through the gateway"
+scripts/place-order.sh "$token" "http://127.0.0.1:$gw_port" BTC-PERP buy 64000 0.01 | sed -n '1,5p'
+
+echo "== kill -9 silo 0 (pid ${pids[0]})"
+kill -9 "${pids[0]}"
+order_ok() {  # the whole answer first: grep -q closing the pipe early would fail the pipeline under pipefail
+    local out; out="$(scripts/place-order.sh "$token" "http://127.0.0.1:$gw_port" BTC-PERP sell 66000 0.01 2>/dev/null)"
+    grep -q '"status":"new"' <<<"$out"
+}
+started=$SECONDS
+wait_for 180 "an order to succeed with one silo left" order_ok
+echo "an order succeeded again $((SECONDS - started)) s after the kill"
+scripts/place-order.sh "$token" "http://127.0.0.1:$gw_port" ETH-PERP buy 3000 0.1 | sed -n '1,5p'
+wait_for 120 "the gateway to be ready" ready
+echo "== /health/ready"; curl -s "http://127.0.0.1:$gw_port/health/ready"; echo
+echo "== membership after the kill"
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -d exchange -c \
+    "select Address, Port, Status from OrleansMembershipTable where DeploymentId = 'local-cluster' order by Port"
+echo "OK: the gateway serves with one of two silos killed"

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using HdrHistogram;
+
+namespace Exchange.LoadGenerator;
+
+/// <summary>
+/// Latencies (microseconds, HDR histogram, 3 significant digits) and counts of answers by kind, HTTP status and error
+/// code. Callers record concurrently; the reporter takes a per-second interval histogram and keeps a total of the
+/// measured phase.
+/// </summary>
+internal sealed class LoadStats
+{
+    private static readonly long HighestMicros = (long)TimeSpan.FromMinutes(2).TotalMicroseconds;
+
+    private readonly Recorder _recorder = HistogramFactory.With64BitBucketSize().WithValuesFrom(1).WithValuesUpTo(HighestMicros)
+        .WithPrecisionOf(3).WithThreadSafeWrites().WithThreadSafeReads().Create();
+
+    private readonly long[] _kinds = new long[3];
+    private long _intervalRequests;
+
+    public HistogramBase Total { get; } = new LongHistogram(1, HighestMicros, 3);
+
+    public ConcurrentDictionary<int, long> Statuses { get; } = new();
+
+    public ConcurrentDictionary<string, long> Codes { get; } = new(StringComparer.Ordinal);
+
+    public bool Measuring { get; set; }
+
+    public long Requests => _kinds.Sum();
+
+    public long this[RequestKind kind] => Interlocked.Read(ref _kinds[(int)kind]);
+
+    public void Record(RequestKind kind, long micros, int status, string? code)
+    {
+        _recorder.RecordValue(Math.Clamp(micros, 1, HighestMicros));
+        Interlocked.Increment(ref _intervalRequests);
+        if (!Measuring) return;
+        Interlocked.Increment(ref _kinds[(int)kind]);
+        Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+        if (code is not null) Codes.AddOrUpdate(code, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>The last interval's line; the interval's latencies join the total when measuring.</summary>
+    public string Interval(TimeSpan elapsed, TimeSpan length)
+    {
+        var interval = _recorder.GetIntervalHistogram();
+        var requests = Interlocked.Exchange(ref _intervalRequests, 0);
+        if (Measuring) Total.Add(interval);
+        var phase = Measuring ? "" : " (warm-up)";
+        if (interval.TotalCount == 0) return FormattableString.Invariant($"[{elapsed.TotalSeconds,4:F0}s] no answers{phase}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{elapsed.TotalSeconds,4:F0}s] {requests / length.TotalSeconds,8:N0} req/s  p50 {Ms(interval.GetValueAtPercentile(50))}  " +
+            $"p99 {Ms(interval.GetValueAtPercentile(99))}  max {Ms(interval.GetMaxValue())}  non-2xx {NonSuccess()}{phase}");
+    }
+
+    public long NonSuccess() => Statuses.Where(s => s.Key is < 200 or >= 300).Sum(s => s.Value);
+
+    public static string Ms(long micros) => (micros / 1000.0).ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+}

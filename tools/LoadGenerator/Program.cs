@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Exchange.LoadGenerator;
+using HdrHistogram;
+
+// Load generator: funds --accounts accounts through the admin API, then --concurrency callers place and cancel signed
+// orders over keep-alive HTTP for --warmup + --duration seconds, printing a line per second and, at the end, the
+// throughput, HDR latency percentiles and answers by HTTP status and error code.
+LoadOptions options;
+try
+{
+    options = LoadOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(ex.Message);
+    Console.Error.WriteLine(LoadOptions.Usage);
+    return 2;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = options.Callers + 16,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    UseProxy = false,
+    UseCookies = false,
+    AutomaticDecompression = DecompressionMethods.None,
+}) { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+var markets = await Setup.ReadMarketsAsync(http, options, cancel.Token);
+var setupTime = Stopwatch.StartNew();
+var accounts = await Setup.CreateAccountsAsync(http, options, markets, cancel.Token);
+var loop = options.Rate > 0 ? FormattableString.Invariant($"open loop at {options.Rate:N0} req/s") : "closed loop";
+Console.WriteLine(FormattableString.Invariant(
+    $"{accounts.Length} accounts funded in {setupTime.Elapsed.TotalSeconds:F1} s; {options.Callers} callers, {loop}, {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s on {string.Join(", ", options.Symbols)} against {options.Url}"));
+
+var stats = new LoadStats();
+using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
+var started = Stopwatch.StartNew();
+var run = new LoadRunner(http, options, markets, accounts, stats).RunAsync(stop.Token);
+var measuredFrom = TimeSpan.Zero;
+using (var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1)))
+{
+    var last = TimeSpan.Zero;
+    while (!stop.IsCancellationRequested && await ticker.WaitForNextTickAsync(CancellationToken.None))
+    {
+        var now = started.Elapsed;
+        Console.WriteLine(stats.Interval(now, now - last));
+        last = now;
+        if (!stats.Measuring && now >= options.Warmup)
+        {
+            stats.Measuring = true;
+            measuredFrom = started.Elapsed;
+        }
+        if (stats.Measuring && now - measuredFrom >= options.Duration) stop.Cancel();
+    }
+}
+await run;
+var measured = started.Elapsed - measuredFrom;
+stats.Interval(started.Elapsed, TimeSpan.FromSeconds(1)); // the last partial second joins the total
+
+var total = stats.Total;
+Console.WriteLine();
+var orders = stats[RequestKind.Place] + stats[RequestKind.Cross];
+Console.WriteLine(FormattableString.Invariant(
+    $"measured {measured.TotalSeconds:F1} s: {stats.Requests:N0} requests, {stats.Requests / measured.TotalSeconds:N0} req/s (orders {orders / measured.TotalSeconds:N0}/s of which crossing IOC {stats[RequestKind.Cross] / measured.TotalSeconds:N0}/s, cancels {stats[RequestKind.Cancel] / measured.TotalSeconds:N0}/s)"));
+Console.WriteLine($"latency: p50 {LoadStats.Ms(total.GetValueAtPercentile(50))}  p90 {LoadStats.Ms(total.GetValueAtPercentile(90))}  " +
+                  $"p99 {LoadStats.Ms(total.GetValueAtPercentile(99))}  p99.9 {LoadStats.Ms(total.GetValueAtPercentile(99.9))}  " +
+                  $"max {LoadStats.Ms(total.GetMaxValue())}");
+Console.WriteLine("HTTP status: " + string.Join(", ", stats.Statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "transport error" : s.Key)}: {s.Value:N0}")));
+if (!stats.Codes.IsEmpty)
+    Console.WriteLine("error codes: " + string.Join(", ", stats.Codes.OrderByDescending(c => c.Value).Select(c => $"{c.Key}: {c.Value:N0}")));
+return 0;
