@@ -7,28 +7,17 @@ namespace Exchange.Tests.Gateway;
 
 /// <summary>Prometheus metrics at /metrics, a request's trace carried into the grains, and the Orleans dashboard.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class ObservabilityTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed partial class ObservabilityTests(PostgresFixture postgres) : GatewayWithMarketTests(postgres)
 {
-    private GatewayHarness _gateway = null!;
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await GatewayHarness.StartAsync(postgres);
-        _symbol = await _gateway.NewMarket();
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     [Fact]
     public async Task Metrics_count_accepted_orders_and_rejections_by_code_and_time_the_answers()
     {
-        var trader = await _gateway.NewTrader();
-        var poor = await _gateway.NewTrader(deposit: "1");
-        Assert.Equal(201, (await trader.Limit(_symbol, "buy", "100", "0.01")).Status);
-        Api.Problem(await poor.Limit(_symbol, "buy", "100", "10"), 422, "INSUFFICIENT_MARGIN");
+        var trader = await Gateway.NewTrader();
+        var poor = await Gateway.NewTrader(deposit: "1");
+        Assert.Equal(201, (await trader.Limit(Symbol, "buy", "100", "0.01")).Status);
+        Api.Problem(await poor.Limit(Symbol, "buy", "100", "10"), 422, "INSUFFICIENT_MARGIN");
 
-        var metrics = await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/metrics");
+        var metrics = await Api.Send(Gateway.Anonymous, HttpMethod.Get, "/metrics");
         Assert.Equal(200, metrics.Status);
         Assert.StartsWith("text/plain", metrics.Message.Content.Headers.ContentType!.ToString());
         Assert.True(Sample(metrics.Body, "exchange_gateway_orders_accepted_total", "") >= 1, metrics.Body);
@@ -41,7 +30,7 @@ public sealed partial class ObservabilityTests(PostgresFixture postgres) : IAsyn
     [Fact]
     public async Task A_request_trace_goes_on_into_the_account_and_market_grains()
     {
-        var trader = await _gateway.NewTrader();
+        var trader = await Gateway.NewTrader();
         var traceId = ActivityTraceId.CreateRandom();
         var seen = new ConcurrentQueue<Activity>();
         var reachedMarket = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,7 +48,7 @@ public sealed partial class ObservabilityTests(PostgresFixture postgres) : IAsyn
         };
         ActivitySource.AddActivityListener(listener);
 
-        var request = trader.Sign(HttpMethod.Post, "/api/v1/orders", Api.Json(new { symbol = _symbol, side = "buy", type = "limit", price = "100", size = "0.01" }));
+        var request = trader.Sign(HttpMethod.Post, "/api/v1/orders", Api.Json(new { symbol = Symbol, side = "buy", type = "limit", price = "100", size = "0.01" }));
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         Assert.Equal(201, (await trader.Send(request)).Status);
 
@@ -71,11 +60,11 @@ public sealed partial class ObservabilityTests(PostgresFixture postgres) : IAsyn
     [Fact]
     public async Task The_orleans_dashboard_is_served_at_dashboard_to_the_operator()
     {
-        Assert.Equal(401, (await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/dashboard/")).Status);
-        var page = await Api.Send(_gateway.Admin, HttpMethod.Get, "/dashboard/");
+        Assert.Equal(401, (await Api.Send(Gateway.Anonymous, HttpMethod.Get, "/dashboard/")).Status);
+        var page = await Api.Send(Gateway.Admin, HttpMethod.Get, "/dashboard/");
         Assert.Equal(200, page.Status);
         Assert.Equal("text/html", page.ContentType);
-        var stats = await Api.Send(_gateway.Admin, HttpMethod.Get, "/dashboard/DashboardCounters");
+        var stats = await Api.Send(Gateway.Admin, HttpMethod.Get, "/dashboard/DashboardCounters");
         // Answered by the dashboard's grain in the silo (without the silo's part there is no such grain and this fails).
         Assert.True(stats.Status == 200, stats.ToString());
         Assert.NotNull(stats.Json!["totalActiveHostCount"]);

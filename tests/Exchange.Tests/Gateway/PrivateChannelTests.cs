@@ -9,24 +9,13 @@ namespace Exchange.Tests.Gateway;
 
 /// <summary>The private WebSocket channels: auth by signature, then the account's orders and fills as the grains settle them.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class PrivateChannelTests(PostgresFixture postgres) : GatewayWithMarketTests(postgres)
 {
-    private GatewayHarness _gateway = null!;
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await GatewayHarness.StartAsync(postgres);
-        _symbol = await _gateway.NewMarket();
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
     [Fact]
     public async Task A_private_channel_needs_auth_first_and_a_bad_auth_says_why()
     {
-        var trader = await _gateway.NewTrader();
-        await using var client = await WebSocketClient.Connect(_gateway);
+        var trader = await Gateway.NewTrader();
+        await using var client = await WebSocketClient.Connect(Gateway);
         await client.Send(new { op = "subscribe", channel = "orders" });
         Assert.Equal("UNAUTHORIZED", await ErrorCode(client));
         await client.Send(new { op = "subscribe", channel = "fills" });
@@ -35,7 +24,7 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
         var timestamp = Now();
         await client.Send(new { op = "auth", apiKey = trader.ApiKey, timestamp, signature = Sign(trader.Secret, timestamp, "/api") });
         Assert.Equal("INVALID_SIGNATURE", await ErrorCode(client));
-        var old = (_gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds() - 60_000).ToString(CultureInfo.InvariantCulture);
+        var old = (Gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds() - 60_000).ToString(CultureInfo.InvariantCulture);
         await client.Send(new { op = "auth", apiKey = trader.ApiKey, timestamp = old, signature = Sign(trader.Secret, old) });
         Assert.Equal("TIMESTAMP_OUT_OF_WINDOW", await ErrorCode(client));
         await client.Send(new { op = "auth", apiKey = "nobody", timestamp, signature = Sign(trader.Secret, timestamp) });
@@ -44,7 +33,7 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
         var auth = new { op = "auth", apiKey = trader.ApiKey, timestamp, signature = Sign(trader.Secret, timestamp) };
         await client.Send(auth);
         Assert.Equal(trader.AccountId, (await client.Expect("authenticated"))["accountId"]!.GetValue<long>());
-        await using var replaying = await WebSocketClient.Connect(_gateway);
+        await using var replaying = await WebSocketClient.Connect(Gateway);
         await replaying.Send(auth);
         Assert.Equal("REPLAYED_REQUEST", await ErrorCode(replaying));
         await replaying.Send(new { op = "subscribe", channel = "orders" });
@@ -54,16 +43,16 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task Orders_and_fills_of_the_account_arrive_as_rest_shows_them_on_every_socket_of_the_account()
     {
-        var maker = await _gateway.NewTrader();
-        var taker = await _gateway.NewTrader();
-        var poor = await _gateway.NewTrader(deposit: "1");
+        var maker = await Gateway.NewTrader();
+        var taker = await Gateway.NewTrader();
+        var poor = await Gateway.NewTrader(deposit: "1");
         await using var first = await Authenticated(maker, "orders", "fills");
         await using var second = await Authenticated(maker, "orders");
         await using var others = await Authenticated(taker, "orders", "fills");
         await using var refused = await Authenticated(poor, "orders");
-        Assert.Equal(3, _gateway.App.Services.GetRequiredService<AccountFeedHub>().Accounts); // four sockets, three accounts, three grain subscriptions
+        Assert.Equal(3, Gateway.App.Services.GetRequiredService<AccountFeedHub>().Accounts); // four sockets, three accounts, three grain subscriptions
 
-        var placed = await maker.Limit(_symbol, "sell", "250.5", "0.02", clientOrderId: "ask-1");
+        var placed = await maker.Limit(Symbol, "sell", "250.5", "0.02", clientOrderId: "ask-1");
         Assert.Equal(201, placed.Status);
         foreach (var socket in new[] { first, second })
         {
@@ -72,15 +61,15 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
             Assert.Equal(placed.Json!.ToJsonString(), update["data"]!.ToJsonString()); // the REST order, exactly
         }
 
-        Assert.Equal(201, (await taker.Market(_symbol, "buy", "0.015")).Status);
+        Assert.Equal(201, (await taker.Market(Symbol, "buy", "0.015")).Status);
         var fill = await first.Expect("fill");
         var order = await first.Expect("order");
-        var rest = await maker.Get($"/api/v1/orders/{placed.Long("orderId")}?symbol={_symbol}");
+        var rest = await maker.Get($"/api/v1/orders/{placed.Long("orderId")}?symbol={Symbol}");
         Assert.Equal(rest.Json!.ToJsonString(), order["data"]!.ToJsonString());
         Assert.Equal("partially_filled", order["data"]!["status"]!.GetValue<string>());
         Assert.Equal(("0.015", "250.5", "maker", "ask-1"), (Text(fill["data"]!, "size"), Text(fill["data"]!, "price"),
             Text(fill["data"]!, "liquidity"), Text(fill["data"]!, "clientOrderId")));
-        var trade = (await Api.Send(_gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{_symbol}/trades")).Array.Single()!;
+        var trade = (await Api.Send(Gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{Symbol}/trades")).Array.Single()!;
         Assert.Equal(trade["tradeId"]!.GetValue<long>(), fill["sequence"]!.GetValue<long>());
         Assert.Equal("partially_filled", (await second.Expect("order"))["data"]!["status"]!.GetValue<string>());
 
@@ -96,10 +85,10 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
         Assert.Equal(1, takerFills);
         Assert.Equal("new", takerStatuses[0]);
 
-        Assert.Equal(200, (await maker.Delete($"/api/v1/orders/{placed.Long("orderId")}?symbol={_symbol}")).Status);
+        Assert.Equal(200, (await maker.Delete($"/api/v1/orders/{placed.Long("orderId")}?symbol={Symbol}")).Status);
         Assert.Equal("cancelled", (await first.Expect("order"))["data"]!["status"]!.GetValue<string>());
 
-        var tooBig = await poor.Limit(_symbol, "buy", "250", "10", clientOrderId: "too-big");
+        var tooBig = await poor.Limit(Symbol, "buy", "250", "10", clientOrderId: "too-big");
         Api.Problem(tooBig, 422, "INSUFFICIENT_MARGIN");
         var rejected = await refused.Expect("order");
         Assert.Equal(("rejected", "too-big", "INSUFFICIENT_MARGIN"),
@@ -109,14 +98,14 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task An_order_placed_before_the_subscription_is_reported_whole_when_it_fills()
     {
-        var maker = await _gateway.NewTrader();
-        var taker = await _gateway.NewTrader();
-        var placed = await maker.Limit(_symbol, "buy", "99.5", "0.01");
-        Assert.Equal(201, (await maker.Limit(_symbol, "buy", "99", "0.01")).Status); // the account has history here
+        var maker = await Gateway.NewTrader();
+        var taker = await Gateway.NewTrader();
+        var placed = await maker.Limit(Symbol, "buy", "99.5", "0.01");
+        Assert.Equal(201, (await maker.Limit(Symbol, "buy", "99", "0.01")).Status); // the account has history here
         await using var client = await Authenticated(maker, "orders");
-        Assert.Equal(201, (await taker.Market(_symbol, "sell", "0.004")).Status);
+        Assert.Equal(201, (await taker.Market(Symbol, "sell", "0.004")).Status);
         var order = await client.Expect("order");
-        var rest = await maker.Get($"/api/v1/orders/{placed.Long("orderId")}?symbol={_symbol}");
+        var rest = await maker.Get($"/api/v1/orders/{placed.Long("orderId")}?symbol={Symbol}");
         Assert.Equal(rest.Json!.ToJsonString(), order["data"]!.ToJsonString());
         Assert.Equal("partially_filled", Text(order["data"]!, "status"));
     }
@@ -124,8 +113,8 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
     [Fact]
     public async Task The_last_socket_of_an_account_to_leave_ends_its_subscription()
     {
-        var trader = await _gateway.NewTrader();
-        var hub = _gateway.App.Services.GetRequiredService<AccountFeedHub>();
+        var trader = await Gateway.NewTrader();
+        var hub = Gateway.App.Services.GetRequiredService<AccountFeedHub>();
         var first = await Authenticated(trader, "orders");
         var second = await Authenticated(trader, "fills");
         Assert.Equal(1, hub.Accounts);
@@ -137,7 +126,7 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
 
     private async Task<WebSocketClient> Authenticated(Trader trader, params string[] channels)
     {
-        var client = await WebSocketClient.Connect(_gateway);
+        var client = await WebSocketClient.Connect(Gateway);
         var timestamp = Now();
         await client.Send(new { op = "auth", apiKey = trader.ApiKey, timestamp, signature = Sign(trader.Secret, timestamp) });
         await client.Expect("authenticated");
@@ -152,8 +141,8 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>The fake clock's time, a millisecond on each call so that no two signatures repeat.</summary>
     private string Now()
     {
-        _gateway.Clock.Advance(TimeSpan.FromMilliseconds(1));
-        return _gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        Gateway.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        return Gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
     }
 
     private static string Sign(string secret, string timestamp, string path = "/ws") =>

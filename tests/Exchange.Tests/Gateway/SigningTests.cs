@@ -7,25 +7,14 @@ namespace Exchange.Tests.Gateway;
 
 /// <summary>Forged, stale, replayed and cross-account requests are refused, and change nothing.</summary>
 [Collection(PostgresCollection.Name)]
-public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class SigningTests(PostgresFixture postgres) : GatewayWithMarketTests(postgres)
 {
-    private GatewayHarness _gateway = null!;
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await GatewayHarness.StartAsync(postgres);
-        _symbol = await _gateway.NewMarket();
-    }
-
-    public async Task DisposeAsync() => await _gateway.DisposeAsync();
-
-    private long Now => _gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now => Gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     [Fact]
     public async Task Requests_without_a_valid_key_and_signature_are_refused()
     {
-        var trader = await _gateway.NewTrader();
+        var trader = await Gateway.NewTrader();
         var http = trader.Http;
         Api.Problem(await Api.Send(http, HttpMethod.Get, "/api/v1/account"), 401, "UNAUTHORIZED");
 
@@ -37,11 +26,11 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
         request.Headers.Add("X-API-KEY", trader.ApiKey); // twice
         Api.Problem(await trader.Send(request), 401, "UNAUTHORIZED");
 
-        var stranger = new Trader(http, _gateway.Clock, 0, new string('a', 32), "not-the-secret");
+        var stranger = new Trader(http, Gateway.Clock, 0, new string('a', 32), "not-the-secret");
         Api.Problem(await stranger.Get("/api/v1/account"), 401, "UNAUTHORIZED");
-        var malformedKey = new Trader(http, _gateway.Clock, 0, "'; drop table api_keys; --", trader.Secret);
+        var malformedKey = new Trader(http, Gateway.Clock, 0, "'; drop table api_keys; --", trader.Secret);
         Api.Problem(await malformedKey.Get("/api/v1/account"), 401, "UNAUTHORIZED");
-        var wrongSecret = new Trader(http, _gateway.Clock, trader.AccountId, trader.ApiKey, trader.Secret + "x");
+        var wrongSecret = new Trader(http, Gateway.Clock, trader.AccountId, trader.ApiKey, trader.Secret + "x");
         Api.Problem(await wrongSecret.Get("/api/v1/account"), 401, "INVALID_SIGNATURE");
 
         request = trader.Sign(HttpMethod.Get, "/api/v1/account");
@@ -53,14 +42,14 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_signature_covers_the_timestamp_method_path_query_and_body()
     {
-        var trader = await _gateway.NewTrader();
+        var trader = await Gateway.NewTrader();
         const string body = """{"symbol":"X","side":"buy","type":"limit","price":"1","size":"0.001"}""";
 
         var tamperedBody = trader.Sign(HttpMethod.Post, "/api/v1/orders", body.Replace("\"1\"", "\"2\"", StringComparison.Ordinal));
         tamperedBody.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         Api.Problem(await trader.Send(tamperedBody), 401, "INVALID_SIGNATURE");
 
-        var otherPath = trader.Sign(HttpMethod.Get, $"/api/v1/orders?symbol={_symbol}");
+        var otherPath = trader.Sign(HttpMethod.Get, $"/api/v1/orders?symbol={Symbol}");
         otherPath.RequestUri = new Uri("/api/v1/orders?symbol=OTHER", UriKind.Relative);
         Api.Problem(await trader.Send(otherPath), 401, "INVALID_SIGNATURE");
 
@@ -85,7 +74,7 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task Timestamps_outside_the_window_are_refused_either_way()
     {
-        var trader = await _gateway.NewTrader();
+        var trader = await Gateway.NewTrader();
         var window = TimeSpan.FromSeconds(5);
         Api.Problem(await trader.Send(trader.Sign(HttpMethod.Get, "/api/v1/account", timestamp: Now - (long)window.TotalMilliseconds - 1)),
             401, "TIMESTAMP_OUT_OF_WINDOW");
@@ -98,7 +87,7 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_configured_window_is_honoured()
     {
-        await using var strict = await GatewayHarness.StartAsync(postgres,
+        await using var strict = await GatewayHarness.StartAsync(Postgres,
             new Dictionary<string, string?> { ["Gateway:SignatureWindow"] = "00:00:01" });
         var trader = await strict.NewTrader();
         var now = strict.Clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -109,14 +98,14 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_replayed_request_is_refused_and_places_nothing()
     {
-        var trader = await _gateway.NewTrader();
-        var body = Api.Json(new { symbol = _symbol, side = "buy", type = "limit", price = "10", size = "0.001" });
+        var trader = await Gateway.NewTrader();
+        var body = Api.Json(new { symbol = Symbol, side = "buy", type = "limit", price = "10", size = "0.001" });
         var original = trader.Sign(HttpMethod.Post, "/api/v1/orders", body);
         var copy = Copy(original, body);
         var later = Copy(original, body);
         Assert.Equal(201, (await trader.Send(original)).Status);
         Api.Problem(await trader.Send(copy), 401, "REPLAYED_REQUEST");
-        _gateway.Clock.Advance(TimeSpan.FromSeconds(6));
+        Gateway.Clock.Advance(TimeSpan.FromSeconds(6));
         Api.Problem(await trader.Send(later), 401, "TIMESTAMP_OUT_OF_WINDOW");
         Assert.Single((await trader.Get("/api/v1/orders")).Array);
     }
@@ -124,21 +113,21 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task A_key_sees_and_touches_only_its_own_accounts_orders()
     {
-        var alice = await _gateway.NewTrader();
-        var mallory = await _gateway.NewTrader();
-        var order = await alice.Limit(_symbol, "buy", "10", "0.001", "alice-1");
+        var alice = await Gateway.NewTrader();
+        var mallory = await Gateway.NewTrader();
+        var order = await alice.Limit(Symbol, "buy", "10", "0.001", "alice-1");
         var id = order.Long("orderId");
-        await alice.Limit(_symbol, "sell", "11", "0.001", "alice-2");
-        await mallory.Limit(_symbol, "buy", "11", "0.001", "hit-alice"); // a fill of alice's, so both have history
+        await alice.Limit(Symbol, "sell", "11", "0.001", "alice-2");
+        await mallory.Limit(Symbol, "buy", "11", "0.001", "hit-alice"); // a fill of alice's, so both have history
 
-        Api.Problem(await mallory.Get($"/api/v1/orders/{id}?symbol={_symbol}"), 404, "ORDER_NOT_FOUND");
+        Api.Problem(await mallory.Get($"/api/v1/orders/{id}?symbol={Symbol}"), 404, "ORDER_NOT_FOUND");
         Api.Problem(await mallory.Get($"/api/v1/orders/{id}"), 404, "ORDER_NOT_FOUND");
-        Api.Problem(await mallory.Get($"/api/v1/orders/by-client-id/alice-1?symbol={_symbol}"), 404, "ORDER_NOT_FOUND");
+        Api.Problem(await mallory.Get($"/api/v1/orders/by-client-id/alice-1?symbol={Symbol}"), 404, "ORDER_NOT_FOUND");
         Api.Problem(await mallory.Get($"/api/v1/orders/{id + 1}"), 404, "ORDER_NOT_FOUND"); // alice's filled order
-        Api.Problem(await mallory.Delete($"/api/v1/orders/{id}?symbol={_symbol}"), 404, "ORDER_NOT_FOUND");
+        Api.Problem(await mallory.Delete($"/api/v1/orders/{id}?symbol={Symbol}"), 404, "ORDER_NOT_FOUND");
         Api.Problem(await mallory.Delete($"/api/v1/orders/{id}"), 404, "ORDER_NOT_FOUND");
-        Api.Problem(await mallory.Delete($"/api/v1/orders/by-client-id/alice-1?symbol={_symbol}"), 404, "ORDER_NOT_FOUND");
-        Api.Problem(await mallory.Send(HttpMethod.Patch, $"/api/v1/orders/{id}?symbol={_symbol}", """{"price":"9"}"""), 404, "ORDER_NOT_FOUND");
+        Api.Problem(await mallory.Delete($"/api/v1/orders/by-client-id/alice-1?symbol={Symbol}"), 404, "ORDER_NOT_FOUND");
+        Api.Problem(await mallory.Send(HttpMethod.Patch, $"/api/v1/orders/{id}?symbol={Symbol}", """{"price":"9"}"""), 404, "ORDER_NOT_FOUND");
         Assert.Empty((await mallory.Delete("/api/v1/orders")).Node("cancelled").AsArray());
         Assert.Empty((await mallory.Get("/api/v1/orders")).Array);
         Assert.All((await mallory.Get("/api/v1/fills")).Array, f => Assert.Equal("taker", f!["liquidity"]!.GetValue<string>()));
@@ -152,23 +141,23 @@ public sealed class SigningTests(PostgresFixture postgres) : IAsyncLifetime
     [Fact]
     public async Task The_admin_api_needs_the_admin_token()
     {
-        var trader = await _gateway.NewTrader();
-        Api.Problem(await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/admin/v1/audit"), 401, "UNAUTHORIZED");
-        using var wrong = _gateway.Server.CreateClient();
+        var trader = await Gateway.NewTrader();
+        Api.Problem(await Api.Send(Gateway.Anonymous, HttpMethod.Get, "/admin/v1/audit"), 401, "UNAUTHORIZED");
+        using var wrong = Gateway.Server.CreateClient();
         wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHarness.AdminToken + "x");
         Api.Problem(await Api.Send(wrong, HttpMethod.Post, "/admin/v1/accounts", "{}"), 401, "UNAUTHORIZED");
         Api.Problem(await trader.Send(HttpMethod.Get, "/admin/v1/audit"), 401, "UNAUTHORIZED");
-        Api.Problem(await Api.Send(_gateway.Anonymous, HttpMethod.Post, $"/admin/v1/accounts/{trader.AccountId}/deposits",
+        Api.Problem(await Api.Send(Gateway.Anonymous, HttpMethod.Post, $"/admin/v1/accounts/{trader.AccountId}/deposits",
             """{"amount":"1000000","transferId":"free-money"}"""), 401, "UNAUTHORIZED");
     }
 
     [Fact]
     public async Task Secrets_are_stored_encrypted_and_shown_once()
     {
-        var trader = await _gateway.NewTrader();
-        var stored = await Sql.ScalarAsync<byte[]>(_gateway.Database, $"select secret_encrypted from api_keys where api_key = '{trader.ApiKey}'");
+        var trader = await Gateway.NewTrader();
+        var stored = await Sql.ScalarAsync<byte[]>(Gateway.Database, $"select secret_encrypted from api_keys where api_key = '{trader.ApiKey}'");
         Assert.DoesNotContain(trader.Secret, System.Text.Encoding.UTF8.GetString(stored), StringComparison.Ordinal);
-        var account = await Api.Send(_gateway.Admin, HttpMethod.Get, $"/admin/v1/accounts/{trader.AccountId}");
+        var account = await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/accounts/{trader.AccountId}");
         Assert.DoesNotContain(trader.Secret, account.Body, StringComparison.Ordinal);
         Assert.Equal(64, trader.Secret.Length);
         Assert.Equal(RequestSignature.HexLength, RequestSignature.Compute(trader.Secret, "1", "GET", "/", []).Length);
