@@ -15,9 +15,10 @@ public sealed record OrderResult(OrderRecord? Order, ApiError? Error, bool Repea
 
 /// <summary>
 /// Orders of one account: placed and cancelled through its account grain (which checks margin), looked up in the
-/// market. An order of another account is never found. Closed orders and fills come from the account's events in
-/// the market (<see cref="IMarketGrain.GetAccountEvents"/> from the start), which the market may have to read from
-/// its journal: correct, but not cheap for a busy account (see the gateway's notes on what the grains could add).
+/// market. An order of another account is never found. Closed orders and fills come from the account's recent events
+/// that the market keeps in memory (<see cref="IMarketGrain.GetAccountHistory"/>): queries never make a market read its
+/// journal, so history reaches back as far as the market keeps events (MarketOptions.RecentEvents), as venues bound
+/// their history queries.
 /// </summary>
 public sealed class OrderService(IClusterClient cluster, MarketDirectory markets)
 {
@@ -150,10 +151,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         return [.. views.Select(v => history.Orders.GetValueOrDefault(v.OrderId) ?? OrderRecord.Resting(spec.Symbol, v))];
     }
 
-    /// <summary>Everything the account did in the market that changed state, folded into orders and fills.</summary>
+    /// <summary>What the account recently did in the market that changed state, folded into orders and fills.</summary>
     public async Task<OrderHistory> History(long accountId, MarketSpec spec)
     {
-        var events = await markets.Market(spec).GetAccountEvents(accountId, 0);
+        var events = await markets.Market(spec).GetAccountHistory(accountId);
         return OrderHistory.Of(spec.Symbol, accountId, events.Events);
     }
 
@@ -166,7 +167,9 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
             if (view.Filled == 0) return OrderRecord.Resting(spec.Symbol, view);
         }
         // Closed, or partly filled: only the account's own events tell (and they hold no order of another account).
-        return (await History(accountId, spec)).Orders.GetValueOrDefault(lookup.OrderId);
+        // An open order accepted before the history the market keeps is described from the book alone.
+        var recorded = (await History(accountId, spec)).Orders.GetValueOrDefault(lookup.OrderId);
+        return recorded ?? (lookup is { State: OrderState.Open, Order: { } open } ? OrderRecord.Resting(spec.Symbol, open) : null);
     }
 
     private static ApiError? Refusal(AccountOrderResult result)

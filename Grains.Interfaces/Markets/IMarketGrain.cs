@@ -36,6 +36,13 @@ public interface IMarketGrain : IGrainWithStringKey
     /// <summary>Committed events of one account after a sequence, in order (for accounts catching up).</summary>
     Task<Accounts.AccountEvents> GetAccountEvents(long accountId, long afterSequence);
 
+    /// <summary>
+    /// The account's recent events here, from memory only (never the journal): its history for queries, complete
+    /// after <see cref="Accounts.AccountEvents.Previous"/> (0: complete from the market's start). Bounded by what the
+    /// market keeps (MarketOptions.RecentEvents), also after a restart.
+    /// </summary>
+    Task<Accounts.AccountEvents> GetAccountHistory(long accountId);
+
     /// <summary>The mark price: the admin-set price if any, else the last committed trade price (0: none yet).</summary>
     Task<long> GetMarkPrice();
 

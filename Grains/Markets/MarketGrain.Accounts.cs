@@ -29,6 +29,13 @@ public sealed partial class MarketGrain
         return new AccountEvents(Symbol, afterSequence, [.. events], MarkPrice);
     }
 
+    public async Task<AccountEvents> GetAccountHistory(long accountId)
+    {
+        await RecoveryFinished();
+        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        return new AccountEvents(Symbol, _recent.CompleteAfter, _recent.Held(accountId), MarkPrice);
+    }
+
     public Task<long> GetMarkPrice() => Task.FromResult(MarkPrice);
 
     /// <summary>The one seam for the mark: the admin's while one is set, else the last trade (until an oracle exists).</summary>

@@ -202,30 +202,51 @@ public sealed partial class MarketGrain(
 
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
-        AccountHeads? heads = null;
-        var recent = new RecentAccountEvents(_options.RecentEvents);
+        var replayed = new List<MarketEvent[]>();
         _recentTrades.Clear();
         var recovered = await MarketRecovery.Load(journal, spec, cancellationToken, batch =>
         {
-            if (heads is null)
-            {
-                heads = new AccountHeads(batch.FirstSequence - 1);
-                recent.Reset(batch.FirstSequence - 1);
-            }
             foreach (var entry in batch.Entries)
             {
-                heads.Advance(entry.Events);
-                recent.Add(entry.Events);
+                replayed.Add(entry.Events);
                 foreach (var e in entry.Events)
                     if (e.Kind == EventKind.TradeExecuted) RememberTrade(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
             }
         });
-        if (heads is null) recent.Reset(recovered.Book.Sequence);
-        (_book, _recent) = (recovered.Book, recent);
-        _heads = heads ?? new AccountHeads(recovered.Book.Sequence);
+
+        // The account events kept in memory (for catching up and for history) start where they would have had the
+        // market never stopped: up to RecentEvents back, read again from the journal before the snapshot.
+        var from = Math.Max(0, recovered.SnapshotSequence - _options.RecentEvents);
+        var older = from < recovered.SnapshotSequence
+            ? await JournalEvents(spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
+        var heads = new AccountHeads(from);
+        var recent = new RecentAccountEvents(_options.RecentEvents);
+        recent.Reset(from);
+        foreach (var events in older.Concat(replayed))
+        {
+            heads.Advance(events);
+            recent.Add(events);
+        }
+        (_book, _recent, _heads) = (recovered.Book, recent, heads);
         _lastTradePrice = _book.LastTradePrice;
         _snapshotSequence = _book.Sequence;
         _snapshotTime = clock.GetUtcNow();
+    }
+
+    /// <summary>The events of the journal's commands after <paramref name="after"/> up to <paramref name="upTo"/>.</summary>
+    private async Task<List<MarketEvent[]>> JournalEvents(string symbol, long after, long upTo, CancellationToken cancellationToken)
+    {
+        var events = new List<MarketEvent[]>();
+        await foreach (var batch in journal.ReadAfter(symbol, after, cancellationToken))
+        {
+            if (batch.FirstSequence > upTo) break;
+            foreach (var entry in batch.Entries)
+            {
+                var kept = Array.FindAll(entry.Events, e => e.Sequence > after && e.Sequence <= upTo);
+                if (kept.Length > 0) events.Add(kept);
+            }
+        }
+        return events;
     }
 
     private bool SnapshotDue(long sequence) =>

@@ -55,6 +55,18 @@ internal sealed class RecentAccountEvents(int capacity)
         return [.. found];
     }
 
+    /// <summary>All the account's events held (those after <see cref="CompleteAfter"/>), in order.</summary>
+    public MarketEvent[] Held(long accountId)
+    {
+        var found = new List<MarketEvent>();
+        for (var i = 0; i < _count; i++)
+        {
+            ref readonly var e = ref _ring[(_oldest + i) % _ring.Length];
+            if (AccountHeads.Concerns(accountId, e)) found.Add(e);
+        }
+        return [.. found];
+    }
+
     /// <summary>The position (from the oldest) of the first event after the sequence: events are held in sequence order.</summary>
     private int FirstAfter(long sequence)
     {

@@ -111,8 +111,18 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
 
         // (c) The grain itself, reactivated.
         var openBefore = await OpenOrders(market);
+        var accounts = orders.Open.Select(o => o.AccountId).Distinct().Order().ToArray();
+        var historyBefore = await Task.WhenAll(accounts.Select(market.GetAccountHistory));
         await _cluster.Cluster.DeactivateAsync(market);
         Assert.Equal(status, await market.GetStatus());
+        // The accounts' recent history is whole again: the events before the snapshot are read back into memory.
+        var historyAfter = await Task.WhenAll(accounts.Select(market.GetAccountHistory));
+        for (var i = 0; i < accounts.Length; i++)
+        {
+            Assert.Equal(0, historyAfter[i].Previous);
+            Assert.Equal(historyBefore[i].Events, historyAfter[i].Events);
+            Assert.NotEmpty(historyAfter[i].Events);
+        }
         Assert.Equal(book, await market.GetBook(10_000), BookViewComparer.Instance);
         Assert.Equal(openBefore, await OpenOrders(market));
         foreach (var order in orders.Open)
