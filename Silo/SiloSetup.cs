@@ -16,6 +16,7 @@ public static class SiloSetup
     public static IHostApplicationBuilder AddExchangeSilo(this IHostApplicationBuilder builder, string? postgres)
     {
         builder.Services.AddExchangeGrainServices(postgres);
+        builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo");
         var clustering = SiloClustering.From(builder.Configuration, postgres);
         // Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics
         // that the gateway's /dashboard shows.
