@@ -123,13 +123,19 @@ public sealed partial class AccountFeed : IAccountObserver
             market.History.Forget(closed);
     }
 
-    /// <summary>The account's orders in a market, from its events there (none to fetch if it had none before this update).</summary>
+    /// <summary>
+    /// The account's orders in a market, from its recent events there (what the market keeps in memory), plus any open
+    /// order older than those, as the book shows it; none to fetch if the account had no event before this update.
+    /// </summary>
     private async Task<MarketOrders> Rebuild(MarketSpec spec, long previous)
     {
         if (previous <= 0) return new MarketOrders(new OrderHistory(spec.Symbol, AccountId), 0);
-        var events = await _directory.Market(spec).GetAccountEvents(AccountId, 0);
+        var market = _directory.Market(spec);
+        var events = await market.GetAccountHistory(AccountId);
         var history = OrderHistory.Of(spec.Symbol, AccountId, events.Events);
-        return new MarketOrders(history, events.Events.Length > 0 ? events.Events[^1].Sequence : 0);
+        foreach (var open in await market.GetOpenOrders(AccountId))
+            if (!history.Orders.ContainsKey(open.OrderId)) history.Add(OrderRecord.Resting(spec.Symbol, open));
+        return new MarketOrders(history, Math.Max(previous, events.Events.Length > 0 ? events.Events[^1].Sequence : 0));
     }
 
     private IEnumerable<(long OrderId, bool Maker)> Touched(MarketEvent e)

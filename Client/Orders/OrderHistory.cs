@@ -22,6 +22,9 @@ public sealed class OrderHistory(string symbol, long accountId)
         return history;
     }
 
+    /// <summary>Adds an order known from elsewhere (the book), whose acceptance is older than the events folded here.</summary>
+    public void Add(OrderRecord order) => _orders[order.OrderId] = order;
+
     /// <summary>Drops an order that will not change again (a live feed keeps only what can still move).</summary>
     public void Forget(long orderId) => _orders.Remove(orderId);
 

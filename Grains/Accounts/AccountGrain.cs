@@ -3,6 +3,7 @@ using Exchange.Matching;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Exchange.Accounts;
 
@@ -13,6 +14,9 @@ namespace Exchange.Accounts;
 /// reservation, so concurrent orders and withdrawals see each other.
 /// </summary>
 [Reentrant]
+// Spread evenly over the silos, whatever their load at the moment of activation: a silo's death then takes only its
+// share of the accounts, and accounts do not all gather on the one silo that happened to look least busy.
+[RandomPlacement]
 public sealed partial class AccountGrain(
     IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, ILogger<AccountGrain> logger)
     : Grain, IAccountGrain
