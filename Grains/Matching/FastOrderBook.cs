@@ -12,12 +12,19 @@ public sealed partial class FastOrderBook : IOrderBook
     private readonly PriceLadder _asks;
     private readonly OrderPool _pool = new();
     private readonly Dictionary<long, int> _slotsById = [];
-    private readonly ClientOrderIds _clientOrderIds = new();
+    private readonly ClientOrderIds _clientOrderIds;
     private long _nextOrderId = 1;
 
     public FastOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
+        : this(spec, mode, ClientOrderIds.DefaultRetainedOrders)
+    {
+    }
+
+    /// <param name="clientOrderIdRetention">How many orders a closed order's client order id is remembered for.</param>
+    internal FastOrderBook(MarketSpec spec, MarketMode mode, long clientOrderIdRetention)
     {
         if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
+        _clientOrderIds = new ClientOrderIds(_slotsById.ContainsKey, clientOrderIdRetention);
         Spec = spec;
         Mode = mode;
         _bids = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: true);
@@ -25,12 +32,18 @@ public sealed partial class FastOrderBook : IOrderBook
     }
 
     /// <summary>Rebuilds the book a snapshot was captured from.</summary>
-    public FastOrderBook(MarketSpec spec, BookSnapshot snapshot) : this(spec, snapshot.Mode)
+    public FastOrderBook(MarketSpec spec, BookSnapshot snapshot)
+        : this(spec, snapshot, ClientOrderIds.DefaultRetainedOrders)
+    {
+    }
+
+    internal FastOrderBook(MarketSpec spec, BookSnapshot snapshot, long clientOrderIdRetention)
+        : this(spec, snapshot.Mode, clientOrderIdRetention)
     {
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
-        foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
+        _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
             var slot = _pool.Allocate();

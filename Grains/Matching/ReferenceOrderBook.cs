@@ -25,23 +25,36 @@ public sealed class ReferenceOrderBook : IOrderBook
     private readonly SortedDictionary<long, List<Order>> _bids = new(Comparer<long>.Create((a, b) => b.CompareTo(a)));
     private readonly SortedDictionary<long, List<Order>> _asks = new();
     private readonly Dictionary<long, Order> _resting = [];
-    private readonly ClientOrderIds _clientOrderIds = new();
+    private readonly ClientOrderIds _clientOrderIds;
     private long _nextOrderId = 1;
 
     public ReferenceOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
+        : this(spec, mode, ClientOrderIds.DefaultRetainedOrders)
+    {
+    }
+
+    /// <param name="clientOrderIdRetention">How many orders a closed order's client order id is remembered for.</param>
+    internal ReferenceOrderBook(MarketSpec spec, MarketMode mode, long clientOrderIdRetention)
     {
         if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
+        _clientOrderIds = new ClientOrderIds(_resting.ContainsKey, clientOrderIdRetention);
         Spec = spec;
         Mode = mode;
     }
 
     /// <summary>Rebuilds the book a snapshot was captured from.</summary>
-    public ReferenceOrderBook(MarketSpec spec, BookSnapshot snapshot) : this(spec, snapshot.Mode)
+    public ReferenceOrderBook(MarketSpec spec, BookSnapshot snapshot)
+        : this(spec, snapshot, ClientOrderIds.DefaultRetainedOrders)
+    {
+    }
+
+    internal ReferenceOrderBook(MarketSpec spec, BookSnapshot snapshot, long clientOrderIdRetention)
+        : this(spec, snapshot.Mode, clientOrderIdRetention)
     {
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
-        foreach (var e in snapshot.ClientOrderIds) _clientOrderIds.Add(e.AccountId, e.ClientOrderId, e.OrderId);
+        _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
             {
