@@ -35,6 +35,7 @@ public sealed partial class AccountGrain
     {
         var before = _ledger.Find(symbol)!.Cursor;
         if (!_ledger.Apply(symbol, previous, events)) return false;
+        _eventsSinceSnapshot += events.Length;
         if (_accountObservers is not { Count: > 0 } observers) return true;
         var applied = events.Where(e => e.Sequence > before).ToArray();
         if (applied.Length > 0)

@@ -12,6 +12,8 @@ namespace Exchange.Accounts;
 public sealed partial class AccountGrain
 {
     private bool _dirty;
+    private long _eventsSinceSnapshot;
+    private long _lastSnapshot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +37,8 @@ public sealed partial class AccountGrain
             _knownMarkets.Add(symbol);
             await CatchUp(symbol);
         }
-        this.RegisterGrainTimer(SaveSnapshot, _options.SnapshotInterval, _options.SnapshotInterval);
+        _lastSnapshot = clock.GetTimestamp();
+        this.RegisterGrainTimer(SnapshotIfDue, _options.SnapshotCheckInterval, _options.SnapshotCheckInterval);
         this.RegisterGrainTimer(Reconcile, _options.ReconcileInterval, _options.ReconcileInterval);
     }
 
@@ -157,11 +160,22 @@ public sealed partial class AccountGrain
         }
     }
 
+    /// <summary>
+    /// A busy account snapshots every <see cref="AccountOptions.SnapshotEveryEvents"/> events, so that reloading it never
+    /// replays many; a quiet one at most every <see cref="AccountOptions.SnapshotInterval"/>, so that a thousand
+    /// accounts trading a little do not flood the database with writes.
+    /// </summary>
+    private Task SnapshotIfDue(CancellationToken cancellationToken) =>
+        _eventsSinceSnapshot >= _options.SnapshotEveryEvents || clock.GetElapsedTime(_lastSnapshot) >= _options.SnapshotInterval
+            ? SaveSnapshot(cancellationToken)
+            : Task.CompletedTask;
+
     private async Task SaveSnapshot(CancellationToken cancellationToken)
     {
         // A withdrawal in flight is applied in memory but not yet durable: never store it.
         if (!_dirty || _transfersInFlight > 0) return;
         _dirty = false;
+        (_eventsSinceSnapshot, _lastSnapshot) = (0, clock.GetTimestamp());
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

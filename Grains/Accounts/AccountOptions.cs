@@ -6,18 +6,24 @@ public sealed class AccountOptions
     /// <summary>The deadline of one store operation (a transfer, a snapshot, loading).</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>A changed ledger is snapshotted once this many market events were applied since the last snapshot...</summary>
+    public long SnapshotEveryEvents { get; set; } = 10_000;
+
     /// <summary>
-    /// How often a changed ledger is snapshotted. Fills are never lost (the markets' journals hold them); a longer
-    /// interval means fewer writes from busy accounts and a longer tail to fetch from the markets on reactivation.
+    /// ...or once this long has passed. Fills are never lost (the markets' journals hold them); the snapshot only
+    /// bounds what a reactivation fetches from the markets, so quiet accounts need few.
     /// </summary>
-    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often an account looks whether a snapshot is due.</summary>
+    public TimeSpan SnapshotCheckInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How often an account with open orders asks its markets whether it missed any event.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How old a market's mark price, as last reported with the market's answers and pushes, may be when an order
-    /// or withdrawal is checked against it; older, and the market is asked.
+    /// How old a market's mark price, as last reported with the market's answers and pushes, may be when an order is
+    /// checked against it; older, and the market is asked (withdrawals and views always ask).
     /// </summary>
     public TimeSpan MarkMaxAge { get; set; } = TimeSpan.FromMilliseconds(500);
 }
