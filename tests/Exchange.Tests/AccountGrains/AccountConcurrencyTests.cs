@@ -14,25 +14,9 @@ namespace Exchange.Tests.AccountGrains;
 /// calling a market while that market delivers it fills must not stall.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AccountConcurrencyTests(PostgresFixture postgres) : AccountsWithMarketTests(postgres, "C")
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-    private ExchangeCluster _cluster = null!;
-    private string _database = "";
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        (_cluster, _database) = await StartCluster(postgres);
-        _symbol = MarketTestData.NewSymbol("C");
-        await _cluster.CreateMarket(_symbol);
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private IAccountGrain Account(long id) => _cluster.Client.GetGrain<IAccountGrain>(id);
-
-    private IMarketGrain Market => _cluster.Market(_symbol);
 
     [Fact]
     public async Task A_hundred_concurrent_orders_cannot_together_exceed_the_margin()
@@ -43,7 +27,7 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         await Account(1).Deposit(10 * margin, "d1");
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100)
-            .Select(i => Account(1).PlaceOrder(_symbol, Limit(Side.Buy, price, size, $"c{i}"))))
+            .Select(i => Account(1).PlaceOrder(Symbol, Limit(Side.Buy, price, size, $"c{i}"))))
             .WaitAsync(Deadline);
 
         var accepted = results.Where(r => r.IsAccepted()).ToArray();
@@ -79,7 +63,7 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         foreach (var (kind, id) in calls)
         {
             if (kind == "w") withdrawals.Add(Account(2).Withdraw(unit, $"w{id}"));
-            else orders.Add(Account(2).PlaceOrder(_symbol, Limit(Side.Buy, price, size, $"o{id}")));
+            else orders.Add(Account(2).PlaceOrder(Symbol, Limit(Side.Buy, price, size, $"o{id}")));
         }
         await Task.WhenAll(Task.WhenAll(withdrawals), Task.WhenAll(orders)).WaitAsync(Deadline);
 
@@ -99,7 +83,7 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         Assert.Equal(deposit, withdrawn + reserved);
 
         // The durable records agree with the answers.
-        Assert.Equal(withdrawn, await Sql.ScalarAsync<long>(_database,
+        Assert.Equal(withdrawn, await Sql.ScalarAsync<long>(Database,
             "select coalesce(sum(amount), 0)::bigint from account_transfers where account_id = 2 and kind = 2"));
         Assert.Equal(acceptedOrders, (await Market.GetOpenOrders(2)).Length);
     }
@@ -110,7 +94,7 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         const long maker = 3, taker = 4;
         await Account(maker).Deposit(1_000_000 * Usd, "d3");
         await Account(taker).Deposit(1_000_000 * Usd, "d4");
-        Assert.True((await Account(maker).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 5, "seed"))).IsAccepted());
+        Assert.True((await Account(maker).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 5, "seed"))).IsAccepted());
 
         // Each iteration: the maker rests a sell at 1,000 and, at the same moment, places another order further
         // out and cancels an older one, while the taker's IOC buys at 1,000 fill the maker's resting sells. So the
@@ -118,11 +102,11 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         const int iterations = 200;
         var calls = Enumerable.Range(0, iterations).Select(async i =>
         {
-            var rest = Account(maker).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 2, $"r{i}"));
-            var further = Account(maker).PlaceOrder(_symbol, Limit(Side.Sell, 1_001 + i % 7, 1, $"f{i}"));
-            var take = Account(taker).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 2, $"t{i}", TimeInForce.ImmediateOrCancel));
+            var rest = Account(maker).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 2, $"r{i}"));
+            var further = Account(maker).PlaceOrder(Symbol, Limit(Side.Sell, 1_001 + i % 7, 1, $"f{i}"));
+            var take = Account(taker).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 2, $"t{i}", TimeInForce.ImmediateOrCancel));
             var cancel = i % 3 == 0 && i > 0
-                ? Account(maker).CancelOrder(_symbol, new CancelOrder(0, 0, $"f{i - 1}"))
+                ? Account(maker).CancelOrder(Symbol, new CancelOrder(0, 0, $"f{i - 1}"))
                 : Task.FromResult(AccountOrderResult.Refused(AccountReject.None));
             return await Task.WhenAll(rest, further, take, cancel);
         }).ToArray();
@@ -134,13 +118,13 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         var filled = all.Sum(r => r[2].Outcome!.Events.Where(e => e.Kind == EventKind.TradeExecuted).Sum(e => e.Size));
         Assert.True(filled > 0, "the taker never traded");
 
-        var journal = await PositionsFromJournal(_database, _symbol);
+        var journal = await PositionsFromJournal(Database, Symbol);
         Assert.Equal(filled, journal.GetValueOrDefault(taker));
         Assert.Equal(-filled, journal.GetValueOrDefault(maker));
-        var audit = await _cluster.Client.GetGrain<IAuditGrain>(0).Run().WaitAsync(Deadline);
+        var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run().WaitAsync(Deadline);
         Assert.True(audit.Balanced, audit.Describe());
-        Assert.Equal(filled, (await Account(taker).GetView()).PositionIn(_symbol));
-        Assert.Equal(-filled, (await Account(maker).GetView()).PositionIn(_symbol));
+        Assert.Equal(filled, (await Account(taker).GetView()).PositionIn(Symbol));
+        Assert.Equal(-filled, (await Account(maker).GetView()).PositionIn(Symbol));
         // What the maker believes is open is what the book holds.
         Assert.Equal((await Market.GetOpenOrders(maker)).Length, (await Account(maker).GetView()).Positions.Single().OpenOrders);
     }
@@ -153,11 +137,11 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         // Ten resting buys of 100 lots: 5 USD of initial margin each, 50 USD in all; 50 USD stay free.
         var ids = new List<long>();
         for (var i = 0; i < 10; i++)
-            ids.Add((await Account(5).PlaceOrder(_symbol, Limit(Side.Buy, price, 100, $"b{i}"))).Outcome!.AcceptedOrderId());
+            ids.Add((await Account(5).PlaceOrder(Symbol, Limit(Side.Buy, price, 100, $"b{i}"))).Outcome!.AcceptedOrderId());
         Assert.Equal(50 * Usd, (await Account(5).GetView()).InitialMargin);
 
         // Growing each to 300 lots needs 10 USD more per order: the free 50 USD cover five such amends, not ten.
-        var amends = await Task.WhenAll(ids.Select(id => Account(5).AmendOrder(_symbol, new AmendOrder(0, id, null, price, 300))))
+        var amends = await Task.WhenAll(ids.Select(id => Account(5).AmendOrder(Symbol, new AmendOrder(0, id, null, price, 300))))
             .WaitAsync(Deadline);
 
         var applied = amends.Count(a => a.Outcome is { Status: CommandStatus.Committed } o && o.Events.Any(e => e.Kind == EventKind.OrderAmended));
@@ -176,7 +160,7 @@ public sealed class AccountConcurrencyTests(PostgresFixture postgres) : IAsyncLi
         var rounds = await Task.WhenAll(Enumerable.Range(0, 50).Select(async i =>
         {
             var order = Limit(Side.Buy, 900 + i, 10, $"retry-{i}");
-            var calls = Enumerable.Range(0, 3).Select(_ => Account(8).PlaceOrder(_symbol, order)).ToArray();
+            var calls = Enumerable.Range(0, 3).Select(_ => Account(8).PlaceOrder(Symbol, order)).ToArray();
             try { await Task.WhenAll(calls); } catch (Exception) { /* inspected below */ }
             return calls;
         })).WaitAsync(Deadline);

@@ -13,25 +13,8 @@ namespace Exchange.Tests.AccountGrains;
 /// Two-silo cluster over real PostgreSQL.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AccountRiskTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AccountRiskTests(PostgresFixture postgres) : AccountsWithMarketTests(postgres, "R")
 {
-    private ExchangeCluster _cluster = null!;
-    private string _database = "";
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        (_cluster, _database) = await StartCluster(postgres);
-        _symbol = MarketTestData.NewSymbol("R");
-        await _cluster.CreateMarket(_symbol);
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private IAccountGrain Account(long id) => _cluster.Client.GetGrain<IAccountGrain>(id);
-
-    private IMarketGrain Market => _cluster.Market(_symbol);
-
     [Fact]
     public async Task An_amend_naming_its_order_by_client_order_id_is_checked_on_the_order_s_own_side()
     {
@@ -39,20 +22,20 @@ public sealed class AccountRiskTests(PostgresFixture postgres) : IAsyncLifetime
         await Account(seller).Deposit(60 * Usd, "d6");
         await Account(buyer).Deposit(1_000_000 * Usd, "d7");
         // The seller goes short 1,000 lots at 1,000 (50 USD of initial margin; 0.25 USD taker fee).
-        Assert.True((await Account(buyer).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 1_000, "bid"))).IsAccepted());
-        Assert.True((await Account(seller).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 1_000, "hit"))).IsAccepted());
+        Assert.True((await Account(buyer).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 1_000, "bid"))).IsAccepted());
+        Assert.True((await Account(seller).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 1_000, "hit"))).IsAccepted());
         // A resting sell of 1 lot at 1,100: 1,001 lots short at 1,100 needs 55.055 USD, within the 59.75 USD equity.
-        Assert.True((await Account(seller).PlaceOrder(_symbol, Limit(Side.Sell, 1_100, 1, "s1"))).IsAccepted());
+        Assert.True((await Account(seller).PlaceOrder(Symbol, Limit(Side.Sell, 1_100, 1, "s1"))).IsAccepted());
         var before = await Account(seller).GetView();
-        Assert.Equal(-1_000, before.PositionIn(_symbol));
+        Assert.Equal(-1_000, before.PositionIn(Symbol));
 
         // Growing that sell to 200 lots would need 1,200 lots short at 1,100: 66 USD. Named by order id it is refused...
         var orderId = (await Market.GetOrderByClientId(seller, "s1")).OrderId;
-        var byId = await Account(seller).AmendOrder(_symbol, new AmendOrder(0, orderId, null, 1_100, 200));
+        var byId = await Account(seller).AmendOrder(Symbol, new AmendOrder(0, orderId, null, 1_100, 200));
         Assert.Equal(AccountReject.InsufficientMargin, byId.Reject);
 
         // ...and named by client order id it must be refused just the same.
-        var byClientId = await Account(seller).AmendOrder(_symbol, new AmendOrder(0, 0, "s1", 1_100, 200));
+        var byClientId = await Account(seller).AmendOrder(Symbol, new AmendOrder(0, 0, "s1", 1_100, 200));
         var after = await Account(seller).GetView();
         Assert.True(byClientId.Reject == AccountReject.InsufficientMargin,
             $"amend by client order id: reject {byClientId.Reject}, status {byClientId.Outcome?.Status}; the account now needs " +
@@ -67,29 +50,29 @@ public sealed class AccountRiskTests(PostgresFixture postgres) : IAsyncLifetime
         await Account(other).Deposit(1_000_000 * Usd, "d10");
 
         // The trader goes long 100 lots at 1,000 (5 USD of margin), and rests a reduce-only sell of 100 lots at 1,010.
-        Assert.True((await Account(other).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 100, "o-ask"))).IsAccepted());
-        Assert.True((await Account(trader).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 100, "t-buy"))).IsAccepted());
-        var takeProfit = await Account(trader).PlaceOrder(_symbol, Limit(Side.Sell, 1_010, 100, "t-tp") with { Flags = OrderFlags.ReduceOnly });
+        Assert.True((await Account(other).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 100, "o-ask"))).IsAccepted());
+        Assert.True((await Account(trader).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 100, "t-buy"))).IsAccepted());
+        var takeProfit = await Account(trader).PlaceOrder(Symbol, Limit(Side.Sell, 1_010, 100, "t-tp") with { Flags = OrderFlags.ReduceOnly });
         Assert.True(takeProfit.IsAccepted());
 
         // It closes the long with an ordinary sell: flat, with the reduce-only sell still resting. The book does not
         // enforce the flag, so that order could now open a 100-lot short: 5.05 USD of margin must stay reserved.
-        Assert.True((await Account(other).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 100, "o-bid"))).IsAccepted());
-        Assert.True((await Account(trader).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 100, "t-close"))).IsAccepted());
+        Assert.True((await Account(other).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 100, "o-bid"))).IsAccepted());
+        Assert.True((await Account(trader).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 100, "t-close"))).IsAccepted());
         var flat = await Account(trader).GetView();
-        Assert.Equal((0L, 9_950_000L, 5_050_000L), (flat.PositionIn(_symbol), flat.Equity, flat.InitialMargin));
+        Assert.Equal((0L, 9_950_000L, 5_050_000L), (flat.PositionIn(Symbol), flat.Equity, flat.InitialMargin));
 
         // So another 100-lot sell at 1,010 (200 lots short in the worst case: 10.10 USD) does not fit in 9.95 USD...
         Assert.Equal(AccountReject.InsufficientMargin,
-            (await Account(trader).PlaceOrder(_symbol, Limit(Side.Sell, 1_010, 100, "t-more"))).Reject);
+            (await Account(trader).PlaceOrder(Symbol, Limit(Side.Sell, 1_010, 100, "t-more"))).Reject);
 
         // ...and when a buyer lifts the reduce-only sell, the short it opens was covered all along.
-        Assert.True((await Account(other).PlaceOrder(_symbol, Limit(Side.Buy, 1_010, 100, "o-lift"))).IsAccepted());
-        Assert.Equal(-100, (await PositionsFromJournal(_database, _symbol)).GetValueOrDefault(trader));
+        Assert.True((await Account(other).PlaceOrder(Symbol, Limit(Side.Buy, 1_010, 100, "o-lift"))).IsAccepted());
+        Assert.Equal(-100, (await PositionsFromJournal(Database, Symbol)).GetValueOrDefault(trader));
         var shortView = await Eventually(async () =>
         {
             var v = await Account(trader).GetView();
-            Require(v.PositionIn(_symbol) == -100, $"the trader's view shows {v.PositionIn(_symbol)} lots, its journal -100");
+            Require(v.PositionIn(Symbol) == -100, $"the trader's view shows {v.PositionIn(Symbol)} lots, its journal -100");
             return v;
         }, TimeSpan.FromSeconds(10));
         Assert.True(shortView.Equity >= shortView.InitialMargin, $"equity {shortView.Equity}, initial margin {shortView.InitialMargin}");

@@ -13,26 +13,10 @@ namespace Exchange.Tests.AccountGrains;
 /// id withdraws at most once however often (and however concurrently) it is sent.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AccountWithdrawalTests(PostgresFixture postgres) : AccountsWithMarketTests(postgres, "W")
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private const long Long = 1, Short = 2;
-    private ExchangeCluster _cluster = null!;
-    private string _database = "";
-    private string _symbol = "";
-
-    public async Task InitializeAsync()
-    {
-        (_cluster, _database) = await StartCluster(postgres);
-        _symbol = MarketTestData.NewSymbol("W");
-        await _cluster.CreateMarket(_symbol);
-    }
-
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
-
-    private IAccountGrain Account(long id) => _cluster.Client.GetGrain<IAccountGrain>(id);
-
-    private IMarketGrain Market => _cluster.Market(_symbol);
 
     /// <summary>
     /// Account 1 (1,000 USD) buys 1,000 lots at 1,000 ticks (500 USD of notional) from account 2, taking: it pays
@@ -42,8 +26,8 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
     {
         await Account(Long).Deposit(1_000 * Usd, "d-long");
         await Account(Short).Deposit(1_000_000 * Usd, "d-short");
-        Assert.True((await Account(Short).PlaceOrder(_symbol, Limit(Side.Sell, 1_000, 1_000, "ask"))).IsAccepted());
-        var buy = await Account(Long).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 1_000, "lift"));
+        Assert.True((await Account(Short).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 1_000, "ask"))).IsAccepted());
+        var buy = await Account(Long).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 1_000, "lift"));
         Assert.Contains(buy.Outcome!.Events, e => e.Kind == EventKind.TradeExecuted && e.Size == 1_000);
         Assert.Equal(999_750_000, (await Account(Long).GetView()).Collateral);
     }
@@ -99,7 +83,7 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
     {
         await Account(3).Deposit(100 * Usd, "d3");
         // A resting buy of 1,200 lots at 1,000: 600 USD of notional, 60 USD of initial margin.
-        Assert.True((await Account(3).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 1_200, "bid"))).IsAccepted());
+        Assert.True((await Account(3).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 1_200, "bid"))).IsAccepted());
 
         var refused = await Account(3).Withdraw(40 * Usd + 1, "w-over");
         Assert.Equal((AccountReject.InsufficientFunds, 100 * Usd), (refused.Reject, refused.Collateral));
@@ -108,11 +92,11 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
         Assert.Equal(AccountReject.InsufficientFunds, (await Account(3).Withdraw(1, "w-one")).Reject);
 
         // Cancelling the order frees its margin; everything can then leave.
-        Assert.Equal(CommandStatus.Committed, (await Account(3).CancelAll(_symbol)).Outcome!.Status);
+        Assert.Equal(CommandStatus.Committed, (await Account(3).CancelAll(Symbol)).Outcome!.Status);
         Assert.Equal(AccountReject.None, (await Account(3).Withdraw(60 * Usd, "w-rest")).Reject);
         var view = await Account(3).GetView();
         Assert.Equal((0L, 0L), (view.Collateral, view.InitialMargin));
-        Assert.Equal(40 * Usd + 60 * Usd, await Sql.ScalarAsync<long>(_database,
+        Assert.Equal(40 * Usd + 60 * Usd, await Sql.ScalarAsync<long>(Database,
             "select sum(amount)::bigint from account_transfers where account_id = 3 and kind = 2"));
     }
 
@@ -129,11 +113,11 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
         Assert.Equal(AccountReject.TransferIdConflict, (await Account(4).Withdraw(10 * Usd, "d4")).Reject);
 
         // Still once after the account is reloaded from the store on another activation.
-        await _cluster.Cluster.DeactivateAsync(Account(4));
+        await Cluster.Cluster.DeactivateAsync(Account(4));
         var afterReload = await Account(4).Withdraw(10 * Usd, "w-1");
         Assert.Equal((AccountReject.None, true, 90 * Usd), (afterReload.Reject, afterReload.Duplicate, afterReload.Collateral));
         Assert.Equal(90 * Usd, (await Account(4).GetView()).Collateral);
-        Assert.Equal(1L, await Sql.ScalarAsync<long>(_database,
+        Assert.Equal(1L, await Sql.ScalarAsync<long>(Database,
             "select count(*) from account_transfers where account_id = 4 and kind = 2"));
     }
 
@@ -149,7 +133,7 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
             .WaitAsync(Deadline);
 
         // The money is consistent whatever the answers: memory and the transfer ledger agree.
-        var withdrawn = await Sql.ScalarAsync<long>(_database,
+        var withdrawn = await Sql.ScalarAsync<long>(Database,
             "select coalesce(sum(amount), 0)::bigint from account_transfers where account_id = 5 and kind = 2");
         Assert.Equal(300 * Usd - withdrawn, (await Account(5).GetView()).Collateral);
 
@@ -165,7 +149,7 @@ public sealed class AccountWithdrawalTests(PostgresFixture postgres) : IAsyncLif
 
     private async Task AssertAuditBalanced()
     {
-        var audit = await _cluster.Client.GetGrain<IAuditGrain>(0).Run().WaitAsync(Deadline);
+        var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run().WaitAsync(Deadline);
         Assert.True(audit.Balanced, audit.Describe());
     }
 }
