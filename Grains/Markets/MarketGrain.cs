@@ -218,7 +218,7 @@ public sealed partial class MarketGrain(
         // market never stopped: up to RecentEvents back, read again from the journal before the snapshot.
         var from = Math.Max(0, recovered.SnapshotSequence - _options.RecentEvents);
         var older = from < recovered.SnapshotSequence
-            ? await JournalEvents(spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
+            ? await MarketRecovery.EventsBetween(journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
         var heads = new AccountHeads(from);
         var recent = new RecentAccountEvents(_options.RecentEvents);
         recent.Reset(from);
@@ -231,22 +231,6 @@ public sealed partial class MarketGrain(
         _lastTradePrice = _book.LastTradePrice;
         _snapshotSequence = _book.Sequence;
         _snapshotTime = clock.GetUtcNow();
-    }
-
-    /// <summary>The events of the journal's commands after <paramref name="after"/> up to <paramref name="upTo"/>.</summary>
-    private async Task<List<MarketEvent[]>> JournalEvents(string symbol, long after, long upTo, CancellationToken cancellationToken)
-    {
-        var events = new List<MarketEvent[]>();
-        await foreach (var batch in journal.ReadAfter(symbol, after, cancellationToken))
-        {
-            if (batch.FirstSequence > upTo) break;
-            foreach (var entry in batch.Entries)
-            {
-                var kept = Array.FindAll(entry.Events, e => e.Sequence > after && e.Sequence <= upTo);
-                if (kept.Length > 0) events.Add(kept);
-            }
-        }
-        return events;
     }
 
     private bool SnapshotDue(long sequence) =>

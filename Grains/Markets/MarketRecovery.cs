@@ -39,6 +39,23 @@ public static class MarketRecovery
         }
         return new RecoveredMarket(book, snapshotSequence);
     }
+
+    /// <summary>The events the journal holds after <paramref name="after"/> up to <paramref name="upTo"/>, command by command.</summary>
+    public static async Task<List<MarketEvent[]>> EventsBetween(IMarketJournal journal, string symbol, long after, long upTo,
+        CancellationToken cancellationToken)
+    {
+        var events = new List<MarketEvent[]>();
+        await foreach (var batch in journal.ReadAfter(symbol, after, cancellationToken))
+        {
+            if (batch.FirstSequence > upTo) break;
+            foreach (var entry in batch.Entries)
+            {
+                var kept = Array.FindAll(entry.Events, e => e.Sequence > after && e.Sequence <= upTo);
+                if (kept.Length > 0) events.Add(kept);
+            }
+        }
+        return events;
+    }
 }
 
 /// <param name="SnapshotSequence">Where replay started: the snapshot's sequence, 0 for a replay from the start.</param>
