@@ -56,16 +56,7 @@ internal sealed class RecentAccountEvents(int capacity)
     }
 
     /// <summary>All the account's events held (those after <see cref="CompleteAfter"/>), in order.</summary>
-    public MarketEvent[] Held(long accountId)
-    {
-        var found = new List<MarketEvent>();
-        for (var i = 0; i < _count; i++)
-        {
-            ref readonly var e = ref _ring[(_oldest + i) % _ring.Length];
-            if (AccountHeads.Concerns(accountId, e)) found.Add(e);
-        }
-        return [.. found];
-    }
+    public MarketEvent[] Held(long accountId) => For(accountId, CompleteAfter) ?? [];
 
     /// <summary>The position (from the oldest) of the first event after the sequence: events are held in sequence order.</summary>
     private int FirstAfter(long sequence)
