@@ -46,7 +46,7 @@ public interface IAccountGrain : IGrainWithIntegerKey
 /// the market's mark price when they were sent (0: none yet).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AccountEvents")]
-public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events, long MarkPrice = 0);
+public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events, MarkReport Mark = default);
 
 [GenerateSerializer, Immutable, Alias("AccountOrderResult")]
 public sealed record AccountOrderResult(AccountReject Reject, CommandOutcome? Outcome)

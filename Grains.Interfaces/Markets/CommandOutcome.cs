@@ -18,9 +18,9 @@ public enum CommandStatus : byte
 /// The market sequence of the commanding account's previous event in this market, so the account can apply
 /// these events in order (-1 when the market cannot tell).
 /// </param>
-/// <param name="MarkPrice">The market's mark price when it answered (0: none yet), so that accounts need not ask.</param>
+/// <param name="Mark">The market's committed mark when it answered (price 0: none yet), so that accounts need not ask.</param>
 public sealed record CommandOutcome(CommandStatus Status, MarketEvent[] Events, string? Error = null, long AccountPrevious = -1,
-    long MarkPrice = 0)
+    MarkReport Mark = default)
 {
     public static CommandOutcome Fail(string error) => new(CommandStatus.Failed, [], error);
 

@@ -43,10 +43,16 @@ public interface IMarketGrain : IGrainWithStringKey
     /// </summary>
     Task<Accounts.AccountEvents> GetAccountHistory(long accountId);
 
-    /// <summary>The mark price: the admin-set price if any, else the last committed trade price (0: none yet).</summary>
+    /// <summary>The committed mark price: the journaled mark if one is set, else the last committed trade price (0: none yet).</summary>
     Task<long> GetMarkPrice();
 
-    /// <summary>Sets (price &gt; 0) or clears (0) the admin mark price; durable when it returns.</summary>
+    /// <summary>The committed mark with the sequence it holds at, and the latest market-wide event.</summary>
+    Task<MarkReport> GetMark();
+
+    /// <summary>
+    /// Sets (price &gt; 0) or clears (0) the mark price by journaling a <see cref="SetMarkPriceCommand"/>; durable when
+    /// it returns. Throws <see cref="ArgumentOutOfRangeException"/> for a price outside the market's range.
+    /// </summary>
     Task SetMarkPrice(long price);
 
     /// <summary>Subscribes to committed market data; subscriptions lapse unless renewed within a few minutes.</summary>

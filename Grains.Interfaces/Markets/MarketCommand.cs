@@ -21,8 +21,17 @@ public sealed record AmendCommand(AmendOrder Amend) : MarketCommand;
 [GenerateSerializer, Immutable, Alias("CancelAllCommand")]
 public sealed record CancelAllCommand(long AccountId) : MarketCommand;
 
+/// <summary>Changes the mode; the cause (who, and why) is journaled with it and shown with the market.</summary>
 [GenerateSerializer, Immutable, Alias("SetModeCommand")]
-public sealed record SetModeCommand(MarketMode Mode) : MarketCommand;
+public sealed record SetModeCommand(MarketMode Mode, ModeCause Cause = default) : MarketCommand;
 
 [GenerateSerializer, Immutable, Alias("UncrossCommand")]
 public sealed record UncrossCommand(long ReferencePrice) : MarketCommand;
+
+/// <summary>Sets the mark price accounts are margined at (0 clears it: the last trade price serves).</summary>
+[GenerateSerializer, Immutable, Alias("SetMarkPriceCommand")]
+public sealed record SetMarkPriceCommand(long Price) : MarketCommand;
+
+/// <summary>Replaces the market's fees and margin tiers; they apply to every event after this one.</summary>
+[GenerateSerializer, Immutable, Alias("SetRiskCommand")]
+public sealed record SetRiskCommand(MarketRisk Risk) : MarketCommand;

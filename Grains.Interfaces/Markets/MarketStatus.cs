@@ -6,9 +6,9 @@ namespace Exchange.Markets;
 [GenerateSerializer, Immutable, Alias("MarketStatus")]
 public sealed record MarketStatus(string Symbol, MarketMode Mode, long Sequence, ulong StateHash, int RestingOrders);
 
-/// <summary>What a market is doing, cheap to ask however large the book.</summary>
+/// <summary>What a market is doing, cheap to ask however large the book; with its terms (mark, risk, why it is in its mode).</summary>
 [GenerateSerializer, Immutable, Alias("MarketSummary")]
-public sealed record MarketSummary(string Symbol, MarketMode Mode, long Sequence, int RestingOrders);
+public sealed record MarketSummary(string Symbol, MarketMode Mode, long Sequence, int RestingOrders, MarketTerms? Terms = null);
 
 public enum OrderState : byte
 {

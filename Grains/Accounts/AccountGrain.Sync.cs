@@ -50,7 +50,7 @@ public sealed partial class AccountGrain
     public async Task OnMarketEvents(AccountEvents events)
     {
         if (_unavailable is not null || !_knownMarkets.Contains(events.Symbol)) return; // catching up on activation covers it
-        _marks.Update(events.Symbol, events.MarkPrice);
+        _marks.Update(events.Symbol, events.Mark);
         if (events.Previous < 0 || !Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
         _dirty = true;
     }
@@ -131,7 +131,7 @@ public sealed partial class AccountGrain
     private async Task Settle(string symbol, CommandOutcome outcome)
     {
         if (outcome.Status != CommandStatus.Committed) return;
-        _marks.Update(symbol, outcome.MarkPrice);
+        _marks.Update(symbol, outcome.Mark);
         var mine = Array.FindAll(outcome.Events, e => e.Kind != EventKind.OrderRejected
             && (e.AccountId == AccountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == AccountId)));
         if (mine.Length == 0) return;
@@ -144,7 +144,7 @@ public sealed partial class AccountGrain
     {
         var cursor = _ledger.Find(symbol)!.Cursor;
         var missed = await Market(symbol).GetAccountEvents(AccountId, cursor);
-        _marks.Update(symbol, missed.MarkPrice);
+        _marks.Update(symbol, missed.Mark);
         if (!Apply(symbol, missed.Previous, missed.Events))
             throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
         _dirty = true;
@@ -206,22 +206,26 @@ public sealed partial class AccountGrain
             catch (Exception ex) { LogCatchUpFailed(ex, AccountId, suspect); }
         }
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
-        List<(string Symbol, Task<long> Mark)>? asked = null;
+        List<(string Symbol, Task<MarkReport> Mark)>? asked = null;
         void Need(string symbol)
         {
             if (marks.ContainsKey(symbol) || asked?.Exists(a => a.Symbol == symbol) == true) return;
             if (age == MarkAge.RecentEnough && _marks.TryGetFresh(symbol, out var mark)) marks[symbol] = mark;
-            else (asked ??= []).Add((symbol, Market(symbol).GetMarkPrice()));
+            else (asked ??= []).Add((symbol, Market(symbol).GetMark()));
         }
         foreach (var m in _ledger.Markets)
             if (m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0) Need(m.Spec.Symbol);
         foreach (var symbol in extra) Need(symbol);
-        if (asked is null) return marks;
-        foreach (var (symbol, task) in asked)
+        foreach (var (symbol, task) in asked ?? [])
         {
-            marks[symbol] = await task;
-            _marks.Update(symbol, marks[symbol]);
+            var report = await task;
+            _marks.Update(symbol, report);
+            marks[symbol] = report.Price;
         }
+        // A market whose terms changed after this account's cursor (a risk or mode change it was not sent) is caught
+        // up first, so the decision uses the fees and margin tiers in force, in the market's sequence.
+        foreach (var symbol in marks.Keys)
+            if (_ledger.Find(symbol) is { } m && _marks.MarketWideSequence(symbol) > m.Cursor) await CatchUp(symbol);
         return marks;
     }
 

@@ -33,11 +33,6 @@ public interface IMarketJournal
 
     Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken);
 
-    /// <summary>The operator's mark price for a market, or null.</summary>
-    Task<long?> GetAdminMark(string market, CancellationToken cancellationToken);
-
-    Task SetAdminMark(string market, long? price, CancellationToken cancellationToken);
-
     Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken);
 }
 

@@ -15,7 +15,6 @@ public sealed class InMemoryMarketJournal : IMarketJournal
         public readonly List<JournalBatch> Batches = [];
         public long LastSequence;
         public StoredSnapshot? Snapshot;
-        public long? AdminMark;
     }
 
     private readonly Dictionary<string, Market> _markets = [];
@@ -80,17 +79,6 @@ public sealed class InMemoryMarketJournal : IMarketJournal
     public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken)
     {
         lock (_lock) return Task.FromResult(Find(market).Snapshot);
-    }
-
-    public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken)
-    {
-        lock (_lock) return Task.FromResult(Find(market).AdminMark);
-    }
-
-    public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken)
-    {
-        lock (_lock) Find(market).AdminMark = price;
-        return Task.CompletedTask;
     }
 
     private Market Find(string market) =>

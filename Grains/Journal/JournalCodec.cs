@@ -5,8 +5,13 @@ namespace Exchange.Journal;
 
 /// <summary>
 /// The durable binary form of journal entries and book snapshots. Payloads are read back years later by newer
-/// builds, so the layout below is frozen for format version 1: a change means a new version number, and the
-/// decoder keeps reading every version it ever wrote.
+/// builds, so a layout, once written, is frozen: a change means a new version number, and the decoder keeps reading
+/// every version it ever wrote. Version 2 is version 1 plus the market's terms: a mode change carries its cause,
+/// mark and risk commands and events exist, and a snapshot holds the terms. A payload is written in the oldest
+/// version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot has terms), so a
+/// build that reads only version 1 still reads ordinary trading batches during a rolling upgrade. Version 1 payloads
+/// are read as they always were: a mode change from them has the operator as its actor and no reason, a snapshot
+/// from them has no terms.
 /// <para>
 /// Primitives (see <see cref="VarintWriter"/>): <c>u</c> = LEB128 varint; <c>z</c> = zigzag varint (any long);
 /// <c>b</c> = one byte (enums: the declared values, or for flags any combination of declared bits, checked when
@@ -14,15 +19,18 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 or 2), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
 ///           | b 2 Cancel   z account, z orderId, s clientOrderId
 ///           | b 3 Amend    z account, z orderId, s clientOrderId, z newPrice, z newSize
 ///           | b 4 CancelAll z account
-///           | b 5 SetMode  b mode
+///           | b 5 SetMode  b mode [v2: b actor, s reason]
 ///           | b 6 Uncross  z referencePrice
+///           | b 7 SetMark  z price                                            (v2)
+///           | b 8 SetRisk  risk                                               (v2)
+/// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
 /// event     = b EventKind, z (sequence - previous event's sequence in the payload, 0 before the first),
 ///             z (timestamp - its entry's timestamp), then only the fields of its kind:
 ///   OrderAccepted    z orderId, z account, b side, b orderType, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -31,9 +39,13 @@ namespace Exchange.Journal;
 ///                    z remaining, z makerRemaining
 ///   OrderCancelled   z orderId, z account, b side, z price, z size, b cancelReason
 ///   OrderAmended     z orderId, z account, b side, z price, z size, z previousPrice, z previousSize
-///   ModeChanged      b mode, b previousMode
+///   ModeChanged      b mode, b previousMode [v2: b actor, s reason]
 ///   AuctionUncrossed z price, z size
-/// snapshot  = b mode, z sequence, z nextOrderId, orders bids, orders asks, u count, (z account, s id, z orderId)*
+///   MarkPriceSet     z price, z previousPrice                               (v2)
+///   RiskChanged      risk                                                   (v2)
+/// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] orders bids, orders asks,
+///             u count, (z account, s id, z orderId)*
+/// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence
 /// orders    = u count, (z orderId, z account, b side, z (price - previous order's price, 0 before the first),
 ///             z remaining, z filled, b tif, b flags, b stp, s clientOrderId,
 ///             z (acceptedAt - previous order's acceptedAt, 0 before the first))*
@@ -46,7 +58,11 @@ namespace Exchange.Journal;
 /// </summary>
 public static class JournalCodec
 {
-    public const byte FormatVersion = 1;
+    /// <summary>The version written.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>Every version this build reads.</summary>
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -56,8 +72,9 @@ public static class JournalCodec
     private const int MinEventBytes = 3;     // kind, sequence delta, timestamp delta
     private const int MinOrderBytes = 11;    // eleven fields of at least one byte
     private const int MinClientIdBytes = 3;  // account, string header, order id
+    private const int MinTierBytes = 3;      // floor, initial, maintenance
 
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross }
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk }
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -68,20 +85,21 @@ public static class JournalCodec
         var w = new VarintWriter(16 + count * 96);
         try
         {
-            w.WriteByte(FormatVersion);
+            var version = VersionFor(entries);
+            w.WriteByte(version);
             w.WriteByte(EntriesKind);
             w.WriteVarUInt64((ulong)count);
             long previousTimestamp = 0, previousSequence = 0;
             for (var i = 0; i < count; i++)
             {
                 var entry = entries[i] ?? throw new ArgumentException($"entry {i} is null", nameof(entries));
-                WriteCommand(ref w, entry.Command);
+                WriteCommand(ref w, entry.Command, version);
                 w.WriteVarInt64(unchecked(entry.Timestamp - previousTimestamp));
                 previousTimestamp = entry.Timestamp;
                 var events = entry.Events ?? throw new ArgumentException($"entry {i} has no event array", nameof(entries));
                 w.WriteVarUInt64((ulong)events.Length);
                 foreach (ref readonly var e in events.AsSpan())
-                    WriteEvent(ref w, in e, entry.Timestamp, ref previousSequence);
+                    WriteEvent(ref w, in e, version, entry.Timestamp, ref previousSequence);
             }
             return w.ToArray();
         }
@@ -94,26 +112,26 @@ public static class JournalCodec
     public static JournalEntry[] DecodeEntries(ReadOnlySpan<byte> payload)
     {
         var r = new VarintReader(payload);
-        ReadHeader(ref r, EntriesKind);
+        var version = ReadHeader(ref r, EntriesKind);
         var count = r.ReadCount(MinEntryBytes);
         var entries = count == 0 ? [] : new JournalEntry[count];
         long previousTimestamp = 0, previousSequence = 0;
         for (var i = 0; i < count; i++)
         {
-            var command = ReadCommand(ref r);
+            var command = ReadCommand(ref r, version);
             var timestamp = unchecked(previousTimestamp + r.ReadVarInt64());
             previousTimestamp = timestamp;
             var eventCount = r.ReadCount(MinEventBytes);
             var events = eventCount == 0 ? [] : new MarketEvent[eventCount];
             for (var j = 0; j < events.Length; j++)
-                events[j] = ReadEvent(ref r, timestamp, ref previousSequence);
+                events[j] = ReadEvent(ref r, version, timestamp, ref previousSequence);
             entries[i] = new JournalEntry(command, timestamp, events);
         }
         r.EnsureEnd();
         return entries;
     }
 
-    private static void WriteCommand(ref VarintWriter w, MarketCommand command)
+    private static void WriteCommand(ref VarintWriter w, MarketCommand command, byte version)
     {
         switch (command)
         {
@@ -150,6 +168,15 @@ public static class JournalCodec
             case SetModeCommand c:
                 w.WriteByte((byte)CommandKind.SetMode);
                 w.WriteEnum(c.Mode);
+                if (version >= 2) WriteCause(ref w, c.Cause);
+                break;
+            case SetMarkPriceCommand c:
+                w.WriteByte((byte)CommandKind.SetMark);
+                w.WriteVarInt64(c.Price);
+                break;
+            case SetRiskCommand c:
+                w.WriteByte((byte)CommandKind.SetRisk);
+                WriteRisk(ref w, c.Risk ?? throw new ArgumentException("a risk command has no risk", nameof(command)));
                 break;
             case UncrossCommand c:
                 w.WriteByte((byte)CommandKind.Uncross);
@@ -160,7 +187,7 @@ public static class JournalCodec
         }
     }
 
-    private static MarketCommand ReadCommand(ref VarintReader r)
+    private static MarketCommand ReadCommand(ref VarintReader r, byte version)
     {
         var start = r.Position;
         var kind = r.ReadByte();
@@ -198,7 +225,14 @@ public static class JournalCodec
             case CommandKind.CancelAll:
                 return new CancelAllCommand(r.ReadVarInt64());
             case CommandKind.SetMode:
-                return new SetModeCommand(r.ReadEnum<MarketMode>());
+            {
+                var mode = r.ReadEnum<MarketMode>();
+                return version == 1 ? new SetModeCommand(mode) : new SetModeCommand(mode, ReadCause(ref r));
+            }
+            case CommandKind.SetMark when version >= 2:
+                return new SetMarkPriceCommand(r.ReadVarInt64());
+            case CommandKind.SetRisk when version >= 2:
+                return new SetRiskCommand(ReadRisk(ref r));
             case CommandKind.Uncross:
                 return new UncrossCommand(r.ReadVarInt64());
             default:
@@ -206,7 +240,7 @@ public static class JournalCodec
         }
     }
 
-    private static void WriteEvent(ref VarintWriter w, in MarketEvent e, long entryTimestamp, ref long previousSequence)
+    private static void WriteEvent(ref VarintWriter w, in MarketEvent e, byte version, long entryTimestamp, ref long previousSequence)
     {
         // Only the fields of the event's kind are stored, so anything else must already be default.
         if (e != Canonical(in e))
@@ -267,15 +301,23 @@ public static class JournalCodec
             case EventKind.ModeChanged:
                 w.WriteEnum(e.Mode);
                 w.WriteEnum(e.PreviousMode);
+                if (version >= 2) WriteCause(ref w, e.Cause);
                 break;
             case EventKind.AuctionUncrossed:
                 w.WriteVarInt64(e.Price);
                 w.WriteVarInt64(e.Size);
                 break;
+            case EventKind.MarkPriceSet:
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.PreviousPrice);
+                break;
+            case EventKind.RiskChanged:
+                WriteRisk(ref w, e.Risk!);
+                break;
         }
     }
 
-    private static MarketEvent ReadEvent(ref VarintReader r, long entryTimestamp, ref long previousSequence)
+    private static MarketEvent ReadEvent(ref VarintReader r, byte version, long entryTimestamp, ref long previousSequence)
     {
         var kind = r.ReadEnum<EventKind>();
         var sequence = unchecked(previousSequence + r.ReadVarInt64());
@@ -346,8 +388,16 @@ public static class JournalCodec
             {
                 var mode = r.ReadEnum<MarketMode>();
                 var previous = r.ReadEnum<MarketMode>();
-                return MarketEvent.ModeSwitched(sequence, timestamp, mode, previous);
+                return MarketEvent.ModeSwitched(sequence, timestamp, mode, previous, version == 1 ? default : ReadCause(ref r));
             }
+            case EventKind.MarkPriceSet when version >= 2:
+            {
+                var price = r.ReadVarInt64();
+                var previous = r.ReadVarInt64();
+                return MarketEvent.MarkSet(sequence, timestamp, price, previous);
+            }
+            case EventKind.RiskChanged when version >= 2:
+                return MarketEvent.RiskSet(sequence, timestamp, ReadRisk(ref r));
             case EventKind.AuctionUncrossed:
             {
                 var price = r.ReadVarInt64();
@@ -356,7 +406,7 @@ public static class JournalCodec
             }
             default:
                 // Only reachable if EventKind gains a value this codec was not taught (encoding refuses it too).
-                throw new JournalFormatException($"this build cannot decode events of kind {kind}");
+                throw new JournalFormatException($"this build cannot decode events of kind {kind} in version {version}");
         }
     }
 
@@ -373,8 +423,11 @@ public static class JournalCodec
             e.Price, e.Size, e.CancelReason),
         EventKind.OrderAmended => MarketEvent.Amended(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
             e.Price, e.Size, e.PreviousPrice, e.PreviousSize),
-        EventKind.ModeChanged => MarketEvent.ModeSwitched(e.Sequence, e.Timestamp, e.Mode, e.PreviousMode),
+        EventKind.ModeChanged => MarketEvent.ModeSwitched(e.Sequence, e.Timestamp, e.Mode, e.PreviousMode, e.Cause),
         EventKind.AuctionUncrossed => MarketEvent.Uncrossed(e.Sequence, e.Timestamp, e.Price, e.Size),
+        EventKind.MarkPriceSet => MarketEvent.MarkSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice),
+        EventKind.RiskChanged => MarketEvent.RiskSet(e.Sequence, e.Timestamp,
+            e.Risk ?? throw new ArgumentException($"a risk event at sequence {e.Sequence} has no risk", nameof(e))),
         _ => throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e)),
     };
 
@@ -390,12 +443,20 @@ public static class JournalCodec
         var w = new VarintWriter(32 + (bids.Length + asks.Length) * 48 + clientOrderIds.Length * 32);
         try
         {
-            w.WriteByte(FormatVersion);
+            var terms = snapshot.Terms;
+            w.WriteByte(terms is null ? (byte)1 : FormatVersion);
             w.WriteByte(SnapshotKind);
             w.WriteEnum(snapshot.Mode);
             w.WriteVarInt64(snapshot.Sequence);
             w.WriteVarInt64(snapshot.NextOrderId);
             w.WriteVarInt64(snapshot.LastTradePrice);
+            if (terms is not null)
+            {
+                w.WriteVarInt64(terms.MarkPrice);
+                WriteRisk(ref w, terms.Risk ?? throw new ArgumentException("the snapshot's terms have no risk", nameof(snapshot)));
+                WriteCause(ref w, terms.ModeCause);
+                w.WriteVarInt64(terms.MarketWideSequence);
+            }
             WriteOrders(ref w, bids);
             WriteOrders(ref w, asks);
             w.WriteVarUInt64((ulong)clientOrderIds.Length);
@@ -416,11 +477,19 @@ public static class JournalCodec
     public static BookSnapshot DecodeSnapshot(ReadOnlySpan<byte> payload)
     {
         var r = new VarintReader(payload);
-        ReadHeader(ref r, SnapshotKind);
+        var version = ReadHeader(ref r, SnapshotKind);
         var mode = r.ReadEnum<MarketMode>();
         var sequence = r.ReadVarInt64();
         var nextOrderId = r.ReadVarInt64();
         var lastTradePrice = r.ReadVarInt64();
+        MarketTerms? terms = null;
+        if (version >= 2)
+        {
+            var mark = r.ReadVarInt64();
+            var risk = ReadRisk(ref r);
+            var cause = ReadCause(ref r);
+            terms = new MarketTerms(mark, risk, cause, r.ReadVarInt64());
+        }
         var bids = ReadOrders(ref r);
         var asks = ReadOrders(ref r);
         var count = r.ReadCount(MinClientIdBytes);
@@ -434,7 +503,7 @@ public static class JournalCodec
             clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
         }
         r.EnsureEnd();
-        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice);
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms);
     }
 
     private static void WriteOrders(ref VarintWriter w, OrderView[] orders)
@@ -482,17 +551,76 @@ public static class JournalCodec
         return orders;
     }
 
+    // ── Terms ─────────────────────────────────────────────────────────────────────────────────────────────
+
+    private static void WriteRisk(ref VarintWriter w, MarketRisk risk)
+    {
+        var tiers = risk.Tiers ?? throw new ArgumentException("risk parameters without margin tiers", nameof(risk));
+        w.WriteVarInt64(risk.MakerFeeBps);
+        w.WriteVarInt64(risk.TakerFeeBps);
+        w.WriteVarUInt64((ulong)tiers.Length);
+        foreach (var t in tiers)
+        {
+            w.WriteVarInt64(t.NotionalFloor);
+            w.WriteVarInt64(t.InitialBps);
+            w.WriteVarInt64(t.MaintenanceBps);
+        }
+    }
+
+    private static MarketRisk ReadRisk(ref VarintReader r)
+    {
+        var maker = ReadInt(ref r);
+        var taker = ReadInt(ref r);
+        var tiers = new MarginTier[r.ReadCount(MinTierBytes)];
+        for (var i = 0; i < tiers.Length; i++)
+            tiers[i] = new MarginTier(r.ReadVarInt64(), ReadInt(ref r), ReadInt(ref r));
+        return new MarketRisk(maker, taker, tiers);
+    }
+
+    /// <summary>Version 1 unless something in the entries exists only from version 2 on.</summary>
+    private static byte VersionFor(IReadOnlyList<JournalEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry?.Command is SetModeCommand or SetMarkPriceCommand or SetRiskCommand) return 2;
+            foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
+                if (e.Kind is EventKind.ModeChanged or EventKind.MarkPriceSet or EventKind.RiskChanged) return 2;
+        }
+        return 1;
+    }
+
+    private static void WriteCause(ref VarintWriter w, ModeCause cause)
+    {
+        w.WriteEnum(cause.Actor);
+        w.WriteString(cause.Reason);
+    }
+
+    private static ModeCause ReadCause(ref VarintReader r)
+    {
+        var actor = r.ReadEnum<ModeActor>();
+        return new ModeCause(actor, r.ReadString());
+    }
+
+    private static int ReadInt(ref VarintReader r)
+    {
+        var start = r.Position;
+        var value = r.ReadVarInt64();
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value
+            : throw new JournalFormatException($"byte {start}: {value} does not fit a 32-bit field");
+    }
+
     // ── Header ────────────────────────────────────────────────────────────────────────────────────────────
 
-    private static void ReadHeader(ref VarintReader r, byte expectedKind)
+    private static byte ReadHeader(ref VarintReader r, byte expectedKind)
     {
         if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
         var version = r.ReadByte();
-        if (version != FormatVersion)
-            throw new JournalFormatException($"unknown journal format version {version} (this build reads version {FormatVersion})");
+        if (version is not (1 or 2))
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 and 2)");
         var kind = r.ReadByte();
         if (kind != expectedKind)
             throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");
+        return version;
     }
 
     private static string Describe(byte kind) => kind switch

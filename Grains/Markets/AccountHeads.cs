@@ -3,9 +3,12 @@ using Exchange.Matching;
 namespace Exchange.Markets;
 
 /// <summary>
-/// For each account, the sequence of its latest event in this market, so that every batch of events sent to an
-/// account names the event it follows and the account can tell a complete stream from a gap. Rebuilt from the
-/// journal on recovery; an account whose latest event predates the snapshot recovery started from is not known,
+/// For each account, the sequence of the latest event of its stream in this market, so that every batch of events
+/// sent to an account names the event it follows and the account can tell a complete stream from a gap. An
+/// account's stream is its own events plus every market-wide event (a mode or risk change, see
+/// <see cref="EventKinds"/>): the latest market-wide event is everybody's predecessor, so an account that was not
+/// sent one finds the gap at its next message and fetches it, in sequence, before anything later. Rebuilt from
+/// the journal on recovery; an account whose latest event predates the point recovery started from is not known,
 /// and its next batch says so (-1), sending the account to fetch what it lacks.
 /// </summary>
 internal sealed class AccountHeads(long completeFrom)
@@ -17,21 +20,32 @@ internal sealed class AccountHeads(long completeFrom)
     /// <summary>Every account event after this sequence has been seen here.</summary>
     public long CompleteFrom { get; } = completeFrom;
 
+    /// <summary>The sequence of the latest market-wide event seen here (0: none since <see cref="CompleteFrom"/>).</summary>
+    public long LastMarketWide { get; private set; }
+
     public long Previous(long accountId) =>
-        _heads.TryGetValue(accountId, out var head) ? head : CompleteFrom == 0 ? 0 : Unknown;
+        _heads.TryGetValue(accountId, out var head) ? Math.Max(head, LastMarketWide)
+        : CompleteFrom == 0 ? LastMarketWide : Unknown;
 
     /// <summary>Whether the account may have events after <paramref name="sequence"/>.</summary>
     public bool MayHaveEventsAfter(long accountId, long sequence) =>
-        _heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom;
+        LastMarketWide > sequence || (_heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom);
 
     /// <summary>Advances the heads over a command's events (recovery: nobody is told).</summary>
     public void Advance(ReadOnlySpan<MarketEvent> events)
     {
         foreach (ref readonly var e in events)
         {
-            if (!ConcernsAccounts(e)) continue;
-            Touch(e.AccountId, e.Sequence);
-            if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e.Sequence);
+            switch (EventKinds.AudienceOf(e.Kind))
+            {
+                case EventAudience.Parties:
+                    Touch(e.AccountId, e.Sequence);
+                    if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e.Sequence);
+                    break;
+                case EventAudience.Market:
+                    MarketWide(e.Sequence);
+                    break;
+            }
         }
     }
 
@@ -43,13 +57,14 @@ internal sealed class AccountHeads(long completeFrom)
         return previous;
     }
 
-    /// <summary>Whether an event belongs to some account's stream (rejections are answered, never journaled for accounts).</summary>
-    public static bool ConcernsAccounts(in MarketEvent e) =>
-        e.Kind is not (EventKind.OrderRejected or EventKind.ModeChanged or EventKind.AuctionUncrossed);
+    /// <summary>Records a market-wide event: from now on it precedes every account's next event.</summary>
+    public void MarketWide(long sequence) => LastMarketWide = sequence;
 
-    /// <summary>Whether an event belongs to this account's stream: its own order's, or a trade against its resting order.</summary>
-    public static bool Concerns(long accountId, in MarketEvent e) =>
-        ConcernsAccounts(e) && (e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId));
+    /// <summary>Whether an event belongs to some account's stream (rejections are answered, never journaled for accounts).</summary>
+    public static bool ConcernsAccounts(in MarketEvent e) => EventKinds.AudienceOf(e.Kind) != EventAudience.None;
+
+    /// <summary>Whether an event belongs to this account's stream: its own order's, a trade against its resting order, or market-wide.</summary>
+    public static bool Concerns(long accountId, in MarketEvent e) => EventKinds.Concerns(accountId, e);
 
     /// <summary>The events of one account among a batch's entries, in order.</summary>
     public static IEnumerable<MarketEvent> For(long accountId, IEnumerable<Journal.JournalEntry> entries) =>

@@ -13,7 +13,9 @@ public static class MarketCommandRunner
             case CancelCommand c: book.Cancel(c.Cancel, timestamp, events); break;
             case AmendCommand c: book.Amend(c.Amend, timestamp, events); break;
             case CancelAllCommand c: book.CancelAll(c.AccountId, timestamp, events); break;
-            case SetModeCommand c: book.SetMode(c.Mode, timestamp, events); break;
+            case SetModeCommand c: book.SetMode(c.Mode, c.Cause, timestamp, events); break;
+            case SetMarkPriceCommand c: book.SetMarkPrice(c.Price, timestamp, events); break;
+            case SetRiskCommand c: book.SetRisk(c.Risk, timestamp, events); break;
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
@@ -21,7 +23,8 @@ public static class MarketCommandRunner
 
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
-        command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand;
+        command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
+            or SetMarkPriceCommand or SetRiskCommand;
 
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)

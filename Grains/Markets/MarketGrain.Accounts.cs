@@ -10,53 +10,50 @@ namespace Exchange.Markets;
 /// </summary>
 public sealed partial class MarketGrain
 {
-    private long _adminMark;
-    private long _lastTradePrice;
+    private CommittedMark _mark;
     private readonly Dictionary<long, IAccountGrain> _accountRefs = [];
 
     public async Task<AccountEvents> GetAccountEvents(long accountId, long afterSequence)
     {
         await RecoveryFinished();
         if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
-        if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, [], MarkPrice);
+        if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, [], _mark.Report);
 
-        if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, MarkPrice);
+        if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, _mark.Report);
 
         using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
         var events = new List<MarketEvent>();
         await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token))
             events.AddRange(AccountHeads.For(accountId, batch.Entries).Where(e => e.Sequence > afterSequence));
-        return new AccountEvents(Symbol, afterSequence, [.. events], MarkPrice);
+        return new AccountEvents(Symbol, afterSequence, [.. events], _mark.Report);
     }
 
     public async Task<AccountEvents> GetAccountHistory(long accountId)
     {
         await RecoveryFinished();
         if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
-        return new AccountEvents(Symbol, _recent.CompleteAfter, _recent.Held(accountId), MarkPrice);
+        return new AccountEvents(Symbol, _recent.CompleteAfter, _recent.Held(accountId), _mark.Report);
     }
 
-    public Task<long> GetMarkPrice() => Task.FromResult(MarkPrice);
+    public Task<long> GetMarkPrice() => Task.FromResult(_mark.Report.Price);
 
-    /// <summary>The one seam for the mark: the admin's while one is set, else the last trade (until an oracle exists).</summary>
-    private long MarkPrice => _adminMark > 0 ? _adminMark : _lastTradePrice;
+    public Task<MarkReport> GetMark() => Task.FromResult(_mark.Report);
 
     public async Task SetMarkPrice(long price)
     {
-        if (_book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
-        if (price != 0 && !_book.Spec.IsValidPrice(price)) throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
-        using var deadline = new CancellationTokenSource(_options.AppendTimeout);
-        await journal.SetAdminMark(Symbol, price == 0 ? null : price, deadline.Token);
-        _adminMark = price;
+        var outcome = await Execute(new SetMarkPriceCommand(price));
+        if (outcome.Status != CommandStatus.Committed) throw new MarketUnavailableException(outcome.Error ?? "the mark was not set");
+        if (outcome.Rejection == RejectReason.InvalidPrice)
+            throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
     }
 
     /// <summary>After a commit: remember the batch for catching-up accounts, and send each account its events.</summary>
     private void Settle(PendingBatch batch)
     {
         foreach (var entry in batch.Entries) _recent.Add(entry.Events);
-        if (batch.Update is { Trades: [.., var last] }) _lastTradePrice = last.Price;
+        _mark.Apply(batch.Entries);
         if (!_options.NotifyAccounts) return;
-        var mark = MarkPrice;
+        var mark = _mark.Report;
         foreach (var (accountId, part) in batch.AccountEvents())
             Account(accountId).OnMarketEvents(new AccountEvents(Symbol, part.Previous, part.Events, mark)).Ignore();
     }

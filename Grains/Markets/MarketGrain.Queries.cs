@@ -14,7 +14,7 @@ public sealed partial class MarketGrain
         Answer(book => new MarketStatus(Symbol, book.Mode, book.Sequence, book.StateHash(), book.RestingOrderCount));
 
     public Task<MarketSummary> GetSummary() =>
-        Answer(book => new MarketSummary(Symbol, book.Mode, book.Sequence, book.RestingOrderCount));
+        Answer(book => new MarketSummary(Symbol, book.Mode, book.Sequence, book.RestingOrderCount, book.Terms));
 
     public Task<BookView> GetBook(int depth) => Answer(book =>
     {

@@ -45,7 +45,6 @@ public sealed partial class MarketGrain(
             var spec = await journal.GetMarket(Symbol, deadline.Token);
             if (spec is null) { _unavailable = $"unknown market {Symbol}"; return; }
             await Reload(spec, deadline.Token);
-            _adminMark = await journal.GetAdminMark(Symbol, deadline.Token) ?? 0;
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
@@ -102,13 +101,13 @@ public sealed partial class MarketGrain(
             throw;
         }
         var events = _events.ToArray();
-        batch.Record(command, timestamp, events, _heads);
+        batch.Record(command, timestamp, events, _heads, book);
         return events;
     }
 
     private CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events, long accountPrevious) => status switch
     {
-        CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious, MarkPrice: MarkPrice),
+        CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious, Mark: _mark.Report),
         CommandStatus.Unknown => new CommandOutcome(status, [], batch.Error ?? "outcome unknown", accountPrevious),
         _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious),
     };
@@ -228,7 +227,8 @@ public sealed partial class MarketGrain(
             recent.Add(events);
         }
         (_book, _recent, _heads) = (recovered.Book, recent, heads);
-        _lastTradePrice = _book.LastTradePrice;
+        heads.MarketWide(_book.Terms.MarketWideSequence);
+        _mark = CommittedMark.Of(_book);
         _snapshotSequence = _book.Sequence;
         _snapshotTime = clock.GetUtcNow();
     }

@@ -37,17 +37,27 @@ internal sealed class PendingBatch
     public void AddWaiter() => _waiters++;
 
     /// <summary>Records a command and its events (the array is kept, not copied: events are immutable once run).</summary>
-    public void Record(MarketCommand command, long timestamp, MarketEvent[] events, AccountHeads heads)
+    /// <param name="book">The book after the command: a market-wide event is sent at once to every account with resting
+    /// orders; every other account is told of it by its next message naming it as the predecessor.</param>
+    public void Record(MarketCommand command, long timestamp, MarketEvent[] events, AccountHeads heads, FastOrderBook book)
     {
         _waiters++;
         if (!MarketCommandRunner.ChangesState(events)) return;
         _entries.Add(new JournalEntry(command, timestamp, events));
         foreach (ref readonly var e in events.AsSpan())
         {
-            if (!AccountHeads.ConcernsAccounts(e)) continue;
-            ForAccount(e.AccountId, heads.Touch(e.AccountId, e.Sequence), e);
-            if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId)
-                ForAccount(e.MakerAccountId, heads.Touch(e.MakerAccountId, e.Sequence), e);
+            switch (EventKinds.AudienceOf(e.Kind))
+            {
+                case EventAudience.Parties:
+                    ForAccount(e.AccountId, heads.Touch(e.AccountId, e.Sequence), e);
+                    if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId)
+                        ForAccount(e.MakerAccountId, heads.Touch(e.MakerAccountId, e.Sequence), e);
+                    break;
+                case EventAudience.Market:
+                    foreach (var accountId in book.AccountsWithOrders()) ForAccount(accountId, heads.Touch(accountId, e.Sequence), e);
+                    heads.MarketWide(e.Sequence);
+                    break;
+            }
         }
         foreach (ref readonly var e in events.AsSpan())
         {

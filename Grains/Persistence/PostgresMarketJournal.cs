@@ -141,21 +141,6 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             JournalCodec.DecodeSnapshot(reader.GetFieldValue<byte[]>(2)));
     }
 
-    public async Task<long?> GetAdminMark(string market, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("select admin_mark from market_heads where market = $1");
-        command.Parameters.Add(new() { Value = market });
-        return await command.ExecuteScalarAsync(cancellationToken) is long mark ? mark : null;
-    }
-
-    public async Task SetAdminMark(string market, long? price, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("update market_heads set admin_mark = $2 where market = $1");
-        command.Parameters.Add(new() { Value = market });
-        command.Parameters.Add(new() { Value = (object?)price ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static MarketSpec ParseSpec(string json) =>
         JsonSerializer.Deserialize<MarketSpec>(json) ?? throw new InvalidDataException("market spec is null");
 }

@@ -16,7 +16,6 @@ internal sealed class DiscardMarketJournal : IMarketJournal
     {
         public readonly MarketSpec Spec = spec;
         public long LastSequence;
-        public long? AdminMark;
     }
 
     private readonly Dictionary<string, Market> _markets = [];
@@ -63,17 +62,6 @@ internal sealed class DiscardMarketJournal : IMarketJournal
     }
 
     public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken)
-    {
-        lock (_lock) return Task.FromResult(Find(market).AdminMark);
-    }
-
-    public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken)
-    {
-        lock (_lock) Find(market).AdminMark = price;
-        return Task.CompletedTask;
-    }
 
     public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => Task.FromResult<StoredSnapshot?>(null);
 

@@ -241,9 +241,6 @@ internal static class RecoveryBenchmark
 
         public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => Task.FromResult<StoredSnapshot?>(null);
 
-        public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken) => inner.GetAdminMark(market, cancellationToken);
 
-        public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken) =>
-            inner.SetAdminMark(market, price, cancellationToken);
     }
 }

@@ -55,8 +55,5 @@ internal sealed class TimingJournal(IMarketJournal inner) : IMarketJournal
 
     public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
 
-    public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken) => inner.GetAdminMark(market, cancellationToken);
 
-    public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken) =>
-        inner.SetAdminMark(market, price, cancellationToken);
 }

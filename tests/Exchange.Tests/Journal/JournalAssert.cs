@@ -29,5 +29,6 @@ public static class JournalAssert
         Assert.Equal(expected.Bids, actual.Bids);
         Assert.Equal(expected.Asks, actual.Asks);
         Assert.Equal(expected.ClientOrderIds, actual.ClientOrderIds);
+        Assert.Equal(expected.Terms, actual.Terms);
     }
 }

@@ -39,6 +39,14 @@ public static class JournalGen
             Gen.Enum<SelfTradePrevention>(), NullableText,
             (account, side, type, price, size, tif, flags, stp, id) => new PlaceOrder(account, side, type, price, size, tif, flags, stp, id));
 
+    public static readonly Gen<ModeCause> Cause =
+        Gen.Select(Gen.Enum<ModeActor>(), NullableText, (actor, reason) => new ModeCause(actor, reason));
+
+    /// <summary>Risk parameters as the journal must keep them, valid or not (the codec stores, the book judges).</summary>
+    public static readonly Gen<MarketRisk> Risk =
+        Gen.Select(Gen.Int, Gen.Int, Gen.Select(AnyLong, Gen.Int, Gen.Int, (floor, initial, maintenance) => new MarginTier(floor, initial, maintenance)).Array[0, 5],
+            (maker, taker, tiers) => new MarketRisk(maker, taker, tiers));
+
     public static readonly Gen<MarketCommand> Command = Gen.OneOf<MarketCommand>(
         PlaceOrder.Select(o => (MarketCommand)new PlaceCommand(o)),
         Gen.Select(AnyLong, AnyLong, NullableText, (a, o, id) => (MarketCommand)new CancelCommand(new CancelOrder(a, o, id))),
@@ -46,7 +54,10 @@ public static class JournalGen
             (a, o, id, p, s) => (MarketCommand)new AmendCommand(new AmendOrder(a, o, id, p, s))),
         AnyLong.Select(a => (MarketCommand)new CancelAllCommand(a)),
         Gen.Enum<MarketMode>().Select(m => (MarketCommand)new SetModeCommand(m)),
-        AnyLong.Select(p => (MarketCommand)new UncrossCommand(p)));
+        Gen.Select(Gen.Enum<MarketMode>(), Cause, (m, c) => (MarketCommand)new SetModeCommand(m, c)),
+        AnyLong.Select(p => (MarketCommand)new UncrossCommand(p)),
+        AnyLong.Select(p => (MarketCommand)new SetMarkPriceCommand(p)),
+        Risk.Select(r => (MarketCommand)new SetRiskCommand(r)));
 
     /// <summary>Events of every kind, built with MarketEvent's own constructors, with arbitrary values.</summary>
     public static readonly Gen<MarketEvent> Event = Gen.OneOf(
@@ -64,8 +75,13 @@ public static class JournalGen
                 MarketEvent.Amended(seq, ts, id, account, side, price, size, previousPrice, previousSize)),
         Gen.Select(AnyLong, AnyLong, Gen.Enum<MarketMode>(), Gen.Enum<MarketMode>(),
             (seq, ts, mode, previous) => MarketEvent.ModeSwitched(seq, ts, mode, previous)),
+        Gen.Select(AnyLong, AnyLong, Gen.Enum<MarketMode>(), Gen.Enum<MarketMode>(), Cause,
+            (seq, ts, mode, previous, cause) => MarketEvent.ModeSwitched(seq, ts, mode, previous, cause)),
         Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong,
-            (seq, ts, price, volume) => MarketEvent.Uncrossed(seq, ts, price, volume)));
+            (seq, ts, price, volume) => MarketEvent.Uncrossed(seq, ts, price, volume)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong,
+            (seq, ts, price, previous) => MarketEvent.MarkSet(seq, ts, price, previous)),
+        Gen.Select(AnyLong, AnyLong, Risk, (seq, ts, risk) => MarketEvent.RiskSet(seq, ts, risk)));
 
     public static readonly Gen<JournalEntry> Entry =
         Gen.Select(Command, AnyLong, Event.Array[0, 6], (c, ts, events) => new JournalEntry(c, ts, events));
@@ -84,5 +100,9 @@ public static class JournalGen
     public static readonly Gen<BookSnapshot> Snapshot =
         Gen.Select(Gen.Enum<MarketMode>(), AnyLong, AnyLong, Order.Array[0, 10], Order.Array[0, 10], ClientOrderId.Array[0, 10],
             (mode, seq, next, bids, asks, ids) => new BookSnapshot(mode, seq, next, bids, asks, ids))
-        .SelectMany(snapshot => AnyLong.Select(price => snapshot with { LastTradePrice = price }));
+        .SelectMany(snapshot => AnyLong.Select(price => snapshot with { LastTradePrice = price }))
+        .SelectMany(snapshot => Gen.Frequency(
+            (1, Gen.Const(snapshot)), // written before terms existed (version 1)
+            (3, Gen.Select(AnyLong, Risk, Cause, AnyLong, (mark, risk, cause, marketWide) =>
+                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide) }))));
 }

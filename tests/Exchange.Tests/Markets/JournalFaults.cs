@@ -53,6 +53,4 @@ internal sealed class ReplyWithholdingJournal(IMarketJournal inner) : IMarketJou
     public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) => inner.ReadAfter(market, afterSequence, cancellationToken);
     public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
     public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
-    public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken) => inner.GetAdminMark(market, cancellationToken);
-    public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken) => inner.SetAdminMark(market, price, cancellationToken);
 }

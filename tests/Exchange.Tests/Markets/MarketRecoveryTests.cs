@@ -69,6 +69,9 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
         Assert.Contains(events, e => e.Kind == EventKind.OrderCancelled && e.CancelReason == CancelReason.CancelAll);
         Assert.Contains(events, e => e.Kind == EventKind.OrderCancelled && e.CancelReason == CancelReason.FillOrKill);
         Assert.Contains(events, e => e.Kind == EventKind.OrderRejected);
+        Assert.Contains(events, e => e.Kind == EventKind.MarkPriceSet);
+        Assert.Contains(events, e => e.Kind == EventKind.RiskChanged);
+        Assert.Contains(events, e => e.Kind == EventKind.ModeChanged && e.Actor == ModeActor.Breaker && e.Reason is not null);
 
         var status = await market.GetStatus();
         var book = await market.GetBook(10_000);
@@ -156,10 +159,17 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
         {
             MarketMode[] modes = [MarketMode.PostOnly, MarketMode.CancelOnly, MarketMode.Halted];
             var mode = modes[random.Next(modes.Length)];
-            List<MarketCommand> commands = [new SetModeCommand(mode)];
+            List<MarketCommand> commands = [new SetModeCommand(mode, new ModeCause(ModeActor.Breaker, $"episode {clientIds}"))];
             for (var i = random.Next(1, 4); i > 0; i--) commands.Add(Single(random, orders, ref clientIds));
             commands.Add(new SetModeCommand(MarketMode.Open));
             return [.. commands];
+        }
+        if (roll < 9)
+        {
+            // The market's terms: a mark (sometimes cleared), or new fees.
+            return random.Next(3) == 0
+                ? [new SetRiskCommand(MarketRisk.Default with { MakerFeeBps = random.Next(0, 3), TakerFeeBps = random.Next(3, 8) })]
+                : [new SetMarkPriceCommand(random.Next(5) == 0 ? 0 : Mid + random.Next(-20, 21))];
         }
         if (roll < 12)
         {
@@ -286,10 +296,7 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
 
         public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
 
-        public Task<long?> GetAdminMark(string market, CancellationToken cancellationToken) => inner.GetAdminMark(market, cancellationToken);
 
-        public Task SetAdminMark(string market, long? price, CancellationToken cancellationToken) =>
-            inner.SetAdminMark(market, price, cancellationToken);
 
         public Task Append(string market, JournalBatch batch, CancellationToken cancellationToken) =>
             inner.Append(market, batch, cancellationToken);

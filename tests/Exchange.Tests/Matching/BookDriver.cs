@@ -65,6 +65,12 @@ public sealed class BookDriver
 
     public MarketEvent[] SetMode(MarketMode mode) => Run((book, now, events) => book.SetMode(mode, now, events));
 
+    public MarketEvent[] SetMode(MarketMode mode, ModeCause cause) => Run((book, now, events) => book.SetMode(mode, cause, now, events));
+
+    public MarketEvent[] SetMark(long price) => Run((book, now, events) => book.SetMarkPrice(price, now, events));
+
+    public MarketEvent[] SetRisk(MarketRisk risk) => Run((book, now, events) => book.SetRisk(risk, now, events));
+
     public MarketEvent[] Uncross(long referencePrice) => Run((book, now, events) => book.Uncross(referencePrice, now, events));
 
     /// <summary>Resting order ids of one side in priority order.</summary>

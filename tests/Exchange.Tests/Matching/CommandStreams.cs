@@ -71,11 +71,29 @@ public sealed record CancelAllCommand(long AccountId) : BookCommand
     public override string ToString() => $"CancelAll(acct {AccountId})";
 }
 
-public sealed record SetModeCommand(MarketMode Mode) : BookCommand
+public sealed record SetModeCommand(MarketMode Mode, ModeCause? Cause = null) : BookCommand
 {
-    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetMode(Mode, timestamp, events);
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events)
+    {
+        if (Cause is { } cause) book.SetMode(Mode, cause, timestamp, events);
+        else book.SetMode(Mode, timestamp, events);
+    }
 
-    public override string ToString() => $"SetMode({Mode})";
+    public override string ToString() => $"SetMode({Mode}{(Cause is { } c ? $", {c.Actor} '{c.Reason}'" : "")})";
+}
+
+public sealed record SetMarkCommand(long Price) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetMarkPrice(Price, timestamp, events);
+
+    public override string ToString() => $"SetMark({Price})";
+}
+
+public sealed record SetRiskCommand(MarketRisk Risk) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetRisk(Risk, timestamp, events);
+
+    public override string ToString() => $"SetRisk(maker {Risk.MakerFeeBps}, taker {Risk.TakerFeeBps}, {Risk.Tiers.Length} tiers)";
 }
 
 public sealed record UncrossCommand(long ReferencePrice) : BookCommand
@@ -156,14 +174,26 @@ public static class CommandStreams
     private static readonly Gen<BookCommand> SetMode = Gen.Frequency(
         (3, Gen.Const(MarketMode.Open)), (3, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly)),
         (1, Gen.Const(MarketMode.CancelOnly)), (1, Gen.Const(MarketMode.Halted)), (1, Gen.Const((MarketMode)200)))
-        .Select(m => (BookCommand)new SetModeCommand(m));
+        .SelectMany(m => Gen.Frequency(
+            (2, Gen.Const((BookCommand)new SetModeCommand(m))),
+            (2, Gen.Select(Gen.Enum<ModeActor>(), Gen.OneOf<string?>(null, "velocity", "index stale"),
+                (actor, reason) => (BookCommand)new SetModeCommand(m, new ModeCause(actor, reason)))),
+            (1, Gen.Const((BookCommand)new SetModeCommand(m, new ModeCause(ModeActor.Breaker, "")))))); // refused: empty reason
+
+    private static readonly Gen<BookCommand> SetMark = Gen.Frequency((10, Gen.Long[95, 105]), (2, Gen.Const(0L)), (1, Gen.Const(201L)))
+        .Select(p => (BookCommand)new SetMarkCommand(p));
+
+    private static readonly Gen<BookCommand> SetRisk = Gen.Frequency(
+        (4, Gen.Select(Gen.Int[0, 4], Gen.Int[5, 10], (maker, taker) => MarketRisk.Default with { MakerFeeBps = maker, TakerFeeBps = taker })),
+        (1, Gen.Const(MarketRisk.Default with { Tiers = [] }))) // refused: no tiers
+        .Select(r => (BookCommand)new SetRiskCommand(r));
 
     private static readonly Gen<BookCommand> Uncross = Gen.Frequency((20, Gen.Long[93, 107]), (1, Gen.Const(0L)))
         .Select(p => (BookCommand)new UncrossCommand(p));
 
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
-        (2, CancelAll), (5, SetMode), (3, Uncross));
+        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

@@ -47,11 +47,13 @@ public sealed class EventLedger
     private bool _uncrossing;
     private long _uncrossPrice;
     private long _uncrossLeft;
+    private MarketTerms _terms;
 
     public EventLedger(IOrderBook book)
     {
         Assert.Equal(0, book.RestingOrderCount);
         Mode = book.Mode;
+        _terms = book.Terms;
         _sequence = book.Sequence;
         _lastOrderId = book.NextOrderId - 1;
     }
@@ -157,6 +159,18 @@ public sealed class EventLedger
                     _uncrossing = false;
                 }
                 Mode = e.Mode;
+                Assert.True(e.Cause.IsValid, $"a mode change with a cause that should have been refused: {e}");
+                _terms = _terms with { ModeCause = e.Cause, MarketWideSequence = e.Sequence };
+                break;
+
+            case EventKind.MarkPriceSet:
+                Assert.True(e.PreviousPrice == _terms.MarkPrice && e.Price != e.PreviousPrice, $"mark change does not start from {_terms.MarkPrice}: {e}");
+                _terms = _terms with { MarkPrice = e.Price };
+                break;
+
+            case EventKind.RiskChanged:
+                Assert.True(e.Risk is not null && e.Risk.Problem() is null && !e.Risk.Equals(_terms.Risk), $"a risk change that should have been refused: {e}");
+                _terms = _terms with { Risk = e.Risk!, MarketWideSequence = e.Sequence };
                 break;
 
             case EventKind.AuctionUncrossed:
@@ -216,6 +230,7 @@ public sealed class EventLedger
     private void CheckBook(IOrderBook book)
     {
         Assert.Equal(Mode, book.Mode);
+        Assert.Equal(_terms, book.Terms);
         book.CheckConsistency();
         Assert.Equal(_lastOrderId + 1, book.NextOrderId);
 

@@ -91,6 +91,10 @@ public sealed class SequenceAndRejectionTests
             Expect.Rejection(d.Amend(2, 2, 99, 5), RejectReason.PostOnlyWouldTake).Reject,
             Expect.Rejection(d.Uncross(100), RejectReason.NotInAuction).Reject,
             Expect.Rejection(d.SetMode(MarketMode.Open), RejectReason.InvalidMode).Reject,
+            Expect.Rejection(d.SetRisk(MarketRisk.Default with { TakerFeeBps = -1 }), RejectReason.InvalidRisk).Reject,
+            Expect.Rejection(d.SetMode(MarketMode.Halted, new ModeCause(ModeActor.Breaker, "")), RejectReason.InvalidReason).Reject,
+            Expect.Rejection(d.SetMark(0), RejectReason.NoChange).Reject,
+            Expect.Rejection(d.SetMark(2_000), RejectReason.InvalidPrice).Reject,
         };
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
@@ -115,6 +119,6 @@ public sealed class SequenceAndRejectionTests
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(12, reasons.Count);
+        Assert.Equal(16, reasons.Count);
     }
 }

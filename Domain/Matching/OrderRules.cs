@@ -43,6 +43,16 @@ public static class OrderRules
         return RejectReason.None;
     }
 
+    public static RejectReason CheckMark(MarketSpec spec, MarketTerms terms, long price) =>
+        price != 0 && !spec.IsValidPrice(price) ? RejectReason.InvalidPrice
+        : price == terms.MarkPrice ? RejectReason.NoChange
+        : RejectReason.None;
+
+    public static RejectReason CheckRisk(MarketTerms terms, MarketRisk? risk) =>
+        risk is null || risk.Problem() is not null ? RejectReason.InvalidRisk
+        : risk.Equals(terms.Risk) ? RejectReason.NoChange
+        : RejectReason.None;
+
     /// <summary>Whether a mode lets orders trade on arrival (so the book must not be crossed when entering it).</summary>
     public static bool Matches(MarketMode mode) => mode is MarketMode.Open or MarketMode.PostOnly;
 

@@ -40,8 +40,16 @@ public sealed partial class FastOrderBook
         return level.Count == 0 ? new PriceLevel(price, 0, 0) : new PriceLevel(price, level.Size, level.Count);
     }
 
+    /// <summary>The accounts with an order resting here, each once (walks every resting order: for rare market-wide events).</summary>
+    public HashSet<long> AccountsWithOrders()
+    {
+        var accounts = new HashSet<long>();
+        foreach (var slot in _slotsById.Values) accounts.Add(_pool[slot].AccountId);
+        return accounts;
+    }
+
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice);
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms);
 
     public IEnumerable<OrderView> RestingOrders(Side side)
     {

@@ -90,7 +90,7 @@ public sealed class AccountLedger
         _markets.Values.Sum(m => m.InitialMargin(MarkFor(m, markOf)));
 
     public long MaintenanceMargin(Func<string, long> markOf) =>
-        _markets.Values.Sum(m => MarginSchedule.Maintenance(m.Spec.RiskTerms, m.Position.Notional(m.Spec, MarkFor(m, markOf))));
+        _markets.Values.Sum(m => MarginSchedule.Maintenance(m.Risk, m.Position.Notional(m.Spec, MarkFor(m, markOf))));
 
     /// <summary>
     /// Applies a market's events for this account that follow <paramref name="previous"/>, the sequence of this
@@ -123,12 +123,12 @@ public sealed class AccountLedger
             case EventKind.TradeExecuted:
                 if (e.AccountId == AccountId)
                 {
-                    Settle(m, e.Side, e.Price, e.Size, m.Spec.RiskTerms.TakerFeeBps);
+                    Settle(m, e.Side, e.Price, e.Size, m.Risk.TakerFeeBps);
                     m.SetRemaining(e.OrderId, e.Remaining);
                 }
                 if (e.MakerAccountId == AccountId)
                 {
-                    Settle(m, e.Side.Opposite(), e.Price, e.Size, m.Spec.RiskTerms.MakerFeeBps);
+                    Settle(m, e.Side.Opposite(), e.Price, e.Size, m.Risk.MakerFeeBps);
                     m.SetRemaining(e.MakerOrderId, e.MakerRemaining);
                 }
                 break;
@@ -137,6 +137,12 @@ public sealed class AccountLedger
                 break;
             case EventKind.OrderAmended when e.AccountId == AccountId:
                 m.Amended(e.OrderId, e.Price, e.Size);
+                break;
+            case EventKind.RiskChanged:
+                m.Risk = e.Risk!;
+                break;
+            case EventKind.ModeChanged:
+                m.Mode = e.Mode;
                 break;
         }
     }

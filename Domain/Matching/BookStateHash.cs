@@ -1,21 +1,21 @@
 namespace Exchange.Matching;
 
 /// <summary>
-/// The canonical state hash: mode, sequence, next order id, every resting order in priority order, and the
-/// client-order-id map. Both books feed it the same traversal, so equal states give equal hashes.
+/// The canonical state hash: mode, sequence, next order id, the terms (mark, fees and margin tiers, the mode's
+/// cause), every resting order in priority order, and the client-order-id map. Both books feed it the same traversal, so equal states give equal hashes.
 /// </summary>
 internal static class BookStateHash
 {
     public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash) =>
-        Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice,
+        Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice, book.Terms,
             book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash);
 
     /// <summary>The same hash from a captured book: it holds the same orders in the same order.</summary>
     public static ulong Compute(string symbol, BookSnapshot snapshot, ulong clientOrderIdsHash) =>
         Compute(symbol, snapshot.Mode, snapshot.Sequence, snapshot.NextOrderId, snapshot.LastTradePrice,
-            snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
+            snapshot.Terms ?? throw new ArgumentException("the snapshot carries no terms", nameof(snapshot)), snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
 
-    private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice,
+    private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice, MarketTerms terms,
         IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash)
     {
         var h = new Fnv64();
@@ -24,6 +24,18 @@ internal static class BookStateHash
         h.Add(sequence);
         h.Add(nextOrderId);
         h.Add(lastTradePrice);
+        h.Add(terms.MarkPrice);
+        h.Add(terms.Risk.MakerFeeBps);
+        h.Add(terms.Risk.TakerFeeBps);
+        foreach (var tier in terms.Risk.Tiers)
+        {
+            h.Add(tier.NotionalFloor);
+            h.Add(tier.InitialBps);
+            h.Add(tier.MaintenanceBps);
+        }
+        h.Add((long)terms.ModeCause.Actor);
+        h.Add(terms.ModeCause.Reason);
+        h.Add(terms.MarketWideSequence);
         foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {
             h.Add((long)side);

@@ -18,8 +18,10 @@ namespace Exchange.Matching;
 /// <item>OrderCancelled: OrderId, AccountId, Side, Price, Size (the quantity removed), CancelReason.</item>
 /// <item>OrderAmended: OrderId, AccountId, Side, Price and Size (new price, new remaining),
 ///   PreviousPrice, PreviousSize.</item>
-/// <item>ModeChanged: Mode (new), PreviousMode.</item>
+/// <item>ModeChanged: Mode (new), PreviousMode, Actor, Reason.</item>
 /// <item>AuctionUncrossed: Price (the uncrossing price, 0 if nothing crossed), Size (volume executed).</item>
+/// <item>MarkPriceSet: Price (the new mark, 0: none), PreviousPrice.</item>
+/// <item>RiskChanged: Risk (the new fees and margin tiers).</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -49,6 +51,9 @@ public readonly record struct MarketEvent
     [Id(20)] public long PreviousPrice { get; init; }
     [Id(21)] public long PreviousSize { get; init; }
     [Id(22)] public string? ClientOrderId { get; init; }
+    [Id(23)] public MarketRisk? Risk { get; init; }
+    [Id(24)] public ModeActor Actor { get; init; }
+    [Id(25)] public string? Reason { get; init; }
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {
@@ -88,10 +93,25 @@ public readonly record struct MarketEvent
         PreviousSize = previousSize,
     };
 
-    public static MarketEvent ModeSwitched(long sequence, long timestamp, MarketMode mode, MarketMode previous) => new()
+    public static MarketEvent ModeSwitched(long sequence, long timestamp, MarketMode mode, MarketMode previous,
+        ModeCause cause = default) => new()
     {
         Kind = EventKind.ModeChanged, Sequence = sequence, Timestamp = timestamp, Mode = mode, PreviousMode = previous,
+        Actor = cause.Actor, Reason = cause.Reason,
     };
+
+    public static MarketEvent MarkSet(long sequence, long timestamp, long price, long previous) => new()
+    {
+        Kind = EventKind.MarkPriceSet, Sequence = sequence, Timestamp = timestamp, Price = price, PreviousPrice = previous,
+    };
+
+    public static MarketEvent RiskSet(long sequence, long timestamp, MarketRisk risk) => new()
+    {
+        Kind = EventKind.RiskChanged, Sequence = sequence, Timestamp = timestamp, Risk = risk,
+    };
+
+    /// <summary>The cause of a ModeChanged event.</summary>
+    public ModeCause Cause => new(Actor, Reason);
 
     public static MarketEvent Uncrossed(long sequence, long timestamp, long price, long volume) => new()
     {

@@ -26,6 +26,7 @@ public sealed partial class FastOrderBook : IOrderBook
         if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
         _clientOrderIds = new ClientOrderIds(_slotsById.ContainsKey, clientOrderIdRetention);
         Spec = spec;
+        Terms = MarketTerms.Initial(spec);
         Mode = mode;
         _bids = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: true);
         _asks = new PriceLadder(spec.MinPrice, spec.MaxPrice, bestIsHighest: false);
@@ -43,6 +44,7 @@ public sealed partial class FastOrderBook : IOrderBook
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
+        Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
@@ -62,6 +64,7 @@ public sealed partial class FastOrderBook : IOrderBook
     public int RestingOrderCount => _slotsById.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }
+    public MarketTerms Terms { get; private set; } = null!;
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
@@ -170,14 +173,33 @@ public sealed partial class FastOrderBook : IOrderBook
         foreach (var (_, slot) in mine) CancelResting(slot, CancelReason.CancelAll, timestamp, events);
     }
 
-    public void SetMode(MarketMode mode, long timestamp, EventBuffer events)
+    public void SetMode(MarketMode mode, long timestamp, EventBuffer events) => SetMode(mode, ModeCause.Operator, timestamp, events);
+
+    public void SetMode(MarketMode mode, ModeCause cause, long timestamp, EventBuffer events)
     {
         var reject = !Enum.IsDefined(mode) || mode == Mode ? RejectReason.InvalidMode
+            : !cause.IsValid ? RejectReason.InvalidReason
             : OrderRules.Matches(mode) && IsCrossed() ? RejectReason.BookCrossed
             : RejectReason.None;
         if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
-        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode));
-        Mode = mode;
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode, cause));
+        (Mode, Terms) = (mode, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
+    }
+
+    public void SetMarkPrice(long price, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckMark(Spec, Terms, price);
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.MarkSet(++Sequence, timestamp, price, Terms.MarkPrice));
+        Terms = Terms with { MarkPrice = price };
+    }
+
+    public void SetRisk(MarketRisk risk, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckRisk(Terms, risk);
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.RiskSet(++Sequence, timestamp, risk));
+        Terms = Terms with { Risk = risk, MarketWideSequence = Sequence };
     }
 
     public void Uncross(long referencePrice, long timestamp, EventBuffer events)
@@ -213,7 +235,7 @@ public sealed partial class FastOrderBook : IOrderBook
             if (sell.Remaining == 0) { Unlink(sellSlot); _pool.Release(sellSlot); }
         }
         events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode));
-        Mode = MarketMode.Open;
+        (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = ModeCause.Operator, MarketWideSequence = Sequence });
     }
 
     /// <summary>Trades the taker against the opposite side up to its price. False when nothing of it is left to rest.</summary>

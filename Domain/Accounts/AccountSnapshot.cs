@@ -9,21 +9,28 @@ namespace Exchange.Accounts;
 public sealed record AccountSnapshot(long Collateral, long Deposited, long Withdrawn, long FeesPaid, long RealisedPnl,
     AccountSnapshot.Market[] Markets)
 {
-    public sealed record Market(string Symbol, long Size, long Cost, long Cursor, Order[] Orders);
+    /// <param name="Risk">The market's risk parameters as of the cursor (null in snapshots from before they were journaled: the spec's).</param>
+    public sealed record Market(string Symbol, long Size, long Cost, long Cursor, Order[] Orders, MarketRisk? Risk = null,
+        MarketMode Mode = MarketMode.Open);
 
     public sealed record Order(long OrderId, Side Side, long Price, long Remaining, bool ReduceOnly);
 
     public static AccountSnapshot Of(AccountLedger ledger) => new(
         ledger.Collateral, ledger.Deposited, ledger.Withdrawn, ledger.FeesPaid, ledger.RealisedPnl,
         [.. ledger.Markets.Select(m => new Market(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Cursor,
-            [.. m.OpenOrders.Select(o => new Order(o.Key, o.Value.Side, o.Value.Price, o.Value.Remaining, o.Value.ReduceOnly))]))]);
+            [.. m.OpenOrders.Select(o => new Order(o.Key, o.Value.Side, o.Value.Price, o.Value.Remaining, o.Value.ReduceOnly))],
+            m.Risk, m.Mode))]);
 
     /// <summary>Restores the ledger; <paramref name="specOf"/> supplies each market's spec.</summary>
     public void RestoreInto(AccountLedger ledger, Func<string, MarketSpec> specOf)
     {
         ledger.Restore(Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl);
         foreach (var m in Markets)
-            ledger.Track(specOf(m.Symbol)).Restore(new Position(m.Size, m.Cost), m.Cursor,
+        {
+            var exposure = ledger.Track(specOf(m.Symbol));
+            exposure.Restore(new Position(m.Size, m.Cost), m.Cursor,
                 m.Orders.Select(o => KeyValuePair.Create(o.OrderId, new WorkingOrder(o.Side, o.Price, o.Remaining, o.ReduceOnly))));
+            (exposure.Risk, exposure.Mode) = (m.Risk ?? exposure.Spec.RiskTerms, m.Mode);
+        }
     }
 }

@@ -29,7 +29,18 @@ public interface IOrderBook
     /// <summary>Cancels every resting order of the account, in ascending order id.</summary>
     void CancelAll(long accountId, long timestamp, EventBuffer events);
 
+    /// <summary>The journaled parameters beside the orders: mark, risk parameters, and the cause of the mode.</summary>
+    MarketTerms Terms { get; }
+
+    /// <summary>Changes the mode on an operator's word, with no reason given.</summary>
     void SetMode(MarketMode mode, long timestamp, EventBuffer events);
+
+    void SetMode(MarketMode mode, ModeCause cause, long timestamp, EventBuffer events);
+
+    /// <summary>Sets the mark price (0 clears it: the last trade price serves until one is set again).</summary>
+    void SetMarkPrice(long price, long timestamp, EventBuffer events);
+
+    void SetRisk(MarketRisk risk, long timestamp, EventBuffer events);
 
     /// <summary>
     /// Ends an auction: executes at the single price that maximises executed volume (ties: smallest imbalance,

@@ -30,6 +30,10 @@ public enum RejectReason : byte
     BookCrossed,
     /// <summary>A mode value that does not exist, or the mode the market is already in.</summary>
     InvalidMode,
+    /// <summary>Risk parameters that break the schedule's rules (see <see cref="MarketRisk.Problem"/>).</summary>
+    InvalidRisk,
+    /// <summary>A mode change's actor that does not exist, or a reason that is empty, too long or not printable ASCII.</summary>
+    InvalidReason,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

@@ -39,6 +39,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         if (spec.Problem() is { } problem) throw new ArgumentException(problem, nameof(spec));
         _clientOrderIds = new ClientOrderIds(_resting.ContainsKey, clientOrderIdRetention);
         Spec = spec;
+        Terms = MarketTerms.Initial(spec);
         Mode = mode;
     }
 
@@ -54,6 +55,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         Sequence = snapshot.Sequence;
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
+        Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
@@ -70,6 +72,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     public int RestingOrderCount => _resting.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }
+    public MarketTerms Terms { get; private set; } = null!;
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
@@ -160,14 +163,33 @@ public sealed class ReferenceOrderBook : IOrderBook
         }
     }
 
-    public void SetMode(MarketMode mode, long timestamp, EventBuffer events)
+    public void SetMode(MarketMode mode, long timestamp, EventBuffer events) => SetMode(mode, ModeCause.Operator, timestamp, events);
+
+    public void SetMode(MarketMode mode, ModeCause cause, long timestamp, EventBuffer events)
     {
         var reject = !Enum.IsDefined(mode) || mode == Mode ? RejectReason.InvalidMode
+            : !cause.IsValid ? RejectReason.InvalidReason
             : OrderRules.Matches(mode) && IsCrossed() ? RejectReason.BookCrossed
             : RejectReason.None;
         if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
-        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode));
-        Mode = mode;
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, mode, Mode, cause));
+        (Mode, Terms) = (mode, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
+    }
+
+    public void SetMarkPrice(long price, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckMark(Spec, Terms, price);
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.MarkSet(++Sequence, timestamp, price, Terms.MarkPrice));
+        Terms = Terms with { MarkPrice = price };
+    }
+
+    public void SetRisk(MarketRisk risk, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckRisk(Terms, risk);
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        events.Add(MarketEvent.RiskSet(++Sequence, timestamp, risk));
+        Terms = Terms with { Risk = risk, MarketWideSequence = Sequence };
     }
 
     public void Uncross(long referencePrice, long timestamp, EventBuffer events)
@@ -196,7 +218,7 @@ public sealed class ReferenceOrderBook : IOrderBook
             }
         }
         events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode));
-        Mode = MarketMode.Open;
+        (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = ModeCause.Operator, MarketWideSequence = Sequence });
     }
 
     public bool TryGetOrder(long orderId, out OrderView order)
@@ -228,7 +250,7 @@ public sealed class ReferenceOrderBook : IOrderBook
             : new PriceLevel(price, 0, 0);
 
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice);
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms);
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 

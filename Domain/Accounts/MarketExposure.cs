@@ -14,6 +14,12 @@ public sealed class MarketExposure(MarketSpec spec)
 
     public MarketSpec Spec { get; } = spec;
 
+    /// <summary>The market's fees and margin tiers as of <see cref="Cursor"/>: a risk change applies from its event on.</summary>
+    public MarketRisk Risk { get; set; } = spec.RiskTerms;
+
+    /// <summary>The market's mode as of <see cref="Cursor"/> (as far as this account has heard).</summary>
+    public MarketMode Mode { get; set; } = MarketMode.Open;
+
     public ref Position Position => ref _position;
 
     /// <summary>The market sequence of the last event applied to this account.</summary>
@@ -77,7 +83,7 @@ public sealed class MarketExposure(MarketSpec spec)
         var size = Position.Size;
         var ifBought = Money.Notional(Spec, buyPrice, Math.Abs(checked(size + buys)));
         var ifSold = Money.Notional(Spec, sellPrice, Math.Abs(checked(size - sells)));
-        return MarginSchedule.Initial(Spec.RiskTerms, Math.Max(ifBought, ifSold));
+        return MarginSchedule.Initial(Risk, Math.Max(ifBought, ifSold));
     }
 
     private IEnumerable<WorkingOrder> Working() => _open.Values.Concat(_pending.Values);

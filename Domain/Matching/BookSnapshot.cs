@@ -2,7 +2,8 @@ namespace Exchange.Matching;
 
 /// <summary>
 /// Everything that decides a book's future behaviour, in a form that either book can be rebuilt from: resting
-/// orders of each side in priority order, the counters, and the client-order-id map.
+/// orders of each side in priority order, the counters, the client-order-id map and the market's terms (null: the
+/// spec's initial terms, as snapshots taken before terms existed hold).
 /// </summary>
 public sealed record BookSnapshot(
     MarketMode Mode,
@@ -11,6 +12,7 @@ public sealed record BookSnapshot(
     OrderView[] Bids,
     OrderView[] Asks,
     ClientOrderIdEntry[] ClientOrderIds,
-    long LastTradePrice = 0);
+    long LastTradePrice = 0,
+    MarketTerms? Terms = null);
 
 public readonly record struct ClientOrderIdEntry(long AccountId, string ClientOrderId, long OrderId);

@@ -1,0 +1,16 @@
+namespace Exchange.Matching;
+
+public enum EventKind : byte
+{
+    OrderAccepted,
+    OrderRejected,
+    TradeExecuted,
+    OrderCancelled,
+    OrderAmended,
+    ModeChanged,
+    AuctionUncrossed,
+    /// <summary>The market's mark price was set (or cleared to 0: the last trade price serves).</summary>
+    MarkPriceSet,
+    /// <summary>The market's fees and margin tiers changed.</summary>
+    RiskChanged,
+}

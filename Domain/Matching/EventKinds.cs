@@ -1,0 +1,45 @@
+namespace Exchange.Matching;
+
+/// <summary>Whose stream an event belongs to.</summary>
+public enum EventAudience : byte
+{
+    /// <summary>Nobody's: answered to the caller (a rejection) or public only (an uncross, a mark tick).</summary>
+    None,
+    /// <summary>The accounts it names: the order's account, and for a trade the maker's too.</summary>
+    Parties,
+    /// <summary>Every account of the market (a mode or risk change): delivered in sequence with each account's own events.</summary>
+    Market,
+}
+
+/// <summary>
+/// The table of event kinds: what each changes and whom it concerns. The fields each kind carries are listed on
+/// <see cref="MarketEvent"/> and encoded in the journal codec's one switch per direction; everything else that
+/// routes, filters or applies events asks this table, so a new kind is this row, its factory, its codec lines and
+/// its tests.
+/// <para>
+/// A mark tick concerns no account's stream on purpose: marks change several times a second and a market may
+/// have 100,000 exposed accounts, so the mark travels as a value stamped with its sequence on every answer and
+/// push (see <see cref="MarketEvent"/> MarkPriceSet and the architecture notes), not as a message per account.
+/// </para>
+/// </summary>
+public static class EventKinds
+{
+    public static EventAudience AudienceOf(EventKind kind) => kind switch
+    {
+        EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended => EventAudience.Parties,
+        EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
+        EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet => EventAudience.None,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),
+    };
+
+    /// <summary>Whether an event of this kind took a sequence number and changed state (everything but a rejection).</summary>
+    public static bool ChangesState(EventKind kind) => kind != EventKind.OrderRejected;
+
+    /// <summary>Whether the event belongs to this account's stream.</summary>
+    public static bool Concerns(long accountId, in MarketEvent e) => AudienceOf(e.Kind) switch
+    {
+        EventAudience.Parties => e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId),
+        EventAudience.Market => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,39 @@
+namespace Exchange.Matching;
+
+/// <summary>Who put a market into its mode: an operator, the circuit breaker, the oracle (stale or untrusted prices), or recovery.</summary>
+public enum ModeActor : byte
+{
+    Operator,
+    Breaker,
+    Oracle,
+    Recovery,
+}
+
+/// <summary>Why a mode change happened: who asked, and in their words (printable ASCII, at most <see cref="MaxReasonLength"/>).</summary>
+[GenerateSerializer, Immutable, Alias("ModeCause")]
+public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
+{
+    public const int MaxReasonLength = 200;
+
+    public static ModeCause Operator { get; } = new(ModeActor.Operator);
+
+    public bool IsValid =>
+        Enum.IsDefined(Actor) && (Reason is null || (Reason.Length is > 0 and <= MaxReasonLength && Reason.All(c => c is >= ' ' and <= '~')));
+}
+
+/// <summary>
+/// The parameters a market holds beside its orders, each changed only by a journaled command that takes a sequence
+/// number: the mark price (0 until one is set), the risk parameters (fees and margin tiers), and the cause of the
+/// current mode. Because they live in the book's state, replay and snapshots reproduce them and the state hash
+/// covers them: a margin decision taken on a mark can always be traced to the command that set it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("MarketTerms")]
+/// <param name="MarketWideSequence">The sequence of the latest market-wide event (a mode or risk change; 0: none yet):
+/// every account's stream includes it, so an account that has not reached it is behind on its market's terms.</param>
+public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0)
+{
+    public static MarketTerms Initial(MarketSpec spec) => new(0, spec.RiskTerms, ModeCause.Operator);
+
+    /// <summary>The mark accounts value positions at: the set mark, else the last trade (0: neither exists yet).</summary>
+    public long EffectiveMark(long lastTradePrice) => MarkPrice > 0 ? MarkPrice : lastTradePrice;
+}
