@@ -15,23 +15,21 @@ public sealed partial class MarketGrain
 
     public async Task<AccountEvents> GetAccountEvents(long accountId, long afterSequence)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        await ReadyForQuery();
         if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, [], _mark.Report);
 
         if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, _mark.Report);
 
         using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
         var events = new List<MarketEvent>();
-        await foreach (var batch in journal.ReadAfter(Symbol, afterSequence, deadline.Token))
+        await foreach (var batch in _journal.ReadAfter(Symbol, afterSequence, deadline.Token))
             events.AddRange(AccountHeads.For(accountId, batch.Entries).Where(e => e.Sequence > afterSequence));
         return new AccountEvents(Symbol, afterSequence, [.. events], _mark.Report);
     }
 
     public async Task<AccountEvents> GetAccountHistory(long accountId)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        await ReadyForQuery();
         return new AccountEvents(Symbol, _recent.CompleteAfter, _recent.Held(accountId), _mark.Report);
     }
 
@@ -47,11 +45,9 @@ public sealed partial class MarketGrain
             throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
     }
 
-    /// <summary>After a commit: remember the batch for catching-up accounts, and send each account its events.</summary>
-    private void Settle(PendingBatch batch)
+    /// <summary>After a commit: send each account its events, naming the event they follow.</summary>
+    private void NotifyAccounts(PendingBatch batch)
     {
-        foreach (var entry in batch.Entries) _recent.Add(entry.Events);
-        _mark.Apply(batch.Entries);
         if (!_options.NotifyAccounts) return;
         var mark = _mark.Report;
         foreach (var (accountId, part) in batch.AccountEvents())

@@ -27,8 +27,7 @@ public sealed partial class MarketGrain
 
     public async Task<PublicTrade[]> GetRecentTrades(int limit)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
+        await ReadyForQuery();
         return [.. _recentTrades.Reverse().Take(Math.Clamp(limit, 0, _options.RecentTrades))];
     }
 
@@ -59,12 +58,11 @@ public sealed partial class MarketGrain
 
     private async Task<T> Answer<T>(Func<FastOrderBook, T> read)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) throw new MarketUnavailableException(_unavailable ?? "market not loaded");
-        var answer = read(_book);
-        var batch = _pending;
+        var book = await ReadyForQuery();
+        var answer = read(book);
+        var batch = _writer.Open;
         batch.AddWaiter();
-        var status = await Committed(batch);
+        var status = await _writer.Committed(batch);
         return status == CommandStatus.Committed ? answer : throw new MarketUnavailableException(batch.Error ?? "not committed");
     }
 }

@@ -10,29 +10,32 @@ namespace Exchange.Markets;
 /// <summary>
 /// One market: validate, match, journal, reply. Commands run against the in-memory book as they arrive (the
 /// grain is reentrant, and nothing awaits between reading the book and recording the events), then wait for
-/// the batch they joined to be committed; while one batch is being written the next one fills up, so one
-/// round trip to the database carries many commands. A failed write fails its batch and everything queued
-/// behind it, and the book is reloaded from the journal before anything else is accepted: nothing that is
-/// not durable survives in memory.
+/// the batch they joined to be committed by the <see cref="JournalWriter"/> (group commit, fencing, the
+/// settling of a failed write); the grain loads, runs, and announces what committed.
 /// </summary>
 [Reentrant]
-public sealed partial class MarketGrain(
-    IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, ILogger<MarketGrain> logger)
-    : Grain, IMarketGrain
+public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
 {
-    private readonly MarketOptions _options = options.Value;
+    private readonly IMarketJournal _journal;
+    private readonly TimeProvider _clock;
+    private readonly MarketOptions _options;
+    private readonly ILogger<MarketGrain> _logger;
+    private readonly JournalWriter _writer;
     private readonly EventBuffer _events = new();
     private readonly Queue<PublicTrade> _recentTrades = new();
-    private readonly ObserverManager<IMarketDataObserver> _observers = new(TimeSpan.FromMinutes(5), logger);
+    private readonly ObserverManager<IMarketDataObserver> _observers;
     private FastOrderBook? _book;
     private AccountHeads _heads = new(0);
     private RecentAccountEvents _recent = new(0);
-    private PendingBatch _pending = new();
-    private Task? _flushing;
-    private Task? _recovering;
-    private string? _unavailable;
     private long _snapshotSequence;
     private DateTimeOffset _snapshotTime;
+
+    public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, ILogger<MarketGrain> logger)
+    {
+        (_journal, _clock, _options, _logger) = (journal, clock, options.Value, logger);
+        _observers = new(TimeSpan.FromMinutes(5), logger);
+        _writer = new JournalWriter(this.GetPrimaryKeyString(), journal, clock, _options, this, LogJournal);
+    }
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -42,52 +45,60 @@ public sealed partial class MarketGrain(
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_options.RecoveryTimeout);
-            var spec = await journal.GetMarket(Symbol, deadline.Token);
-            if (spec is null) { _unavailable = $"unknown market {Symbol}"; return; }
+            var spec = await _journal.GetMarket(Symbol, deadline.Token);
+            if (spec is null) { _writer.Refuse($"unknown market {Symbol}"); return; }
             await Reload(spec, deadline.Token);
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
             // Serve definite failures until this activation goes; the next one tries the journal again.
-            LogRecoveryFailed(ex, Symbol);
-            _unavailable = $"{Symbol} cannot load its journal: {ex.Message}";
+            LogJournal($"Recovery failed for {Symbol}; deactivating", ex);
+            _writer.Refuse($"{Symbol} cannot load its journal: {ex.Message}");
             DeactivateOnIdle();
         }
     }
 
     public async Task<CommandOutcome> Execute(MarketCommand command)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) return CommandOutcome.Fail(_unavailable ?? "market not loaded");
+        if (await Ready() is not { } book) return CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded");
         if (!MarketCommandRunner.IsWellFormed(command)) return CommandOutcome.Fail("malformed command");
-        var batch = _pending;
+        var batch = _writer.Open;
         var previous = _heads.Previous(CommandingAccount(command));
-        var events = Run(command, batch);
-        return Outcome(await Committed(batch), batch, events, previous);
+        var events = Run(book, command, batch);
+        return Outcome(await _writer.Committed(batch), batch, events, previous);
     }
 
     public async Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands)
     {
-        await RecoveryFinished();
-        if (_unavailable is not null || _book is null) return [.. commands.Select(_ => CommandOutcome.Fail(_unavailable ?? "market not loaded"))];
+        if (await Ready() is not { } book) return [.. commands.Select(_ => CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded"))];
         if (commands.Length == 0) return [];
-        var batch = _pending;
+        var batch = _writer.Open;
         // A malformed command fails alone; the others run, in order, in the same batch.
         var runs = commands.Select(c => MarketCommandRunner.IsWellFormed(c)
-            ? (Previous: _heads.Previous(CommandingAccount(c)), Events: Run(c, batch))
+            ? (Previous: _heads.Previous(CommandingAccount(c)), Events: Run(book, c, batch))
             : (Previous: AccountHeads.Unknown, Events: null)).ToArray();
-        var status = await Committed(batch);
+        var status = await _writer.Committed(batch);
         return [.. runs.Select(r => r.Events is null ? CommandOutcome.Fail("malformed command")
             : Outcome(status, batch, r.Events, r.Previous))];
     }
 
-    /// <summary>Runs one command on the book and records it in the open batch; synchronous by design.</summary>
-    private MarketEvent[] Run(MarketCommand command, PendingBatch batch)
+    /// <summary>The book once any recovery has finished; null while the market cannot serve.</summary>
+    private async Task<FastOrderBook?> Ready()
     {
-        var book = _book!;
+        await _writer.RecoveryFinished();
+        return _writer.Unavailable is null ? _book : null;
+    }
+
+    /// <summary>The book for a query, or the one way a market says it cannot answer now.</summary>
+    private async Task<FastOrderBook> ReadyForQuery() =>
+        await Ready() ?? throw new MarketUnavailableException(_writer.Unavailable ?? "market not loaded");
+
+    /// <summary>Runs one command on the book and records it in the open batch; synchronous by design.</summary>
+    private MarketEvent[] Run(FastOrderBook book, MarketCommand command, PendingBatch batch)
+    {
         if (command is UncrossCommand) batch.TouchLevels(AllLevels(book));
         _events.Clear();
-        var timestamp = (clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        var timestamp = (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         try
         {
             MarketCommandRunner.Run(book, command, timestamp, _events);
@@ -96,7 +107,7 @@ public sealed partial class MarketGrain(
         {
             // The engine never throws on input it accepted; if it does, the book may be half-changed. Nothing
             // of it may become durable: fail everything not yet written and let a fresh activation reload.
-            Abandon(batch, CommandStatus.Failed, "internal error in the matching engine; the market is reloading");
+            _writer.Abandon(batch, CommandStatus.Failed, "internal error in the matching engine; the market is reloading");
             DeactivateOnIdle();
             throw;
         }
@@ -112,98 +123,39 @@ public sealed partial class MarketGrain(
         _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious),
     };
 
-    /// <summary>Waits until the batch the caller joined is settled, starting the writer if it is idle.</summary>
-    private Task<CommandStatus> Committed(PendingBatch batch)
+    void IJournaledMarket.Cut(PendingBatch batch)
     {
-        if (_flushing is null || _flushing.IsCompleted) _flushing = Flush();
-        return batch.Done;
+        var snapshotDue = batch.HasEntries && SnapshotDue(batch.LastSequence);
+        if (snapshotDue) (_snapshotSequence, _snapshotTime) = (batch.LastSequence, _clock.GetUtcNow());
+        batch.Cut(_book!, snapshotDue);
     }
 
-    private async Task Flush()
+    Task IJournaledMarket.Reload(CancellationToken cancellationToken) => Reload(_book!.Spec, cancellationToken);
+
+    void IJournaledMarket.Deactivate() => DeactivateOnIdle();
+
+    /// <summary>What a committed batch owes the world: its market data, its accounts' events, and its snapshot if one was taken.</summary>
+    void IJournaledMarket.Publish(PendingBatch batch, bool reloaded)
     {
-        while (_pending.HasWork && _unavailable is null)
-        {
-            var batch = _pending;
-            _pending = new PendingBatch();
-            var snapshotDue = batch.HasEntries && SnapshotDue(batch.LastSequence);
-            if (snapshotDue) (_snapshotSequence, _snapshotTime) = (batch.LastSequence, clock.GetUtcNow());
-            batch.Cut(_book!, snapshotDue);
-            if (batch.HasEntries && !await Append(batch)) return;
-            batch.Complete(CommandStatus.Committed);
-            Publish(batch);
-        }
+        if (batch.Snapshot is { } snapshot) _ = SaveSnapshotInBackground(snapshot);
+        // After a reload the batch is already in memory (recent events, trades, the mark): it is only announced.
+        if (!reloaded) Remember(batch);
+        if (batch.HasEntries) NotifyAccounts(batch);
+        if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 
-    /// <summary>Writes one batch. False when it failed; the batch and the queue behind it are then settled.</summary>
-    private async Task<bool> Append(PendingBatch batch)
+    private void Remember(PendingBatch batch)
     {
-        try
-        {
-            using var deadline = new CancellationTokenSource(_options.AppendTimeout);
-            await journal.Append(Symbol, batch.ToJournalBatch(), deadline.Token);
-            return true;
-        }
-        catch (JournalFencedException ex)
-        {
-            LogFenced(ex.Message);
-            Abandon(batch, CommandStatus.Failed, "another activation of this market is writing its journal");
-            DeactivateOnIdle();
-            return false;
-        }
-        catch (Exception ex)
-        {
-            LogAppendFailed(ex, Symbol);
-            await (_recovering = Recover(batch));
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// After a failed append: fail what was never sent, find out whether the batch in flight committed (waiting
-    /// out any write still holding the journal), and reload the book from the journal.
-    /// </summary>
-    private async Task Recover(PendingBatch inFlight)
-    {
-        _unavailable = $"{Symbol} is recovering from a journal failure";
-        var queued = _pending;
-        _pending = new PendingBatch();
-        queued.Complete(CommandStatus.Failed, "not applied: an earlier journal write failed");
-        try
-        {
-            using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-            var committed = await journal.ContainsBatch(Symbol, inFlight.BatchId, deadline.Token);
-            await Reload(_book!.Spec, deadline.Token);
-            _unavailable = null;
-            inFlight.Complete(committed ? CommandStatus.Committed : CommandStatus.Failed,
-                committed ? null : "not applied: the journal write failed");
-            if (committed) Publish(inFlight);
-        }
-        catch (Exception ex)
-        {
-            LogRecoveryFailed(ex, Symbol);
-            Abandon(inFlight, CommandStatus.Unknown, "the journal cannot be reached to confirm the outcome");
-            DeactivateOnIdle();
-        }
-    }
-
-    /// <summary>Commands and queries that arrive during a recovery wait for it (it has its own deadline).</summary>
-    private async Task RecoveryFinished()
-    {
-        while (_recovering is { IsCompleted: false } recovering) await recovering;
-    }
-
-    private void Abandon(PendingBatch batch, CommandStatus status, string error)
-    {
-        _unavailable = error;
-        batch.Complete(status, error);
-        _pending.Complete(CommandStatus.Failed, "not applied: " + error);
+        foreach (var entry in batch.Entries) _recent.Add(entry.Events);
+        _mark.Apply(batch.Entries);
+        foreach (var trade in batch.Update?.Trades ?? []) RememberTrade(trade);
     }
 
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
         var replayed = new List<MarketEvent[]>();
         _recentTrades.Clear();
-        var recovered = await MarketRecovery.Load(journal, spec, cancellationToken, batch =>
+        var recovered = await MarketRecovery.Load(_journal, spec, cancellationToken, batch =>
         {
             foreach (var entry in batch.Entries)
             {
@@ -217,7 +169,7 @@ public sealed partial class MarketGrain(
         // market never stopped: up to RecentEvents back, read again from the journal before the snapshot.
         var from = Math.Max(0, recovered.SnapshotSequence - _options.RecentEvents);
         var older = from < recovered.SnapshotSequence
-            ? await MarketRecovery.EventsBetween(journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
+            ? await MarketRecovery.EventsBetween(_journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
         var heads = new AccountHeads(from);
         var recent = new RecentAccountEvents(_options.RecentEvents);
         recent.Reset(from);
@@ -226,16 +178,15 @@ public sealed partial class MarketGrain(
             heads.Advance(events);
             recent.Add(events);
         }
-        (_book, _recent, _heads) = (recovered.Book, recent, heads);
-        heads.MarketWide(_book.Terms.MarketWideSequence);
-        _mark = CommittedMark.Of(_book);
+        heads.MarketWide(recovered.Book.Terms.MarketWideSequence);
+        (_book, _recent, _heads, _mark) = (recovered.Book, recent, heads, CommittedMark.Of(recovered.Book));
         _snapshotSequence = _book.Sequence;
-        _snapshotTime = clock.GetUtcNow();
+        _snapshotTime = _clock.GetUtcNow();
     }
 
     private bool SnapshotDue(long sequence) =>
         sequence - _snapshotSequence >= _options.SnapshotEveryEvents
-        || (sequence > _snapshotSequence && clock.GetUtcNow() - _snapshotTime >= _options.SnapshotInterval);
+        || (sequence > _snapshotSequence && _clock.GetUtcNow() - _snapshotTime >= _options.SnapshotInterval);
 
     private async Task SaveSnapshotInBackground(CapturedBook captured)
     {
@@ -247,24 +198,14 @@ public sealed partial class MarketGrain(
             await Task.Run(async () =>
             {
                 using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-                await journal.SaveSnapshot(symbol, captured.ToStored(), deadline.Token);
+                await _journal.SaveSnapshot(symbol, captured.ToStored(), deadline.Token);
             });
         }
         catch (Exception ex)
         {
             // A missing snapshot only makes the next recovery replay more; the journal is intact.
-            LogSnapshotFailed(ex, Symbol);
+            LogJournal($"Snapshot save failed for {Symbol}", ex);
         }
-    }
-
-    /// <summary>What a committed batch owes the world: its market data, and its snapshot if one was taken.</summary>
-    private void Publish(PendingBatch batch)
-    {
-        if (batch.Snapshot is { } snapshot) _ = SaveSnapshotInBackground(snapshot);
-        if (batch.HasEntries) Settle(batch);
-        if (batch.Update is not { } update) return;
-        foreach (var trade in update.Trades) RememberTrade(trade);
-        if (_observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 
     /// <summary>Recent public trades: rebuilt on recovery from the journal tail replayed after the snapshot.</summary>
@@ -284,15 +225,15 @@ public sealed partial class MarketGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal append fenced: {Reason}")]
-    private partial void LogFenced(string reason);
+    private void LogJournal(string message, Exception? error)
+    {
+        if (error is null) LogWarning(message);
+        else LogError(error, message);
+    }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Journal append failed for {Market}; recovering")]
-    private partial void LogAppendFailed(Exception ex, string market);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
+    private partial void LogWarning(string message);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recovery failed for {Market}; deactivating")]
-    private partial void LogRecoveryFailed(Exception ex, string market);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Snapshot save failed for {Market}")]
-    private partial void LogSnapshotFailed(Exception ex, string market);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Message}")]
+    private partial void LogError(Exception ex, string message);
 }

@@ -139,6 +139,29 @@ public sealed class MarketFailureTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_batch_found_committed_after_a_lost_reply_is_recorded_once()
+    {
+        var database = await postgres.CreateDatabaseAsync(applyMigrations: true);
+        var journal = new ReplyLosingJournal(new PostgresMarketJournal(NpgsqlDataSource.Create(database)));
+        await using var cluster = await ExchangeCluster.StartAsync(database,
+            configure: services => services.AddSingleton<IMarketJournal>(journal));
+        var symbol = NewSymbol();
+        var market = await cluster.CreateMarket(symbol);
+        await market.Execute(Limit(1, Side.Sell, 1000, 3));
+
+        journal.Market = symbol;
+        var taken = await market.Execute(Limit(2, Side.Buy, 1000, 1, "lost-reply"));
+        Assert.Equal(CommandStatus.Committed, taken.Status); // recovery found it in the journal
+
+        // The reload put the batch in memory; announcing it must not record it again.
+        var trades = await market.GetRecentTrades(10);
+        Assert.Single(trades);
+        var history = await market.GetAccountHistory(2);
+        Assert.Equal(history.Events.Length, history.Events.Select(e => e.Sequence).Distinct().Count());
+        Assert.Equal(2, history.Events.Length); // accepted, traded
+    }
+
+    [Fact]
     public async Task A_second_writer_cannot_fork_the_history()
     {
         var database = await postgres.CreateDatabaseAsync(applyMigrations: true);

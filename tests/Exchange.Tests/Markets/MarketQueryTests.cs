@@ -130,8 +130,10 @@ public sealed class MarketQueryTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Empty(await market.GetOpenOrders(5));
         var status = await market.GetStatus();
         Assert.Equal(orders.Open.Count, status.RestingOrders);
-        // The summary is the status without the hash.
-        Assert.Equal(new MarketSummary(status.Symbol, status.Mode, status.Sequence, status.RestingOrders), await market.GetSummary());
+        // The summary is the status without the hash, with the market's terms (here still the spec's).
+        var summary = await market.GetSummary();
+        Assert.Equal(new MarketSummary(status.Symbol, status.Mode, status.Sequence, status.RestingOrders), summary with { Terms = null });
+        Assert.Equal(MarketTerms.Initial((await market.GetSpec())!), summary.Terms);
     }
 
     [Fact]

@@ -1,0 +1,130 @@
+using Exchange.Journal;
+
+namespace Exchange.Markets;
+
+/// <summary>What the writer needs from the market it writes for; called on the market's turn.</summary>
+internal interface IJournaledMarket
+{
+    /// <summary>Closes a batch to new commands (reads its levels, takes its snapshot if one is due).</summary>
+    void Cut(PendingBatch batch);
+
+    /// <summary>
+    /// Announces a committed batch (accounts, market data, its snapshot). <paramref name="reloaded"/>: the market was
+    /// rebuilt from the journal after the batch committed, so its memory (recent events, trades) already holds it.
+    /// </summary>
+    void Publish(PendingBatch batch, bool reloaded);
+
+    /// <summary>Rebuilds the in-memory market from the journal, after a failed write.</summary>
+    Task Reload(CancellationToken cancellationToken);
+
+    /// <summary>This activation can no longer be trusted: let a fresh one load the journal.</summary>
+    void Deactivate();
+}
+
+/// <summary>
+/// Group commit, fencing and the settling of a failed write, for one market. Commands join the open batch; the
+/// writer takes it whenever no write is in flight, so commands arriving during a write form the next batch and one
+/// round trip carries many commands. A write that fails or passes its deadline fails everything queued behind it
+/// (never sent), then asks the journal whether the batch in flight committed, answers its commands Committed or
+/// Failed accordingly and reloads the market, and only then serves again; if the journal cannot be asked, the batch
+/// is Unknown and the activation goes. A fenced write (another activation moved the journal) is Failed and the
+/// activation goes. Nothing that is not durable survives in memory, and nothing is answered Committed unless it is.
+/// </summary>
+internal sealed class JournalWriter(string market, IMarketJournal journal, TimeProvider clock, MarketOptions options,
+    IJournaledMarket owner, Action<string, Exception?> log)
+{
+    private Task? _flushing;
+    private Task? _recovering;
+
+    /// <summary>The batch new commands join.</summary>
+    public PendingBatch Open { get; private set; } = new();
+
+    /// <summary>Why the market serves nothing but definite failures now (null: it serves).</summary>
+    public string? Unavailable { get; private set; }
+
+    /// <summary>Marks the market unusable for this activation (its journal could not be loaded, the engine threw).</summary>
+    public void Refuse(string reason) => Unavailable = reason;
+
+    /// <summary>Waits until the batch the caller joined is settled, starting the writer if it is idle.</summary>
+    public Task<CommandStatus> Committed(PendingBatch batch)
+    {
+        if (_flushing is null || _flushing.IsCompleted) _flushing = Flush();
+        return batch.Done;
+    }
+
+    /// <summary>Commands and queries that arrive during a recovery wait for it (it has its own deadline).</summary>
+    public async Task RecoveryFinished()
+    {
+        while (_recovering is { IsCompleted: false } recovering) await recovering;
+    }
+
+    /// <summary>Settles the given batch and everything queued behind it, and stops serving.</summary>
+    public void Abandon(PendingBatch batch, CommandStatus status, string error)
+    {
+        Unavailable = error;
+        batch.Complete(status, error);
+        Open.Complete(CommandStatus.Failed, "not applied: " + error);
+    }
+
+    private async Task Flush()
+    {
+        while (Open.HasWork && Unavailable is null)
+        {
+            var batch = Open;
+            Open = new PendingBatch();
+            owner.Cut(batch);
+            if (batch.HasEntries && !await Append(batch)) return;
+            batch.Complete(CommandStatus.Committed);
+            owner.Publish(batch, reloaded: false);
+        }
+    }
+
+    /// <summary>Writes one batch. False when it failed; the batch and the queue behind it are then settled.</summary>
+    private async Task<bool> Append(PendingBatch batch)
+    {
+        try
+        {
+            using var deadline = new CancellationTokenSource(options.AppendTimeout, clock);
+            // The deadline holds even against a journal that ignores its token.
+            await journal.Append(market, batch.ToJournalBatch(), deadline.Token).WaitAsync(options.AppendTimeout, clock);
+            return true;
+        }
+        catch (JournalFencedException ex)
+        {
+            log($"Journal append fenced for {market}: {ex.Message}", null);
+            Abandon(batch, CommandStatus.Failed, "another activation of this market is writing its journal");
+            owner.Deactivate();
+            return false;
+        }
+        catch (Exception ex)
+        {
+            log($"Journal append failed for {market}; recovering", ex);
+            await (_recovering = Recover(batch));
+            return false;
+        }
+    }
+
+    private async Task Recover(PendingBatch inFlight)
+    {
+        Unavailable = $"{market} is recovering from a journal failure";
+        var queued = Open;
+        Open = new PendingBatch();
+        queued.Complete(CommandStatus.Failed, "not applied: an earlier journal write failed");
+        try
+        {
+            using var deadline = new CancellationTokenSource(options.RecoveryTimeout, clock);
+            var committed = await journal.ContainsBatch(market, inFlight.BatchId, deadline.Token);
+            await owner.Reload(deadline.Token);
+            Unavailable = null;
+            inFlight.Complete(committed ? CommandStatus.Committed : CommandStatus.Failed,
+                committed ? null : "not applied: the journal write failed");
+            if (committed) owner.Publish(inFlight, reloaded: true);
+        }
+        catch (Exception ex)
+        {
+            log($"Recovery failed for {market}; deactivating", ex);
+            Abandon(inFlight, CommandStatus.Unknown, "the journal cannot be reached to confirm the outcome");
+            owner.Deactivate();
+        }
+    }
+}
