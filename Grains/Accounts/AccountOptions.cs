@@ -26,4 +26,14 @@ public sealed class AccountOptions
     /// checked against it; older, and the market is asked (withdrawals and views always ask).
     /// </summary>
     public TimeSpan MarkMaxAge { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, value) in (List<(string, TimeSpan)>)[("StoreTimeout", StoreTimeout), ("SnapshotInterval", SnapshotInterval),
+                     ("SnapshotCheckInterval", SnapshotCheckInterval), ("ReconcileInterval", ReconcileInterval), ("MarkMaxAge", MarkMaxAge)])
+            if (value <= TimeSpan.Zero) yield return $"Exchange:Accounts:{name} must be positive";
+        if (StoreTimeout >= Markets.MarketOptions.CallTimeout) yield return "Exchange:Accounts:StoreTimeout must be below the 30 s call timeout";
+        if (SnapshotEveryEvents < 1) yield return "Exchange:Accounts:SnapshotEveryEvents must be at least 1";
+    }
 }

@@ -4,6 +4,7 @@ using Exchange.Markets;
 using Exchange.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Serialization;
 
@@ -17,8 +18,11 @@ public static class ExchangeServices
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddExchangeExceptionSerialization();
-        services.AddOptions<MarketOptions>().BindConfiguration("Exchange:Markets");
-        services.AddOptions<AccountOptions>().BindConfiguration("Exchange:Accounts");
+        // Checked when the silo starts: a bad setting stops it with the setting's name, not at the first order.
+        services.AddOptions<MarketOptions>().BindConfiguration("Exchange:Markets").ValidateOnStart();
+        services.AddOptions<AccountOptions>().BindConfiguration("Exchange:Accounts").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MarketOptions>>(new ProblemsValidator<MarketOptions>(o => o.Problems())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>>(new ProblemsValidator<AccountOptions>(o => o.Problems())));
         if (postgres is null)
         {
             services.TryAddSingleton<IMarketJournal, InMemoryMarketJournal>();
@@ -32,4 +36,11 @@ public static class ExchangeServices
         }
         return services;
     }
+}
+
+/// <summary>Options validation from a list of problems, each reported in the operator's words.</summary>
+internal sealed class ProblemsValidator<T>(Func<T, IEnumerable<string>> problems) : IValidateOptions<T> where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options) =>
+        problems(options).ToList() is { Count: > 0 } found ? ValidateOptionsResult.Fail(found) : ValidateOptionsResult.Success;
 }

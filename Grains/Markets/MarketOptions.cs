@@ -6,8 +6,14 @@ public sealed class MarketOptions
     /// <summary>The deadline of one journal append; past it the batch's outcome is settled by recovery.</summary>
     public TimeSpan AppendTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The deadline for finding out whether a failed append committed, and for reloading.</summary>
-    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The deadline for finding out whether a failed append committed, and for reloading. Below Orleans' 30 s call
+    /// timeout, so that a caller waiting out a recovery gets a definite answer rather than a timeout.
+    /// </summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Orleans' default response timeout: no deadline of a market may reach it.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Take a snapshot after this many events since the last one...</summary>
     public long SnapshotEveryEvents { get; set; } = 200_000;
@@ -23,4 +29,17 @@ public sealed class MarketOptions
 
     /// <summary>How many recent public trades a market keeps for queries.</summary>
     public int RecentTrades { get; set; } = 1000;
+
+    /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (AppendTimeout <= TimeSpan.Zero) yield return "Exchange:Markets:AppendTimeout must be positive";
+        if (RecoveryTimeout <= TimeSpan.Zero || RecoveryTimeout >= CallTimeout)
+            yield return $"Exchange:Markets:RecoveryTimeout must be positive and below the {CallTimeout.TotalSeconds:0} s call timeout";
+        if (AppendTimeout >= RecoveryTimeout) yield return "Exchange:Markets:AppendTimeout must be below RecoveryTimeout";
+        if (SnapshotEveryEvents < 1) yield return "Exchange:Markets:SnapshotEveryEvents must be at least 1";
+        if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
+        if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";
+        if (RecentTrades < 0) yield return "Exchange:Markets:RecentTrades may not be negative";
+    }
 }
