@@ -3,6 +3,7 @@ using Exchange.Markets;
 using Exchange.Matching;
 using Exchange.Tests.Infrastructure;
 using Exchange.Tests.Markets;
+using static Exchange.Tests.Infrastructure.Polling;
 
 namespace Exchange.Tests.AccountGrains;
 
@@ -76,13 +77,4 @@ public sealed class AccountGrainTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(AccountReject.None, (await Account(4).PlaceOrder(_symbol, Limit(Side.Buy, 1_000, 2_000))).Reject);
     }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try { return await call(); }
-            catch (Exception) when (DateTime.UtcNow < deadline) { await Task.Yield(); }
-        }
-    }
 }

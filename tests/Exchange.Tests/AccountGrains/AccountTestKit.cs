@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using Exchange.Accounts;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -38,44 +36,11 @@ internal static class AccountTestKit
         return (await ExchangeCluster.StartAsync(database, silos, configure, marketOptions), database);
     }
 
-    /// <summary>
-    /// Polls <paramref name="attempt"/> until it returns without throwing. Once <paramref name="within"/> has
-    /// passed, rethrows the last attempt's failure (an attempt still running at the deadline is abandoned). Attempts
-    /// are spaced by a short poll interval: never a fixed wait for an outcome, the loop ends as soon as it holds.
-    /// </summary>
-    public static async Task<T> Eventually<T>(Func<Task<T>> attempt, TimeSpan within)
-    {
-        var clock = Stopwatch.StartNew();
-        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(25));
-        Exception? last = null;
-        while (clock.Elapsed < within)
-        {
-            Task<T> call;
-            try { call = attempt(); }
-            catch (Exception ex) { call = Task.FromException<T>(ex); }
-            try
-            {
-                return await call.WaitAsync(within - clock.Elapsed is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero);
-            }
-            catch (Exception ex)
-            {
-                if (!call.IsCompleted)
-                {
-                    last ??= new TimeoutException($"an attempt was still running after {within}");
-                    break;
-                }
-                last = ex;
-            }
-            await poll.WaitForNextTickAsync();
-        }
-        ExceptionDispatchInfo.Throw(last ?? new TimeoutException($"no attempt within {within}"));
-        throw new UnreachableException();
-    }
+    public static Task<T> Eventually<T>(Func<Task<T>> attempt, TimeSpan within) => Polling.Eventually(attempt, within);
 
-    public static Task Eventually(Func<Task> attempt, TimeSpan within) =>
-        Eventually(async () => { await attempt(); return true; }, within);
+    public static Task Eventually(Func<Task> attempt, TimeSpan within) => Polling.Eventually(attempt, within);
 
-    /// <summary>Throws (for <see cref="Eventually{T}"/>) unless the condition holds.</summary>
+    /// <summary>Throws (for <see cref="Polling.Eventually{T}"/>) unless the condition holds.</summary>
     public static void Require(bool condition, string message)
     {
         if (!condition) throw new RequirementNotMetException(message);

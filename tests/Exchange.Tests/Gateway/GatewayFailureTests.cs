@@ -5,6 +5,7 @@ using Exchange.Tests.Infrastructure;
 using Exchange.Tests.Markets;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using static Exchange.Tests.Infrastructure.Polling;
 
 namespace Exchange.Tests.Gateway;
 
@@ -78,20 +79,4 @@ public sealed class GatewayFailureTests(PostgresFixture postgres)
         Assert.Equal("""[["100","0.002"]]""", (await Api.Send(gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{symbol}/book")).Node("asks").ToJsonString());
     }
 
-    /// <summary>Polls until the call succeeds, with a deadline (no fixed sleeps).</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Yield();
-            }
-        }
-    }
 }

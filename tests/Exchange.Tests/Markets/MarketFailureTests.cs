@@ -6,6 +6,7 @@ using Exchange.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Exchange.Tests.Markets.MarketTestData;
+using static Exchange.Tests.Infrastructure.Polling;
 
 namespace Exchange.Tests.Markets;
 
@@ -215,17 +216,4 @@ public sealed class MarketFailureTests(PostgresFixture postgres)
         catch (Exception ex) when (ex is not TimeoutException) { return null; }
     }
 
-    /// <summary>Retries until the call succeeds or the deadline passes; for waiting out a recovery.</summary>
-    private static async Task<T> Eventually<T>(Func<Task<T>> call)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            try { return await call(); }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Yield();
-            }
-        }
-    }
 }

@@ -1,0 +1,44 @@
+using Exchange.Accounts;
+using Exchange.Journal;
+using Exchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace Exchange.Tests.FakeTime;
+
+/// <summary>
+/// The grain tier on fake time: one silo over the in-memory journal and account store, with a
+/// <see cref="FakeTimeProvider"/> as the clock of the grains and of their timers (snapshots, reconciliation, mark
+/// age), while Orleans' own background loops (membership, messaging, directory) keep the real clock. A test moves
+/// time with <see cref="Advance"/>; nothing in this tier waits for the wall clock to pass.
+/// </summary>
+public sealed class FakeTimeCluster : IAsyncDisposable
+{
+    private FakeTimeCluster(ExchangeCluster cluster, FakeTimeProvider clock, InMemoryMarketJournal journal, InMemoryAccountStore store) =>
+        (Exchange, Clock, Journal, Store) = (cluster, clock, journal, store);
+
+    public ExchangeCluster Exchange { get; }
+    public FakeTimeProvider Clock { get; }
+    public InMemoryMarketJournal Journal { get; }
+    public InMemoryAccountStore Store { get; }
+
+    public static async Task<FakeTimeCluster> StartAsync()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var journal = new InMemoryMarketJournal();
+        var store = new InMemoryAccountStore();
+        var cluster = await ExchangeCluster.StartAsync(postgres: null, silos: 1, configure: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            services.AddSingleton<IMarketJournal>(journal);
+            services.AddSingleton<IAccountStore>(store);
+        });
+        return new FakeTimeCluster(cluster, clock, journal, store);
+    }
+
+    public void Advance(TimeSpan by) => Clock.Advance(by);
+
+    public ValueTask DisposeAsync() => Exchange.DisposeAsync();
+}
