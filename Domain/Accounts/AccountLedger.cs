@@ -83,6 +83,58 @@ public sealed class AccountLedger
         return Equity(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
     }
 
+    /// <summary>
+    /// Checks a new order and, if it fits, holds its margin until the market answers. The margin is reserved at the
+    /// order's limit, or for a market order at its protection limit around the mark (with no mark yet, the spec's
+    /// extreme price): the worst price it can trade at as far as the account can tell.
+    /// </summary>
+    public AccountReject TryReserve(MarketSpec spec, in PlaceOrder order, Func<string, long> markOf, out Reservation? reservation)
+    {
+        reservation = null;
+        var price = ReservationPrice(spec, order, markOf(spec.Symbol));
+        var reduceOnly = (order.Flags & OrderFlags.ReduceOnly) != 0;
+        var reject = CheckOrder(spec, order.Side, price, order.Size, reduceOnly, markOf);
+        if (reject != AccountReject.None) return reject;
+        var key = order.ClientOrderId ?? throw new ArgumentException("a reserved order needs its client order id", nameof(order));
+        reservation = new Reservation(Track(spec), key, new WorkingOrder(order.Side, price, order.Size, reduceOnly));
+        return AccountReject.None;
+    }
+
+    /// <summary>
+    /// Checks an amend of an order this ledger holds open. Shrinking, or moving the price without growing, always
+    /// fits and needs no reservation (null); growing must fit like a new order of the difference at the worse of the
+    /// two prices, and holds that difference until the market answers.
+    /// </summary>
+    public AccountReject TryReserveAmend(MarketExposure market, WorkingOrder current, long newPrice, long newSize,
+        Func<string, long> markOf, out Reservation? reservation)
+    {
+        reservation = null;
+        var growth = Math.Max(0, newSize - current.Remaining);
+        if (growth == 0 && newPrice == current.Price) return AccountReject.None;
+        var price = Math.Max(newPrice, current.Price);
+        var reject = CheckOrder(market.Spec, current.Side, price, Math.Max(growth, 1), current.ReduceOnly, markOf);
+        if (reject != AccountReject.None || growth == 0) return reject;
+        reservation = new Reservation(market, $"~amend-{Guid.NewGuid():N}", new WorkingOrder(current.Side, price, growth, current.ReduceOnly));
+        return AccountReject.None;
+    }
+
+    /// <summary>Checks a withdrawal and, if it is allowed, debits it until its write is known to be durable or failed.</summary>
+    public AccountReject TryHoldWithdrawal(long amount, Func<string, long> markOf, out WithdrawalHold? hold)
+    {
+        hold = null;
+        var reject = CheckWithdrawal(amount, markOf);
+        if (reject == AccountReject.None) hold = new WithdrawalHold(this, amount);
+        return reject;
+    }
+
+    /// <summary>The price an order's margin is reserved at (see <see cref="TryReserve"/>).</summary>
+    public static long ReservationPrice(MarketSpec spec, in PlaceOrder order, long mark)
+    {
+        if (order.Type == OrderType.Limit) return order.Price;
+        if (mark <= 0) return order.Side == Side.Buy ? spec.MaxPrice : spec.MinPrice;
+        return OrderRules.MarketLimit(spec, order.Side, mark);
+    }
+
     public long Equity(Func<string, long> markOf) =>
         checked(Collateral + _markets.Values.Sum(m => m.Position.UnrealisedPnl(m.Spec, MarkFor(m, markOf))));
 

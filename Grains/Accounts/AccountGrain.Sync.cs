@@ -101,16 +101,15 @@ public sealed partial class AccountGrain
     {
         if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
         var marks = await Marks(MarkAge.Current);
-        var reject = _ledger.CheckWithdrawal(amount, s => marks.GetValueOrDefault(s));
+        var reject = _ledger.TryHoldWithdrawal(amount, s => marks.GetValueOrDefault(s), out var hold);
         if (reject != AccountReject.None) return Refused(reject);
-        // Debited before the write, so that orders placed meanwhile cannot use the money; undone if the write fails.
-        _ledger.Withdraw(amount);
         var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Withdrawal, amount);
         if (await Record(transfer) is { } failed)
         {
-            _ledger.UndoWithdrawal(amount);
+            hold!.Undo();
             return failed;
         }
+        hold!.Keep();
         return new TransferResult(AccountReject.None, Duplicate: false, _ledger.Collateral);
     }
 

@@ -63,22 +63,12 @@ public sealed partial class AccountGrain(
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
-        var reject = _ledger.CheckOrder(exposure.Spec, order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
-            (order.Flags & OrderFlags.ReduceOnly) != 0, s => marks.GetValueOrDefault(s));
+        var reject = _ledger.TryReserve(exposure.Spec, order, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
-
-        exposure.AddPending(order.ClientOrderId!, new WorkingOrder(order.Side, WorstPrice(exposure, order, marks[symbol]), order.Size,
-            (order.Flags & OrderFlags.ReduceOnly) != 0));
-        try
-        {
+        // Given back once the outcome is applied: an accepted order then counts as open, a refused one no more. If the
+        // outcome is unknown, its events still arrive from the market.
+        using (reservation)
             return new AccountOrderResult(AccountReject.None, await ExecuteAndSettle(symbol, new PlaceCommand(order)));
-        }
-        finally
-        {
-            // Once settled, an accepted order counts as open (its acceptance replaced the pending entry); a rejected
-            // or failed one stops counting. If the outcome is unknown, its events still arrive from the market.
-            exposure.RemovePending(order.ClientOrderId!);
-        }
     }
 
     public async Task<AccountOrderResult> CancelOrder(string symbol, CancelOrder cancel) =>
@@ -95,24 +85,11 @@ public sealed partial class AccountGrain(
         if (amend.OrderId == 0 && amend.ClientOrderId is not null)
             amend = amend with { OrderId = (await Market(symbol).GetOrderByClientId(AccountId, amend.ClientOrderId)).OrderId };
         if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current)) return await Forward(symbol, new AmendCommand(amend));
-        // An amend that grows an order must fit like a new order of the difference would, and reserves that
-        // difference while it is in flight; shrinking always fits.
-        var growth = Math.Max(0, amend.NewSize - current.Remaining);
-        if (growth == 0 && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
+        if (amend.NewSize <= current.Remaining && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
-        var reject = _ledger.CheckOrder(exposure.Spec, current.Side, Math.Max(amend.NewPrice, current.Price), Math.Max(growth, 1),
-            current.ReduceOnly, s => marks.GetValueOrDefault(s));
+        var reject = _ledger.TryReserveAmend(exposure, current, amend.NewPrice, amend.NewSize, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
-        var reservation = $"~amend-{Guid.NewGuid():N}";
-        exposure.AddPending(reservation, new WorkingOrder(current.Side, Math.Max(amend.NewPrice, current.Price), growth, current.ReduceOnly));
-        try
-        {
-            return await Forward(symbol, new AmendCommand(amend));
-        }
-        finally
-        {
-            exposure.RemovePending(reservation);
-        }
+        using (reservation) return await Forward(symbol, new AmendCommand(amend));
     }
 
     public async Task<AccountView> GetView()
@@ -166,15 +143,6 @@ public sealed partial class AccountGrain(
         if (outcome.Status != CommandStatus.Committed) _suspectMarkets.Add(symbol);
         await Settle(symbol, outcome);
         return outcome;
-    }
-
-    /// <summary>The price an order's margin is reserved at: its limit, or for a market order its protection limit around the mark.</summary>
-    private static long WorstPrice(MarketExposure exposure, PlaceOrder order, long mark)
-    {
-        if (order.Type == OrderType.Limit) return order.Price;
-        var spec = exposure.Spec;
-        if (mark <= 0) return order.Side == Side.Buy ? spec.MaxPrice : spec.MinPrice;
-        return OrderRules.MarketLimit(spec, order.Side, mark);
     }
 
     /// <summary>Market references are kept: resolving one is dear next to sending it a message.</summary>
