@@ -63,4 +63,4 @@ public interface IMarketGrain : IGrainWithStringKey
 
 /// <summary>The market cannot answer now (unknown, recovering, or its journal is unreachable); nothing was changed.</summary>
 [GenerateSerializer, Alias("MarketUnavailableException")]
-public sealed class MarketUnavailableException(string message) : Exception(message);
+public sealed class MarketUnavailableException(string message) : UnavailableException(message);

@@ -82,7 +82,7 @@ public sealed partial class AccountGrain
     /// <summary>A retry of a transfer still in flight waits for the original, then finds it recorded.</summary>
     private async Task<TransferResult> OnePerTransferId(string transferId, Func<Task<TransferResult>> transfer)
     {
-        if (_unavailable is not null) throw new InvalidOperationException(_unavailable);
+        if (_unavailable is not null) throw new AccountUnavailableException(_unavailable);
         while (_transfersById.TryGetValue(transferId, out var original)) await original.ContinueWith(_ => { }, TaskScheduler.Current);
         var done = new TaskCompletionSource();
         _transfersById[transferId] = done.Task;

@@ -158,6 +158,6 @@ public sealed partial class AccountGrain(
 
     private void ThrowIfUnavailable()
     {
-        if (_unavailable is not null) throw new InvalidOperationException(_unavailable);
+        if (_unavailable is not null) throw new AccountUnavailableException(_unavailable);
     }
 }
