@@ -162,6 +162,13 @@ public sealed class AccountLedger
         return true;
     }
 
+    /// <summary>Moves a market's cursor to a sequence the market vouches this account has no further events up to.</summary>
+    public void AdvanceCursor(string symbol, long completeThrough)
+    {
+        var exposure = _markets[symbol];
+        if (completeThrough > exposure.Cursor) exposure.Cursor = completeThrough;
+    }
+
     public void Restore(long collateral, long deposited, long withdrawn, long feesPaid, long realisedPnl) =>
         (Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl) = (collateral, deposited, withdrawn, feesPaid, realisedPnl);
 

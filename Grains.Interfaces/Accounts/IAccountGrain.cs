@@ -43,10 +43,11 @@ public interface IAccountGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// A market's events for one account, following that account's event at <see cref="Previous"/> (-1: unknown), with
-/// the market's mark price when they were sent (0: none yet).
+/// the market's mark when they were sent. <see cref="CompleteThrough"/>: the market vouches that the account has no
+/// other events up to that sequence, so its cursor may move there (0: no such promise).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("AccountEvents")]
-public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events, MarkReport Mark = default);
+public sealed record AccountEvents(string Symbol, long Previous, MarketEvent[] Events, MarkReport Mark = default, long CompleteThrough = 0);
 
 [GenerateSerializer, Immutable, Alias("AccountOrderResult")]
 public sealed record AccountOrderResult(AccountReject Reject, CommandOutcome? Outcome)

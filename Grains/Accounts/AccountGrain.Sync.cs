@@ -146,6 +146,7 @@ public sealed partial class AccountGrain
         _marks.Update(symbol, missed.Mark);
         if (!Apply(symbol, missed.Previous, missed.Events))
             throw new InvalidOperationException($"account {AccountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
+        _ledger.AdvanceCursor(symbol, missed.CompleteThrough);
         _dirty = true;
     }
 

@@ -27,6 +27,9 @@ internal sealed class AccountHeads(long completeFrom)
         _heads.TryGetValue(accountId, out var head) ? Math.Max(head, LastMarketWide)
         : CompleteFrom == 0 ? LastMarketWide : Unknown;
 
+    /// <summary>Whether the account has had an event of its own here since <see cref="CompleteFrom"/>.</summary>
+    public bool Knows(long accountId) => _heads.ContainsKey(accountId);
+
     /// <summary>Whether the account may have events after <paramref name="sequence"/>.</summary>
     public bool MayHaveEventsAfter(long accountId, long sequence) =>
         LastMarketWide > sequence || (_heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom);

@@ -20,11 +20,26 @@ public sealed partial class MarketGrain
 
         if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, _mark.Report);
 
+        // Older than what memory holds: read the journal, but no further than needed, and tell the account how far it
+        // is complete so that its cursor moves there even without events of its own (an idle account then reads the
+        // old journal once, not at every reconciliation). An account the heads do not know has no event of its own
+        // after the point they are complete from: its read ends there and the rest (market-wide events) comes from
+        // memory when memory still holds it.
+        var complete = _heads.CompleteFrom;
+        var tail = _heads.Knows(accountId) ? null : _recent.For(accountId, complete);
         using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
         var events = new List<MarketEvent>();
+        var readThrough = afterSequence;
         await foreach (var batch in _journal.ReadAfter(Symbol, afterSequence, deadline.Token))
-            events.AddRange(AccountHeads.For(accountId, batch.Entries).Where(e => e.Sequence > afterSequence));
-        return new AccountEvents(Symbol, afterSequence, [.. events], _mark.Report);
+        {
+            if (tail is not null && batch.FirstSequence > complete) break;
+            events.AddRange(AccountHeads.For(accountId, batch.Entries)
+                .Where(e => e.Sequence > afterSequence && (tail is null || e.Sequence <= complete)));
+            readThrough = batch.LastSequence;
+        }
+        return tail is null
+            ? new AccountEvents(Symbol, afterSequence, [.. events], _mark.Report, CompleteThrough: readThrough)
+            : new AccountEvents(Symbol, afterSequence, [.. events, .. tail], _mark.Report, CompleteThrough: complete);
     }
 
     public async Task<AccountEvents> GetAccountHistory(long accountId)

@@ -36,7 +36,6 @@ public sealed class MarketOptions
         if (AppendTimeout <= TimeSpan.Zero) yield return "Exchange:Markets:AppendTimeout must be positive";
         if (RecoveryTimeout <= TimeSpan.Zero || RecoveryTimeout >= CallTimeout)
             yield return $"Exchange:Markets:RecoveryTimeout must be positive and below the {CallTimeout.TotalSeconds:0} s call timeout";
-        if (AppendTimeout >= RecoveryTimeout) yield return "Exchange:Markets:AppendTimeout must be below RecoveryTimeout";
         if (SnapshotEveryEvents < 1) yield return "Exchange:Markets:SnapshotEveryEvents must be at least 1";
         if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
         if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";

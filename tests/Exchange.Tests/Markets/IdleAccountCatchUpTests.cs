@@ -1,0 +1,83 @@
+using System.Runtime.CompilerServices;
+using Exchange.Journal;
+using Exchange.Markets;
+using Exchange.Matching;
+using Exchange.Persistence;
+using Exchange.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using static Exchange.Tests.Markets.MarketTestData;
+
+namespace Exchange.Tests.Markets;
+
+/// <summary>
+/// After a market comes back from a snapshot far into its journal, an account its rebuilt heads do not know (idle
+/// since long before, or new) catches up by reading the old journal at most once, up to the point the heads are
+/// complete from, and is then told it may move its cursor there; asking again reads nothing.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class IdleAccountCatchUpTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task An_unknown_account_reads_the_old_journal_once_and_never_again()
+    {
+        var database = await postgres.CreateDatabaseAsync(applyMigrations: true);
+        var journal = new ReadCountingJournal(new PostgresMarketJournal(NpgsqlDataSource.Create(database)));
+        await using var cluster = await ExchangeCluster.StartAsync(database,
+            configure: services => services.AddSingleton<IMarketJournal>(journal),
+            options: o => (o.RecentEvents, o.SnapshotEveryEvents) = (50, 100));
+        var symbol = NewSymbol("IDLE");
+        var market = await cluster.CreateMarket(symbol);
+
+        // Account 1 trades a little early on, then account 2 keeps the market busy for hundreds of events.
+        await market.Execute(Limit(1, Side.Buy, 900, 1, "early"));
+        await market.Execute(new CancelCommand(new CancelOrder(1, 0, "early")));
+        for (var i = 0; i < 200; i++)
+        {
+            await market.Execute(Limit(2, Side.Buy, 900, 1, $"busy-{i}"));
+            await market.Execute(new CancelCommand(new CancelOrder(2, 0, $"busy-{i}")));
+        }
+        await cluster.Cluster.DeactivateAsync(market);
+        await market.GetStatus(); // back from its latest snapshot: heads complete only from 50 events before it
+        journal.BatchesRead = 0;
+
+        var first = await market.GetAccountEvents(1, 2); // account 1 has applied its two events
+        Assert.Empty(first.Events);
+        Assert.InRange(first.CompleteThrough, 300, 402); // where the heads are complete from, or the journal's end
+        Assert.True(journal.BatchesRead > 0);
+
+        journal.BatchesRead = 0;
+        var again = await market.GetAccountEvents(1, first.CompleteThrough);
+        Assert.Empty(again.Events);
+        Assert.Equal(0, journal.BatchesRead); // the reconciliation that follows costs nothing
+
+        // A lagging unknown account still gets what it missed before that point.
+        var lagging = await market.GetAccountEvents(1, 0);
+        Assert.Equal([1L, 2L], lagging.Events.Select(e => e.Sequence));
+        Assert.Equal(first.CompleteThrough, lagging.CompleteThrough);
+    }
+
+    /// <summary>The real journal, counting the batches read back from it.</summary>
+    private sealed class ReadCountingJournal(IMarketJournal inner) : IMarketJournal
+    {
+        public int BatchesRead;
+
+        public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
+            [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await foreach (var batch in inner.ReadAfter(market, afterSequence, cancellationToken))
+            {
+                Interlocked.Increment(ref BatchesRead);
+                yield return batch;
+            }
+        }
+
+        public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
+        public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
+        public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
+        public Task Append(string market, JournalBatch batch, CancellationToken cancellationToken) => inner.Append(market, batch, cancellationToken);
+        public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => inner.ContainsBatch(market, batchId, cancellationToken);
+        public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
+        public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
+    }
+}
