@@ -65,8 +65,10 @@ public sealed class AccountLedger
 
     /// <summary>
     /// Whether an order fits: a reduce-only order must shrink the position (with the account's other reduce-only
-    /// orders); any other order must leave equity covering initial margin for the worst case of the position and
-    /// all open and pending orders, this one included, valued at the worse of mark and limit price.
+    /// orders); any other order must leave what backs new exposure covering initial margin for the worst case of the
+    /// position and all open and pending orders, this one included, valued at the worse of mark and limit price.
+    /// What backs new exposure is collateral plus unrealised losses, never unrealised profit: a profit exists only at
+    /// the mark, and a mark pushed by a self-trade in a thin market must not buy real exposure elsewhere.
     /// </summary>
     public AccountReject CheckOrder(MarketSpec spec, Side side, long price, long size, bool reduceOnly, Func<string, long> markOf)
     {
@@ -80,8 +82,12 @@ public sealed class AccountLedger
         }
         var required = InitialMargin(markOf) - exposure.InitialMargin(MarkFor(exposure, markOf))
                        + exposure.InitialMargin(MarkFor(exposure, markOf), new WorkingOrder(side, price, size, ReduceOnly: false));
-        return Equity(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
+        return EquityForNewExposure(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
     }
+
+    /// <summary>Collateral plus each market's unrealised PnL counted only when it is a loss.</summary>
+    public long EquityForNewExposure(Func<string, long> markOf) =>
+        checked(Collateral + _markets.Values.Sum(m => Math.Min(0, m.Position.UnrealisedPnl(m.Spec, MarkFor(m, markOf)))));
 
     /// <summary>
     /// Checks a new order and, if it fits, holds its margin until the market answers. The margin is reserved at the

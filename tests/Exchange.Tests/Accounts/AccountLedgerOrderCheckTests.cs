@@ -183,3 +183,29 @@ public sealed class AccountLedgerOrderCheckTests
         Assert.True(ledger.Equity(Marks(100)) < ledger.InitialMargin(Marks(100)));
     }
 }
+
+/// <summary>Unrealised profit does not back new exposure (issue: a mark pushed by self-trades bought real exposure).</summary>
+public sealed class UnrealisedProfitTests
+{
+    [Fact]
+    public void Unrealised_profit_does_not_buy_new_exposure_but_unrealised_loss_still_counts()
+    {
+        var spec = AccountTestData.Usd();
+        var ledger = new AccountLedger(1);
+        ledger.Deposit(200_000_000); // 200 USD
+        ledger.Track(spec);
+        // Long 10 lots from 100 (1,000 USD notional, 100 USD initial margin at 10%).
+        Assert.True(ledger.Apply(spec.Symbol, 0, [MarketEvent.Trade(1, 0, 5, 1, Side.Buy, 4, 2, 100, 10, 0, 0)]));
+
+        // At mark 150 the position is up 500 USD: equity 700 USD. Ten more lots at 150 would need 20 x 150 x 10% =
+        // 300 USD: enough equity, but only 200 USD of it is not profit at the mark.
+        Assert.Equal(700_000_000, ledger.Equity(_ => 150));
+        Assert.Equal(200_000_000, ledger.EquityForNewExposure(_ => 150));
+        Assert.Equal(AccountReject.InsufficientMargin, ledger.CheckOrder(spec, Side.Buy, 150, 10, reduceOnly: false, _ => 150));
+        Assert.Equal(AccountReject.None, ledger.CheckOrder(spec, Side.Buy, 150, 3, reduceOnly: false, _ => 150)); // 13 x 150 x 10% = 195
+
+        // At mark 90 it is down 100 USD, and the loss counts: 100 USD backs new exposure.
+        Assert.Equal(100_000_000, ledger.EquityForNewExposure(_ => 90));
+        Assert.Equal(AccountReject.InsufficientMargin, ledger.CheckOrder(spec, Side.Buy, 90, 2, reduceOnly: false, _ => 90)); // 12 x 90 x 10% = 108
+    }
+}
