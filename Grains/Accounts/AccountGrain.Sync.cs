@@ -101,6 +101,7 @@ public sealed partial class AccountGrain
     {
         if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
         var marks = await Marks(MarkAge.Current);
+        ThrowIfAnyMarketSuspect();
         var reject = _ledger.TryHoldWithdrawal(amount, s => marks.GetValueOrDefault(s), out var hold);
         if (reject != AccountReject.None) return Refused(reject);
         var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Withdrawal, amount);

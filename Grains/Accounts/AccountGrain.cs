@@ -63,6 +63,7 @@ public sealed partial class AccountGrain(
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
+        if ((order.Flags & OrderFlags.ReduceOnly) == 0) ThrowIfAnyMarketSuspect();
         var reject = _ledger.TryReserve(exposure.Spec, order, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
         // Given back once the outcome is applied: an accepted order then counts as open, a refused one no more. If the
@@ -87,6 +88,7 @@ public sealed partial class AccountGrain(
         if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current)) return await Forward(symbol, new AmendCommand(amend));
         if (amend.NewSize <= current.Remaining && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
+        if (amend.NewSize > current.Remaining && !current.ReduceOnly) ThrowIfAnyMarketSuspect();
         var reject = _ledger.TryReserveAmend(exposure, current, amend.NewPrice, amend.NewSize, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
         using (reservation) return await Forward(symbol, new AmendCommand(amend));
@@ -155,6 +157,18 @@ public sealed partial class AccountGrain(
 
     private AccountOrderResult Unavailable() =>
         new(AccountReject.None, CommandOutcome.Fail(_unavailable ?? "account unavailable"));
+
+    /// <summary>
+    /// While a market's answer to an earlier command is unknown and the account could not catch up with it, an order
+    /// may be live there that the ledger does not count: nothing that adds risk or takes money out is decided until
+    /// the market answers again (reducing and cancelling still are).
+    /// </summary>
+    private void ThrowIfAnyMarketSuspect()
+    {
+        if (_suspectMarkets.Count > 0)
+            throw new AccountUnavailableException(
+                $"the outcome of an earlier command in {string.Join(", ", _suspectMarkets)} is not known yet; retry once that market answers");
+    }
 
     private void ThrowIfUnavailable()
     {
