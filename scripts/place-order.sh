@@ -18,11 +18,14 @@ admin() {  # METHOD PATH [BODY]
     curl -sS --fail-with-body -X "$1" "$gw$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' ${3:+--data-raw "$3"}
 }
 
-# X-SIGNATURE = lower-case hex HMAC-SHA256(secret, timestamp + METHOD + path-with-query + body), X-TIMESTAMP in Unix ms.
+# X-SIGNATURE = lower-case hex HMAC-SHA256(secret, timestamp + METHOD + path-with-query, then a newline and the body
+# when there is one), X-TIMESTAMP in Unix ms. GET and DELETE send no body.
 signed() {  # METHOD PATH [BODY]
-    local ts sig
+    local ts sig payload
     ts=$(date +%s%3N)
-    sig=$(printf '%s%s%s%s' "$ts" "$1" "$2" "${3:-}" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+    payload="$ts$1$2"
+    if [ -n "${3:-}" ]; then payload+=$'\n'"$3"; fi
+    sig=$(printf '%s' "$payload" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
     curl -sS -X "$1" "$gw$2" -H "X-API-KEY: $key" -H "X-TIMESTAMP: $ts" -H "X-SIGNATURE: $sig" \
          -H 'Content-Type: application/json' ${3:+--data-raw "$3"}
 }

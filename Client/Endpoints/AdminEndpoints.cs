@@ -19,6 +19,12 @@ public static class AdminEndpoints
         admin.MapPost("/accounts", CreateAccount).Accepts<CreateAccountRequest>("application/json")
             .Produces<AccountCreatedResponse>(StatusCodes.Status201Created)
             .WithSummary("Create an account with an API key; the secret is shown only in this answer");
+        admin.MapPost("/accounts/{accountId}/keys", IssueKey).Accepts<IssueKeyRequest>("application/json")
+            .Produces<KeyIssuedResponse>(StatusCodes.Status201Created)
+            .WithSummary("Issue another API key for the account (rotation); with revokeOthers the account's other keys stop working");
+        admin.MapGet("/accounts/{accountId}/keys", ListKeys).Produces<KeyResponse[]>().WithSummary("The account's API keys, revoked ones included");
+        admin.MapDelete("/keys/{apiKey}", RevokeKey).Produces<KeyRevokedResponse>()
+            .WithSummary("Revoke an API key: refused at once on this gateway, within Gateway:KeyCacheTime on every other");
         admin.MapGet("/accounts/{accountId}", GetAccount).WithSummary("An account's balances and positions");
         admin.MapPost("/accounts/{accountId}/deposits", Deposit).Accepts<TransferRequest>("application/json")
             .Produces<TransferResponse>().WithSummary("Credit collateral, once per transferId");
@@ -45,6 +51,35 @@ public static class AdminEndpoints
         }
         var issued = await keys.CreateAccount(label, context.RequestAborted);
         return Results.Created($"/admin/v1/accounts/{issued.AccountId}", new AccountCreatedResponse(issued.AccountId, issued.ApiKey, issued.ApiSecret));
+    }
+
+    private sealed record IssueKeyRequest(bool? RevokeOthers);
+
+    private static async Task<IResult> IssueKey(string accountId, HttpContext context, ApiKeys keys)
+    {
+        _ = new QueryReader(context.Request);
+        var id = await ExistingAccount(accountId, keys, context.RequestAborted);
+        var bytes = RequestBody.Of(context).Bytes;
+        var revokeOthers = !bytes.IsEmpty && JsonBody.Parse(bytes, "revokeOthers").Bool("revokeOthers") == true;
+        var issued = await keys.IssueKey(id, context.RequestAborted);
+        var revoked = revokeOthers ? await keys.RevokeOthers(id, issued.ApiKey, context.RequestAborted) : [];
+        return Results.Created($"/admin/v1/accounts/{id}/keys", new KeyIssuedResponse(id, issued.ApiKey, issued.ApiSecret, revoked));
+    }
+
+    private static async Task<IResult> ListKeys(string accountId, HttpContext context, ApiKeys keys)
+    {
+        _ = new QueryReader(context.Request);
+        var id = await ExistingAccount(accountId, keys, context.RequestAborted);
+        var list = await keys.Keys(id, context.RequestAborted);
+        return Results.Ok(list.Select(k => new KeyResponse(k.ApiKey, k.CreatedAt.ToUnixTimeMilliseconds(), k.RevokedAt?.ToUnixTimeMilliseconds())));
+    }
+
+    private static async Task<IResult> RevokeKey(string apiKey, HttpContext context, ApiKeys keys)
+    {
+        _ = new QueryReader(context.Request);
+        return await keys.Revoke(apiKey, context.RequestAborted) is { } accountId
+            ? Results.Ok(new KeyRevokedResponse(apiKey, accountId, true))
+            : ApiError.NotFound(ErrorCodes.KeyNotFound, $"no API key {ApiError.Shorten(apiKey)}").ToResult();
     }
 
     private static async Task<IResult> GetAccount(string accountId, HttpContext context, ApiKeys keys, MarketDirectory markets, IClusterClient cluster)

@@ -25,6 +25,7 @@ public static class ErrorCodes
     public const string InvalidAccount = "INVALID_ACCOUNT";
     public const string BadRequest = "BAD_REQUEST";
     public const string WebSocketRequired = "WEBSOCKET_REQUIRED";
+    public const string BodyNotAllowed = "BODY_NOT_ALLOWED";
 
     // Authentication.
     public const string Unauthorized = "UNAUTHORIZED";
@@ -39,6 +40,7 @@ public static class ErrorCodes
     public const string UnknownMarket = "UNKNOWN_MARKET";
     public const string OrderNotFound = "ORDER_NOT_FOUND";
     public const string AccountNotFound = "ACCOUNT_NOT_FOUND";
+    public const string KeyNotFound = "KEY_NOT_FOUND";
     public const string AmbiguousOrderId = "AMBIGUOUS_ORDER_ID";
 
     // Refused by the rules or the state of the venue.

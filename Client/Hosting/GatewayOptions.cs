@@ -20,6 +20,18 @@ public sealed class GatewayOptions
     /// <summary>The largest request body accepted.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024;
 
+    /// <summary>
+    /// How long a resolved API key is trusted without asking the database again: a key revoked on another gateway
+    /// stops working here within this time.
+    /// </summary>
+    public TimeSpan KeyCacheTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long an unknown API key is remembered as unknown (a key issued since is never one of them: keys are random).</summary>
+    public TimeSpan UnknownKeyCacheTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long <c>/health/ready</c> answers from its last check instead of asking the cluster and database again.</summary>
+    public TimeSpan ReadinessCacheTime { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often an unknown symbol may make the gateway re-read the market list.</summary>
     public TimeSpan MarketRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -43,6 +55,12 @@ public sealed class RateLimitOptions
     public BucketOptions Queries { get; set; } = new() { Burst = 100, PerSecond = 50 };
 
     public BucketOptions Public { get; set; } = new() { Burst = 200, PerSecond = 100 };
+
+    /// <summary>
+    /// Failed authentications (unknown key, bad signature, stale timestamp, wrong admin token) per client address. Checked
+    /// before a request is verified: an address that used it up is refused before any key is looked up.
+    /// </summary>
+    public BucketOptions Authentication { get; set; } = new() { Burst = 50, PerSecond = 10 };
 }
 
 public sealed class BucketOptions

@@ -20,28 +20,29 @@ public static class GatewayServices
     public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
-            .Validate(o => o.SignatureWindow > TimeSpan.Zero, "Gateway:SignatureWindow must be positive")
-            .Validate(o => o.MaxBodyBytes > 0, "Gateway:MaxBodyBytes must be positive")
-            .Validate(o => o.SecretKey is null or "" || SecretKeyBytes(o.SecretKey) is not null, "Gateway:SecretKey must be base64 of 32 bytes")
-            .ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
 
         var postgres = configuration.GetConnectionString("Exchange");
         if (string.IsNullOrWhiteSpace(postgres))
         {
             services.TryAddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            services.TryAddSingleton<IReplayGuard, ReplayGuard>();
+            services.AddHostedService<InMemoryKeysGuard>();
         }
         else
         {
             services.TryAddKeyedSingleton(nameof(PostgresApiKeyStore), (_, _) => NpgsqlDataSource.Create(postgres));
             services.TryAddSingleton<IApiKeyStore>(sp =>
                 new PostgresApiKeyStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(nameof(PostgresApiKeyStore))));
+            services.TryAddSingleton<IReplayGuard>(sp => new SharedReplayGuard(
+                sp.GetRequiredKeyedService<NpgsqlDataSource>(nameof(PostgresApiKeyStore)), sp.GetRequiredService<IOptions<GatewayOptions>>()));
         }
 
         services.TryAddSingleton(sp => new AdminToken(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.AdminToken));
         services.TryAddSingleton(sp => SecretProtectorFor(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.SecretKey));
         services.TryAddSingleton<ApiKeys>();
-        services.TryAddSingleton<ReplayGuard>();
+        services.TryAddSingleton<AuthenticationFailures>();
         services.TryAddSingleton<SignedRequestVerifier>();
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
@@ -56,7 +57,7 @@ public static class GatewayServices
         {
             document.Info.Title = "Exchange gateway";
             document.Info.Description = "Signed REST API: X-API-KEY, X-TIMESTAMP (Unix ms), X-SIGNATURE = lower-case hex " +
-                "HMAC-SHA256(secret, timestamp + METHOD + path-with-query + body). Prices, sizes and money are decimal strings.";
+                "HMAC-SHA256(secret, timestamp + METHOD + path-with-query, then a newline and the body when there is one); GET and DELETE take no body. Prices, sizes and money are decimal strings.";
             return Task.CompletedTask;
         }));
         return services;
@@ -66,7 +67,7 @@ public static class GatewayServices
     public static SecretProtector SecretProtectorFor(string? configured) =>
         string.IsNullOrWhiteSpace(configured) ? SecretProtector.WithNewKey() : new SecretProtector(SecretKeyBytes(configured)!);
 
-    private static byte[]? SecretKeyBytes(string text)
+    internal static byte[]? SecretKeyBytes(string text)
     {
         var bytes = new byte[32];
         return Convert.TryFromBase64String(text, bytes, out var written) && written == 32 ? bytes : null;

@@ -15,8 +15,19 @@ public interface IApiKeyStore
     /// <summary>The key's account and encrypted secret; null if unknown or revoked.</summary>
     Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken);
 
+    /// <summary>Revokes the key (again, if it already was); its account, or null if there is no such key.</summary>
+    Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken);
+
+    /// <summary>Revokes every key of the account except <paramref name="keep"/>; the keys revoked now.</summary>
+    Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken);
+
+    /// <summary>The account's keys, oldest first, revoked ones included (never a secret).</summary>
+    Task<ApiKeyInfo[]> Keys(long accountId, CancellationToken cancellationToken);
+
     /// <summary>Throws if the store cannot be reached (readiness).</summary>
     Task Ping(CancellationToken cancellationToken);
 }
 
 public sealed record StoredApiKey(long AccountId, byte[] EncryptedSecret);
+
+public sealed record ApiKeyInfo(string ApiKey, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

@@ -2,12 +2,17 @@ using System.Collections.Concurrent;
 
 namespace Exchange.Client.Keys;
 
-/// <summary>API keys in memory, for a gateway run without PostgreSQL: lost on restart (start-up warns).</summary>
-public sealed class InMemoryApiKeyStore : IApiKeyStore
+/// <summary>
+/// API keys in memory, for a gateway run without PostgreSQL: lost on restart (start-up warns), and allowed only beside
+/// a cluster that holds no accounts yet (<see cref="InMemoryKeysGuard"/>), since its account ids start again at 1.
+/// </summary>
+public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
 {
-    private readonly ConcurrentDictionary<string, StoredApiKey> _keys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, string?> _accounts = new();
     private long _lastAccountId;
+
+    private sealed record Entry(long AccountId, byte[] EncryptedSecret, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
     public bool IsDurable => false;
 
@@ -23,13 +28,35 @@ public sealed class InMemoryApiKeyStore : IApiKeyStore
 
     public Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken)
     {
-        if (!_keys.TryAdd(apiKey, new StoredApiKey(accountId, encryptedSecret)))
+        if (!_keys.TryAdd(apiKey, new Entry(accountId, encryptedSecret, clock.GetUtcNow(), null)))
             throw new InvalidOperationException("duplicate API key");
         return Task.CompletedTask;
     }
 
     public Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken) =>
-        Task.FromResult(_keys.GetValueOrDefault(apiKey));
+        Task.FromResult(_keys.TryGetValue(apiKey, out var entry) && entry.RevokedAt is null
+            ? new StoredApiKey(entry.AccountId, entry.EncryptedSecret) : null);
+
+    public Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken)
+    {
+        if (!_keys.TryGetValue(apiKey, out var entry)) return Task.FromResult<long?>(null);
+        if (entry.RevokedAt is null) _keys.TryUpdate(apiKey, entry with { RevokedAt = clock.GetUtcNow() }, entry);
+        return Task.FromResult<long?>(entry.AccountId);
+    }
+
+    public Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken)
+    {
+        var revoked = new List<string>();
+        foreach (var (key, entry) in _keys)
+            if (entry.AccountId == accountId && entry.RevokedAt is null && key != keep
+                && _keys.TryUpdate(key, entry with { RevokedAt = clock.GetUtcNow() }, entry))
+                revoked.Add(key);
+        return Task.FromResult(revoked.ToArray());
+    }
+
+    public Task<ApiKeyInfo[]> Keys(long accountId, CancellationToken cancellationToken) =>
+        Task.FromResult(_keys.Where(k => k.Value.AccountId == accountId).OrderBy(k => k.Value.CreatedAt)
+            .Select(k => new ApiKeyInfo(k.Key, k.Value.CreatedAt, k.Value.RevokedAt)).ToArray());
 
     public Task Ping(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -41,6 +41,39 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         return new StoredApiKey(reader.GetInt64(0), (byte[])reader.GetValue(1));
     }
 
+    public async Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update api_keys set revoked_at = coalesce(revoked_at, now()) where api_key = $1 returning account_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = apiKey });
+        return await command.ExecuteScalarAsync(cancellationToken) is long accountId ? accountId : null;
+    }
+
+    public async Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update api_keys set revoked_at = now() where account_id = $1 and api_key <> $2 and revoked_at is null returning api_key");
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        command.Parameters.Add(new NpgsqlParameter { Value = keep });
+        var revoked = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) revoked.Add(reader.GetString(0));
+        return [.. revoked.Order(StringComparer.Ordinal)];
+    }
+
+    public async Task<ApiKeyInfo[]> Keys(long accountId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select api_key, created_at, revoked_at from api_keys where account_id = $1 order by created_at, api_key");
+        command.Parameters.Add(new NpgsqlParameter { Value = accountId });
+        var keys = new List<ApiKeyInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            keys.Add(new ApiKeyInfo(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2)));
+        return [.. keys];
+    }
+
     public async Task Ping(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("select 1 from api_keys limit 1");

@@ -6,12 +6,13 @@ using Microsoft.Extensions.Options;
 namespace Exchange.Client.Security;
 
 /// <summary>
-/// Runs after routing and before rate limiting: buffers the body of API endpoints (bounded), then admits admin
-/// calls by bearer token and signed calls by signature, recording the verified <see cref="ApiCaller"/> so that the
-/// rate limiter partitions by key and the endpoint acts for that account only.
+/// Runs after routing and before rate limiting: buffers the body of API endpoints (bounded; GET and DELETE take none),
+/// then admits admin calls by bearer token and signed calls by signature, recording the verified <see cref="ApiCaller"/>
+/// so that the rate limiter partitions by key and the endpoint acts for that account only. An address that has used up
+/// its failed authentications (<see cref="AuthenticationFailures"/>) is refused before anything is verified.
 /// </summary>
 public sealed class AuthenticationMiddleware(RequestDelegate next, SignedRequestVerifier verifier, AdminToken admin,
-    IOptions<GatewayOptions> options)
+    AuthenticationFailures failures, IOptions<GatewayOptions> options)
 {
     private readonly int _maxBody = options.Value.MaxBodyBytes;
 
@@ -27,8 +28,29 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, SignedRequest
             await tooLarge.WriteAsync(context);
             return;
         }
+        var method = context.Request.Method;
+        if ((HttpMethods.IsGet(method) || HttpMethods.IsDelete(method) || HttpMethods.IsHead(method)) && !RequestBody.Of(context).Bytes.IsEmpty)
+        {
+            await ApiError.BadRequest(ErrorCodes.BodyNotAllowed, $"a {method} request takes no body; parameters go in the query").WriteAsync(context);
+            return;
+        }
+        if (access.Access == Access.Public)
+        {
+            await next(context);
+            return;
+        }
+        var address = context.Connection.RemoteIpAddress;
+        if (!failures.MayTry(address, out var retryAfter))
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"too many failed authentications from this address: retry after {seconds} s").With("retryAfter", seconds).WriteAsync(context);
+            return;
+        }
         if (access.Access == Access.Admin && !admin.Matches(context.Request))
         {
+            failures.Charge(address);
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ApiError.Unauthorized(ErrorCodes.Unauthorized, "the admin API needs 'Authorization: Bearer <admin token>'").WriteAsync(context);
             return;
@@ -38,6 +60,7 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, SignedRequest
             var (caller, error) = await verifier.Verify(context, RequestBody.Of(context).Bytes);
             if (error is not null)
             {
+                if (error.Status == StatusCodes.Status401Unauthorized) failures.Charge(address);
                 await error.WriteAsync(context);
                 return;
             }

@@ -4,9 +4,11 @@ using System.Text;
 namespace Exchange.Client.Security;
 
 /// <summary>
-/// The request signature: lower-case hex of HMAC-SHA256 keyed by the UTF-8 bytes of the API secret, over the
-/// UTF-8 bytes of timestamp + METHOD + path-with-query, followed by the raw body bytes. Pure; clients and tests
-/// use the same function.
+/// The request signature: lower-case hex of HMAC-SHA256 keyed by the UTF-8 bytes of the API secret, over the UTF-8
+/// bytes of timestamp + METHOD + path-with-query and, when there is a body, a newline (byte 0x0A) and the raw body
+/// bytes. The newline is the boundary between target and body: a target never holds one (<see cref="IsSignableTarget"/>),
+/// so no body can be read as part of the target, nor the other way round, and a request without a body signs exactly
+/// as before the boundary existed. Pure; clients and tests use the same function.
 /// </summary>
 public static class RequestSignature
 {
@@ -30,11 +32,20 @@ public static class RequestSignature
         return CryptographicOperations.FixedTimeEquals(Hash(secret, timestamp, method, pathAndQuery, body), given);
     }
 
+    /// <summary>A target the signature can stand for: starts with '/', and no control character (so no newline).</summary>
+    public static bool IsSignableTarget(string pathAndQuery) =>
+        pathAndQuery.Length > 0 && pathAndQuery[0] == '/' && !pathAndQuery.AsSpan().ContainsAnyInRange('\u0000', '\u001f')
+        && !pathAndQuery.Contains('\u007f', StringComparison.Ordinal);
+
     private static byte[] Hash(byte[] secret, string timestamp, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
         hmac.AppendData(Encoding.UTF8.GetBytes(string.Concat(timestamp, method, pathAndQuery)));
-        hmac.AppendData(body);
+        if (!body.IsEmpty)
+        {
+            hmac.AppendData("\n"u8);
+            hmac.AppendData(body);
+        }
         return hmac.GetHashAndReset();
     }
 

@@ -10,9 +10,10 @@ namespace Exchange.Client.Security;
 
 /// <summary>
 /// Checks a signed request: the three headers, the timestamp inside the window (before anything touches the key
-/// store), the key, the signature, and last the replay check (so that only a genuine signature is remembered).
+/// store), the key, the signature, and last the replay check (so that only a genuine signature is remembered). The
+/// clock is read once: the window check and the replay guard judge the same millisecond.
 /// </summary>
-public sealed class SignedRequestVerifier(ApiKeys keys, ReplayGuard replays, TimeProvider clock, IOptions<GatewayOptions> options)
+public sealed class SignedRequestVerifier(ApiKeys keys, IReplayGuard replays, TimeProvider clock, IOptions<GatewayOptions> options)
 {
     public const string KeyHeader = "X-API-KEY", TimestampHeader = "X-TIMESTAMP", SignatureHeader = "X-SIGNATURE";
 
@@ -39,6 +40,8 @@ public sealed class SignedRequestVerifier(ApiKeys keys, ReplayGuard replays, Tim
         if (timestamp.Length > 16 || !timestamp.All(char.IsAsciiDigit)
             || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
             return (null, ApiError.Unauthorized(ErrorCodes.InvalidTimestamp, "the timestamp must be Unix time in milliseconds"));
+        if (!RequestSignature.IsSignableTarget(pathAndQuery))
+            return (null, ApiError.BadRequest(ErrorCodes.BadRequest, "the request target must start with '/' and hold no control characters"));
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (Math.Abs(now - sentAt) > _windowMs)
             return (null, ApiError.Unauthorized(ErrorCodes.TimestampOutOfWindow,
@@ -48,9 +51,17 @@ public sealed class SignedRequestVerifier(ApiKeys keys, ReplayGuard replays, Tim
         if (key is null) return (null, ApiError.Unauthorized(ErrorCodes.Unauthorized, "unknown API key"));
         if (!RequestSignature.Matches(key.Secret, timestamp, method, pathAndQuery, body.Span, signature))
             return (null, ApiError.Unauthorized(ErrorCodes.InvalidSignature,
-                "the signature does not match: lower-case hex HMAC-SHA256 over timestamp + METHOD + path-with-query + body"));
-        if (!replays.TryRecord(signature, sentAt))
-            return (null, ApiError.Unauthorized(ErrorCodes.ReplayedRequest, "this signature was already used"));
+                "the signature does not match: lower-case hex HMAC-SHA256 over timestamp + METHOD + path-with-query, then a newline and the body if there is one"));
+        bool fresh;
+        try
+        {
+            fresh = await replays.TryRecord(signature, sentAt, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, ApiError.Unavailable(ErrorCodes.ServiceUnavailable, "the replay guard cannot be reached; the request was not applied"));
+        }
+        if (!fresh) return (null, ApiError.Unauthorized(ErrorCodes.ReplayedRequest, "this signature was already used"));
         return (new ApiCaller(key.AccountId, apiKey), null);
     }
 

@@ -7,8 +7,8 @@ using System.Text;
 namespace Exchange.LoadGenerator;
 
 /// <summary>
-/// Signs as the API specifies: X-SIGNATURE = lower-case hex HMAC-SHA256(secret, timestamp + METHOD + path-with-query +
-/// body), X-TIMESTAMP in Unix milliseconds from this machine's clock.
+/// Signs as the API specifies: X-SIGNATURE = lower-case hex HMAC-SHA256(secret, timestamp + METHOD + path-with-query,
+/// then a newline and the body when there is one), X-TIMESTAMP in Unix milliseconds from this machine's clock.
 /// </summary>
 internal sealed class RequestSigner(string apiKey, string secret)
 {
@@ -29,15 +29,19 @@ internal sealed class RequestSigner(string apiKey, string secret)
 
     private string Signature(string timestamp, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
-        var length = timestamp.Length + method.Length + Encoding.UTF8.GetMaxByteCount(pathAndQuery.Length) + body.Length;
+        var length = timestamp.Length + method.Length + Encoding.UTF8.GetMaxByteCount(pathAndQuery.Length) + 1 + body.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var written = Encoding.UTF8.GetBytes(timestamp, buffer);
             written += Encoding.UTF8.GetBytes(method, buffer.AsSpan(written));
             written += Encoding.UTF8.GetBytes(pathAndQuery, buffer.AsSpan(written));
-            body.CopyTo(buffer.AsSpan(written));
-            written += body.Length;
+            if (!body.IsEmpty)
+            {
+                buffer[written++] = (byte)'\n';
+                body.CopyTo(buffer.AsSpan(written));
+                written += body.Length;
+            }
             Span<byte> hash = stackalloc byte[32];
             HMACSHA256.HashData(_secret, buffer.AsSpan(0, written), hash);
             return Convert.ToHexStringLower(hash);

@@ -20,8 +20,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
 {
     public const string AdminToken = "test-admin-token";
 
-    private GatewayHarness(ExchangeCluster cluster, WebApplication app, FakeTimeProvider clock, string database, Uri? address)
+    private readonly bool _ownsCluster;
+
+    private GatewayHarness(ExchangeCluster cluster, WebApplication app, FakeTimeProvider clock, string database, Uri? address,
+        bool ownsCluster = true)
     {
+        _ownsCluster = ownsCluster;
         Cluster = cluster;
         App = app;
         Clock = clock;
@@ -53,11 +57,40 @@ internal sealed class GatewayHarness : IAsyncDisposable
 
     /// <param name="settings">Gateway configuration on top of the defaults (generous rate limits).</param>
     /// <param name="kestrel">Listen on a real local port (for a browser) instead of the in-memory test server.</param>
+    /// <param name="gatewayServices">Gateway services registered before the gateway's own (so they win).</param>
     public static async Task<GatewayHarness> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? settings = null,
-        short silos = 1, Action<IServiceCollection>? siloServices = null, string? database = null, bool kestrel = false)
+        short silos = 1, Action<IServiceCollection>? siloServices = null, string? database = null, bool kestrel = false,
+        Action<IServiceCollection>? gatewayServices = null)
     {
         database ??= await postgres.CreateDatabaseAsync(applyMigrations: true);
         var cluster = await ExchangeCluster.StartAsync(database, silos, siloServices);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        try
+        {
+            var app = await StartGateway(cluster, database, clock, settings, kestrel, gatewayServices);
+            return new GatewayHarness(cluster, app, clock, database, kestrel ? new Uri(app.Urls.Single()) : null);
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Another gateway process beside this one: the same cluster, the same database and the same (fake) clock, its own
+    /// caches and in-process state. Disposing it leaves the cluster running.
+    /// </summary>
+    public async Task<GatewayHarness> StartAnotherGateway(IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? gatewayServices = null)
+    {
+        var app = await StartGateway(Cluster, Database, Clock, settings, kestrel: false, gatewayServices);
+        return new GatewayHarness(Cluster, app, Clock, Database, null, ownsCluster: false);
+    }
+
+    private static async Task<WebApplication> StartGateway(ExchangeCluster cluster, string database, FakeTimeProvider clock,
+        IDictionary<string, string?>? settings, bool kestrel, Action<IServiceCollection>? gatewayServices)
+    {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         if (kestrel) builder.WebHost.UseUrls("http://127.0.0.1:0");
         else builder.WebHost.UseTestServer();
@@ -68,23 +101,37 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Gateway:AdminToken"] = AdminToken,
             ["Gateway:SecretKey"] = Convert.ToBase64String(new byte[32]),
         };
-        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public" })
+        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Authentication" })
         {
             configuration[$"Gateway:RateLimits:{policy}:Burst"] = "1000000";
             configuration[$"Gateway:RateLimits:{policy}:PerSecond"] = "1000000";
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(cluster.Client);
         builder.Services.AddSingleton<IGrainFactory>(cluster.Client);
+        gatewayServices?.Invoke(builder.Services);
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
         app.UseGateway();
-        await app.StartAsync();
-        return new GatewayHarness(cluster, app, clock, database, kestrel ? new Uri(app.Urls.Single()) : null);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+        return app;
     }
+
+    /// <summary>A client of this gateway signing with the given account's key.</summary>
+    public Trader As(long accountId, string apiKey, string secret) => new(NewClient(), Clock, accountId, apiKey, secret);
+
+    /// <summary>The same trader (key and secret), talking to this gateway.</summary>
+    public Trader As(Trader trader) => As(trader.AccountId, trader.ApiKey, trader.Secret);
 
     /// <summary>A new account with an API key, and a deposit if asked.</summary>
     public async Task<Trader> NewTrader(string? deposit = "1000000")
@@ -126,6 +173,6 @@ internal sealed class GatewayHarness : IAsyncDisposable
         Admin.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        await Cluster.DisposeAsync();
+        if (_ownsCluster) await Cluster.DisposeAsync();
     }
 }

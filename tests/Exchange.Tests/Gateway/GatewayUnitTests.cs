@@ -67,7 +67,7 @@ public sealed class GatewayUnitTests
     [Fact]
     public void The_signature_is_lower_case_hex_hmac_sha256_over_timestamp_method_path_and_body()
     {
-        // Computed independently: printf '%s' '1700000000000POST/api/v1/orders?x=1{"a":1}' | openssl dgst -sha256 -hmac secret
+        // Computed independently: printf '%s\n%s' '1700000000000POST/api/v1/orders?x=1' '{"a":1}' | openssl dgst -sha256 -hmac secret
         var body = Encoding.UTF8.GetBytes("{\"a\":1}");
         var signature = RequestSignature.Compute("secret", "1700000000000", "POST", "/api/v1/orders?x=1", body);
         Assert.Equal(KnownSignature, signature);
@@ -81,7 +81,7 @@ public sealed class GatewayUnitTests
         Assert.False(RequestSignature.Matches(key, "1700000000000", "POST", "/api/v1/orders?x=1", body, signature[..^1]));
     }
 
-    private const string KnownSignature = "ce02dc6b4f47b7f6332764cc79b20caf229ffb13420ffbb0d19da4c47ac99f78";
+    private const string KnownSignature = "05d0aac619a7e0afd2803b415d0d7ff790004825d82c431588d3ae4b6ef76c7e";
 
     [Fact]
     public void A_secret_decrypts_only_under_its_own_key_and_api_key()

@@ -7,9 +7,12 @@ namespace Exchange.Tests.Gateway;
 /// <summary>
 /// Generates requests that must all be refused with a 4xx and a code, and change nothing: malformed bodies and
 /// parameters, wrong types, huge numbers, forged or stale signatures, replays, other accounts' orders, orders the
-/// venue's rules refuse, and operator calls without the token or with broken input. Seeded, so a failure repeats.
+/// venue's rules refuse, and operator calls without the token or with broken input; bodies on GET and DELETE (the query
+/// or part of the path moved into the body, which once signed like the target), a revoked key, replays meant for
+/// another gateway, key rotation and revocation without the token. Seeded, so a failure repeats.
 /// </summary>
-internal sealed class HostileRequests(Random random, Trader attacker, Trader victim, long victimOrderId, string symbol, HttpClient admin)
+internal sealed class HostileRequests(Random random, Trader attacker, Trader victim, long victimOrderId, string symbol, HttpClient admin,
+    Trader revoked)
 {
     private static readonly string[] Garbage =
     [
@@ -22,8 +25,10 @@ internal sealed class HostileRequests(Random random, Trader attacker, Trader vic
 
     public sealed record Hostile(string Description, Func<HttpRequestMessage> Build);
 
-    public Hostile Next() => random.Next(14) switch
+    public Hostile Next() => random.Next(16) switch
     {
+        14 => BodyWhereNoneBelongs(),
+        15 => RevokedOrKeyAdmin(),
         0 or 1 or 2 => MutatedOrder(),
         3 => BrokenJson(),
         4 => ForgedSignature(),
@@ -169,6 +174,59 @@ internal sealed class HostileRequests(Random random, Trader attacker, Trader vic
 
     /// <summary>Set when the last request built has a copy to send right after it.</summary>
     public HttpRequestMessage? PendingReplay { get; set; }
+
+    /// <summary>
+    /// GET and DELETE with a body, among them the ones that signed like another target before the newline boundary:
+    /// a cancel-all in one market sent as a cancel-all everywhere with the query in the body, "/orders/1" + "2".
+    /// </summary>
+    private Hostile BodyWhereNoneBelongs()
+    {
+        var how = random.Next(5);
+        return new($"a body on GET or DELETE #{how}", () =>
+        {
+            HttpRequestMessage request;
+            switch (how)
+            {
+                case 0:
+                    request = attacker.Sign(HttpMethod.Delete, $"/api/v1/orders?symbol={symbol}");
+                    request.RequestUri = new Uri("/api/v1/orders", UriKind.Relative);
+                    request.Content = new StringContent($"?symbol={symbol}");
+                    break;
+                case 1:
+                    var digits = victimOrderId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "0";
+                    request = attacker.Sign(HttpMethod.Delete, $"/api/v1/orders/{digits}");
+                    request.RequestUri = new Uri($"/api/v1/orders/{digits[..^1]}", UriKind.Relative);
+                    request.Content = new StringContent(digits[^1..]);
+                    break;
+                case 2:
+                    request = attacker.Sign(HttpMethod.Get, "/api/v1/account", Pick("{}", "x", "?status=open", " "));
+                    break;
+                case 3:
+                    request = attacker.Sign(HttpMethod.Delete, "/api/v1/orders", Pick("{}", $"{{\"symbol\":\"{symbol}\"}}", "\n"));
+                    break;
+                default:
+                    request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/markets/{symbol}/book") { Content = new StringContent("depth=1") };
+                    break;
+            }
+            return request;
+        });
+    }
+
+    /// <summary>A key that was revoked, and the key endpoints without the admin token.</summary>
+    private Hostile RevokedOrKeyAdmin()
+    {
+        var how = random.Next(4);
+        return new($"revoked key or key admin without the token #{how}", () => how switch
+        {
+            0 => revoked.Sign(HttpMethod.Get, "/api/v1/account"),
+            1 => revoked.Sign(HttpMethod.Post, "/api/v1/orders", ValidOrder().ToJsonString()),
+            2 => new HttpRequestMessage(HttpMethod.Delete, $"/admin/v1/keys/{Pick(victim.ApiKey, attacker.ApiKey)}"),
+            _ => new HttpRequestMessage(HttpMethod.Post, $"/admin/v1/accounts/{victim.AccountId}/keys")
+            {
+                Content = new StringContent("""{"revokeOthers":true}""", Encoding.UTF8, "application/json"),
+            },
+        });
+    }
 
     private Hostile OthersOrder()
     {

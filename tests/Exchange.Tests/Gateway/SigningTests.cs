@@ -111,6 +111,56 @@ public sealed class SigningTests(PostgresFixture postgres) : GatewayWithMarketTe
     }
 
     [Fact]
+    public async Task A_replay_in_the_windows_last_millisecond_is_refused()
+    {
+        var trader = await Gateway.NewTrader();
+        var original = trader.Sign(HttpMethod.Get, "/api/v1/account");
+        var sentAt = long.Parse(original.Headers.GetValues("X-TIMESTAMP").Single(), CultureInfo.InvariantCulture);
+        var copy = Copy(original, null);
+        Assert.Equal(200, (await trader.Send(original)).Status);
+
+        // The copy arrives when the clock reads exactly the last millisecond of the window, and every later reading of
+        // the clock is a millisecond on: a check and a guard that read the clock apart would disagree.
+        Gateway.Clock.Advance(TimeSpan.FromMilliseconds(sentAt + 5_000 - Now));
+        Gateway.Clock.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        try
+        {
+            Api.Problem(await trader.Send(copy), 401, "REPLAYED_REQUEST");
+        }
+        finally
+        {
+            Gateway.Clock.AutoAdvanceAmount = TimeSpan.Zero;
+        }
+    }
+
+    [Fact]
+    public async Task The_body_cannot_stand_in_for_the_target_and_get_and_delete_take_no_body()
+    {
+        var trader = await Gateway.NewTrader();
+        var other = await Gateway.NewMarket();
+        Assert.Equal(201, (await trader.Limit(Symbol, "buy", "10", "0.001", "keep-me")).Status);
+        Assert.Equal(201, (await trader.Limit(other, "buy", "10", "0.001", "keep-me-too")).Status);
+
+        // Signed as "cancel all in the other market", sent as "cancel all everywhere" with the query moved into the body.
+        var moved = trader.Sign(HttpMethod.Delete, $"/api/v1/orders?symbol={other}");
+        moved.RequestUri = new Uri("/api/v1/orders", UriKind.Relative);
+        moved.Content = new StringContent($"?symbol={other}");
+        Api.Problem(await trader.Send(moved), 400, "BODY_NOT_ALLOWED");
+
+        var withBody = trader.Sign(HttpMethod.Get, "/api/v1/orders", "{}");
+        Api.Problem(await trader.Send(withBody), 400, "BODY_NOT_ALLOWED");
+        Api.Problem(await trader.Send(HttpMethod.Delete, "/api/v1/orders", "x"), 400, "BODY_NOT_ALLOWED");
+        Assert.Equal(2, (await trader.Get("/api/v1/orders")).Array.Count);
+
+        // A target and a body signed apart: "/orders/12" with body "3" is not "/orders/123".
+        var key = System.Text.Encoding.UTF8.GetBytes(trader.Secret);
+        var whole = RequestSignature.Compute(trader.Secret, "1", "PATCH", "/api/v1/orders/123", []);
+        Assert.False(RequestSignature.Matches(key, "1", "PATCH", "/api/v1/orders/12", "3"u8, whole));
+        var split = RequestSignature.Compute(trader.Secret, "1", "POST", "/api/v1/orders", "?a=1"u8);
+        Assert.False(RequestSignature.Matches(key, "1", "POST", "/api/v1/orders?a=1", [], split));
+    }
+
+    [Fact]
     public async Task A_key_sees_and_touches_only_its_own_accounts_orders()
     {
         var alice = await Gateway.NewTrader();
@@ -163,9 +213,10 @@ public sealed class SigningTests(PostgresFixture postgres) : GatewayWithMarketTe
         Assert.Equal(RequestSignature.HexLength, RequestSignature.Compute(trader.Secret, "1", "GET", "/", []).Length);
     }
 
-    private static HttpRequestMessage Copy(HttpRequestMessage original, string body)
+    private static HttpRequestMessage Copy(HttpRequestMessage original, string? body)
     {
-        var copy = new HttpRequestMessage(original.Method, original.RequestUri) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        var copy = new HttpRequestMessage(original.Method, original.RequestUri);
+        if (body is not null) copy.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         foreach (var header in original.Headers) copy.Headers.Add(header.Key, header.Value);
         return copy;
     }

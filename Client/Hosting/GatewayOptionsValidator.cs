@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Client.Hosting;
+
+/// <summary>
+/// Checks the "Gateway" section when the gateway starts (ValidateOnStart), naming every setting that is wrong and
+/// why, so a bad configuration stops the process at once instead of failing requests later.
+/// </summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        void Positive(TimeSpan value, string setting)
+        {
+            if (value <= TimeSpan.Zero) errors.Add($"Gateway:{setting} must be a positive duration (like 00:00:05), not {value}");
+        }
+
+        Positive(options.SignatureWindow, nameof(options.SignatureWindow));
+        Positive(options.KeyCacheTime, nameof(options.KeyCacheTime));
+        Positive(options.UnknownKeyCacheTime, nameof(options.UnknownKeyCacheTime));
+        Positive(options.ReadinessCacheTime, nameof(options.ReadinessCacheTime));
+        Positive(options.MarketRefreshInterval, nameof(options.MarketRefreshInterval));
+        Positive(options.MarketDataRenewal, nameof(options.MarketDataRenewal));
+        if (options.SignatureWindow > TimeSpan.FromMinutes(1))
+            errors.Add($"Gateway:SignatureWindow is at most 00:01:00 (a longer window keeps replays possible longer), not {options.SignatureWindow}");
+        if (options.MaxBodyBytes <= 0) errors.Add($"Gateway:MaxBodyBytes must be positive, not {options.MaxBodyBytes}");
+        if (options.WebSocketQueue <= 0) errors.Add($"Gateway:WebSocketQueue must be positive, not {options.WebSocketQueue}");
+        if (options.SecretKey is { Length: > 0 } key && GatewayServices.SecretKeyBytes(key) is null)
+            errors.Add("Gateway:SecretKey must be base64 of exactly 32 bytes (e.g. head -c 32 /dev/urandom | base64)");
+        if (options.AdminToken is { Length: > 0 and < 16 })
+            errors.Add("Gateway:AdminToken must be at least 16 characters (e.g. openssl rand -hex 24)");
+        var limits = options.RateLimits;
+        foreach (var (policy, bucket) in new[] { ("Orders", limits.Orders), ("Cancels", limits.Cancels), ("Queries", limits.Queries),
+                     ("Public", limits.Public), ("Authentication", limits.Authentication) })
+        {
+            if (bucket.Burst <= 0) errors.Add($"Gateway:RateLimits:{policy}:Burst must be positive, not {bucket.Burst}");
+            if (bucket.PerSecond <= 0) errors.Add($"Gateway:RateLimits:{policy}:PerSecond must be positive, not {bucket.PerSecond}");
+            Positive(bucket.Period, $"RateLimits:{policy}:Period");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
