@@ -45,5 +45,6 @@ public static class BinanceFutures
         BinanceMarketData.Map(fapi);
         BinanceOrders.Map(fapi);
         BinanceAccount.Map(fapi);
+        BinanceStreams.Map(fapi);
     }
 }

@@ -70,6 +70,9 @@ async function rejects(call, errorClass, code) {
     return caught;
 }
 
+/** A book side as plain [price, amount] arrays (CCXT's live book sides are array subclasses). */
+const plain = (side) => Array.from(side, (level) => [level[0], level[1]]);
+
 const near = (actual, expected, what) =>
     assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: expected ${expected}, got ${actual}`);
 
@@ -313,6 +316,45 @@ await check('authentication: a wrong secret, an unknown key and a stale timestam
     const late = client(env('TRADER_KEY'), env('TRADER_SECRET'), { options: { timeDifference: 120_000 } });
     await late.loadMarkets();
     await rejects(() => late.fetchBalance(), ccxt.InvalidNonce, -1021);
+});
+
+await check('ccxt.pro watchOrderBook and watchTrades follow the book and the trades live', async () => {
+    const ws = new ccxt.pro.binanceusdm({
+        urls: {
+            api: {
+                fapiPublic: `${base}/fapi/v1`, fapiPublicV2: `${base}/fapi/v2`, fapiPublicV3: `${base}/fapi/v3`,
+                ws: { future: `${base.replace(/^http/, 'ws')}/fapi/ws` },
+            },
+        },
+        // One connection for both streams, so the trades subscription is in place once the book's is answered.
+        options: { fetchCurrencies: false, streamLimits: { future: 1 } },
+    });
+    // CCXT wants this once for plain ws:// URLs (this test's gateway has no TLS); wss:// needs nothing.
+    await ws.loadHttpProxyAgent();
+    try {
+        const trades = ws.watchTrades(symbol);
+        const book = await ws.watchOrderBook(symbol);
+        const rest = await trader.fetchOrderBook(symbol, 1000);
+        assert.deepEqual(plain(book.asks), plain(rest.asks));
+        assert.deepEqual(plain(book.bids), plain(rest.bids));
+        assert.equal(book.nonce, rest.nonce);
+
+        const afterOrder = ws.watchOrderBook(symbol);
+        await maker.createOrder(symbol, 'limit', 'sell', 0.003, 31000);
+        assert.deepEqual(plain((await afterOrder).asks).find((level) => level[0] === 31000), [31000, 0.003]);
+
+        const afterTrade = ws.watchOrderBook(symbol);
+        await trader.createOrder(symbol, 'limit', 'buy', 0.001, 31000, { timeInForce: 'IOC' });
+        const traded = await trades;
+        assert.deepEqual(traded.map((t) => [t.side, t.amount, t.price, t.symbol]), [['buy', 0.001, 30000.5, symbol]]);
+        const live = await afterTrade;
+        assert.deepEqual(plain(live.asks).slice(0, 2), [[30000.5, 0.003], [31000, 0.003]]);
+        const again = await trader.fetchOrderBook(symbol, 1000);
+        assert.deepEqual(plain(live.asks), plain(again.asks));
+        assert.deepEqual(plain(live.bids), plain(again.bids));
+    } finally {
+        await ws.close();
+    }
 });
 
 await check('rate limited: more requests at once than the key may make get DDoSProtection (429)', async () => {
