@@ -250,6 +250,30 @@ await check('fetchMyTrades: the IOC, the market order and the reduce-only sell',
     assert.equal(makerTrades.length, 3);
 });
 
+await check('fetchOrders and fetchClosedOrders (allOrders): every order the trader placed, in order', async () => {
+    const all = await trader.fetchOrders(symbol);
+    assert.deepEqual(all.map((o) => [o.type, o.side, o.status, o.filled]), [
+        ['limit', 'buy', 'canceled', 0], // post-only
+        ['limit', 'buy', 'closed', 0.004], // IOC
+        ['limit', 'buy', 'expired', 0], // FOK
+        ['market', 'buy', 'closed', 0.002],
+        ['limit', 'buy', 'canceled', 0], // the two cancelled by cancelAllOrders
+        ['limit', 'buy', 'canceled', 0],
+        ['limit', 'sell', 'closed', 0.002], // reduce-only
+    ]);
+    const closed = await trader.fetchClosedOrders(symbol);
+    assert.deepEqual(closed.map((o) => o.id), all.filter((o) => o.status === 'closed').map((o) => o.id));
+});
+
+await check('fetchBidsAsks (bookTicker): the best bid and ask, both resting orders of the maker', async () => {
+    const quotes = await trader.fetchBidsAsks([symbol]);
+    const quote = quotes[symbol];
+    assert.equal(quote.bid, 29000);
+    assert.equal(quote.bidVolume, 0.008);
+    assert.equal(quote.ask, 30000.5);
+    assert.equal(quote.askVolume, 0.004);
+});
+
 await check('fetchTrades, fetchTicker(s) and fetchOHLCV agree with those trades', async () => {
     const trades = await trader.fetchTrades(symbol);
     assert.deepEqual(trades.map((t) => [t.side, t.amount, t.price]), [
