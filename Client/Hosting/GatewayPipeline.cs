@@ -1,3 +1,4 @@
+using Exchange.Client.Binance;
 using Exchange.Client.Endpoints;
 using Exchange.Client.Errors;
 using Exchange.Client.MarketData;
@@ -17,12 +18,14 @@ public static class GatewayPipeline
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.UseRouting();
         app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseBinanceSignature();
         app.UseRateLimiter();
 
         PublicEndpoints.Map(app);
         OrderEndpoints.Map(app);
         AccountEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        BinanceFutures.Map(app);
         WebSocketEndpoint.Map(app);
         HealthChecks.Map(app);
         GatewayTelemetry.Map(app);

@@ -1,4 +1,5 @@
 using Exchange.Client.Accounts;
+using Exchange.Client.Binance;
 using Exchange.Client.Keys;
 using Exchange.Client.MarketData;
 using Exchange.Client.Markets;
@@ -50,6 +51,7 @@ public static class GatewayServices
         services.TryAddSingleton<AccountFeedHub>();
 
         services.AddGatewayRateLimits();
+        services.AddBinanceFutures();
         services.AddGatewayTelemetry(configuration);
         services.AddGatewayDashboard(configuration);
         services.AddGatewayHealthChecks();
