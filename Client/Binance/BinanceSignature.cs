@@ -21,7 +21,7 @@ public sealed record BinanceEndpoint(bool RequiresSignature, IReadOnlyCollection
 /// most <c>recvWindow</c> (default 5,000, at most 60,000 ms) behind it. The keys, secrets and replay guard are the native
 /// API's: the same signature is accepted once.
 /// </summary>
-public sealed class BinanceSignature(RequestDelegate next, ApiKeys keys, ReplayGuard replays, TimeProvider clock,
+public sealed class BinanceSignature(RequestDelegate next, ApiKeys keys, IReplayGuard replays, TimeProvider clock,
     IOptions<GatewayOptions> options)
 {
     public const string KeyHeader = "X-MBX-APIKEY";
@@ -94,7 +94,8 @@ public sealed class BinanceSignature(RequestDelegate next, ApiKeys keys, ReplayG
         if (!Matches(key.Secret, Unsigned(query) + Encoding.UTF8.GetString(Unsigned(body.Span)), signature))
             return BinanceErrors.InvalidSignature;
         // The guard forgets a signature a window after its timestamp; here a request stays acceptable for recvWindow.
-        if (!replays.TryRecord(signature, timestamp + Math.Max(0, recvWindow - _guardWindow))) return BinanceErrors.Replayed;
+        if (!await replays.TryRecord(signature, timestamp + Math.Max(0, recvWindow - _guardWindow), now, context.RequestAborted))
+            return BinanceErrors.Replayed;
         context.Features.Set(new ApiCaller(key.AccountId, apiKey));
         return null;
     }
