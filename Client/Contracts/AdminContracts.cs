@@ -5,13 +5,16 @@ public sealed record CreateAccountRequest(string? Label);
 /// <param name="ApiSecret">Shown once: the gateway keeps it only encrypted.</param>
 public sealed record AccountCreatedResponse(long AccountId, string ApiKey, string ApiSecret);
 
-public sealed record MarginTierRequest(string NotionalFloor, int InitialBps, int MaintenanceBps);
-
 /// <summary>A market in human units: tickSize "0.5", maxPrice "1000000" (a multiple of the tick), ...</summary>
 public sealed record CreateMarketRequest(string Symbol, string TickSize, string LotSize, string? MinPrice, string MaxPrice,
     string? MinSize, string MaxSize, string? MarketProtection, int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers);
 
-public sealed record ModeRequest(string Mode);
+/// <param name="Reason">Why (optional, 1 to 200 printable characters): shown with the market and journaled with the change.</param>
+public sealed record ModeRequest(string Mode, string? Reason = null);
+
+public sealed record RiskRequest(int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers);
+
+public sealed record MarginTierRequest(string NotionalFloor, int InitialBps, int MaintenanceBps);
 
 public sealed record ModeResponse(string Symbol, string Mode, long Sequence);
 

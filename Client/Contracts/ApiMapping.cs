@@ -10,12 +10,18 @@ public static class ApiMapping
 {
     public static long Millis(long micros) => micros / 1000;
 
-    public static MarketResponse Market(MarketSpec spec, MarketMode mode) => new(
-        spec.Symbol, Vocabulary.Of(mode), DecimalText.Format(spec.TickSize), DecimalText.Format(spec.LotSize),
-        Units.Price(spec, spec.MinPrice), Units.Price(spec, spec.MaxPrice), Units.Size(spec, spec.MinSize),
-        Units.Size(spec, spec.MaxSize), Units.Price(spec, spec.MarketProtectionTicks), spec.RiskTerms.MakerFeeBps,
-        spec.RiskTerms.TakerFeeBps,
-        [.. spec.RiskTerms.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))]);
+    /// <summary>A market as it is now: its spec, and its journaled terms (fees, margin tiers, mark, why it is in its mode).</summary>
+    public static MarketResponse Market(MarketSpec spec, MarketSummary summary)
+    {
+        var terms = summary.Terms ?? MarketTerms.Initial(spec);
+        return new(
+            spec.Symbol, Vocabulary.Of(summary.Mode), DecimalText.Format(spec.TickSize), DecimalText.Format(spec.LotSize),
+            Units.Price(spec, spec.MinPrice), Units.Price(spec, spec.MaxPrice), Units.Size(spec, spec.MinSize),
+            Units.Size(spec, spec.MaxSize), Units.Price(spec, spec.MarketProtectionTicks), terms.Risk.MakerFeeBps,
+            terms.Risk.TakerFeeBps,
+            [.. terms.Risk.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))],
+            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, terms.MarkPrice == 0 ? null : Units.Price(spec, terms.MarkPrice));
+    }
 
     public static string[][] Levels(MarketSpec spec, IEnumerable<PriceLevel> levels) =>
         [.. levels.Select(l => new[] { Units.Price(spec, l.Price), Units.Size(spec, l.Size) })];

@@ -4,8 +4,12 @@ namespace Exchange.Client.Contracts;
 
 public sealed record MarginTierResponse(string NotionalFloor, int InitialBps, int MaintenanceBps);
 
+/// <param name="ModeSetBy">Who put the market in its mode: operator, breaker, oracle or recovery.</param>
+/// <param name="ModeReason">Why, in their words (null: no reason given).</param>
+/// <param name="MarkPrice">The journaled mark price (null: none set; the last trade price serves).</param>
 public sealed record MarketResponse(string Symbol, string Mode, string TickSize, string LotSize, string MinPrice, string MaxPrice,
-    string MinSize, string MaxSize, string MarketProtection, int MakerFeeBps, int TakerFeeBps, MarginTierResponse[] MarginTiers);
+    string MinSize, string MaxSize, string MarketProtection, int MakerFeeBps, int TakerFeeBps, MarginTierResponse[] MarginTiers,
+    string ModeSetBy = "operator", string? ModeReason = null, string? MarkPrice = null);
 
 /// <summary>Levels as [price, size] pairs, best first.</summary>
 public sealed record BookResponse(string Symbol, long Sequence, string Mode, string[][] Bids, string[][] Asks);

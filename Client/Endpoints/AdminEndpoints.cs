@@ -31,7 +31,9 @@ public static class AdminEndpoints
         admin.MapPost("/markets", CreateMarket).Accepts<CreateMarketRequest>("application/json")
             .Produces<MarketResponse>(StatusCodes.Status201Created).WithSummary("Create a market from a spec in human units");
         admin.MapPost("/markets/{symbol}/mode", SetMode).Accepts<ModeRequest>("application/json").Produces<ModeResponse>()
-            .WithSummary("Switch the market's mode: open, post_only, cancel_only, halted or auction");
+            .WithSummary("Switch the market's mode: open, post_only, cancel_only, halted or auction, with an optional reason");
+        admin.MapPost("/markets/{symbol}/risk", SetRisk).Accepts<RiskRequest>("application/json").Produces<MarketResponse>()
+            .WithSummary("Change the market's fees and margin tiers (journaled; fields left out keep their value)");
         admin.MapPost("/markets/{symbol}/mark-price", SetMarkPrice).Accepts<MarkPriceRequest>("application/json")
             .Produces<MarkPriceResponse>().WithSummary("Set the operator's mark price (\"0\" clears it) until the oracle exists");
         admin.MapPost("/markets/{symbol}/uncross", Uncross).Accepts<UncrossRequest>("application/json").Produces<UncrossResponse>()
@@ -108,7 +110,7 @@ public static class AdminEndpoints
             case CreateMarketResult.Created:
                 markets.Remember(spec);
                 var status = await markets.Market(spec).GetSummary();
-                return Results.Created($"/api/v1/markets/{spec.Symbol}", ApiMapping.Market(spec, status.Mode));
+                return Results.Created($"/api/v1/markets/{spec.Symbol}", ApiMapping.Market(spec, status));
             case CreateMarketResult.AlreadyExists:
                 return ApiError.Conflict(ErrorCodes.MarketExists, $"market {spec.Symbol} already exists").ToResult();
             default:
@@ -120,13 +122,25 @@ public static class AdminEndpoints
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
-        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "mode");
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "mode", "reason");
         var mode = Vocabulary.ParseMode(body.RequiredText("mode"))
             ?? throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "mode", "'mode' must be open, post_only, cancel_only, halted or auction"));
-        var (outcome, error) = await Command(markets, spec, new SetModeCommand(mode));
+        var cause = new ModeCause(ModeActor.Operator, body.Text("reason", ErrorCodes.InvalidReason));
+        var (outcome, error) = await Command(markets, spec, new SetModeCommand(mode, cause));
         if (error is not null) return error.ToResult();
         var changed = outcome!.Events.Single(e => e.Kind == EventKind.ModeChanged);
         return Results.Ok(new ModeResponse(spec.Symbol, Vocabulary.Of(changed.Mode), changed.Sequence));
+    }
+
+    private static async Task<IResult> SetRisk(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var current = (await markets.Market(spec).GetSummary()).Terms?.Risk ?? spec.RiskTerms;
+        var risk = MarketSpecReader.ReadRisk(RequestBody.Of(context).Bytes, current);
+        var (_, error) = await Command(markets, spec, new SetRiskCommand(risk));
+        if (error is not null) return error.ToResult();
+        return Results.Ok(ApiMapping.Market(spec, await markets.Market(spec).GetSummary()));
     }
 
     private static async Task<IResult> Uncross(string symbol, HttpContext context, MarketDirectory markets)

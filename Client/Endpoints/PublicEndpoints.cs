@@ -34,14 +34,14 @@ public static class PublicEndpoints
         _ = new QueryReader(context.Request);
         var specs = await markets.All();
         var statuses = await Task.WhenAll(specs.Select(s => markets.Market(s).GetSummary()));
-        return [.. specs.Zip(statuses, (spec, status) => ApiMapping.Market(spec, status.Mode))];
+        return [.. specs.Zip(statuses, (spec, status) => ApiMapping.Market(spec, status))];
     }
 
     private static async Task<MarketResponse> Market(string symbol, HttpContext context, MarketDirectory markets)
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
-        return ApiMapping.Market(spec, (await markets.Market(spec).GetSummary()).Mode);
+        return ApiMapping.Market(spec, await markets.Market(spec).GetSummary());
     }
 
     private static async Task<BookResponse> Book(string symbol, HttpContext context, MarketDirectory markets)

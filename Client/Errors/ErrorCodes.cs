@@ -57,6 +57,8 @@ public static class ErrorCodes
     public const string NotInAuction = "NOT_IN_AUCTION";
     public const string BookCrossed = "BOOK_CROSSED";
     public const string InvalidMode = "INVALID_MODE";
+    public const string InvalidRisk = "INVALID_RISK";
+    public const string InvalidReason = "INVALID_REASON";
     public const string DuplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID";
     public const string TransferIdConflict = "TRANSFER_ID_CONFLICT";
     public const string MarketExists = "MARKET_EXISTS";

@@ -45,7 +45,7 @@ public static class ErrorResponses
         ApiException api => api.Error,
         BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? ErrorCodes.PayloadTooLarge : ErrorCodes.BadRequest, "the request could not be read"),
-        MarketUnavailableException or TimeoutException or OrleansException or Npgsql.NpgsqlException =>
+        UnavailableException or TimeoutException or OrleansException or Npgsql.NpgsqlException =>
             ApiError.Unavailable(ErrorCodes.ServiceUnavailable, "the exchange cannot answer now; try again"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "internal error"),
     };

@@ -26,6 +26,9 @@ public static class RejectionErrors
         RejectReason.NotInAuction => ApiError.Refused(ErrorCodes.NotInAuction, "the market is not in an auction"),
         RejectReason.BookCrossed => ApiError.Refused(ErrorCodes.BookCrossed, "the book is crossed: uncross the auction first"),
         RejectReason.InvalidMode => ApiError.Conflict(ErrorCodes.InvalidMode, "the market is already in that mode"),
+        RejectReason.InvalidRisk => ApiError.BadRequest(ErrorCodes.InvalidRisk,
+            "risk parameters need a maker rebate no larger than the taker fee, tiers from notional 0 upwards, and 0 < maintenance <= initial <= 10000 bps"),
+        RejectReason.InvalidReason => ApiError.BadRequest(ErrorCodes.InvalidReason, $"a reason is 1 to {ModeCause.MaxReasonLength} printable ASCII characters"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 

@@ -21,6 +21,8 @@ public sealed class QueryReader
                     $"unknown query parameter '{ApiError.Shorten(name)}'; allowed: {(allowed.Length == 0 ? "none" : string.Join(", ", allowed))}")
                     .With("parameter", ApiError.Shorten(name)));
             if (values.Count > 1) throw Invalid(name, $"'{name}' may appear once");
+            // An empty value is a mistake, not "any": ?symbol= must not mean every market.
+            if (string.IsNullOrEmpty(values[0])) throw Invalid(name, $"'{name}' may not be empty; leave it out instead");
         }
     }
 

@@ -24,6 +24,14 @@ public static class Vocabulary
         _ => "cancel_taker",
     };
 
+    public static string Of(ModeActor actor) => actor switch
+    {
+        ModeActor.Breaker => "breaker",
+        ModeActor.Oracle => "oracle",
+        ModeActor.Recovery => "recovery",
+        _ => "operator",
+    };
+
     public static string Of(MarketMode mode) => mode switch
     {
         MarketMode.PostOnly => "post_only",

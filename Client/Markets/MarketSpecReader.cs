@@ -40,6 +40,15 @@ public static class MarketSpecReader
         return problem is null ? spec : throw new ApiException(ApiError.BadRequest(ErrorCodes.InvalidMarketSpec, problem));
     }
 
+    /// <summary>New risk parameters for a market: the fields given replace the current ones, the others stay.</summary>
+    public static MarketRisk ReadRisk(ReadOnlyMemory<byte> bytes, MarketRisk current)
+    {
+        var body = JsonBody.Parse(bytes, "makerFeeBps", "takerFeeBps", "marginTiers");
+        var tiers = body.Array("marginTiers", 16);
+        return new MarketRisk(body.WholeNumber("makerFeeBps", -10_000, 10_000) ?? current.MakerFeeBps,
+            body.WholeNumber("takerFeeBps", 0, 10_000) ?? current.TakerFeeBps, tiers is null ? current.Tiers : [.. tiers.Select(Tier)]);
+    }
+
     private static MarketRisk? Risk(JsonBody body)
     {
         var maker = body.WholeNumber("makerFeeBps", -10_000, 10_000);

@@ -191,6 +191,26 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         var mark = await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/mark-price", """{"price":"123.5"}""");
         Assert.Equal("123.5", mark.String("markPrice"));
         Assert.Null((await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/mark-price", """{"price":"0"}""")).Json!["markPrice"]);
+
+        // The market's terms: a rebate larger than the taker fee, a reason that is not printable text.
+        Api.Problem(await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/risk", """{"makerFeeBps":-6,"takerFeeBps":5}"""), 400, "INVALID_RISK");
+        Api.Problem(await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/mode", """{"mode":"halted","reason":"tab\there"}"""), 400, "INVALID_REASON");
+        Api.Problem(await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/risk", """{"takerFeeBps":"5"}"""), 400, "INVALID_FIELD");
+    }
+
+    [Fact]
+    public async Task The_market_shows_why_it_is_in_its_mode_and_the_fees_in_force()
+    {
+        var halted = await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/mode", """{"mode":"halted","reason":"exchange maintenance"}""");
+        Assert.Equal(200, halted.Status);
+        var repriced = await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/risk", """{"makerFeeBps":0,"takerFeeBps":7}""");
+        Assert.True(repriced.Status == 200, repriced.ToString());
+        await Admin(HttpMethod.Post, $"/admin/v1/markets/{_symbol}/mark-price", """{"price":"101.5"}""");
+
+        var market = await Api.Send(_gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{_symbol}");
+        Assert.Equal(("halted", "operator", "exchange maintenance", "101.5"),
+            (market.String("mode"), market.String("modeSetBy"), market.String("modeReason"), market.String("markPrice")));
+        Assert.Equal((0L, 7L), (market.Long("makerFeeBps"), market.Long("takerFeeBps")));
     }
 
     [Fact]
