@@ -7,10 +7,12 @@ using Microsoft.Extensions.Hosting;
 // An exchange silo hosting the market grains (Exchange:Clustering picks localhost or PostgreSQL membership, see
 // SiloClustering). With ConnectionStrings:Exchange set (for example the environment variable
 // ConnectionStrings__Exchange) the journal is PostgreSQL and the schema is migrated at start-up; without it the
-// markets live in memory and are lost when the silo stops.
+// markets live in memory and are lost when the silo stops. With Exchange:Health:Port set it serves /health/live and
+// /health/ready on that port (SiloHealth).
 var builder = Host.CreateApplicationBuilder(args);
 var postgres = builder.Configuration.GetConnectionString("Exchange");
 builder.AddExchangeSilo(postgres);
+builder.AddSiloHealthEndpoint(); // Exchange:Health:Port, e.g. Exchange__Health__Port=8081
 using var host = builder.Build();
 
 if (postgres is null)

@@ -99,4 +99,19 @@ public sealed class KeyLifecycleTests(PostgresFixture postgres) : GatewayWithMar
         Assert.Contains("ConnectionStrings:Exchange", failure.Message, StringComparison.Ordinal);
         Assert.Equal(200, (await victim.Get("/api/v1/account")).Status);
     }
+
+    [Fact]
+    public async Task A_bad_gateway_setting_stops_the_gateway_at_start_naming_the_setting()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            Gateway.StartAnotherGateway(new Dictionary<string, string?>
+            {
+                ["Gateway:SignatureWindow"] = "00:00:00",
+                ["Gateway:SecretKey"] = "not-base64-of-32-bytes",
+                ["Gateway:RateLimits:Orders:PerSecond"] = "0",
+            }));
+        Assert.Contains("Gateway:SignatureWindow must be a positive duration", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:SecretKey must be base64 of exactly 32 bytes", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Gateway:RateLimits:Orders:PerSecond must be positive", failure.Message, StringComparison.Ordinal);
+    }
 }
