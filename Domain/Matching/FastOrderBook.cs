@@ -188,18 +188,16 @@ public sealed partial class FastOrderBook : IOrderBook
 
     public void SetMarkPrice(long price, long timestamp, EventBuffer events)
     {
-        var reject = OrderRules.CheckMark(Spec, Terms, price);
-        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
-        events.Add(MarketEvent.MarkSet(++Sequence, timestamp, price, Terms.MarkPrice));
-        Terms = Terms with { MarkPrice = price };
+        var sequence = Sequence;
+        Terms = TermsChanges.SetMark(Spec, Terms, price, ref sequence, timestamp, events);
+        Sequence = sequence;
     }
 
     public void SetRisk(MarketRisk risk, long timestamp, EventBuffer events)
     {
-        var reject = OrderRules.CheckRisk(Terms, risk);
-        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
-        events.Add(MarketEvent.RiskSet(++Sequence, timestamp, risk));
-        Terms = Terms with { Risk = risk, MarketWideSequence = Sequence };
+        var sequence = Sequence;
+        Terms = TermsChanges.SetRisk(Terms, risk, ref sequence, timestamp, events);
+        Sequence = sequence;
     }
 
     public void Uncross(long referencePrice, long timestamp, EventBuffer events)

@@ -48,24 +48,22 @@ public sealed class SuspectMarketTests(PostgresFixture postgres)
     }
 
     /// <summary>The real journal, or when <see cref="Down"/> an unreachable one.</summary>
-    private sealed class SwitchableJournal(IMarketJournal inner) : IMarketJournal
+    private sealed class SwitchableJournal(IMarketJournal inner) : DelegatingJournal(inner)
     {
         public volatile bool Down;
 
         private T Up<T>(Func<T> call) => Down ? throw new IOException("injected: the database is unreachable") : call();
 
-        public Task Append(string market, JournalBatch batch, CancellationToken cancellationToken) => Up(() => inner.Append(market, batch, cancellationToken));
-        public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => Up(() => inner.ContainsBatch(market, batchId, cancellationToken));
-        public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => Up(() => inner.GetMarket(symbol, cancellationToken));
-        public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => Up(() => inner.LatestSnapshot(market, cancellationToken));
-        public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => Up(() => inner.SaveSnapshot(market, snapshot, cancellationToken));
-        public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
-        public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
+        public override Task Append(string market, JournalBatch batch, CancellationToken cancellationToken) => Up(() => Inner.Append(market, batch, cancellationToken));
+        public override Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => Up(() => Inner.ContainsBatch(market, batchId, cancellationToken));
+        public override Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => Up(() => Inner.GetMarket(symbol, cancellationToken));
+        public override Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => Up(() => Inner.LatestSnapshot(market, cancellationToken));
+        public override Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => Up(() => Inner.SaveSnapshot(market, snapshot, cancellationToken));
 
-        public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+        public override async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             if (Down) throw new IOException("injected: the database is unreachable");
-            await foreach (var batch in inner.ReadAfter(market, afterSequence, cancellationToken)) yield return batch;
+            await foreach (var batch in Inner.ReadAfter(market, afterSequence, cancellationToken)) yield return batch;
         }
     }
 }

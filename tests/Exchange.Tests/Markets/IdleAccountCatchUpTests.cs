@@ -58,26 +58,19 @@ public sealed class IdleAccountCatchUpTests(PostgresFixture postgres)
     }
 
     /// <summary>The real journal, counting the batches read back from it.</summary>
-    private sealed class ReadCountingJournal(IMarketJournal inner) : IMarketJournal
+    private sealed class ReadCountingJournal(IMarketJournal inner) : DelegatingJournal(inner)
     {
         public int BatchesRead;
 
-        public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
+        public override async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
             [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await foreach (var batch in inner.ReadAfter(market, afterSequence, cancellationToken))
+            await foreach (var batch in Inner.ReadAfter(market, afterSequence, cancellationToken))
             {
                 Interlocked.Increment(ref BatchesRead);
                 yield return batch;
             }
         }
 
-        public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
-        public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
-        public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
-        public Task Append(string market, JournalBatch batch, CancellationToken cancellationToken) => inner.Append(market, batch, cancellationToken);
-        public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => inner.ContainsBatch(market, batchId, cancellationToken);
-        public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
-        public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
     }
 }

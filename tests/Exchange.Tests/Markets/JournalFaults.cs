@@ -32,47 +32,33 @@ internal static class JournalFaults
 }
 
 /// <summary>After the next committed append for <see cref="Market"/>, throws as if the reply had been lost on the way.</summary>
-internal sealed class ReplyLosingJournal(IMarketJournal inner) : IMarketJournal
+internal sealed class ReplyLosingJournal(IMarketJournal inner) : DelegatingJournal(inner)
 {
     public string? Market { get; set; }
 
-    public async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
+    public override async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
     {
-        await inner.Append(market, batch, cancellationToken);
+        await Inner.Append(market, batch, cancellationToken);
         if (market != Market) return;
         Market = null;
         throw new IOException("injected: the connection broke after the commit");
     }
 
-    public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
-    public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
-    public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
-    public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => inner.ContainsBatch(market, batchId, cancellationToken);
-    public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) => inner.ReadAfter(market, afterSequence, cancellationToken);
-    public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
-    public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
 }
 
 /// <summary>After a committed append for <see cref="Market"/>, signals <see cref="Committed"/> and never returns.</summary>
-internal sealed class ReplyWithholdingJournal(IMarketJournal inner) : IMarketJournal
+internal sealed class ReplyWithholdingJournal(IMarketJournal inner) : DelegatingJournal(inner)
 {
     public string? Market { get; set; }
 
     public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
+    public override async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
     {
-        await inner.Append(market, batch, cancellationToken);
+        await Inner.Append(market, batch, cancellationToken);
         if (market != Market) return;
         Committed.TrySetResult();
         await new TaskCompletionSource().Task; // the reply is lost: this silo is about to be killed
     }
 
-    public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
-    public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => inner.ListMarkets(cancellationToken);
-    public Task<MarketSpec?> GetMarket(string symbol, CancellationToken cancellationToken) => inner.GetMarket(symbol, cancellationToken);
-    public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) => inner.ContainsBatch(market, batchId, cancellationToken);
-    public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) => inner.ReadAfter(market, afterSequence, cancellationToken);
-    public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) => inner.SaveSnapshot(market, snapshot, cancellationToken);
-    public Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => inner.LatestSnapshot(market, cancellationToken);
 }
