@@ -21,7 +21,18 @@ public static class DecimalText
         var fraction = dot < 0 ? ReadOnlySpan<char>.Empty : text.AsSpan(dot + 1);
         if (integer.Length is 0 or > MaxIntegerDigits || !AllDigits(integer)) return false;
         if (dot >= 0 && (fraction.Length is 0 or > MaxFractionDigits || !AllDigits(fraction))) return false;
-        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
+        // decimal holds 28-29 significant digits and rounds what does not fit: a number it cannot hold exactly is refused.
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)
+            && Format(value) == Canonical(integer, fraction);
+    }
+
+    /// <summary>The digits without leading zeros of the integer part and trailing zeros of the fraction: what Format gives back.</summary>
+    private static string Canonical(ReadOnlySpan<char> integer, ReadOnlySpan<char> fraction)
+    {
+        var whole = integer.TrimStart('0');
+        var part = fraction.TrimEnd('0');
+        var head = whole.IsEmpty ? "0" : whole.ToString();
+        return part.IsEmpty ? head : $"{head}.{part}";
     }
 
     /// <summary>The shortest form: no trailing zeros, no exponent ("65000", "0.001").</summary>

@@ -33,6 +33,11 @@ public sealed class GatewayUnitTests
     [InlineData("١٢", false)]
     [InlineData("99999999999999999999", false)]
     [InlineData("1.0000000000000000001", false)]
+    [InlineData("1234567890123456789.123456789012345678", false)] // 37 significant digits: decimal would round them
+    [InlineData("9999999999999999999.99999999999", false)]
+    [InlineData("1234567890123456789.12345678", true)]             // 27 digits: exact
+    [InlineData("000123.4500", true)]
+    [InlineData("0.000000000000000001", true)]
     public void Only_plain_decimal_strings_parse(string text, bool valid) =>
         Assert.Equal(valid, DecimalText.TryParse(text, out _));
 
