@@ -29,6 +29,7 @@ internal interface IJournaledMarket
 /// Failed accordingly and reloads the market, and only then serves again; if the journal cannot be asked, the batch
 /// is Unknown and the activation goes. A fenced write (another activation moved the journal) is Failed and the
 /// activation goes. Nothing that is not durable survives in memory, and nothing is answered Committed unless it is.
+/// Single-threaded like the grain it serves: every call comes from the market's turn.
 /// </summary>
 internal sealed class JournalWriter(string market, IMarketJournal journal, TimeProvider clock, MarketOptions options,
     IJournaledMarket owner, Action<string, Exception?> log)
@@ -51,6 +52,9 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
         if (_flushing is null || _flushing.IsCompleted) _flushing = Flush();
         return batch.Done;
     }
+
+    /// <summary>The write loop in progress, if any (a caller on the market's turn never needs it; tests on the thread pool do).</summary>
+    internal Task Writing => _flushing ?? Task.CompletedTask;
 
     /// <summary>Commands and queries that arrive during a recovery wait for it (it has its own deadline).</summary>
     public async Task RecoveryFinished()

@@ -31,6 +31,18 @@ public sealed class JournalWriterTests
         _writer = new JournalWriter(Symbol, _journal, _clock, Options, _owner, (_, _) => { });
     }
 
+    /// <summary>
+    /// A command's outcome once the write loop has finished too: the writer is single-threaded like the grain's turn,
+    /// while this test's continuations run on the thread pool, so what the loop does after completing a batch
+    /// (announcing it, deactivating) is only certain once the loop is done.
+    /// </summary>
+    private async Task<CommandStatus> Settled(Task<CommandStatus> outcome)
+    {
+        var status = await outcome;
+        await _writer.Writing;
+        return status;
+    }
+
     /// <summary>Runs a resting buy on the book and records it in the open batch, as the market grain does.</summary>
     private PendingBatch Record()
     {
@@ -55,7 +67,7 @@ public sealed class JournalWriterTests
 
         gate.SetResult();
         Assert.Equal(CommandStatus.Committed, await firstDone);
-        Assert.Equal(CommandStatus.Committed, await laterDone);
+        Assert.Equal(CommandStatus.Committed, await Settled(laterDone));
         Assert.Equal([1, 2], _journal.AppendedEntryCounts);
         Assert.Equal([(first, false), (second, false)], _owner.Published);
         Assert.Equal(0, _owner.Reloads);
@@ -72,7 +84,7 @@ public sealed class JournalWriterTests
         gate.SetResult();
 
         Assert.Equal(CommandStatus.Failed, await inFlightDone);
-        Assert.Equal(CommandStatus.Failed, await queuedDone);
+        Assert.Equal(CommandStatus.Failed, await Settled(queuedDone));
         Assert.Contains("earlier journal write failed", queued.Error, StringComparison.Ordinal);
         Assert.Equal(1, _owner.Reloads);
         Assert.Empty(_owner.Published);
@@ -90,7 +102,7 @@ public sealed class JournalWriterTests
         _journal.Next(Write.StoreThenFail);
         var batch = Record();
 
-        Assert.Equal(CommandStatus.Committed, await _writer.Committed(batch));
+        Assert.Equal(CommandStatus.Committed, await Settled(_writer.Committed(batch)));
         Assert.True(await _journal.Inner.ContainsBatch(Symbol, batch.BatchId, CancellationToken.None));
         Assert.Equal(1, _owner.Reloads);
         // Announced, but marked as already in the reloaded memory, so nothing is recorded twice.
@@ -107,7 +119,7 @@ public sealed class JournalWriterTests
         Assert.False(done.IsCompleted);
 
         _clock.Advance(Options.AppendTimeout);
-        Assert.Equal(CommandStatus.Failed, await done);
+        Assert.Equal(CommandStatus.Failed, await Settled(done));
         Assert.Equal("not applied: the journal write failed", batch.Error);
         Assert.Equal(1, _owner.Reloads);
     }
@@ -117,7 +129,7 @@ public sealed class JournalWriterTests
     {
         _journal.Next(Write.Fenced);
         var batch = Record();
-        Assert.Equal(CommandStatus.Failed, await _writer.Committed(batch));
+        Assert.Equal(CommandStatus.Failed, await Settled(_writer.Committed(batch)));
         Assert.Equal(1, _owner.Deactivations);
         Assert.NotNull(_writer.Unavailable);
         Assert.Equal(0, _owner.Reloads);
@@ -133,7 +145,7 @@ public sealed class JournalWriterTests
         _journal.Next(Write.Fail);
         _journal.ContainsFails = true;
         var batch = Record();
-        Assert.Equal(CommandStatus.Unknown, await _writer.Committed(batch));
+        Assert.Equal(CommandStatus.Unknown, await Settled(_writer.Committed(batch)));
         Assert.Equal(1, _owner.Deactivations);
         Assert.NotNull(_writer.Unavailable);
         Assert.Empty(_owner.Published);
