@@ -16,7 +16,8 @@ public sealed record MarketSpec(
     long MinSize,
     long MaxSize,
     long MarketProtectionTicks,
-    MarketRisk? Risk = null)
+    MarketRisk? Risk = null,
+    IndexRules? Index = null)
 {
     /// <summary>Money is in minor units of one millionth of a USD (micro-USD).</summary>
     public const long MinorUnitsPerQuoteUnit = 1_000_000;
@@ -43,6 +44,7 @@ public sealed record MarketSpec(
             return "tick size x lot size must be a whole number of micro-USD";
         if ((Int128)MaxPrice * MaxSize * NotionalPerTickLot > long.MaxValue) return "the largest order's notional overflows";
         if (RiskTerms.Problem() is { } risk) return risk;
+        if (Index?.Problem() is { } index) return index;
         if (MarketProtectionTicks < 0 || MarketProtectionTicks > MaxPrice - MinPrice)
             return "market protection must be between 0 and the price range";
         // A level's total of at most int.MaxValue resting orders must fit a long.

@@ -30,7 +30,8 @@ public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
 [GenerateSerializer, Immutable, Alias("MarketTerms")]
 /// <param name="MarketWideSequence">The sequence of the latest market-wide event (a mode or risk change; 0: none yet):
 /// every account's stream includes it, so an account that has not reached it is behind on its market's terms.</param>
-public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0)
+/// <param name="Index">For a market that follows an index: what it holds of it (null otherwise, or before the first tick).</param>
+public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null)
 {
     public static MarketTerms Initial(MarketSpec spec) => new(0, spec.RiskTerms, ModeCause.Operator);
 

@@ -55,6 +55,13 @@ public interface IMarketGrain : IGrainWithStringKey
     /// </summary>
     Task SetMarkPrice(long price);
 
+    /// <summary>
+    /// Takes a reading of the index the market follows (ignored for a market that follows none or another index):
+    /// journaled as an index tick, which sets the mark and may change the mode (a stale index puts the market in
+    /// its safe mode; a fresh one reopens it through an auction). Durable when it returns.
+    /// </summary>
+    Task ApplyIndex(Oracles.IndexUpdate update);
+
     /// <summary>Subscribes to committed market data; subscriptions lapse unless renewed within a few minutes.</summary>
     Task Subscribe(IMarketDataObserver observer);
 
