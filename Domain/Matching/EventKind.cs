@@ -13,4 +13,6 @@ public enum EventKind : byte
     MarkPriceSet,
     /// <summary>The market's fees and margin tiers changed.</summary>
     RiskChanged,
+    /// <summary>A reading of the index the market follows was journaled (its mark may move with it, in its own event).</summary>
+    IndexPriceSet,
 }

@@ -28,7 +28,7 @@ public static class EventKinds
     {
         EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended => EventAudience.Parties,
         EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
-        EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet => EventAudience.None,
+        EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet => EventAudience.None,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),
     };
 

@@ -22,6 +22,7 @@ namespace Exchange.Matching;
 /// <item>AuctionUncrossed: Price (the uncrossing price, 0 if nothing crossed), Size (volume executed).</item>
 /// <item>MarkPriceSet: Price (the new mark, 0: none), PreviousPrice.</item>
 /// <item>RiskChanged: Risk (the new fees and margin tiers).</item>
+/// <item>IndexPriceSet: Price (the index in ticks, 0: none known), PreviousPrice, IndexStatus.</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -54,6 +55,7 @@ public readonly record struct MarketEvent
     [Id(23)] public MarketRisk? Risk { get; init; }
     [Id(24)] public ModeActor Actor { get; init; }
     [Id(25)] public string? Reason { get; init; }
+    [Id(26)] public Pricing.IndexStatus IndexStatus { get; init; }
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {
@@ -108,6 +110,12 @@ public readonly record struct MarketEvent
     public static MarketEvent RiskSet(long sequence, long timestamp, MarketRisk risk) => new()
     {
         Kind = EventKind.RiskChanged, Sequence = sequence, Timestamp = timestamp, Risk = risk,
+    };
+
+    public static MarketEvent IndexSet(long sequence, long timestamp, long price, long previous, Pricing.IndexStatus status) => new()
+    {
+        Kind = EventKind.IndexPriceSet, Sequence = sequence, Timestamp = timestamp, Price = price, PreviousPrice = previous,
+        IndexStatus = status,
     };
 
     /// <summary>The cause of a ModeChanged event.</summary>

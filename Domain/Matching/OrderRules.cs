@@ -48,9 +48,9 @@ public static class OrderRules
         : price == terms.MarkPrice ? RejectReason.NoChange
         : RejectReason.None;
 
-    public static RejectReason CheckRisk(MarketTerms terms, MarketRisk? risk) =>
+    public static RejectReason CheckRisk(MarketRisk current, MarketRisk? risk) =>
         risk is null || risk.Problem() is not null ? RejectReason.InvalidRisk
-        : risk.Equals(terms.Risk) ? RejectReason.NoChange
+        : risk.Equals(current) ? RejectReason.NoChange
         : RejectReason.None;
 
     /// <summary>Whether a mode lets orders trade on arrival (so the book must not be crossed when entering it).</summary>

@@ -34,6 +34,8 @@ public enum RejectReason : byte
     InvalidRisk,
     /// <summary>A mode change's actor that does not exist, or a reason that is empty, too long or not printable ASCII.</summary>
     InvalidReason,
+    /// <summary>An index tick for a market that follows no index, or one with values that do not exist.</summary>
+    NoIndex,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

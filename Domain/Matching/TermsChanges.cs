@@ -16,18 +16,39 @@ internal static class TermsChanges
             return terms;
         }
         events.Add(MarketEvent.MarkSet(++sequence, timestamp, price, terms.MarkPrice));
-        return terms with { MarkPrice = price };
+        // Under an index, an operator's mark is an override that index ticks leave alone until it is cleared (0).
+        return terms with { MarkPrice = price, Index = terms.Index is { } index ? index with { OperatorMark = price > 0 } : null };
     }
 
+    /// <summary>Records an index tick's state, and the mark it gives when that differs from the mark in force.</summary>
+    public static MarketTerms SetIndex(MarketTerms terms, IndexState state, long mark, ref long sequence, long timestamp, EventBuffer events)
+    {
+        events.Add(MarketEvent.IndexSet(++sequence, timestamp, state.Tick.IndexTicks, terms.Index?.Tick.IndexTicks ?? 0, state.Tick.Status));
+        if (mark != terms.MarkPrice) events.Add(MarketEvent.MarkSet(++sequence, timestamp, mark, terms.MarkPrice));
+        return terms with { Index = state, MarkPrice = mark };
+    }
+
+    /// <summary>
+    /// The operator's schedule. Under an index whose volatility scales margin it becomes the base schedule, and the
+    /// one in force (in the event) is it scaled by the multipliers of the moment.
+    /// </summary>
     public static MarketTerms SetRisk(MarketTerms terms, MarketRisk risk, ref long sequence, long timestamp, EventBuffer events)
     {
-        var reject = OrderRules.CheckRisk(terms, risk);
+        var reject = OrderRules.CheckRisk(terms.Index?.BaseRisk ?? terms.Risk, risk);
         if (reject != RejectReason.None)
         {
             events.Add(MarketEvent.Rejected(sequence, timestamp, 0, reject));
             return terms;
         }
-        events.Add(MarketEvent.RiskSet(++sequence, timestamp, risk));
-        return terms with { Risk = risk, MarketWideSequence = sequence };
+        if (terms.Index is not { } index) return ScaledRisk(terms, risk, ref sequence, timestamp, events);
+        return ScaledRisk(terms with { Index = index with { BaseRisk = risk } },
+            Pricing.MarginScaling.Scale(risk, index.Multipliers), ref sequence, timestamp, events);
+    }
+
+    /// <summary>Puts a schedule in force (a market-wide event), as the operator set it or as volatility scaled it.</summary>
+    public static MarketTerms ScaledRisk(MarketTerms terms, MarketRisk inForce, ref long sequence, long timestamp, EventBuffer events)
+    {
+        events.Add(MarketEvent.RiskSet(++sequence, timestamp, inForce));
+        return terms with { Risk = inForce, MarketWideSequence = sequence };
     }
 }

@@ -1,12 +1,18 @@
 using Exchange.Accounts;
 using Exchange.Journal;
 using Exchange.Markets;
+using Exchange.Oracles;
 using Exchange.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Exchange.Hosting;
 
@@ -23,16 +29,23 @@ public static class ExchangeServices
         services.AddOptions<AccountOptions>().BindConfiguration("Exchange:Accounts").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MarketOptions>>(new ProblemsValidator<MarketOptions>(o => o.Problems())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>>(new ProblemsValidator<AccountOptions>(o => o.Problems())));
+        services.AddOptions<OracleOptions>().BindConfiguration("Exchange:Oracles").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OracleOptions>>(new ProblemsValidator<OracleOptions>(o => o.Problems())));
         if (postgres is null)
         {
             services.TryAddSingleton<IMarketJournal, InMemoryMarketJournal>();
             services.TryAddSingleton<IAccountStore, InMemoryAccountStore>();
+            services.AddOptions<MemoryGrainStorageOptions>(OracleStorage.Name);
+            services.AddTransient<IPostConfigureOptions<MemoryGrainStorageOptions>, DefaultStorageProviderSerializerOptionsConfigurator<MemoryGrainStorageOptions>>();
+            services.AddGrainStorage(OracleStorage.Name, MemoryGrainStorageFactory.Create);
         }
         else
         {
             services.TryAddSingleton(_ => NpgsqlDataSource.Create(postgres));
             services.TryAddSingleton<IMarketJournal, PostgresMarketJournal>();
             services.TryAddSingleton<IAccountStore, PostgresAccountStore>();
+            // The oracles' small records (policy, feeds, followers) in the project's own schema (migration 0006).
+            services.AddAdoNetGrainStorage(OracleStorage.Name, o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
         }
         return services;
     }
