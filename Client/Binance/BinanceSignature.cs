@@ -89,7 +89,8 @@ public sealed class BinanceSignature(RequestDelegate next, ApiKeys keys, IReplay
         if (timestamp > now + MaxAhead || now - timestamp > recvWindow) return BinanceErrors.OutsideRecvWindow;
 
         var key = await keys.Resolve(apiKey, context.RequestAborted);
-        if (key is null) return BinanceErrors.InvalidApiKey;
+        // A price feed's key trades for nobody: to this surface it is no key at all.
+        if (key is null || key.FeedId is not null) return BinanceErrors.InvalidApiKey;
         if (parameters.Text("signature") is not { } signature) return BinanceErrors.Mandatory("signature");
         if (!Matches(key.Secret, Unsigned(query) + Encoding.UTF8.GetString(Unsigned(body.Span)), signature))
             return BinanceErrors.InvalidSignature;

@@ -24,7 +24,7 @@ public static class AdminEndpoints
             .WithSummary("Issue another API key for the account (rotation); with revokeOthers the account's other keys stop working");
         admin.MapGet("/accounts/{accountId}/keys", ListKeys).Produces<KeyResponse[]>().WithSummary("The account's API keys, revoked ones included");
         admin.MapDelete("/keys/{apiKey}", RevokeKey).Produces<KeyRevokedResponse>()
-            .WithSummary("Revoke an API key: refused at once on this gateway, within Gateway:KeyCacheTime on every other");
+            .WithSummary("Revoke an API key (an account's or a price feed's): refused at once on this gateway, within Gateway:KeyCacheTime on every other");
         admin.MapGet("/accounts/{accountId}", GetAccount).WithSummary("An account's balances and positions");
         admin.MapPost("/accounts/{accountId}/deposits", Deposit).Accepts<TransferRequest>("application/json")
             .Produces<TransferResponse>().WithSummary("Credit collateral, once per transferId");
@@ -79,8 +79,8 @@ public static class AdminEndpoints
     private static async Task<IResult> RevokeKey(string apiKey, HttpContext context, ApiKeys keys)
     {
         _ = new QueryReader(context.Request);
-        return await keys.Revoke(apiKey, context.RequestAborted) is { } accountId
-            ? Results.Ok(new KeyRevokedResponse(apiKey, accountId, true))
+        return await keys.Revoke(apiKey, context.RequestAborted) is { } owner
+            ? Results.Ok(new KeyRevokedResponse(apiKey, owner.FeedId is null ? owner.AccountId : null, true, owner.FeedId))
             : ApiError.NotFound(ErrorCodes.KeyNotFound, $"no API key {ApiError.Shorten(apiKey)}").ToResult();
     }
 

@@ -43,6 +43,8 @@ public sealed record ApiError(int Status, string Code, string Detail, IReadOnlyD
 
     public static ApiError Unauthorized(string code, string detail) => new(StatusCodes.Status401Unauthorized, code, detail);
 
+    public static ApiError Forbidden(string code, string detail) => new(StatusCodes.Status403Forbidden, code, detail);
+
     public static ApiError NotFound(string code, string detail) => new(StatusCodes.Status404NotFound, code, detail);
 
     public static ApiError Conflict(string code, string detail) => new(StatusCodes.Status409Conflict, code, detail);

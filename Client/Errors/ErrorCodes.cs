@@ -33,6 +33,8 @@ public static class ErrorCodes
     public const string InvalidTimestamp = "INVALID_TIMESTAMP";
     public const string TimestampOutOfWindow = "TIMESTAMP_OUT_OF_WINDOW";
     public const string ReplayedRequest = "REPLAYED_REQUEST";
+    public const string FeedKeyRequired = "FEED_KEY_REQUIRED";
+    public const string AccountKeyRequired = "ACCOUNT_KEY_REQUIRED";
 
     // Not there.
     public const string NotFound = "NOT_FOUND";
@@ -41,6 +43,8 @@ public static class ErrorCodes
     public const string OrderNotFound = "ORDER_NOT_FOUND";
     public const string AccountNotFound = "ACCOUNT_NOT_FOUND";
     public const string KeyNotFound = "KEY_NOT_FOUND";
+    public const string UnknownIndex = "UNKNOWN_INDEX";
+    public const string FeedNotFound = "FEED_NOT_FOUND";
     public const string AmbiguousOrderId = "AMBIGUOUS_ORDER_ID";
 
     // Refused by the rules or the state of the venue.
@@ -62,6 +66,13 @@ public static class ErrorCodes
     public const string DuplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID";
     public const string TransferIdConflict = "TRANSFER_ID_CONFLICT";
     public const string MarketExists = "MARKET_EXISTS";
+    public const string InvalidIndexPolicy = "INVALID_INDEX_POLICY";
+
+    // A feed's price refused (per price in a batch; see Endpoints/FeedEndpoints).
+    public const string WrongIndex = "WRONG_INDEX";
+    public const string FeedDisabled = "FEED_DISABLED";
+    public const string TimestampInFuture = "TIMESTAMP_IN_FUTURE";
+    public const string TimestampNotAfterLast = "TIMESTAMP_NOT_AFTER_LAST";
 
     // Load and infrastructure.
     public const string RateLimited = "RATE_LIMITED";

@@ -23,7 +23,11 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
 
     public sealed record Issued(long AccountId, string ApiKey, string ApiSecret);
 
-    public sealed record ResolvedKey(long AccountId, byte[] Secret);
+    /// <param name="FeedId">Set for a price feed's key (which acts for no account: <see cref="AccountId"/> is 0).</param>
+    public sealed record ResolvedKey(long AccountId, byte[] Secret, string? FeedId = null);
+
+    /// <summary>A price feed's key; the secret is shown only in the answer that issues it.</summary>
+    public sealed record IssuedFeedKey(string FeedId, string ApiKey, string ApiSecret);
 
     /// <summary>A look-up in flight (expiry unset, shared by every caller) or done and valid until its expiry.</summary>
     private sealed class CachedKey
@@ -47,13 +51,22 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
         return new Issued(accountId, apiKey, secret);
     }
 
-    /// <summary>Revokes the key: refused here at once, on other gateways within the key cache time. Its account, or null.</summary>
-    public async Task<long?> Revoke(string apiKey, CancellationToken cancellationToken)
+    /// <summary>A new key and secret for a price feed (as "BTC-USD.sim-1"); the feed's other keys keep working.</summary>
+    public async Task<IssuedFeedKey> IssueFeedKey(string feedId, CancellationToken cancellationToken)
+    {
+        var apiKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(KeyLength / 2));
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        await store.AddFeedKey(apiKey, feedId, protector.Protect(secret, apiKey), cancellationToken);
+        return new IssuedFeedKey(feedId, apiKey, secret);
+    }
+
+    /// <summary>Revokes the key: refused here at once, on other gateways within the key cache time. Its owner, or null.</summary>
+    public async Task<KeyOwner?> Revoke(string apiKey, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(apiKey)) return null;
-        var accountId = await store.RevokeKey(apiKey, cancellationToken);
+        var owner = await store.RevokeKey(apiKey, cancellationToken);
         _cache.TryRemove(apiKey, out _);
-        return accountId;
+        return owner;
     }
 
     /// <summary>Revokes the account's keys other than <paramref name="keep"/>; the keys revoked.</summary>
@@ -86,7 +99,7 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
                 // Not the caller's token: other requests wait on this look-up too.
                 var stored = await store.FindKey(apiKey, CancellationToken.None);
                 var key = stored is not null && protector.Unprotect(stored.EncryptedSecret, apiKey) is { } secret
-                    ? new ResolvedKey(stored.AccountId, secret) : null;
+                    ? new ResolvedKey(stored.AccountId, secret, stored.FeedId) : null;
                 Volatile.Write(ref mine.ExpiresAtMs, now + (key is null ? _unknownMs : _knownMs));
                 mine.Lookup.SetResult(key);
                 return key;

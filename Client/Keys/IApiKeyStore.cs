@@ -12,11 +12,14 @@ public interface IApiKeyStore
 
     Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken);
 
-    /// <summary>The key's account and encrypted secret; null if unknown or revoked.</summary>
+    /// <summary>Adds a price feed's key: it may publish for that feed only, never act for an account.</summary>
+    Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken);
+
+    /// <summary>The key's owner (account or feed) and encrypted secret; null if unknown or revoked.</summary>
     Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken);
 
-    /// <summary>Revokes the key (again, if it already was); its account, or null if there is no such key.</summary>
-    Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken);
+    /// <summary>Revokes the key (again, if it already was); its owner, or null if there is no such key.</summary>
+    Task<KeyOwner?> RevokeKey(string apiKey, CancellationToken cancellationToken);
 
     /// <summary>Revokes every key of the account except <paramref name="keep"/>; the keys revoked now.</summary>
     Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken);
@@ -28,6 +31,11 @@ public interface IApiKeyStore
     Task Ping(CancellationToken cancellationToken);
 }
 
-public sealed record StoredApiKey(long AccountId, byte[] EncryptedSecret);
+/// <param name="AccountId">The account the key acts for; 0 for a feed's key.</param>
+/// <param name="FeedId">The price feed the key publishes for (as "BTC-USD.sim-1"); null for an account's key.</param>
+public sealed record StoredApiKey(long AccountId, byte[] EncryptedSecret, string? FeedId = null);
+
+/// <summary>Whose a key is: an account's (<see cref="FeedId"/> null) or a price feed's (<see cref="AccountId"/> 0).</summary>
+public sealed record KeyOwner(long AccountId, string? FeedId = null);
 
 public sealed record ApiKeyInfo(string ApiKey, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);

@@ -12,7 +12,7 @@ public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
     private readonly ConcurrentDictionary<long, string?> _accounts = new();
     private long _lastAccountId;
 
-    private sealed record Entry(long AccountId, byte[] EncryptedSecret, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+    private sealed record Entry(long AccountId, byte[] EncryptedSecret, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, string? FeedId = null);
 
     public bool IsDurable => false;
 
@@ -33,29 +33,36 @@ public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
         return Task.CompletedTask;
     }
 
+    public Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken)
+    {
+        if (!_keys.TryAdd(apiKey, new Entry(0, encryptedSecret, clock.GetUtcNow(), null, feedId)))
+            throw new InvalidOperationException("duplicate API key");
+        return Task.CompletedTask;
+    }
+
     public Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken) =>
         Task.FromResult(_keys.TryGetValue(apiKey, out var entry) && entry.RevokedAt is null
-            ? new StoredApiKey(entry.AccountId, entry.EncryptedSecret) : null);
+            ? new StoredApiKey(entry.AccountId, entry.EncryptedSecret, entry.FeedId) : null);
 
-    public Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken)
+    public Task<KeyOwner?> RevokeKey(string apiKey, CancellationToken cancellationToken)
     {
-        if (!_keys.TryGetValue(apiKey, out var entry)) return Task.FromResult<long?>(null);
+        if (!_keys.TryGetValue(apiKey, out var entry)) return Task.FromResult<KeyOwner?>(null);
         if (entry.RevokedAt is null) _keys.TryUpdate(apiKey, entry with { RevokedAt = clock.GetUtcNow() }, entry);
-        return Task.FromResult<long?>(entry.AccountId);
+        return Task.FromResult<KeyOwner?>(new KeyOwner(entry.AccountId, entry.FeedId));
     }
 
     public Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken)
     {
         var revoked = new List<string>();
         foreach (var (key, entry) in _keys)
-            if (entry.AccountId == accountId && entry.RevokedAt is null && key != keep
+            if (entry.FeedId is null && entry.AccountId == accountId && entry.RevokedAt is null && key != keep
                 && _keys.TryUpdate(key, entry with { RevokedAt = clock.GetUtcNow() }, entry))
                 revoked.Add(key);
         return Task.FromResult(revoked.ToArray());
     }
 
     public Task<ApiKeyInfo[]> Keys(long accountId, CancellationToken cancellationToken) =>
-        Task.FromResult(_keys.Where(k => k.Value.AccountId == accountId).OrderBy(k => k.Value.CreatedAt)
+        Task.FromResult(_keys.Where(k => k.Value.FeedId is null && k.Value.AccountId == accountId).OrderBy(k => k.Value.CreatedAt)
             .Select(k => new ApiKeyInfo(k.Key, k.Value.CreatedAt, k.Value.RevokedAt)).ToArray());
 
     public Task Ping(CancellationToken cancellationToken) => Task.CompletedTask;

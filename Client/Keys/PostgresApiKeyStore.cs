@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Exchange.Client.Keys;
 
-/// <summary>API keys in PostgreSQL (tables from db/migrations/0003_api_keys.sql).</summary>
+/// <summary>API keys in PostgreSQL (tables from db/migrations/0003_api_keys.sql; feed keys from 0007).</summary>
 public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeyStore
 {
     public bool IsDurable => true;
@@ -31,22 +31,35 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "insert into api_keys (api_key, feed_id, secret_encrypted) values ($1, $2, $3)");
+        command.Parameters.Add(new NpgsqlParameter { Value = apiKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = feedId });
+        command.Parameters.Add(new NpgsqlParameter { Value = encryptedSecret });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "select account_id, secret_encrypted from api_keys where api_key = $1 and revoked_at is null");
+            "select account_id, secret_encrypted, feed_id from api_keys where api_key = $1 and revoked_at is null");
         command.Parameters.Add(new NpgsqlParameter { Value = apiKey });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new StoredApiKey(reader.GetInt64(0), (byte[])reader.GetValue(1));
+        return new StoredApiKey(reader.IsDBNull(0) ? 0 : reader.GetInt64(0), (byte[])reader.GetValue(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2));
     }
 
-    public async Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken)
+    public async Task<KeyOwner?> RevokeKey(string apiKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "update api_keys set revoked_at = coalesce(revoked_at, now()) where api_key = $1 returning account_id");
+            "update api_keys set revoked_at = coalesce(revoked_at, now()) where api_key = $1 returning account_id, feed_id");
         command.Parameters.Add(new NpgsqlParameter { Value = apiKey });
-        return await command.ExecuteScalarAsync(cancellationToken) is long accountId ? accountId : null;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new KeyOwner(reader.IsDBNull(0) ? 0 : reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1));
     }
 
     public async Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Exchange.Client.Security;
 
 /// <summary>
 /// Runs after routing and before rate limiting: buffers the body of API endpoints (bounded; GET and DELETE take none),
-/// then admits admin calls by bearer token and signed calls by signature, recording the verified <see cref="ApiCaller"/>
+/// then admits admin calls by bearer token and signed calls by signature (an account's key, or a price feed's where the endpoint takes one), recording the verified <see cref="ApiCaller"/>
 /// so that the rate limiter partitions by key and the endpoint acts for that account only. An address that has used up
 /// its failed authentications (<see cref="AuthenticationFailures"/>) is refused before anything is verified.
 /// </summary>
@@ -55,9 +55,9 @@ public sealed class AuthenticationMiddleware(RequestDelegate next, SignedRequest
             await ApiError.Unauthorized(ErrorCodes.Unauthorized, "the admin API needs 'Authorization: Bearer <admin token>'").WriteAsync(context);
             return;
         }
-        if (access.Access == Access.Account)
+        if (access.Access is Access.Account or Access.Feed)
         {
-            var (caller, error) = await verifier.Verify(context, RequestBody.Of(context).Bytes);
+            var (caller, error) = await verifier.Verify(context, RequestBody.Of(context).Bytes, feed: access.Access == Access.Feed);
             if (error is not null)
             {
                 if (error.Status == StatusCodes.Status401Unauthorized) failures.Charge(address);

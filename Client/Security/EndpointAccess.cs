@@ -9,6 +9,8 @@ public enum Access
     Account,
     /// <summary>The operator, with the admin bearer token.</summary>
     Admin,
+    /// <summary>A request signed with a price feed's API key (an account's key is refused).</summary>
+    Feed,
 }
 
 public sealed record EndpointAccess(Access Access);
@@ -17,6 +19,9 @@ public static class EndpointAccessExtensions
 {
     public static TBuilder RequireSignature<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(Access.Account));
+
+    public static TBuilder RequireFeedSignature<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new EndpointAccess(Access.Feed));
 
     public static TBuilder RequireAdmin<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new EndpointAccess(Access.Admin));

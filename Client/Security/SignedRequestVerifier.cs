@@ -19,23 +19,25 @@ public sealed class SignedRequestVerifier(ApiKeys keys, IReplayGuard replays, Ti
 
     private readonly long _windowMs = (long)options.Value.SignatureWindow.TotalMilliseconds;
 
-    /// <summary>The verified caller, or why the request is refused.</summary>
-    public Task<(ApiCaller? Caller, ApiError? Error)> Verify(HttpContext context, ReadOnlyMemory<byte> body)
+    /// <summary>The verified caller, or why the request is refused. <paramref name="feed"/>: the endpoint takes a price feed's key, not an account's.</summary>
+    public Task<(ApiCaller? Caller, ApiError? Error)> Verify(HttpContext context, ReadOnlyMemory<byte> body, bool feed = false)
     {
         var request = context.Request;
         if (Single(request, KeyHeader) is not { } apiKey || Single(request, TimestampHeader) is not { } timestamp
             || Single(request, SignatureHeader) is not { } signature)
             return Task.FromResult<(ApiCaller?, ApiError?)>((null, ApiError.Unauthorized(ErrorCodes.Unauthorized,
                 $"a signed request needs exactly one each of {KeyHeader}, {TimestampHeader} and {SignatureHeader}")));
-        return Verify(apiKey, timestamp, signature, request.Method, PathAndQuery(context), body, context.RequestAborted);
+        return Verify(apiKey, timestamp, signature, request.Method, PathAndQuery(context), body, context.RequestAborted, feed);
     }
 
     /// <summary>
     /// The same checks for credentials that did not come in headers (the WebSocket's auth message): the signature is
-    /// over timestamp + method + path-with-query + body, exactly as for a request.
+    /// over timestamp + method + path-with-query + body, exactly as for a request. A key of the other kind (a feed's
+    /// where an account's is needed, or the other way round) is refused with 403 once its signature is known to be
+    /// genuine, and before the replay guard records it.
     /// </summary>
     public async Task<(ApiCaller? Caller, ApiError? Error)> Verify(string apiKey, string timestamp, string signature, string method,
-        string pathAndQuery, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+        string pathAndQuery, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool feed = false)
     {
         if (timestamp.Length > 16 || !timestamp.All(char.IsAsciiDigit)
             || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var sentAt))
@@ -52,6 +54,10 @@ public sealed class SignedRequestVerifier(ApiKeys keys, IReplayGuard replays, Ti
         if (!RequestSignature.Matches(key.Secret, timestamp, method, pathAndQuery, body.Span, signature))
             return (null, ApiError.Unauthorized(ErrorCodes.InvalidSignature,
                 "the signature does not match: lower-case hex HMAC-SHA256 over timestamp + METHOD + path-with-query, then a newline and the body if there is one"));
+        if (feed && key.FeedId is null)
+            return (null, ApiError.Forbidden(ErrorCodes.FeedKeyRequired, "this endpoint takes a price feed's API key; an account's key cannot publish prices"));
+        if (!feed && key.FeedId is not null)
+            return (null, ApiError.Forbidden(ErrorCodes.AccountKeyRequired, "a price feed's API key may only publish its prices"));
         bool fresh;
         try
         {
@@ -62,7 +68,7 @@ public sealed class SignedRequestVerifier(ApiKeys keys, IReplayGuard replays, Ti
             return (null, ApiError.Unavailable(ErrorCodes.ServiceUnavailable, "the replay guard cannot be reached; the request was not applied"));
         }
         if (!fresh) return (null, ApiError.Unauthorized(ErrorCodes.ReplayedRequest, "this signature was already used"));
-        return (new ApiCaller(key.AccountId, apiKey), null);
+        return (new ApiCaller(key.AccountId, apiKey, key.FeedId), null);
     }
 
     /// <summary>The request target exactly as the client sent it, which is what the client signed.</summary>

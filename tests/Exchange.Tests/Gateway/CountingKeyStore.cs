@@ -39,7 +39,10 @@ internal sealed class CountingKeyStore(PostgresApiKeyStore store) : IApiKeyStore
         return Store.FindKey(apiKey, cancellationToken);
     }
 
-    public Task<long?> RevokeKey(string apiKey, CancellationToken cancellationToken) => Store.RevokeKey(apiKey, cancellationToken);
+    public Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken) =>
+        Store.AddFeedKey(apiKey, feedId, encryptedSecret, cancellationToken);
+
+    public Task<KeyOwner?> RevokeKey(string apiKey, CancellationToken cancellationToken) => Store.RevokeKey(apiKey, cancellationToken);
 
     public Task<string[]> RevokeOtherKeys(long accountId, string keep, CancellationToken cancellationToken) =>
         Store.RevokeOtherKeys(accountId, keep, cancellationToken);
