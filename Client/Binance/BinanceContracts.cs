@@ -35,7 +35,8 @@ public sealed record BinanceTicker(string Symbol, string PriceChange, string Pri
 public sealed record BinanceBookTicker(string Symbol, string BidPrice, string BidQty, string AskPrice, string AskQty, long LastUpdateId, long Time);
 
 public sealed record BinancePremiumIndex(string Symbol, string MarkPrice, string IndexPrice, string EstimatedSettlePrice,
-    string LastFundingRate, string InterestRate, long NextFundingTime, long Time);
+    string LastFundingRate, string InterestRate, long NextFundingTime, long Time, string? IndexStatus = null,
+    Contracts.MarginMultiplierResponse? MarginMultiplier = null, string? ModeSetBy = null, string? ModeReason = null);
 
 public sealed record BinanceOrder(long OrderId, string Symbol, string Status, string? ClientOrderId, string Price, string AvgPrice,
     string OrigQty, string ExecutedQty, string CumQty, string CumQuote, string TimeInForce, string Type, bool ReduceOnly,

@@ -9,7 +9,7 @@ namespace Exchange.Client.Binance;
 /// Binance USDⓈ-M market data: exchange info, time, depth, trades, klines, 24-hour tickers, book tickers and the
 /// premium index. Trades, klines and tickers are computed from the trades each market keeps in memory (the latest
 /// <c>Exchange:Markets:RecentTrades</c>, 1,000 by default): a window further back than those is empty. There is no
-/// funding yet, so funding rates are 0; there is no index (oracle) yet, so the index price repeats the mark price.
+/// funding yet, so funding rates are 0; a market that follows no index (or has no tick yet) shows its mark as the index price.
 /// </summary>
 public static class BinanceMarketData
 {
@@ -210,8 +210,13 @@ public static class BinanceMarketData
         foreach (var spec in await BinanceSymbols.OneOrAll(markets, symbol))
         {
             var mark = await markets.Market(spec).GetMarkPrice();
+            var terms = (await markets.Market(spec).GetSummary()).Terms ?? MarketTerms.Initial(spec);
             var price = mark == 0 ? "0" : Units.Price(spec, mark);
-            answers.Add(new BinancePremiumIndex(BinanceSymbols.Of(spec.Symbol)!, price, price, price, "0", "0", 0, now));
+            // A market without an index (or before its first tick) has only its mark to show as the index.
+            var index = Contracts.ApiMapping.IndexPrice(spec, terms) ?? price;
+            answers.Add(new BinancePremiumIndex(BinanceSymbols.Of(spec.Symbol)!, price, index, price, "0", "0", 0, now,
+                Contracts.ApiMapping.IndexStatus(spec, terms), Contracts.ApiMapping.Multiplier(terms), Vocabulary.Of(terms.ModeCause.Actor),
+                terms.ModeCause.Reason));
         }
         return symbol is null ? Json(answers.ToArray()) : Json(answers[0]);
     }

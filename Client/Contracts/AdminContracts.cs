@@ -7,7 +7,15 @@ public sealed record AccountCreatedResponse(long AccountId, string ApiKey, strin
 
 /// <summary>A market in human units: tickSize "0.5", maxPrice "1000000" (a multiple of the tick), ...</summary>
 public sealed record CreateMarketRequest(string Symbol, string TickSize, string LotSize, string? MinPrice, string MaxPrice,
-    string? MinSize, string MaxSize, string? MarketProtection, int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers);
+    string? MinSize, string MaxSize, string? MarketProtection, int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers,
+    IndexRulesRequest? Index = null);
+
+/// <summary>How a market follows an index (which must exist): fields left out take their defaults.</summary>
+public sealed record IndexRulesRequest(string Index, long? ReopenAfterMs, long? AuctionMs, MarkPolicyRequest? Mark, MarginScalingRequest? Scaling);
+
+public sealed record MarkPolicyRequest(int? BandBps, int? BasisLambdaPpm);
+
+public sealed record MarginScalingRequest(int? SigmaMultipleBps, int? CapBps, int? StepBps, int? MaxMaintenanceStepBps, long? IntervalMs);
 
 /// <param name="Reason">Why (optional, 1 to 200 printable characters): shown with the market and journaled with the change.</param>
 public sealed record ModeRequest(string Mode, string? Reason = null);

@@ -20,7 +20,22 @@ public static class ApiMapping
             Units.Size(spec, spec.MaxSize), Units.Price(spec, spec.MarketProtectionTicks), terms.Risk.MakerFeeBps,
             terms.Risk.TakerFeeBps,
             [.. terms.Risk.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))],
-            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, terms.MarkPrice == 0 ? null : Units.Price(spec, terms.MarkPrice));
+            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, terms.MarkPrice == 0 ? null : Units.Price(spec, terms.MarkPrice),
+            spec.Index?.Index, IndexPrice(spec, terms), IndexStatus(spec, terms), Multiplier(terms));
+    }
+
+    /// <summary>The market's latest index tick in its own units; null when it follows no index or has no trusted price yet.</summary>
+    public static string? IndexPrice(MarketSpec spec, MarketTerms terms) =>
+        spec.Index is not null && terms.Index?.Tick.IndexTicks is long ticks && ticks > 0 ? Units.Price(spec, ticks) : null;
+
+    /// <summary>fresh, degraded or stale as of the market's latest tick (stale before its first); null without an index.</summary>
+    public static string? IndexStatus(MarketSpec spec, MarketTerms terms) =>
+        spec.Index is null ? null : Vocabulary.Of(terms.Index?.Tick.Status ?? Exchange.Pricing.IndexStatus.Stale);
+
+    public static MarginMultiplierResponse Multiplier(MarketTerms terms)
+    {
+        var m = terms.Index?.Multipliers ?? Exchange.Pricing.MarginMultipliers.One;
+        return new MarginMultiplierResponse(m.InitialBps, m.MaintenanceBps);
     }
 
     public static string[][] Levels(MarketSpec spec, IEnumerable<PriceLevel> levels) =>

@@ -104,6 +104,9 @@ public static class AdminEndpoints
     {
         _ = new QueryReader(context.Request);
         var spec = MarketSpecReader.Read(RequestBody.Of(context).Bytes);
+        // A market following an index nobody configured would sit stale (in its safe mode) with no way out but another index.
+        if (spec.Index is { } rules && await cluster.GetGrain<Oracles.IOracleGrain>(rules.Index).GetIndex() is null)
+            return ApiError.Field(ErrorCodes.UnknownIndex, "index", $"no index {rules.Index}: configure it first (POST /admin/v1/indices)").ToResult();
         var created = await cluster.GetGrain<IMarketRegistryGrain>(0).CreateMarket(spec);
         switch (created)
         {

@@ -3,6 +3,7 @@ using Exchange.Client.Hosting;
 using Exchange.Client.Input;
 using Exchange.Client.Markets;
 using Exchange.Client.Security;
+using Exchange.Matching;
 
 namespace Exchange.Client.Endpoints;
 
@@ -20,7 +21,7 @@ public static class PublicEndpoints
         api.MapGet("/markets/{symbol}", Market).WithSummary("One market's spec and current mode");
         api.MapGet("/markets/{symbol}/book", Book).WithSummary("The order book, aggregated by price, best first");
         api.MapGet("/markets/{symbol}/trades", Trades).WithSummary("Recent trades, newest first");
-        api.MapGet("/markets/{symbol}/ticker", Ticker).WithSummary("Best bid and ask, last trade and mark price");
+        api.MapGet("/markets/{symbol}/ticker", Ticker).WithSummary("Best bid and ask, last trade, mark and index price");
     }
 
     private static TimeResponse Time(HttpContext context, TimeProvider clock)
@@ -66,12 +67,15 @@ public static class PublicEndpoints
         var book = await market.GetBook(1);
         var last = await market.GetRecentTrades(1);
         var mark = await market.GetMarkPrice();
+        var terms = (await market.GetSummary()).Terms ?? MarketTerms.Initial(spec);
         var bid = book.Bids.FirstOrDefault();
         var ask = book.Asks.FirstOrDefault();
         return new TickerResponse(spec.Symbol, Vocabulary.Of(book.Mode), book.Sequence,
             book.Bids.Length == 0 ? null : Units.Price(spec, bid.Price), book.Bids.Length == 0 ? null : Units.Size(spec, bid.Size),
             book.Asks.Length == 0 ? null : Units.Price(spec, ask.Price), book.Asks.Length == 0 ? null : Units.Size(spec, ask.Size),
             last.Length == 0 ? null : Units.Price(spec, last[0].Price), last.Length == 0 ? null : Units.Size(spec, last[0].Size),
-            mark == 0 ? null : Units.Price(spec, mark), last.Length == 0 ? null : ApiMapping.Millis(last[0].Timestamp));
+            mark == 0 ? null : Units.Price(spec, mark), last.Length == 0 ? null : ApiMapping.Millis(last[0].Timestamp),
+            spec.Index?.Index, ApiMapping.IndexPrice(spec, terms), ApiMapping.IndexStatus(spec, terms), ApiMapping.Multiplier(terms),
+            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason);
     }
 }

@@ -38,6 +38,9 @@ public sealed class GatewayOptions
     /// <summary>How often the gateway renews its market-data subscriptions (they lapse after a few minutes).</summary>
     public TimeSpan MarketDataRenewal { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the gateway reads each index it watches (WebSocket <c>index</c> channel, metrics) from its oracle.</summary>
+    public TimeSpan IndexPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Messages queued for one WebSocket before it counts as too slow and is closed.</summary>
     public int WebSocketQueue { get; set; } = 4096;
 
@@ -55,6 +58,9 @@ public sealed class RateLimitOptions
     public BucketOptions Queries { get; set; } = new() { Burst = 100, PerSecond = 50 };
 
     public BucketOptions Public { get; set; } = new() { Burst = 200, PerSecond = 100 };
+
+    /// <summary>Price publications per feed key (a request of up to 100 prices counts once): a feed cannot flood its oracle.</summary>
+    public BucketOptions Feeds { get; set; } = new() { Burst = 50, PerSecond = 20 };
 
     /// <summary>
     /// Failed authentications (unknown key, bad signature, stale timestamp, wrong admin token) per client address. Checked

@@ -22,6 +22,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Positive(options.ReadinessCacheTime, nameof(options.ReadinessCacheTime));
         Positive(options.MarketRefreshInterval, nameof(options.MarketRefreshInterval));
         Positive(options.MarketDataRenewal, nameof(options.MarketDataRenewal));
+        Positive(options.IndexPollInterval, nameof(options.IndexPollInterval));
         if (options.SignatureWindow > TimeSpan.FromMinutes(1))
             errors.Add($"Gateway:SignatureWindow is at most 00:01:00 (a longer window keeps replays possible longer), not {options.SignatureWindow}");
         if (options.MaxBodyBytes <= 0) errors.Add($"Gateway:MaxBodyBytes must be positive, not {options.MaxBodyBytes}");
@@ -32,7 +33,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("Gateway:AdminToken must be at least 16 characters (e.g. openssl rand -hex 24)");
         var limits = options.RateLimits;
         foreach (var (policy, bucket) in new[] { ("Orders", limits.Orders), ("Cancels", limits.Cancels), ("Queries", limits.Queries),
-                     ("Public", limits.Public), ("Authentication", limits.Authentication) })
+                     ("Public", limits.Public), ("Feeds", limits.Feeds), ("Authentication", limits.Authentication) })
         {
             if (bucket.Burst <= 0) errors.Add($"Gateway:RateLimits:{policy}:Burst must be positive, not {bucket.Burst}");
             if (bucket.PerSecond <= 0) errors.Add($"Gateway:RateLimits:{policy}:PerSecond must be positive, not {bucket.PerSecond}");

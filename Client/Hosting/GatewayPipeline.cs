@@ -25,6 +25,7 @@ public static class GatewayPipeline
         OrderEndpoints.Map(app);
         AccountEndpoints.Map(app);
         AdminEndpoints.Map(app);
+        IndexEndpoints.Map(app);
         BinanceFutures.Map(app);
         WebSocketEndpoint.Map(app);
         HealthChecks.Map(app);

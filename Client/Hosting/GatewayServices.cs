@@ -49,6 +49,7 @@ public static class GatewayServices
         services.TryAddSingleton<OrderService>();
         services.TryAddSingleton<MarketDataHub>();
         services.TryAddSingleton<AccountFeedHub>();
+        services.TryAddSingleton<Indices.IndexHub>();
 
         services.AddGatewayRateLimits();
         services.AddBinanceFutures();

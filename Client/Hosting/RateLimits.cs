@@ -8,12 +8,12 @@ namespace Exchange.Client.Hosting;
 
 /// <summary>
 /// Token buckets per API key (signed endpoints, keyed after the signature is verified, so nobody can spend another's
-/// budget) or per client address (public endpoints). Orders, cancels and queries have separate budgets: a trader who
+/// budget) or per client address (public endpoints); a price feed's key has its own bucket (<c>Feeds</c>). Orders, cancels and queries have separate budgets: a trader who
 /// used up the order budget can still cancel.
 /// </summary>
 public static class RateLimits
 {
-    public const string Orders = "orders", Cancels = "cancels", Queries = "queries", Public = "public";
+    public const string Orders = "orders", Cancels = "cancels", Queries = "queries", Public = "public", Feeds = "feeds";
 
     public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services) =>
         services.AddRateLimiter(limiter =>
@@ -31,6 +31,7 @@ public static class RateLimits
             limiter.AddPolicy(Cancels, context => Bucket(context, Cancels, o => o.Cancels));
             limiter.AddPolicy(Queries, context => Bucket(context, Queries, o => o.Queries));
             limiter.AddPolicy(Public, context => Bucket(context, Public, o => o.Public));
+            limiter.AddPolicy(Feeds, context => Bucket(context, Feeds, o => o.Feeds));
         });
 
     private static RateLimitPartition<string> Bucket(HttpContext context, string policy, Func<RateLimitOptions, BucketOptions> pick)

@@ -94,6 +94,22 @@ public sealed class JsonBody
         return [.. e.EnumerateArray()];
     }
 
+    /// <summary>A field as it was sent; null when absent or JSON null.</summary>
+    public JsonElement? Element(string name) =>
+        _fields.TryGetValue(name, out var e) && e.ValueKind != JsonValueKind.Null ? e : null;
+
+    /// <summary>A nested object field read with the same strictness; null when absent.</summary>
+    public JsonBody? Nested(string name, params string[] allowed) => Element(name) is { } e ? Of(e, name, allowed) : null;
+
+    /// <summary>A whole JSON number up to a long (durations in ms and the like, never money).</summary>
+    public long? LongNumber(string name, long min, long max)
+    {
+        if (!_fields.TryGetValue(name, out var e) || e.ValueKind == JsonValueKind.Null) return null;
+        if (e.ValueKind != JsonValueKind.Number || !e.TryGetInt64(out var value) || value < min || value > max)
+            throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, name, $"'{name}' must be a whole number from {min} to {max}"));
+        return value;
+    }
+
     /// <summary>Reads a nested object with the same strictness.</summary>
     public static JsonBody Of(JsonElement element, string name, params string[] allowed)
     {

@@ -5,6 +5,22 @@ namespace Exchange.Client.Input;
 /// <summary>The API's lower-case words for the engine's enums, both ways. Only the exact words are accepted.</summary>
 public static class Vocabulary
 {
+    public static string Of(Exchange.Pricing.IndexStatus status) => status switch
+    {
+        Exchange.Pricing.IndexStatus.Fresh => "fresh",
+        Exchange.Pricing.IndexStatus.Degraded => "degraded",
+        _ => "stale",
+    };
+
+    public static string Of(Exchange.Pricing.FeedStatus status) => status switch
+    {
+        Exchange.Pricing.FeedStatus.Fresh => "fresh",
+        Exchange.Pricing.FeedStatus.Stale => "stale",
+        Exchange.Pricing.FeedStatus.Outlier => "outlier",
+        Exchange.Pricing.FeedStatus.Disabled => "disabled",
+        _ => "missing",
+    };
+
     public static string Of(Side side) => side == Side.Buy ? "buy" : "sell";
 
     public static string Of(OrderType type) => type == OrderType.Limit ? "limit" : "market";

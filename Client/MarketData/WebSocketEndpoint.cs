@@ -15,7 +15,7 @@ public static class WebSocketEndpoint
         app.Map("/ws", Accept).WithTags("WebSocket").ExcludeFromDescription();
 
     private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
-        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics)
+        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics, Indices.IndexHub indices)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -26,7 +26,7 @@ public static class WebSocketEndpoint
         metrics.WebSocketOpened();
         try
         {
-            await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts).Run(context.RequestAborted);
+            await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts, indices).Run(context.RequestAborted);
         }
         finally
         {

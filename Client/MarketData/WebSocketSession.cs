@@ -9,13 +9,15 @@ using Exchange.Client.Security;
 namespace Exchange.Client.MarketData;
 
 /// <summary>
-/// One WebSocket client: reads its requests (auth, subscribe, unsubscribe, ping), and writes what its feeds send through a
+/// One WebSocket client: reads its requests (auth, subscribe, unsubscribe, ping), and writes what its feeds (markets,
+/// indices, its account) send through a
 /// bounded queue. A client that falls a whole queue behind is closed rather than allowed to hold memory; it reconnects
 /// and starts again from a snapshot. The private channels (orders, fills) need the socket authenticated first, with
 /// an API key's signature over timestamp + "GET" + "/ws", checked exactly like a signed request.
 /// </summary>
 public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, MarketDirectory markets, int queueLimit,
-    SignedRequestVerifier verifier, AccountFeedHub accounts) : IFeedSubscriber
+    SignedRequestVerifier verifier, AccountFeedHub accounts,
+    Indices.IndexHub indices) : IFeedSubscriber
 {
     /// <summary>What an auth message signs after its timestamp: the method and path of the WebSocket request.</summary>
     public const string SignedMethod = "GET", SignedPath = "/ws";
@@ -24,6 +26,8 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
     private AccountFeed? _accountFeed;
 
     public const int MaxMessageBytes = 4096, MaxSubscriptions = 64;
+
+    public const string IndexChannel = "index";
 
     private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(queueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -52,6 +56,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         finally
         {
             hub.Remove(this);
+            indices.Remove(this);
             if (_accountFeed is not null)
             {
                 _accountFeed.Remove(this);
@@ -90,7 +95,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
     {
         try
         {
-            var request = JsonBody.Parse(message, "op", "channel", "symbol", "apiKey", "timestamp", "signature");
+            var request = JsonBody.Parse(message, "op", "channel", "symbol", "index", "apiKey", "timestamp", "signature");
             switch (request.RequiredText("op"))
             {
                 case "auth":
@@ -146,6 +151,11 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
             await SubscribePrivate(channel);
             return;
         }
+        if (channel == IndexChannel)
+        {
+            await SubscribeIndex(symbol);
+            return;
+        }
         var spec = await markets.Get(symbol);
         if (_subscriptions.Contains((channel, symbol)))
         {
@@ -163,6 +173,31 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         if (channel == "book") feed.SubscribeBook(this);
         else feed.SubscribeTrades(this);
     }
+
+    /// <summary>The index's view now, then again whenever it changes (the hub reads each index once a poll interval).</summary>
+    private async Task SubscribeIndex(string index)
+    {
+        if (_subscriptions.Contains((IndexChannel, index)))
+        {
+            TrySend(IndexAck("subscribed", index));
+            return;
+        }
+        if (_subscriptions.Count >= MaxSubscriptions)
+        {
+            TrySend(FeedMessages.Error(ErrorCodes.RateLimited, $"at most {MaxSubscriptions} subscriptions per connection"));
+            return;
+        }
+        _subscriptions.Add((IndexChannel, index));
+        TrySend(IndexAck("subscribed", index)); // before the hub sends the view, so the acknowledgement comes first
+        if (!await indices.Subscribe(index, this))
+        {
+            _subscriptions.Remove((IndexChannel, index));
+            TrySend(FeedMessages.Error(ErrorCodes.UnknownIndex, $"no index {ApiError.Shorten(index)}"));
+        }
+    }
+
+    private static byte[] IndexAck(string type, string index) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { type, channel = IndexChannel, index }, System.Text.Json.JsonSerializerOptions.Web);
 
     private async Task SubscribePrivate(string channel)
     {
@@ -186,6 +221,12 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
             TrySend(FeedMessages.Ack("unsubscribed", channel, null));
             return;
         }
+        if (channel == IndexChannel)
+        {
+            if (_subscriptions.Remove((channel, symbol))) indices.Unsubscribe(symbol, this);
+            TrySend(IndexAck("unsubscribed", symbol));
+            return;
+        }
         if (_subscriptions.Remove((channel, symbol))) (await hub.Feed(await markets.Get(symbol))).Unsubscribe(this, channel == "book");
         TrySend(FeedMessages.Ack("unsubscribed", channel, symbol));
     }
@@ -200,8 +241,18 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
                 throw new ApiException(ApiError.Field(ErrorCodes.UnknownField, "symbol", $"channel {channel} takes no symbol: it covers every market"));
             return (channel, "");
         }
+        if (channel == IndexChannel)
+        {
+            // The index channel names an index ("index"; "symbol" is accepted for it too).
+            if (request.Has("index") && request.Has("symbol"))
+                throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "index", "name the index once, in 'index'"));
+            return (channel, request.Text("index") ?? request.Text("symbol")
+                ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "index", "'index' is required")));
+        }
+        if (request.Has("index"))
+            throw new ApiException(ApiError.Field(ErrorCodes.UnknownField, "index", $"channel {channel} takes a symbol, not an index"));
         if (channel is not ("book" or "trades"))
-            throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "channel", "'channel' must be book, trades, orders or fills"));
+            throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "channel", "'channel' must be book, trades, index, orders or fills"));
         return (channel, request.RequiredText("symbol"));
     }
 

@@ -48,6 +48,13 @@ public sealed class MarketDirectory(IClusterClient cluster, TimeProvider clock, 
         return [.. _specs.Values.OrderBy(s => s.Symbol, StringComparer.Ordinal)];
     }
 
+    /// <summary>Every market, re-reading the registry at most once per refresh interval (for lookups anyone can cause).</summary>
+    public async Task<MarketSpec[]> Recent()
+    {
+        await Refresh(force: false);
+        return [.. _specs.Values.OrderBy(s => s.Symbol, StringComparer.Ordinal)];
+    }
+
     /// <summary>The given market, or every market when no symbol is given.</summary>
     public async Task<MarketSpec[]> OneOrAll(string? symbol) => symbol is null ? await All() : [await Get(symbol)];
 

@@ -1,13 +1,15 @@
 using Exchange.Client.Errors;
 using Exchange.Client.Input;
 using Exchange.Matching;
+using Exchange.Pricing;
 
 namespace Exchange.Client.Markets;
 
 /// <summary>
 /// Reads a market spec in human units (<see cref="Contracts.CreateMarketRequest"/>) into the engine's spec: prices
 /// become ticks and sizes lots, each required to be a whole multiple. Defaults: the smallest price is one tick, the
-/// smallest size one lot, market protection 100 ticks, the default fees and margin tiers.
+/// smallest size one lot, market protection 100 ticks, the default fees and margin tiers, no index (an optional
+/// <c>index</c> object makes the market follow one; its rules are judged by <see cref="IndexRules.Problem"/>).
 /// </summary>
 public static class MarketSpecReader
 {
@@ -16,7 +18,7 @@ public static class MarketSpecReader
     public static MarketSpec Read(ReadOnlyMemory<byte> bytes)
     {
         var body = JsonBody.Parse(bytes, "symbol", "tickSize", "lotSize", "minPrice", "maxPrice", "minSize", "maxSize",
-            "marketProtection", "makerFeeBps", "takerFeeBps", "marginTiers");
+            "marketProtection", "makerFeeBps", "takerFeeBps", "marginTiers", "index");
         var symbol = body.RequiredText("symbol");
         if (!MarketDirectory.IsWellFormed(symbol))
             throw Invalid("symbol", $"a symbol is 1 to {MarketDirectory.MaxSymbolLength} upper-case letters, digits and inner dashes");
@@ -27,7 +29,7 @@ public static class MarketSpecReader
         var maxSize = Whole(body.RequiredText("maxSize"), lot, "maxSize", "lotSize");
         var minSize = body.Text("minSize") is { } minS ? Whole(minS, lot, "minSize", "lotSize") : 1;
         var protection = body.Text("marketProtection") is { } p ? Whole(p, tick, "marketProtection", "tickSize") : DefaultProtectionTicks;
-        var spec = new MarketSpec(symbol, tick, lot, minPrice, maxPrice, minSize, maxSize, protection, Risk(body));
+        var spec = new MarketSpec(symbol, tick, lot, minPrice, maxPrice, minSize, maxSize, protection, Risk(body), Index(body));
         string? problem;
         try
         {
@@ -58,6 +60,30 @@ public static class MarketSpecReader
         var fallback = MarketRisk.Default;
         return new MarketRisk(maker ?? fallback.MakerFeeBps, taker ?? fallback.TakerFeeBps,
             tiers is null ? fallback.Tiers : [.. tiers.Select(Tier)]);
+    }
+
+    /// <summary>How the market follows an index (<see cref="IndexRules"/>); null when the body names none.</summary>
+    private static IndexRules? Index(JsonBody body)
+    {
+        if (body.Nested("index", "index", "reopenAfterMs", "auctionMs", "mark", "scaling") is not { } index) return null;
+        var name = index.RequiredText("index");
+        if (!IndexRules.IsValidName(name)) throw Invalid("index", "the index name must be 1-32 characters of A-Z, 0-9 and '-'");
+        var defaults = new IndexRules(name);
+        MarkPolicy? mark = null;
+        if (index.Nested("mark", "bandBps", "basisLambdaPpm") is { } m)
+            mark = new MarkPolicy(m.WholeNumber("bandBps", 0, 10_000) ?? MarkPolicy.Default.BandBps,
+                m.WholeNumber("basisLambdaPpm", 0, 1_000_000) ?? MarkPolicy.Default.BasisLambdaPpm);
+        MarginScalingPolicy? scaling = null;
+        if (index.Nested("scaling", "sigmaMultipleBps", "capBps", "stepBps", "maxMaintenanceStepBps", "intervalMs") is { } sc)
+        {
+            var d = MarginScalingPolicy.Default;
+            scaling = new MarginScalingPolicy(sc.WholeNumber("sigmaMultipleBps", 0, int.MaxValue) ?? d.SigmaMultipleBps,
+                sc.WholeNumber("capBps", 0, int.MaxValue) ?? d.CapBps, sc.WholeNumber("stepBps", 0, int.MaxValue) ?? d.StepBps,
+                sc.WholeNumber("maxMaintenanceStepBps", 0, int.MaxValue) ?? d.MaxMaintenanceStepBps,
+                sc.LongNumber("intervalMs", 0, long.MaxValue) ?? d.IntervalMs);
+        }
+        return new IndexRules(name, mark, index.LongNumber("reopenAfterMs", 0, long.MaxValue) ?? defaults.ReopenAfterMs,
+            index.LongNumber("auctionMs", 0, long.MaxValue) ?? defaults.AuctionMs, scaling);
     }
 
     private static MarginTier Tier(System.Text.Json.JsonElement element)

@@ -5,7 +5,8 @@ namespace Exchange.Client.Telemetry;
 
 /// <summary>
 /// The gateway's own instruments (meter <see cref="MeterName"/>): orders accepted (a counter: a rate of it is orders
-/// per second), refusals by error code, the time from an order's arrival to its durable answer, and open WebSockets.
+/// per second), refusals by error code, the time from an order's arrival to its durable answer, open WebSockets, feed
+/// prices accepted and refused, and each watched index's and feed's status and age.
 /// </summary>
 public sealed class GatewayMetrics
 {
@@ -14,7 +15,10 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _rejected;
     private readonly Histogram<double> _acknowledged;
+    private readonly Counter<long> _pricesAccepted;
+    private readonly Counter<long> _pricesRefused;
     private long _webSockets;
+    private Func<IReadOnlyList<Exchange.Oracles.IndexView>> _indices = () => [];
 
     public GatewayMetrics(IMeterFactory meters)
     {
@@ -27,6 +31,33 @@ public sealed class GatewayMetrics
         // Observed rather than added to, so that the gauge is reported (as 0) before the first connection.
         meter.CreateObservableUpDownCounter("exchange.gateway.websocket.clients", () => Interlocked.Read(ref _webSockets),
             "{connection}", "Open WebSocket connections");
+
+        _pricesAccepted = meter.CreateCounter<long>("exchange.gateway.feed.prices.accepted", "{price}", "Feed prices the oracle took, by index");
+        _pricesRefused = meter.CreateCounter<long>("exchange.gateway.feed.prices.refused", "{price}", "Feed prices refused, by index and error code");
+        // Enum values as numbers (Prometheus has no strings): index 2 fresh, 1 degraded, 0 stale; feed 0 fresh, 1 stale,
+        // 2 outlier, 3 disabled, 4 missing. Read from the indices the gateway watches (IndexHub), as of its last poll.
+        meter.CreateObservableGauge("exchange.gateway.index.status", () => _indices().Select(v =>
+                new Measurement<int>((int)v.Status, new KeyValuePair<string, object?>("index", v.Index))),
+            null, "Each watched index's status: 2 fresh, 1 degraded, 0 stale");
+        meter.CreateObservableGauge("exchange.gateway.index.feed.age", () => _indices().SelectMany(v => v.Feeds.Select(f =>
+                new Measurement<long>(f.AgeMs, Tags(v.Index, f.Name)))),
+            "ms", "Age of each feed's latest accepted price");
+        meter.CreateObservableGauge("exchange.gateway.index.feed.status", () => _indices().SelectMany(v => v.Feeds.Select(f =>
+                new Measurement<int>((int)f.Status, Tags(v.Index, f.Name)))),
+            null, "Each feed's status: 0 fresh, 1 stale, 2 outlier, 3 disabled, 4 missing");
+    }
+
+    private static KeyValuePair<string, object?>[] Tags(string index, string feed) =>
+        [new("index", index), new("feed", feed)];
+
+    /// <summary>Where the index gauges read from (the gateway's <c>IndexHub</c>).</summary>
+    public void ObserveIndices(Func<IReadOnlyList<Exchange.Oracles.IndexView>> indices) => _indices = indices;
+
+    /// <summary>A feed's price answered: accepted (null code) or refused with its code.</summary>
+    public void PriceAnswered(string index, string? refusalCode)
+    {
+        if (refusalCode is null) _pricesAccepted.Add(1, new KeyValuePair<string, object?>("index", index));
+        else _pricesRefused.Add(1, new KeyValuePair<string, object?>("index", index), new KeyValuePair<string, object?>("code", refusalCode));
     }
 
     /// <summary>An order's answer: accepted (null code) or refused with its API error code. A repeat is no new order.</summary>

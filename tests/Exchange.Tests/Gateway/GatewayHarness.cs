@@ -101,7 +101,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Gateway:AdminToken"] = AdminToken,
             ["Gateway:SecretKey"] = Convert.ToBase64String(new byte[32]),
         };
-        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Authentication" })
+        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Feeds", "Authentication" })
         {
             configuration[$"Gateway:RateLimits:{policy}:Burst"] = "1000000";
             configuration[$"Gateway:RateLimits:{policy}:PerSecond"] = "1000000";
