@@ -206,7 +206,14 @@ public static class IndexEndpoints
         if (item.Element("price") is not { ValueKind: System.Text.Json.JsonValueKind.String } element) return null;
         var text = element.GetString();
         if (string.IsNullOrEmpty(text) || text.Length > 40 || !text.All(c => char.IsAsciiDigit(c) || c == '.')) return null;
-        return IndexPrices.TryParse(text, out var price) && price > 0 ? price : null;
+        try
+        {
+            return IndexPrices.TryParse(text, out var price) && price > 0 ? price : null;
+        }
+        catch (OverflowException)
+        {
+            return null; // a parser should say false, but a number too large is never a 500 here
+        }
     }
 
     private static bool TryTimestamp(string text, out long timestamp)

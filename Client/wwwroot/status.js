@@ -1,9 +1,13 @@
 // The status page: every market's mode, best bid and ask, last price, depth and recent trades, kept live from the
-// gateway's public WebSocket channels (book: a snapshot then sequenced deltas; trades). Plain script, no build step.
+// gateway's public WebSocket channels (book: a snapshot then sequenced deltas; trades); for a market that follows an
+// index, the index, its status and each feed's (channel index), and the mark and margin multipliers from the market's
+// terms (re-read every few seconds). A banner says when an index runs on simulated feeds. Plain script, no build step.
 "use strict";
 
 const RecentTrades = 20, ChartLevels = 50, Width = 600, Height = 180;
-const markets = new Map(); // symbol -> { bids, asks (Map price text -> size text), sequence, mode, trades, element }
+const TermsRefreshMs = 3000;
+const markets = new Map(); // symbol -> { bids, asks (Map price text -> size text), sequence, mode, trades, element, spec }
+const indices = new Map(); // index name -> its latest view (GET /api/v1/indices/{index})
 
 async function start() {
   const list = await (await fetch("/api/v1/markets")).json();
@@ -15,10 +19,25 @@ async function start() {
     element.dataset.market = spec.symbol;
     element.querySelector(".symbol").textContent = spec.symbol;
     main.appendChild(element);
-    markets.set(spec.symbol, { bids: new Map(), asks: new Map(), sequence: -1, mode: spec.mode, trades: [], element });
+    markets.set(spec.symbol, { bids: new Map(), asks: new Map(), sequence: -1, mode: spec.mode, trades: [], element, spec });
     render(spec.symbol);
   }
   connect();
+  setInterval(refreshTerms, TermsRefreshMs);
+}
+
+/** The markets' terms (mark, index tick, multipliers, why in their mode) change without a book event: re-read them. */
+async function refreshTerms() {
+  try {
+    for (const spec of await (await fetch("/api/v1/markets")).json()) {
+      const market = markets.get(spec.symbol);
+      if (!market) continue;
+      market.spec = spec;
+      render(spec.symbol);
+    }
+  } catch (error) {
+    // the next refresh tries again
+  }
 }
 
 function connect() {
@@ -31,6 +50,9 @@ function connect() {
       subscribe(socket, "book", symbol);
       subscribe(socket, "trades", symbol);
       loadTrades(symbol); // after subscribing, so no trade falls between the two
+    }
+    for (const index of new Set([...markets.values()].map(m => m.spec.index).filter(i => i))) {
+      socket.send(JSON.stringify({ op: "subscribe", channel: "index", index }));
     }
   };
   socket.onmessage = event => handle(socket, JSON.parse(event.data));
@@ -52,6 +74,12 @@ async function loadTrades(symbol) {
 }
 
 function handle(socket, message) {
+  if (message.type === "index") {
+    indices.set(message.index, message.data);
+    for (const [symbol, market] of markets) if (market.spec.index === message.index) render(symbol);
+    renderBanner();
+    return;
+  }
   const market = markets.get(message.symbol);
   if (!market) return;
   switch (message.type) {
@@ -111,6 +139,7 @@ function render(symbol) {
   element.querySelector(".best-ask").textContent = asks.length ? `${asks[0][0]} (${asks[0][1]})` : "–";
   element.querySelector(".last-price").textContent = market.trades.length ? market.trades[0].price : "–";
   element.querySelector(".sequence").textContent = market.sequence >= 0 ? String(market.sequence) : "–";
+  renderPricing(market);
   drawDepth(element.querySelector(".depth"), bids.slice(0, ChartLevels), asks.slice(0, ChartLevels));
   const rows = element.querySelector(".trades tbody");
   rows.textContent = "";
@@ -124,6 +153,60 @@ function render(symbol) {
       if (className) cell.className = className;
     }
   }
+}
+
+/** Basis points of a multiplier as an exact decimal: 12500 -> "1.25". */
+function multiplier(bps) {
+  const whole = Math.trunc(bps / 10000), rest = String(bps % 10000).padStart(4, "0").replace(/0+$/, "");
+  return rest ? `${whole}.${rest}` : String(whole);
+}
+
+function renderPricing(market) {
+  const element = market.element, spec = market.spec;
+  const set = (selector, text, status) => {
+    const cell = element.querySelector(selector);
+    cell.textContent = text;
+    cell.className = selector.slice(1) + (status ? ` status-${status}` : "");
+  };
+  const view = spec.index ? indices.get(spec.index) : undefined;
+  element.querySelector(".index-name").textContent = spec.index ? spec.index : "";
+  set(".index-price", spec.indexPrice || (spec.index ? "–" : "none"));
+  set(".index-status", spec.indexStatus || "–", spec.indexStatus);
+  set(".mark-price", spec.markPrice || "–");
+  const m = spec.marginMultiplier;
+  set(".margin-multiplier", m ? `×${multiplier(m.initialBps)} / ×${multiplier(m.maintenanceBps)}` : "–");
+  const reason = element.querySelector(".mode-reason");
+  reason.hidden = !spec.modeReason;
+  reason.textContent = spec.modeReason ? `${spec.mode} by ${spec.modeSetBy}: ${spec.modeReason}` : "";
+  const feeds = element.querySelector(".feeds");
+  feeds.textContent = "";
+  if (view) {
+    const item = document.createElement("li");
+    item.className = "oracle";
+    item.append(`oracle ${view.price || "–"} `);
+    const status = document.createElement("span");
+    status.className = `oracle-status status-${view.status}`;
+    status.textContent = view.status;
+    item.append(status);
+    feeds.appendChild(item);
+  }
+  for (const feed of view ? view.feeds : []) {
+    const item = document.createElement("li");
+    item.dataset.feed = feed.name;
+    item.append(`${feed.name} ${feed.price || "–"} `);
+    const status = document.createElement("span");
+    status.className = `feed-status status-${feed.status}`;
+    status.textContent = feed.status;
+    item.append(status);
+    feeds.appendChild(item);
+  }
+}
+
+function renderBanner() {
+  const simulated = [...indices.values()].filter(v => v.simulated).map(v => v.index).sort();
+  const banner = document.getElementById("simulated-banner");
+  banner.hidden = simulated.length === 0;
+  banner.querySelector(".simulated-indices").textContent = simulated.join(", ");
 }
 
 /** Cumulative size against price, bids left of the spread and asks right, as stepped areas. */
