@@ -67,6 +67,7 @@ public static class ErrorCodes
     public const string TransferIdConflict = "TRANSFER_ID_CONFLICT";
     public const string MarketExists = "MARKET_EXISTS";
     public const string InvalidIndexPolicy = "INVALID_INDEX_POLICY";
+    public const string NoIndex = "NO_INDEX";
 
     // A feed's price refused (per price in a batch; see Endpoints/FeedEndpoints).
     public const string WrongIndex = "WRONG_INDEX";

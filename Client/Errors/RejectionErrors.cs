@@ -29,6 +29,7 @@ public static class RejectionErrors
         RejectReason.InvalidRisk => ApiError.BadRequest(ErrorCodes.InvalidRisk,
             "risk parameters need a maker rebate no larger than the taker fee, tiers from notional 0 upwards, and 0 < maintenance <= initial <= 10000 bps"),
         RejectReason.InvalidReason => ApiError.BadRequest(ErrorCodes.InvalidReason, $"a reason is 1 to {ModeCause.MaxReasonLength} printable ASCII characters"),
+        RejectReason.NoIndex => ApiError.Conflict(ErrorCodes.NoIndex, "the market follows no index, or the index tick is not valid"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 
