@@ -67,5 +67,7 @@ public static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string MarkUntrusted = "MARK_UNTRUSTED";
+    public const string NoIndex = "NO_INDEX";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -1,3 +1,4 @@
+using Exchange.Accounts;
 using Exchange.Markets;
 using Exchange.Matching;
 using Exchange.Oracles;
@@ -202,5 +203,39 @@ public sealed class PriceIntegrityTests : IAsyncLifetime
             }
         Assert.Equal(live.StateHash, replayed.StateHash());
         Assert.Equal([MarketMode.CancelOnly, MarketMode.Auction, MarketMode.Open, MarketMode.CancelOnly], modes);
+    }
+
+    [Fact]
+    public async Task While_an_index_is_stale_its_mark_decides_no_withdrawal_and_no_new_risk_anywhere()
+    {
+        var otherIndex = NewIndex();
+        var otherSymbol = MarketTestData.NewSymbol("PK");
+        var otherFeeds = await Configure(otherIndex);
+        await CreateMarket(otherSymbol, otherIndex);
+        for (var i = 0; i < 40; i++)
+        {
+            foreach (var feed in _feeds) await Oracle(_index).Publish(feed, [new FeedPrice(64_000 * IndexPrices.Scale, NowMs)]);
+            await PublishAndTick(otherIndex, otherFeeds);
+            if ((await Market(_symbol).GetSummary()).Mode == MarketMode.Open && (await Market(otherSymbol).GetSummary()).Mode == MarketMode.Open) break;
+        }
+        var (buyer, seller) = (_cluster.Exchange.Client.GetGrain<IAccountGrain>(901), _cluster.Exchange.Client.GetGrain<IAccountGrain>(902));
+        foreach (var account in new[] { buyer, seller }) await account.Deposit(10_000_000_000, $"d-{account.GetPrimaryKeyLong()}");
+        Assert.Equal(AccountReject.None, (await seller.PlaceOrder(_symbol, new PlaceOrder(0, Side.Sell, OrderType.Limit, 128_000, 1_000))).Reject);
+        Assert.Equal(AccountReject.None, (await buyer.PlaceOrder(_symbol, new PlaceOrder(0, Side.Buy, OrderType.Limit, 128_000, 1_000))).Reject);
+        Assert.Equal(AccountReject.None, (await buyer.Withdraw(1_000_000, "w-1")).Reject);
+
+        for (var i = 0; i < 16; i++) await PublishAndTick(otherIndex, otherFeeds); // the first index goes stale
+        await Until(_symbol, s => s.Mode == MarketMode.CancelOnly, "cancel-only");
+
+        Assert.Equal(AccountReject.MarkUntrusted, (await buyer.Withdraw(1_000_000, "w-2")).Reject);
+        var elsewhere = await buyer.PlaceOrder(otherSymbol, new PlaceOrder(0, Side.Buy, OrderType.Limit, 127_000, 1));
+        Assert.Equal(AccountReject.MarkUntrusted, elsewhere.Reject);
+        // An account with nothing in the stale market is not held back.
+        var bystander = _cluster.Exchange.Client.GetGrain<IAccountGrain>(903);
+        await bystander.Deposit(10_000_000_000, "d-903");
+        Assert.Equal(AccountReject.None, (await bystander.PlaceOrder(otherSymbol, new PlaceOrder(0, Side.Buy, OrderType.Limit, 127_000, 1))).Reject);
+
+        await ReopenThroughTheAuction(_symbol, _index, _feeds);
+        Assert.Equal(AccountReject.None, (await buyer.Withdraw(1_000_000, "w-3")).Reject);
     }
 }
