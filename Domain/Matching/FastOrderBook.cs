@@ -81,7 +81,7 @@ public sealed partial class FastOrderBook : IOrderBook
             Reject(events, timestamp, o.AccountId, RejectReason.NoLiquidity, o.ClientOrderId);
             return;
         }
-        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, opposite.BestPrice) : o.Price;
+        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, opposite.BestPrice, o.Price) : o.Price;
         if (Mode != MarketMode.Auction && ((o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
             && !opposite.IsEmpty && OrderRules.Crosses(o.Side, limit, opposite.BestPrice))
         {

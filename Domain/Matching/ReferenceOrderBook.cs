@@ -89,7 +89,7 @@ public sealed class ReferenceOrderBook : IOrderBook
             Reject(events, timestamp, o.AccountId, RejectReason.NoLiquidity, o.ClientOrderId);
             return;
         }
-        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, bestOpposite) : o.Price;
+        var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, bestOpposite, o.Price) : o.Price;
         var postOnly = (o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly;
         if (Mode != MarketMode.Auction && postOnly && hasOpposite && OrderRules.Crosses(o.Side, limit, bestOpposite))
         {

@@ -68,6 +68,9 @@ public sealed partial class AccountGrain(
             ThrowIfAnyMarketSuspect();
             if (AnyMarkUntrusted(marks)) return AccountOrderResult.Refused(AccountReject.MarkUntrusted);
         }
+        // A market order goes out capped at the price its margin is reserved at: the book never fills it beyond that.
+        if (order.Type == OrderType.Market)
+            order = order with { Price = AccountLedger.ReservationPrice(exposure.Spec, order, marks.GetValueOrDefault(symbol)) };
         var reject = _ledger.TryReserve(exposure.Spec, order, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
         // Given back once the outcome is applied: an accepted order then counts as open, a refused one no more. If the

@@ -164,8 +164,9 @@ public static class CommandStreams
     private static readonly Gen<BookCommand> Place = Gen.Select(Account, Gen.Enum<Side>(), Type, Price, Size, TimeInForces, Flags, Stp, ClientOrderId,
         (account, side, type, price, size, tif, flags, stp, clientOrderId) => (BookCommand)new PlaceCommand(new PlaceOrder(
             account, side, type,
-            // Market orders carry 0; the rare invalid price (0 or 201) becomes a priced market order instead.
-            type == OrderType.Market ? (price is 0 or 201 ? 100 : 0) : price,
+            // Market orders mostly carry 0, sometimes a cap; the rare invalid price (0 or 201) stays a market order's
+            // invalid cap (201), so that both kinds of order reach the rejection.
+            type == OrderType.Market ? (price is 0 or 201 ? 201 : price % 3 == 0 ? price : 0) : price,
             size, tif, flags, stp, clientOrderId)));
 
     private static readonly Gen<BookCommand> CancelResting = Gen.Select(Gen.Int[0, 1_000], Account, Gen.Frequency((5, Gen.Const(true)), (1, Gen.Const(false))),
