@@ -99,6 +99,8 @@ public static class BinanceErrors
         ErrorCodes.OutcomeUnknown => new(StatusCodes.Status503ServiceUnavailable, -1006,
             "An unexpected response was received from the message bus. Execution status unknown. " + error.Detail),
         ErrorCodes.ServiceUnavailable => Unavailable,
+        // Temporary: the index of a market the account holds is stale; CCXT reads a 503 as ExchangeNotAvailable.
+        ErrorCodes.MarkUntrusted => new(StatusCodes.Status503ServiceUnavailable, -1000, error.Detail),
         ErrorCodes.PayloadTooLarge => new(StatusCodes.Status413PayloadTooLarge, -1000, error.Detail),
         _ when error.Status >= 500 => new(error.Status, -1000, "An unknown error occurred while processing the request."),
         _ => new(BadRequest, -1000, error.Detail),

@@ -67,9 +67,8 @@ public static class ErrorCodes
     public const string TransferIdConflict = "TRANSFER_ID_CONFLICT";
     public const string MarketExists = "MARKET_EXISTS";
     public const string InvalidIndexPolicy = "INVALID_INDEX_POLICY";
-    public const string NoIndex = "NO_INDEX";
 
-    // A feed's price refused (per price in a batch; see Endpoints/FeedEndpoints).
+    // A feed's price refused (per price in a batch; see Endpoints/IndexEndpoints).
     public const string WrongIndex = "WRONG_INDEX";
     public const string FeedDisabled = "FEED_DISABLED";
     public const string TimestampInFuture = "TIMESTAMP_IN_FUTURE";
@@ -79,5 +78,7 @@ public static class ErrorCodes
     public const string RateLimited = "RATE_LIMITED";
     public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string MarkUntrusted = "MARK_UNTRUSTED";
+    public const string NoIndex = "NO_INDEX";
     public const string InternalError = "INTERNAL_ERROR";
 }

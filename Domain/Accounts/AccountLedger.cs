@@ -133,10 +133,15 @@ public sealed class AccountLedger
         return reject;
     }
 
-    /// <summary>The price an order's margin is reserved at (see <see cref="TryReserve"/>).</summary>
+    /// <summary>
+    /// The price an order's margin is reserved at (see <see cref="TryReserve"/>): a limit order's price, a market order's
+    /// cap if it carries one, else the market order's protection limit around the mark. The account sends a market
+    /// order with this as its cap, so that the book never fills it beyond what was reserved, however far the book is
+    /// from the mark.
+    /// </summary>
     public static long ReservationPrice(MarketSpec spec, in PlaceOrder order, long mark)
     {
-        if (order.Type == OrderType.Limit) return order.Price;
+        if (order.Type == OrderType.Limit || order.Price > 0) return order.Price;
         if (mark <= 0) return order.Side == Side.Buy ? spec.MaxPrice : spec.MinPrice;
         return OrderRules.MarketLimit(spec, order.Side, mark);
     }

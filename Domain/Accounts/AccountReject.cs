@@ -14,4 +14,9 @@ public enum AccountReject : byte
     /// <summary>A transfer id reused with a different amount or direction.</summary>
     TransferIdConflict,
     InvalidAccount,
+    /// <summary>
+    /// A market the account is exposed to cannot vouch for its mark now (its index is stale): no withdrawal and no new
+    /// risk is decided on it, in any market, until the index is trusted again. Orders that only reduce still pass.
+    /// </summary>
+    MarkUntrusted,
 }

@@ -18,7 +18,8 @@ public static class OrderRules
         var postOnly = (o.Flags & OrderFlags.PostOnly) != 0;
         if (postOnly && (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel))
             return RejectReason.InvalidOrderTerms;
-        if (o.Type == OrderType.Market ? o.Price != 0 : !spec.IsValidPrice(o.Price)) return RejectReason.InvalidPrice;
+        // A market order carries 0, or a cap inside the price range (the price an account reserved its margin at).
+        if (o.Type == OrderType.Market ? o.Price != 0 && !spec.IsValidPrice(o.Price) : !spec.IsValidPrice(o.Price)) return RejectReason.InvalidPrice;
         if (!spec.IsValidSize(o.Size)) return RejectReason.InvalidSize;
         var immediate = o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel;
         if (mode == MarketMode.PostOnly && immediate) return RejectReason.MarketPostOnly;
@@ -60,9 +61,12 @@ public static class OrderRules
     public static bool Crosses(Side side, long price, long bestOpposite) =>
         side == Side.Buy ? price >= bestOpposite : price <= bestOpposite;
 
-    /// <summary>The worst price a market order may trade at: the best opposite price plus protection, kept inside the spec.</summary>
-    public static long MarketLimit(MarketSpec spec, Side side, long bestOpposite) =>
+    /// <summary>
+    /// The worst price a market order may trade at: the best opposite price plus protection, kept inside the spec, and
+    /// no worse than the order's own cap if it carries one (a price other than 0).
+    /// </summary>
+    public static long MarketLimit(MarketSpec spec, Side side, long bestOpposite, long cap = 0) =>
         side == Side.Buy
-            ? Math.Min(spec.MaxPrice, bestOpposite + spec.MarketProtectionTicks)
-            : Math.Max(spec.MinPrice, bestOpposite - spec.MarketProtectionTicks);
+            ? Math.Min(cap > 0 ? cap : spec.MaxPrice, Math.Min(spec.MaxPrice, bestOpposite + spec.MarketProtectionTicks))
+            : Math.Max(cap > 0 ? cap : spec.MinPrice, Math.Max(spec.MinPrice, bestOpposite - spec.MarketProtectionTicks));
 }

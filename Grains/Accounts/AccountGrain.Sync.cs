@@ -102,6 +102,7 @@ public sealed partial class AccountGrain
         if (await Existing(transferId, TransferKind.Withdrawal, amount) is { } existing) return existing;
         var marks = await Marks(MarkAge.Current);
         ThrowIfAnyMarketSuspect();
+        if (AnyMarkUntrusted(marks)) return Refused(AccountReject.MarkUntrusted);
         var reject = _ledger.TryHoldWithdrawal(amount, s => marks.GetValueOrDefault(s), out var hold);
         if (reject != AccountReject.None) return Refused(reject);
         var transfer = new TransferRecord(++_transferSequence, transferId, TransferKind.Withdrawal, amount);
@@ -228,6 +229,14 @@ public sealed partial class AccountGrain
         foreach (var symbol in marks.Keys)
             if (_ledger.Find(symbol) is { } m && _marks.MarketWideSequence(symbol) > m.Cursor) await CatchUp(symbol);
         return marks;
+    }
+
+    /// <summary>Whether any of these markets follows an index that is stale now: its mark decides nothing that adds risk.</summary>
+    private bool AnyMarkUntrusted(Dictionary<string, long> marks)
+    {
+        foreach (var symbol in marks.Keys)
+            if (_marks.IsUntrusted(symbol)) return true;
+        return false;
     }
 
     private async Task<TransferResult?> Existing(string transferId, TransferKind kind, long amount)

@@ -63,7 +63,14 @@ public sealed partial class AccountGrain(
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
-        if ((order.Flags & OrderFlags.ReduceOnly) == 0) ThrowIfAnyMarketSuspect();
+        if ((order.Flags & OrderFlags.ReduceOnly) == 0)
+        {
+            ThrowIfAnyMarketSuspect();
+            if (AnyMarkUntrusted(marks)) return AccountOrderResult.Refused(AccountReject.MarkUntrusted);
+        }
+        // A market order goes out capped at the price its margin is reserved at: the book never fills it beyond that.
+        if (order.Type == OrderType.Market)
+            order = order with { Price = AccountLedger.ReservationPrice(exposure.Spec, order, marks.GetValueOrDefault(symbol)) };
         var reject = _ledger.TryReserve(exposure.Spec, order, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
         // Given back once the outcome is applied: an accepted order then counts as open, a refused one no more. If the
@@ -88,7 +95,11 @@ public sealed partial class AccountGrain(
         if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current)) return await Forward(symbol, new AmendCommand(amend));
         if (amend.NewSize <= current.Remaining && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
-        if (amend.NewSize > current.Remaining && !current.ReduceOnly) ThrowIfAnyMarketSuspect();
+        if (amend.NewSize > current.Remaining && !current.ReduceOnly)
+        {
+            ThrowIfAnyMarketSuspect();
+            if (AnyMarkUntrusted(marks)) return AccountOrderResult.Refused(AccountReject.MarkUntrusted);
+        }
         var reject = _ledger.TryReserveAmend(exposure, current, amend.NewPrice, amend.NewSize, s => marks.GetValueOrDefault(s), out var reservation);
         if (reject != AccountReject.None) return AccountOrderResult.Refused(reject);
         using (reservation) return await Forward(symbol, new AmendCommand(amend));

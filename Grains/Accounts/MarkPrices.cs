@@ -23,6 +23,9 @@ internal sealed class MarkPrices(TimeProvider clock, TimeSpan maxAge)
         return false;
     }
 
+    /// <summary>Whether the market's latest report says its mark cannot be trusted now (a stale index).</summary>
+    public bool IsUntrusted(string symbol) => _marks.TryGetValue(symbol, out var known) && known.Report.Untrusted;
+
     /// <summary>The latest market-wide event the market has reported (0: none, or never heard from).</summary>
     public long MarketWideSequence(string symbol) => _marks.TryGetValue(symbol, out var known) ? known.Report.MarketWideSequence : 0;
 

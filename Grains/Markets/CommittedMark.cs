@@ -13,13 +13,14 @@ internal struct CommittedMark
     private long _lastTrade;
     private long _asOf;
     private long _marketWide;
+    private bool _untrusted;
 
-    public readonly MarkReport Report => new(_setPrice > 0 ? _setPrice : _lastTrade, _asOf, _marketWide);
+    public readonly MarkReport Report => new(_setPrice > 0 ? _setPrice : _lastTrade, _asOf, _marketWide, _untrusted);
 
     public static CommittedMark Of(IOrderBook book) => new()
     {
         _setPrice = book.Terms.MarkPrice, _lastTrade = book.LastTradePrice, _asOf = book.Sequence,
-        _marketWide = book.Terms.MarketWideSequence,
+        _marketWide = book.Terms.MarketWideSequence, _untrusted = book.Terms.Index is { Tick.IsTrusted: false },
     };
 
     public void Apply(IReadOnlyList<JournalEntry> entries)
@@ -33,6 +34,7 @@ internal struct CommittedMark
                 {
                     case EventKind.MarkPriceSet: _setPrice = e.Price; break;
                     case EventKind.TradeExecuted: _lastTrade = e.Price; break;
+                    case EventKind.IndexPriceSet: _untrusted = e.IndexStatus == Pricing.IndexStatus.Stale || e.Price <= 0; break;
                 }
                 if (EventKinds.AudienceOf(e.Kind) == EventAudience.Market) _marketWide = e.Sequence;
             }

@@ -14,11 +14,14 @@ public static class Program
                    [--messages 1000000] [--generate-with fast|reference] [--no-latency]
                    the W1 workload on a bare book, one thread: throughput passes (untimed per message), then
                    latency passes (every message timed)
-          market   [--journal postgres|memory|none] [--postgres <connection string>] [--callers 1,16,256]
+          market   [--journal postgres|memory|none] [--postgres <connection string>] [--callers 1,16,256] [--index-rate N]
                    [--orders 200000] [--rate 50000[,...]] [--max-seconds 30] [--warmup-orders 100000] [--seed N]
                    [--notify-accounts] [--set MarketOption=value]...
                    W1 through one durable market grain: closed loop per caller count, then open loop per rate
                    (--rate alone skips the closed loop unless --callers is given too)
+          safe-mode [--journal postgres|memory] [--postgres <connection string>] [--rounds 20]
+                   on real time: an index's feeds fall silent; from the oracle tick that finds it stale to its market
+                   cancel-only (committed), and from the moment it became stale by policy
           accounts [--journal postgres|memory] [--postgres <connection string>] [--callers 1,16,256] [--orders 200000]
                    [--max-seconds 30] [--warmup-orders 50000] [--seed N] [--hot-maker-seconds 10] [--takers 64]
                    [--taker-size 10] [--set MarketOption=value]...
@@ -37,7 +40,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery")
+        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery" or "safe-mode")
         {
             Func<Task<int>> run;
             try
@@ -53,6 +56,10 @@ public static class Program
                     case "market":
                         var market = ParseMarket(rest);
                         run = () => MarketBenchmark.RunAsync(market);
+                        break;
+                    case "safe-mode":
+                        var safeMode = ParseSafeMode(rest);
+                        run = () => Oracle.SafeModeBenchmark.RunAsync(safeMode);
                         break;
                     case "accounts":
                         var accounts = ParseAccounts(rest);
@@ -107,6 +114,31 @@ public static class Program
         return o;
     }
 
+    private static Oracle.SafeModeOptions ParseSafeMode(string[] args)
+    {
+        var settings = new List<string>();
+        var o = new Oracle.SafeModeOptions("postgres", null, Rounds: 20, settings);
+        var a = new ArgReader(args);
+        while (a.Next(out var name))
+        {
+            o = name switch
+            {
+                "--journal" => o with { Journal = a.OneOf("postgres", "memory") },
+                "--postgres" => o with { Postgres = a.Value() },
+                "--rounds" => o with { Rounds = a.Int(1) },
+                "--set" => Add(o, settings, a.Value()),
+                _ => throw new ArgumentException($"unknown option {name}"),
+            };
+        }
+        return o;
+
+        static Oracle.SafeModeOptions Add(Oracle.SafeModeOptions o, List<string> settings, string value)
+        {
+            settings.Add(value);
+            return o;
+        }
+    }
+
     private static MarketBenchOptions ParseMarket(string[] args)
     {
         var settings = new List<string>();
@@ -119,6 +151,7 @@ public static class Program
             callersGiven |= name == "--callers";
             o = name switch
             {
+                "--index-rate" => o with { IndexRate = a.Int(0) },
                 "--journal" => o with { Journal = a.OneOf("postgres", "memory", "none") },
                 "--postgres" => o with { Postgres = a.Value() },
                 "--callers" => o with { Callers = a.IntList(1) },

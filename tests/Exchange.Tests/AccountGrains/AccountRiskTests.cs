@@ -43,6 +43,27 @@ public sealed class AccountRiskTests(PostgresFixture postgres) : AccountsWithMar
     }
 
     [Fact]
+    public async Task A_market_order_never_fills_beyond_the_price_its_margin_was_reserved_at()
+    {
+        const long trader = 11, other = 12;
+        await Account(trader).Deposit(60 * Usd, "d11");
+        await Account(other).Deposit(1_000_000 * Usd, "d12");
+        // The mark says 1,000; the only ask is far above it, at 1,500 (within the book's 100-tick protection of nothing).
+        await Market.SetMarkPrice(1_000);
+        Assert.True((await Account(other).PlaceOrder(Symbol, Limit(Side.Sell, 1_500, 1_000, "far-ask"))).IsAccepted());
+
+        // 1,000 lots reserved at the mark plus protection (1,100) need 55 USD: within the 60 deposited. At 1,500 they
+        // would need 75 USD. The order must go out capped at 1,100, so nothing trades.
+        var order = new PlaceOrder(0, Side.Buy, OrderType.Market, 0, 1_000, TimeInForce.ImmediateOrCancel, ClientOrderId: "mkt");
+        var result = await Account(trader).PlaceOrder(Symbol, order);
+        Assert.Equal(AccountReject.None, result.Reject);
+        Assert.Collection(result.Outcome!.Events,
+            e => Assert.Equal((EventKind.OrderAccepted, 1_100L), (e.Kind, e.Price)),
+            e => Assert.Equal((EventKind.OrderCancelled, CancelReason.Unfilled), (e.Kind, e.CancelReason)));
+        Assert.Equal(0, (await Account(trader).GetView()).PositionIn(Symbol));
+    }
+
+    [Fact]
     public async Task A_reduce_only_order_that_outlives_its_position_is_margined_like_any_other()
     {
         const long trader = 9, other = 10;

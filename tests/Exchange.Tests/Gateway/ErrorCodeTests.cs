@@ -20,7 +20,7 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.DuplicateClientOrderId,  // a repeat answers with the original order instead
         ErrorCodes.BadRequest,              // Kestrel's own refusals of broken HTTP (not reachable through a test server)
         ErrorCodes.InternalError,           // a bug
-        ErrorCodes.NoIndex,                 // index ticks come from the oracle, never through the gateway
+        ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];

@@ -77,13 +77,31 @@ public sealed class MarketOrderTests
     }
 
     [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
-    public void A_market_order_with_a_price_is_rejected(BookFactory factory)
+    public void A_market_order_with_a_price_outside_the_range_is_rejected(BookFactory factory)
     {
         var d = new BookDriver(factory);
         d.Sell(1, 100, 5);
 
-        Expect.Rejection(d.Place(new PlaceOrder(2, Side.Buy, OrderType.Market, 100, 5)), RejectReason.InvalidPrice);
+        Expect.Rejection(d.Place(new PlaceOrder(2, Side.Buy, OrderType.Market, 1_001, 5)), RejectReason.InvalidPrice);
         Expect.Rejection(d.Place(new PlaceOrder(2, Side.Buy, OrderType.Market, -1, 5)), RejectReason.InvalidPrice);
+    }
+
+    [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
+    public void A_market_orders_cap_bounds_it_inside_its_protection(BookFactory factory)
+    {
+        var d = new BookDriver(factory);
+        d.Sell(1, 100, 5);
+        d.Sell(1, 103, 5);
+        d.Buy(3, 97, 5);
+        d.Buy(3, 95, 5);
+
+        // Protection alone would allow 105; the cap (the price the account reserved margin at) stops it at 101.
+        Assert.Collection(d.Place(new PlaceOrder(2, Side.Buy, OrderType.Market, 101, 10)),
+            e => Assert.Equal((EventKind.OrderAccepted, 101L), (e.Kind, e.Price)),
+            Expect.Trade(5, 1, 100, 5),
+            Expect.Cancelled(5, 5, CancelReason.Unfilled));
+        // A cap beyond the protection changes nothing: the tighter of the two holds.
+        Assert.Equal(92, d.Place(new PlaceOrder(2, Side.Sell, OrderType.Market, 50, 1))[0].Price);
     }
 
     [Theory, MemberData(nameof(BookFactories.All), MemberType = typeof(BookFactories))]
