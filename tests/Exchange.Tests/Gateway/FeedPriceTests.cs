@@ -164,6 +164,35 @@ public sealed partial class FeedPriceTests(PostgresFixture postgres) : GatewayWi
     }
 
     [Fact]
+    public async Task Hostile_bodies_get_a_4xx_with_a_code_and_only_valid_prices_are_taken()
+    {
+        var index = await Gateway.NewIndex();
+        var feed = await Gateway.NewFeed(index, "sim-1");
+        var random = new Random(20261206);
+        string[] prices = ["1", "0.5", "-1", "0", "1e3", "", " ", "１２", "1.000000001", "NaN", "9999999999999999999999", "0.00000001", "12.", ".5", "1.2.3"];
+        string[] values = ["null", "true", "[]", "{}", "1.5", "-0", "\"x\"", "1e400", "\"\\u0000\""];
+        var accepted = 0L;
+        for (var i = 0; i < 300; i++)
+        {
+            var body = (i % 6) switch
+            {
+                0 => Api.Json(new { index, price = prices[random.Next(prices.Length)], timestamp = feed.NextTimestamp() }),
+                1 => $$"""{"index":"{{index}}","price":{{values[random.Next(values.Length)]}},"timestamp":{{feed.NextTimestamp()}}}""",
+                2 => $$"""{"index":{{values[random.Next(values.Length)]}},"price":"1","timestamp":{{values[random.Next(values.Length)]}}}""",
+                3 => Api.Json(new { prices = Enumerable.Range(0, random.Next(0, 4)).Select(_ => new { index, price = prices[random.Next(prices.Length)], timestamp = feed.NextTimestamp() }) }),
+                4 => $$"""{"prices":{{values[random.Next(values.Length)]}}}""",
+                _ => new string((char)random.Next(32, 127), random.Next(0, 20)),
+            };
+            var answer = await feed.PublishRaw(body);
+            Assert.True(answer.Status is 200 or 400, $"{body} -> {answer}");
+            if (answer.Status == 400) Assert.False(string.IsNullOrEmpty(answer.Code), $"{body} -> {answer}");
+            else accepted += answer.Node("results").AsArray().Count(r => r!["status"]!.GetValue<string>() == "accepted");
+        }
+        Assert.True(accepted > 0);
+        Assert.Equal(accepted, (await Gateway.Index(index)).Node("feeds")[0]!["accepted"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Prices_and_the_indices_feeds_are_counted_in_the_metrics()
     {
         var index = await Gateway.NewIndex();
