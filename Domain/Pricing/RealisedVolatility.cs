@@ -32,7 +32,7 @@ public static class RealisedVolatility
         if (state.LastPrice <= 0) return new VolatilityState(intervalStart, price, 0, 0);
         if (timestamp < state.IntervalStart + policy.IntervalMs) return state;
 
-        var r = (Int128)Math.Clamp((long)ExactMath.DivideHalfEven(((Int128)price - state.LastPrice) * Ppm, state.LastPrice), -MaxReturnPpm, MaxReturnPpm);
+        var r = Int128.Clamp(ExactMath.DivideHalfEven(((Int128)price - state.LastPrice) * Ppm, state.LastPrice), -MaxReturnPpm, MaxReturnPpm);
         var variance = state.Samples == 0 ? r * r
             : ExactMath.DivideHalfEven(policy.LambdaPpm * (Int128)state.VariancePpm2 + (Ppm - policy.LambdaPpm) * r * r, Ppm);
         var samples = state.Samples == int.MaxValue ? int.MaxValue : state.Samples + 1;
