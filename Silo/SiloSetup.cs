@@ -1,5 +1,6 @@
 using Exchange.Hosting;
 using Exchange.Markets;
+using Exchange.Oracles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
@@ -16,7 +17,7 @@ public static class SiloSetup
     public static IHostApplicationBuilder AddExchangeSilo(this IHostApplicationBuilder builder, string? postgres)
     {
         builder.Services.AddExchangeGrainServices(postgres);
-        builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo");
+        builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo", metrics: m => m.AddMeter(OracleMetrics.MeterName));
         var clustering = SiloClustering.From(builder.Configuration, postgres);
         // Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics
         // that the gateway's /dashboard shows.

@@ -123,8 +123,9 @@ public static class OrderEndpoints
         if (await markets.Market(spec).GetOrder(id) is not { State: Exchange.Markets.OrderState.Open, Order: { } current }
             || current.AccountId != caller.AccountId)
             return ApiError.OrderNotFound().ToResult();
+        // Conditional on the open size just read: a price-only amend must not regrow what a fill takes meanwhile.
         return Answer(spec, await orders.Amend(caller.AccountId, spec, id, priceText is null ? current.Price : price,
-            sizeText is null ? current.Remaining : size));
+            sizeText is null ? current.Remaining : size, current.Remaining));
     }
 
     private static async Task<IResult> CancelByClientId(string clientOrderId, HttpContext context, MarketDirectory markets, OrderService orders)

@@ -80,5 +80,6 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string MarkUntrusted = "MARK_UNTRUSTED";
     public const string NoIndex = "NO_INDEX";
+    public const string OrderChanged = "ORDER_CHANGED";
     public const string InternalError = "INTERNAL_ERROR";
 }

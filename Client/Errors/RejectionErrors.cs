@@ -30,6 +30,8 @@ public static class RejectionErrors
             "risk parameters need a maker rebate no larger than the taker fee, tiers from notional 0 upwards, and 0 < maintenance <= initial <= 10000 bps"),
         RejectReason.InvalidReason => ApiError.BadRequest(ErrorCodes.InvalidReason, $"a reason is 1 to {ModeCause.MaxReasonLength} printable ASCII characters"),
         RejectReason.NoIndex => ApiError.BadRequest(ErrorCodes.NoIndex, "the market follows no index, or the index reading is not valid"),
+        RejectReason.RemainingChanged => ApiError.Conflict(ErrorCodes.OrderChanged,
+            "the order was filled or changed after its open size was read: read it again and amend what is left"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 
@@ -42,6 +44,7 @@ public static class RejectionErrors
         AccountReject.UnknownMarket => ApiError.NotFound(ErrorCodes.UnknownMarket, "no such market"),
         AccountReject.TransferIdConflict => ApiError.Conflict(ErrorCodes.TransferIdConflict, "the transfer id was used with a different amount or direction"),
         AccountReject.InvalidAccount => ApiError.BadRequest(ErrorCodes.InvalidAccount, "the account is not valid"),
+        AccountReject.OrderNotFound => ApiError.OrderNotFound(),
         AccountReject.MarkUntrusted => ApiError.Unavailable(ErrorCodes.MarkUntrusted,
             "a market this account is exposed to has no trusted mark now (its index is stale): only orders that reduce a position are taken until it is fresh again"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected account refusal {reject}"),

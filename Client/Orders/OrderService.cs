@@ -102,13 +102,16 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         cancelled.Kind == EventKind.OrderCancelled && cancelled.OrderId == view.OrderId && view.Filled == 0
         && cancelled.Size == view.Remaining && cancelled.Price == view.Price;
 
-    /// <summary>Changes a resting order's price and open size; answers with the order as amended.</summary>
-    public async Task<OrderResult> Amend(long accountId, MarketSpec spec, long orderId, long price, long size)
+    /// <summary>
+    /// Changes a resting order's price and open size, provided its open size is still <paramref name="expectedRemaining"/>
+    /// (what the caller read); answers with the order as amended.
+    /// </summary>
+    public async Task<OrderResult> Amend(long accountId, MarketSpec spec, long orderId, long price, long size, long expectedRemaining)
     {
         AccountOrderResult result;
         try
         {
-            result = await Account(accountId).AmendOrder(spec.Symbol, new AmendOrder(accountId, orderId, null, price, size));
+            result = await Account(accountId).AmendOrder(spec.Symbol, new AmendOrder(accountId, orderId, null, price, size, expectedRemaining));
         }
         catch (Exception ex)
         {

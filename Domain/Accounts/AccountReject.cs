@@ -19,4 +19,6 @@ public enum AccountReject : byte
     /// risk is decided on it, in any market, until the index is trusted again. Orders that only reduce still pass.
     /// </summary>
     MarkUntrusted,
+    /// <summary>An amend of an order the account does not hold open (after catching up with the market).</summary>
+    OrderNotFound,
 }

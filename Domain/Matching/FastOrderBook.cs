@@ -139,7 +139,8 @@ public sealed partial class FastOrderBook : IOrderBook
         {
             ref var found = ref _pool[slot];
             var opposite = Ladder(found.Side.Opposite());
-            if (found.Price == a.NewPrice && found.Remaining == a.NewSize) reject = RejectReason.NoChange;
+            if (a.ExpectedRemaining > 0 && found.Remaining != a.ExpectedRemaining) reject = RejectReason.RemainingChanged;
+            else if (found.Price == a.NewPrice && found.Remaining == a.NewSize) reject = RejectReason.NoChange;
             else if (Mode != MarketMode.Auction && ((found.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
                 && !opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice))
                 reject = RejectReason.PostOnlyWouldTake;

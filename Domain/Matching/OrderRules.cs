@@ -34,6 +34,7 @@ public static class OrderRules
         if (mode == MarketMode.CancelOnly) return RejectReason.MarketCancelOnly;
         if (!spec.IsValidPrice(a.NewPrice)) return RejectReason.InvalidPrice;
         if (!spec.IsValidSize(a.NewSize)) return RejectReason.InvalidSize;
+        if (a.ExpectedRemaining < 0) return RejectReason.InvalidSize;
         return RejectReason.None;
     }
 

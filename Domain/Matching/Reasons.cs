@@ -36,6 +36,8 @@ public enum RejectReason : byte
     InvalidReason,
     /// <summary>An index tick for a market that follows no index, or one with values that do not exist.</summary>
     NoIndex,
+    /// <summary>An amend whose expected open size is no longer the order's: it was filled (or changed) in between.</summary>
+    RemainingChanged,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

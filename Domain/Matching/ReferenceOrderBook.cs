@@ -134,6 +134,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         var reject = OrderRules.CheckAmend(Spec, Mode, a);
         Order? order = null;
         if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out order)) reject = RejectReason.OrderNotFound;
+        if (reject == RejectReason.None && a.ExpectedRemaining > 0 && order!.Remaining != a.ExpectedRemaining) reject = RejectReason.RemainingChanged;
         if (reject == RejectReason.None && order!.Price == a.NewPrice && order.Remaining == a.NewSize) reject = RejectReason.NoChange;
         if (reject == RejectReason.None && Mode != MarketMode.Auction
             && ((order!.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)

@@ -92,7 +92,15 @@ public sealed partial class AccountGrain(
         amend = amend with { AccountId = AccountId };
         if (amend.OrderId == 0 && amend.ClientOrderId is not null)
             amend = amend with { OrderId = (await Market(symbol).GetOrderByClientId(AccountId, amend.ClientOrderId)).OrderId };
-        if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current)) return await Forward(symbol, new AmendCommand(amend));
+        if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out var current))
+        {
+            // Never forwarded unchecked: the ledger may only be behind the market, so it catches up once and asks again.
+            await CatchUp(symbol);
+            if (!exposure.OpenOrders.TryGetValue(amend.OrderId, out current)) return AccountOrderResult.Refused(AccountReject.OrderNotFound);
+        }
+        // A compare-and-set on the open size the caller read (else the ledger's): a fill in between makes the market
+        // refuse the amend instead of letting it regrow what was filled.
+        if (amend.ExpectedRemaining == 0) amend = amend with { ExpectedRemaining = current.Remaining };
         if (amend.NewSize <= current.Remaining && amend.NewPrice == current.Price) return await Forward(symbol, new AmendCommand(amend));
         var marks = await Marks(MarkAge.RecentEnough, symbol);
         if (amend.NewSize > current.Remaining && !current.ReduceOnly)

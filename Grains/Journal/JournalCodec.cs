@@ -8,9 +8,10 @@ namespace Exchange.Journal;
 /// builds, so a layout, once written, is frozen: a change means a new version number, and the decoder keeps reading
 /// every version it ever wrote. Version 2 is version 1 plus the market's terms: a mode change carries its cause,
 /// mark and risk commands and events exist, and a snapshot holds the terms. Version 3 is version 2 plus the index a
-/// market follows: index ticks as commands and events, and a snapshot's terms hold the index state. A payload is
+/// market follows: index ticks as commands and events, and a snapshot's terms hold the index state; and an amend's
+/// expected open size (its compare-and-set). A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
-/// has terms; version 3 only with an index tick or index state), so a build that reads only older versions still
+/// has terms; version 3 only with an index tick, index state or a conditional amend), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
 /// are read as they always were: a mode change from them has the operator as its actor and no reason, a snapshot
 /// from them has no terms.
@@ -26,7 +27,7 @@ namespace Exchange.Journal;
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
 ///           | b 2 Cancel   z account, z orderId, s clientOrderId
-///           | b 3 Amend    z account, z orderId, s clientOrderId, z newPrice, z newSize
+///           | b 3 Amend    z account, z orderId, s clientOrderId, z newPrice, z newSize [v3: z expectedRemaining]
 ///           | b 4 CancelAll z account
 ///           | b 5 SetMode  b mode [v2: b actor, s reason]
 ///           | b 6 Uncross  z referencePrice
@@ -167,6 +168,7 @@ public static class JournalCodec
                 w.WriteString(a.ClientOrderId);
                 w.WriteVarInt64(a.NewPrice);
                 w.WriteVarInt64(a.NewSize);
+                if (version >= 3) w.WriteVarInt64(a.ExpectedRemaining);
                 break;
             case CancelAllCommand c:
                 w.WriteByte((byte)CommandKind.CancelAll);
@@ -231,7 +233,8 @@ public static class JournalCodec
                 var clientOrderId = r.ReadString();
                 var newPrice = r.ReadVarInt64();
                 var newSize = r.ReadVarInt64();
-                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize));
+                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize,
+                    version >= 3 ? r.ReadVarInt64() : 0));
             }
             case CommandKind.CancelAll:
                 return new CancelAllCommand(r.ReadVarInt64());
@@ -608,7 +611,7 @@ public static class JournalCodec
     {
         foreach (var entry in entries)
         {
-            if (entry?.Command is ApplyIndexCommand) return 3;
+            if (entry?.Command is ApplyIndexCommand or AmendCommand { Amend.ExpectedRemaining: not 0 }) return 3;
             foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
                 if (e.Kind is EventKind.IndexPriceSet) return 3;
         }

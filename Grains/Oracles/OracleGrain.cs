@@ -22,8 +22,7 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
     private readonly FeedBook _feeds = new();
     private IndexReading _reading = new(0, IndexStatus.Stale, []);
     private VolatilityState _volatility;
-    private IndexUpdate? _sent;
-    private long _sentAt, _activatedAt;
+    private IndexTicker _ticker = null!;
     private IGrainTimer? _timer;
 
     public OracleGrain(
@@ -41,7 +40,7 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _activatedAt = Now;
+        _ticker = new IndexTicker(Now, (long)_options.HeartbeatInterval.TotalMilliseconds);
         if (Record.Policy is not null) StartTicking();
         return Task.CompletedTask;
     }
@@ -55,7 +54,7 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
         if (volatility is not null && volatility != Record.Volatility) _volatility = default;
         Record.Policy = policy;
         Record.Volatility = volatility ?? Record.Volatility;
-        await _record.WriteStateAsync();
+        await Save();
         StartTicking();
     }
 
@@ -66,7 +65,7 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
         if (Record.Feeds.Any(f => f.Name == name)) throw new ArgumentException($"index {Index} already has a feed named {name}", nameof(name));
         var feed = new RegisteredFeed($"{Index}.{name}", name, Enabled: true);
         Record.Feeds.Add(feed);
-        await _record.WriteStateAsync();
+        await Save();
         return feed.FeedId;
     }
 
@@ -76,30 +75,34 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
         if (at < 0) throw new KeyNotFoundException($"index {Index} has no feed {feedId}");
         if (Record.Feeds[at].Enabled == enabled) return;
         Record.Feeds[at] = Record.Feeds[at] with { Enabled = enabled };
-        await _record.WriteStateAsync();
+        await Save();
     }
 
     public Task<PublishResult[]> Publish(string feedId, FeedPrice[] prices)
     {
         ArgumentNullException.ThrowIfNull(prices);
-        if (Record.Policy is null) return Task.FromResult(prices.Select(_ => PublishResult.UnknownIndex).ToArray());
+        if (Record.Policy is not { } policy) return Task.FromResult(prices.Select(_ => PublishResult.UnknownIndex).ToArray());
         var feed = Record.Feeds.Find(f => f.FeedId == feedId);
         var now = Now;
         var skew = (long)_options.MaxFutureSkew.TotalMilliseconds;
-        return Task.FromResult(prices.Select(p => _feeds.Take(feed, p, now, skew)).ToArray());
+        var results = prices.Select(p => _feeds.Take(feed, p, now, skew)).ToArray();
+        foreach (var result in results) OracleMetrics.Published(Index, result);
+        Recompute(policy, now);
+        return Task.FromResult(results);
     }
 
     public Task<IndexView?> GetIndex()
     {
         if (Record.Policy is not { } policy) return Task.FromResult<IndexView?>(null);
-        var reading = Read(policy, Now);
+        var now = Now;
+        var reading = Recompute(policy, now);
         var feeds = Record.Feeds.Select((f, i) =>
         {
             var (accepted, refused) = _feeds.Counts(f.FeedId);
             var r = reading.Feeds[i];
             return new FeedView(f.FeedId, f.Name, f.Enabled, r.Price, r.AgeMs, r.Status, accepted, refused);
         }).ToArray();
-        return Task.FromResult<IndexView?>(new IndexView(Index, reading.Price, reading.Status, Now,
+        return Task.FromResult<IndexView?>(new IndexView(Index, reading.Price, reading.Status, now,
             RealisedVolatility.SigmaPpm(_volatility), RealisedVolatility.HorizonSigmaPpm(Record.Volatility, _volatility),
             feeds, policy, Record.Volatility, [.. Record.Markets]));
     }
@@ -109,32 +112,50 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         if (Record.Markets.Contains(symbol)) return;
         Record.Markets.Add(symbol);
-        await _record.WriteStateAsync();
+        await Save();
     }
 
     public Task Wake() => Task.CompletedTask;
 
+    /// <summary>
+    /// Writes the record changed in memory. If the write fails, the memory and the store may disagree: this
+    /// activation goes, and the next one reads what the store really holds.
+    /// </summary>
+    private async Task Save()
+    {
+        try
+        {
+            await _record.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
     private void StartTicking() => _timer ??= this.RegisterGrainTimer(Tick,
         new GrainTimerCreationOptions(_options.TickInterval, _options.TickInterval) { KeepAlive = true });
 
-    private IndexReading Read(IndexPolicy policy, long now) =>
-        IndexPriceAggregator.Aggregate(policy, Record.Feeds.Select(_feeds.Quote).ToArray(), now, _reading.Price);
+    /// <summary>The index now, from the feeds' latest prices; the previous price is only shown while stale.</summary>
+    private IndexReading Recompute(IndexPolicy policy, long now)
+    {
+        var previous = _reading;
+        _reading = IndexPriceAggregator.Aggregate(policy, Record.Feeds.Select(_feeds.Quote).ToArray(), now, previous.Price);
+        OracleMetrics.Read(Index, previous, _reading);
+        return _reading;
+    }
 
     private async Task Tick(CancellationToken cancellationToken)
     {
         if (Record.Policy is not { } policy) return;
         var now = Now;
-        _reading = Read(policy, now);
-        if (_reading.Status != IndexStatus.Stale)
-            _volatility = RealisedVolatility.Observe(Record.Volatility, _volatility, _reading.Price, now);
-        // Just activated: the feeds have not had a staleness period to speak yet, so "stale" would only mean "new".
-        if (_reading.Status == IndexStatus.Stale && now - _activatedAt < policy.StaleAfterMs) return;
-        var changed = _sent is null || _sent.Price != _reading.Price || _sent.Status != _reading.Status;
-        if (!changed && now - _sentAt < (long)_options.HeartbeatInterval.TotalMilliseconds) return;
-
-        var update = new IndexUpdate(Index, _reading.Price, _reading.Status, now,
-            RealisedVolatility.HorizonSigmaPpm(Record.Volatility, _volatility));
-        (_sent, _sentAt) = (update, now);
+        var reading = Recompute(policy, now);
+        // Sampled on the oracle's tick, never from a stale index: a price nobody trusts is no return.
+        if (reading.Status != IndexStatus.Stale)
+            _volatility = RealisedVolatility.Observe(Record.Volatility, _volatility, reading.Price, now);
+        var candidate = new IndexUpdate(Index, reading.Price, reading.Status, now, RealisedVolatility.HorizonSigmaPpm(Record.Volatility, _volatility));
+        if (_ticker.Next(candidate, policy.StaleAfterMs, now) is not { } update) return;
         await Task.WhenAll(Record.Markets.Select(symbol => Send(symbol, update)));
     }
 
@@ -146,9 +167,9 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
         }
         catch (Exception e)
         {
-            // One market that cannot take the reading does not hold up the others; the next one will try again.
+            // One market that cannot take the reading does not hold up the others; the next tick sends it again.
             LogNotTaken(_logger, e, Index, symbol);
-            if (_sent == update) _sent = null;
+            _ticker.NotDelivered(update);
         }
     }
 

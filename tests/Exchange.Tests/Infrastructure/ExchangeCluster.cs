@@ -26,10 +26,13 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     /// <param name="postgres">The journal database; null for the in-memory journal.</param>
     /// <param name="configure">Extra silo services (registered before the exchange's, so they win).</param>
+    /// <param name="serviceId">The service's id, for a test that restarts the cluster on the same grain storage (which
+    /// is keyed by it); otherwise each cluster gets its own.</param>
     public static async Task<ExchangeCluster> StartAsync(string? postgres, short silos = 2,
-        Action<IServiceCollection>? configure = null, Action<MarketOptions>? options = null)
+        Action<IServiceCollection>? configure = null, Action<MarketOptions>? options = null, string? serviceId = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
+        if (serviceId is not null) builder.Options.ServiceId = serviceId;
         builder.ConfigureSilo((_, silo) =>
         {
             // As the silo host does: traces go on into the grains, and the gateway's dashboard has its grains here.

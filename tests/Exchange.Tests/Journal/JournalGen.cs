@@ -61,8 +61,8 @@ public static class JournalGen
     public static readonly Gen<MarketCommand> Command = Gen.OneOf<MarketCommand>(
         PlaceOrder.Select(o => (MarketCommand)new PlaceCommand(o)),
         Gen.Select(AnyLong, AnyLong, NullableText, (a, o, id) => (MarketCommand)new CancelCommand(new CancelOrder(a, o, id))),
-        Gen.Select(AnyLong, AnyLong, NullableText, AnyLong, AnyLong,
-            (a, o, id, p, s) => (MarketCommand)new AmendCommand(new AmendOrder(a, o, id, p, s))),
+        Gen.Select(AnyLong, AnyLong, NullableText, AnyLong, AnyLong, Gen.Frequency((2, Gen.Const(0L)), (1, AnyLong)),
+            (a, o, id, p, s, expected) => (MarketCommand)new AmendCommand(new AmendOrder(a, o, id, p, s, expected))),
         AnyLong.Select(a => (MarketCommand)new CancelAllCommand(a)),
         Gen.Enum<MarketMode>().Select(m => (MarketCommand)new SetModeCommand(m)),
         Gen.Select(Gen.Enum<MarketMode>(), Cause, (m, c) => (MarketCommand)new SetModeCommand(m, c)),

@@ -49,13 +49,15 @@ public sealed record CancelCommand(long AccountId, long OrderId, string? ClientO
 }
 
 /// <summary>Amend a given id / client id to an absolute price and size, or a picked resting order by deltas.</summary>
-public sealed record AmendCommand(long AccountId, long OrderId, string? ClientOrderId, int? Pick, long Price, long Size) : BookCommand
+/// <param name="Expected">For a picked order, the open size the amend expects relative to the order's own (null: no condition).</param>
+public sealed record AmendCommand(long AccountId, long OrderId, string? ClientOrderId, int? Pick, long Price, long Size, long? Expected = null) : BookCommand
 {
     public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events)
     {
         var amend = new AmendOrder(AccountId, OrderId, ClientOrderId, Price, Size);
         if (Pick is { } pick && PickResting(book, pick) is { } target)
-            amend = new AmendOrder(target.AccountId, target.OrderId, null, target.Price + Price, target.Remaining + Size);
+            amend = new AmendOrder(target.AccountId, target.OrderId, null, target.Price + Price, target.Remaining + Size,
+                Expected is { } expected ? Math.Max(0, target.Remaining + expected) : 0);
         book.Amend(amend, timestamp, events);
     }
 
@@ -176,7 +178,8 @@ public static class CommandStreams
         (account, id, clientOrderId) => (BookCommand)new CancelCommand(account, id, clientOrderId, null, true));
 
     private static readonly Gen<BookCommand> AmendResting = Gen.Select(Gen.Int[0, 1_000], Gen.Long[-3, 3], Gen.Long[-3, 3],
-        (pick, priceDelta, sizeDelta) => (BookCommand)new AmendCommand(0, 0, null, pick, priceDelta, sizeDelta));
+        Gen.Frequency((6, Gen.Const((long?)null)), (3, Gen.Const((long?)0)), (1, Gen.Long[-2, 2].Select(d => (long?)d))),
+        (pick, priceDelta, sizeDelta, expected) => (BookCommand)new AmendCommand(0, 0, null, pick, priceDelta, sizeDelta, expected));
 
     private static readonly Gen<BookCommand> AmendNamed = Gen.Select(Account, Gen.Long[0, 40], ClientOrderId, Price, Size,
         (account, id, clientOrderId, price, size) => (BookCommand)new AmendCommand(account, id, clientOrderId, null, price, size));

@@ -96,6 +96,7 @@ public sealed class SequenceAndRejectionTests
             Expect.Rejection(d.SetMark(0), RejectReason.NoChange).Reject,
             Expect.Rejection(d.SetMark(2_000), RejectReason.InvalidPrice).Reject,
             Expect.Rejection(d.Index(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 0, -1)), RejectReason.NoIndex).Reject,
+            Expect.Rejection(d.Amend(new AmendOrder(1, 1, null, 99, 7, ExpectedRemaining: 4)), RejectReason.RemainingChanged).Reject,
         };
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
@@ -120,6 +121,6 @@ public sealed class SequenceAndRejectionTests
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(17, reasons.Count);
+        Assert.Equal(18, reasons.Count);
     }
 }
