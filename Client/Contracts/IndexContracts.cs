@@ -12,7 +12,9 @@ public sealed record VolatilityPolicyResponse(long IntervalMs, int LambdaPpm, in
 
 public sealed record IndexPolicyResponse(int MinFeeds, long StaleAfterMs, int MaxDeviationBps, VolatilityPolicyResponse Volatility);
 
-public sealed record VolatilityResponse(long SigmaPpm, long HorizonSigmaPpm);
+/// <param name="SigmaPpm">One interval's realised volatility (standard deviation of its return), in ppm.</param>
+/// <param name="HorizonSigmaPpm">Over the policy's horizon, in ppm; null while too few intervals are known.</param>
+public sealed record VolatilityResponse(long SigmaPpm, long? HorizonSigmaPpm);
 
 /// <param name="Price">The feed's latest accepted price; null before its first.</param>
 /// <param name="Status">fresh, stale, outlier, disabled or missing.</param>

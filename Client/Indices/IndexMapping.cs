@@ -13,7 +13,7 @@ public static class IndexMapping
 
     public static IndexResponse Index(IndexView view) => new(
         view.Index, Price(view.Price), Vocabulary.Of(view.Status), view.AsOf,
-        new VolatilityResponse(view.SigmaPpm, view.HorizonSigmaPpm), Policy(view.Policy, view.Volatility),
+        new VolatilityResponse(view.SigmaPpm, view.HorizonSigmaPpm < 0 ? null : view.HorizonSigmaPpm), Policy(view.Policy, view.Volatility),
         [.. view.Feeds.Select(f => new IndexFeedResponse(f.Name, f.FeedId, Price(f.Price), f.AgeMs, Vocabulary.Of(f.Status), f.Enabled,
             f.Accepted, f.Refused))],
         view.Markets, view.Feeds.Any(f => f.Name.StartsWith(SimulatedPrefix, StringComparison.Ordinal)));

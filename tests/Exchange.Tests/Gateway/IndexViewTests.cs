@@ -12,9 +12,9 @@ public sealed class IndexViewTests(PostgresFixture postgres) : GatewayWithMarket
     private static readonly string[] Prices = ["64000", "64000.5", "64001"];
 
     [Fact]
-    public async Task Three_fresh_feeds_make_a_fresh_index_and_disabling_one_degrades_it()
+    public async Task Three_agreeing_feeds_make_a_fresh_index_an_outlier_degrades_it_and_disabled_feeds_do_not_count()
     {
-        var index = await Gateway.NewIndex(minFeeds: 3);
+        var index = await Gateway.NewIndex(minFeeds: 2);
         var feeds = new[] { await Gateway.NewFeed(index, "sim-1"), await Gateway.NewFeed(index, "sim-2"), await Gateway.NewFeed(index, "sim-3") };
         var empty = await Gateway.Index(index);
         Assert.Equal(("stale", true), (empty.String("status"), empty.Json!["price"] is null));
@@ -22,18 +22,13 @@ public sealed class IndexViewTests(PostgresFixture postgres) : GatewayWithMarket
 
         foreach (var (feed, price) in feeds.Zip(Prices))
             Assert.Equal(200, (await feed.Publish(price)).Status);
-        var view = await Polling.Eventually(async () =>
-        {
-            var v = await Gateway.Index(index);
-            Assert.Equal("fresh", v.String("status"));
-            return v;
-        });
+        var view = await IndexWhen(index, "fresh");
         Assert.Equal("64000.5", view.String("price")); // the median of three agreeing feeds
         Assert.Equal(index, view.String("index"));
         Assert.True(view.Long("asOf") > 0);
         Assert.True(view.Node("volatility")["sigmaPpm"]!.GetValue<long>() >= 0);
-        Assert.True(view.Node("volatility")["horizonSigmaPpm"]!.GetValue<long>() >= 0);
-        Assert.Equal((3, 600_000L, 200), (view.Node("policy")["minFeeds"]!.GetValue<int>(), view.Node("policy")["staleAfterMs"]!.GetValue<long>(),
+        Assert.Null(view.Node("volatility")["horizonSigmaPpm"]); // unknown until enough intervals passed
+        Assert.Equal((2, 600_000L, 200), (view.Node("policy")["minFeeds"]!.GetValue<int>(), view.Node("policy")["staleAfterMs"]!.GetValue<long>(),
             view.Node("policy")["maxDeviationBps"]!.GetValue<int>()));
         Assert.NotNull(view.Node("policy")["volatility"]!["intervalMs"]);
         Assert.True(view.Node("simulated").GetValue<bool>());
@@ -44,16 +39,28 @@ public sealed class IndexViewTests(PostgresFixture postgres) : GatewayWithMarket
             Assert.True(f["ageMs"]!.GetValue<long>() >= 0);
         });
 
+        // One feed far from the others: it is left out, two still agree, so the index holds but is degraded.
+        Assert.Equal(200, (await feeds[2].Publish("70000")).Status);
+        var degraded = await IndexWhen(index, "degraded");
+        Assert.Equal("outlier", degraded.Node("feeds")[2]!["status"]!.GetValue<string>());
+        Assert.Equal("64000.25", degraded.String("price"));
+
+        // The operator disables it: a disabled feed counts neither way, and the two left agree.
         Assert.Equal(200, (await Api.Send(Gateway.Admin, HttpMethod.Post, $"/admin/v1/indices/{index}/feeds/sim-3/disable")).Status);
-        var degraded = await Polling.Eventually(async () =>
-        {
-            var v = await Gateway.Index(index);
-            Assert.Equal("degraded", v.String("status"));
-            return v;
-        });
-        Assert.Equal("disabled", degraded.Node("feeds")[2]!["status"]!.GetValue<string>());
-        Assert.NotNull(degraded.Json!["price"]);
+        var fresh = await IndexWhen(index, "fresh");
+        Assert.Equal("disabled", fresh.Node("feeds")[2]!["status"]!.GetValue<string>());
+
+        // One more disabled: fewer than minFeeds agree, so the index is not trusted.
+        Assert.Equal(200, (await Api.Send(Gateway.Admin, HttpMethod.Post, $"/admin/v1/indices/{index}/feeds/sim-2/disable")).Status);
+        await IndexWhen(index, "stale");
     }
+
+    private Task<Api.Response> IndexWhen(string index, string status) => Polling.Eventually(async () =>
+    {
+        var v = await Gateway.Index(index);
+        Assert.Equal(status, v.String("status"));
+        return v;
+    });
 
     [Fact]
     public async Task Reconfiguring_an_index_keeps_what_is_left_out_and_answers_the_view()
