@@ -28,15 +28,16 @@ public static class PriceUnits
             if (value > (long.MaxValue / Scale - (c - '0')) / 10) return false;
             value = value * 10 + (c - '0');
         }
-        value *= Scale;
-        long step = Scale;
+        long part = 0, step = Scale;
         foreach (var c in fraction)
         {
             if (c is < '0' or > '9') return false;
             step /= 10;
-            value += (c - '0') * step;
+            part += (c - '0') * step;
         }
-        units = value;
+        value *= Scale;
+        if (value > long.MaxValue - part) return false;
+        units = value + part;
         return true;
     }
 
