@@ -25,17 +25,12 @@ internal static class BookStateHash
         h.Add(nextOrderId);
         h.Add(lastTradePrice);
         h.Add(terms.MarkPrice);
-        h.Add(terms.Risk.MakerFeeBps);
-        h.Add(terms.Risk.TakerFeeBps);
-        foreach (var tier in terms.Risk.Tiers)
-        {
-            h.Add(tier.NotionalFloor);
-            h.Add(tier.InitialBps);
-            h.Add(tier.MaintenanceBps);
-        }
+        AddRisk(ref h, terms.Risk);
         h.Add((long)terms.ModeCause.Actor);
         h.Add(terms.ModeCause.Reason);
         h.Add(terms.MarketWideSequence);
+        // Only a market that follows an index hashes it, so the hashes of every other market stay what they were.
+        if (terms.Index is { } index) AddIndex(ref h, index);
         foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {
             h.Add((long)side);
@@ -54,5 +49,34 @@ internal static class BookStateHash
         }
         h.Add(unchecked((long)clientOrderIdsHash));
         return h.Value;
+    }
+
+    private static void AddRisk(ref Fnv64 h, MarketRisk risk)
+    {
+        h.Add(risk.MakerFeeBps);
+        h.Add(risk.TakerFeeBps);
+        foreach (var tier in risk.Tiers)
+        {
+            h.Add(tier.NotionalFloor);
+            h.Add(tier.InitialBps);
+            h.Add(tier.MaintenanceBps);
+        }
+    }
+
+    private static void AddIndex(ref Fnv64 h, IndexState index)
+    {
+        h.Add(index.Tick.IndexTicks);
+        h.Add((long)index.Tick.Status);
+        h.Add(index.Tick.AsOf);
+        h.Add(index.Tick.HorizonSigmaPpm);
+        h.Add((long)index.Tick.Origin);
+        h.Add(index.BasisMilliTicks);
+        h.Add(index.TrustedSince);
+        h.Add(index.AuctionSince);
+        h.Add(index.Multipliers.InitialBps);
+        h.Add(index.Multipliers.MaintenanceBps);
+        h.Add(index.MultipliersSince);
+        AddRisk(ref h, index.BaseRisk);
+        h.Add(index.OperatorMark ? 1 : 0);
     }
 }

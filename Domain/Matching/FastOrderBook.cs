@@ -200,7 +200,26 @@ public sealed partial class FastOrderBook : IOrderBook
         Sequence = sequence;
     }
 
-    public void Uncross(long referencePrice, long timestamp, EventBuffer events)
+    public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events)
+    {
+        var reject = Spec.Index is null || !IndexFollowing.IsWellFormed(tick) ? RejectReason.NoIndex : RejectReason.None;
+        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
+        var plan = IndexFollowing.Plan(Spec, Terms, Mode, tick, timestamp,
+            TryGetBestPrice(Side.Buy, out var bid) ? bid : 0, TryGetBestPrice(Side.Sell, out var ask) ? ask : 0, LastTradePrice);
+        var sequence = Sequence;
+        Terms = TermsChanges.ApplyIndex(Terms, plan, ref sequence, timestamp, events);
+        Sequence = sequence;
+        switch (plan.Step)
+        {
+            case IndexModeStep.SafeMode: SetMode(MarketMode.CancelOnly, plan.Cause, timestamp, events); break;
+            case IndexModeStep.ReopeningAuction: SetMode(MarketMode.Auction, plan.Cause, timestamp, events); break;
+            case IndexModeStep.Uncross: Uncross(plan.State.Tick.IndexTicks, plan.Cause, timestamp, events); break;
+        }
+    }
+
+    public void Uncross(long referencePrice, long timestamp, EventBuffer events) => Uncross(referencePrice, ModeCause.Operator, timestamp, events);
+
+    public void Uncross(long referencePrice, ModeCause cause, long timestamp, EventBuffer events)
     {
         var reject = Mode != MarketMode.Auction ? RejectReason.NotInAuction
             : !Spec.IsValidPrice(referencePrice) ? RejectReason.InvalidPrice
@@ -232,8 +251,8 @@ public sealed partial class FastOrderBook : IOrderBook
             if (buy.Remaining == 0) { Unlink(buySlot); _pool.Release(buySlot); }
             if (sell.Remaining == 0) { Unlink(sellSlot); _pool.Release(sellSlot); }
         }
-        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode));
-        (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = ModeCause.Operator, MarketWideSequence = Sequence });
+        events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode, cause));
+        (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
     }
 
     /// <summary>Trades the taker against the opposite side up to its price. False when nothing of it is left to rest.</summary>

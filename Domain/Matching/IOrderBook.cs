@@ -48,6 +48,15 @@ public interface IOrderBook
     /// </summary>
     void Uncross(long referencePrice, long timestamp, EventBuffer events);
 
+    /// <summary>Uncrosses on another actor's word (the oracle's reopening auction); the cause goes with the mode change to Open.</summary>
+    void Uncross(long referencePrice, ModeCause cause, long timestamp, EventBuffer events);
+
+    /// <summary>
+    /// Takes a reading of the market's index (<see cref="IndexFollowing"/>): records it, moves the mark, may step the
+    /// margin schedule and the mode. Rejected <see cref="RejectReason.NoIndex"/> for a market that follows none.
+    /// </summary>
+    void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events);
+
     bool TryGetOrder(long orderId, out OrderView order);
 
     /// <summary>The order an account placed under a client order id (it may no longer rest).</summary>

@@ -20,12 +20,16 @@ internal static class TermsChanges
         return terms with { MarkPrice = price, Index = terms.Index is { } index ? index with { OperatorMark = price > 0 } : null };
     }
 
-    /// <summary>Records an index tick's state, and the mark it gives when that differs from the mark in force.</summary>
-    public static MarketTerms SetIndex(MarketTerms terms, IndexState state, long mark, ref long sequence, long timestamp, EventBuffer events)
+    /// <summary>
+    /// Records an index tick (<see cref="IndexFollowing"/> planned it): the tick, the mark it gives when that differs
+    /// from the mark in force, and the scaled schedule when the margin multipliers stepped. The mode step is the book's.
+    /// </summary>
+    public static MarketTerms ApplyIndex(MarketTerms terms, in IndexPlan plan, ref long sequence, long timestamp, EventBuffer events)
     {
-        events.Add(MarketEvent.IndexSet(++sequence, timestamp, state.Tick.IndexTicks, terms.Index?.Tick.IndexTicks ?? 0, state.Tick.Status));
-        if (mark != terms.MarkPrice) events.Add(MarketEvent.MarkSet(++sequence, timestamp, mark, terms.MarkPrice));
-        return terms with { Index = state, MarkPrice = mark };
+        events.Add(MarketEvent.IndexSet(++sequence, timestamp, plan.State.Tick.IndexTicks, terms.Index?.Tick.IndexTicks ?? 0, plan.State.Tick.Status));
+        if (plan.Mark != terms.MarkPrice) events.Add(MarketEvent.MarkSet(++sequence, timestamp, plan.Mark, terms.MarkPrice));
+        terms = terms with { Index = plan.State, MarkPrice = plan.Mark };
+        return plan.RiskInForce is { } risk ? ScaledRisk(terms, risk, ref sequence, timestamp, events) : terms;
     }
 
     /// <summary>

@@ -35,3 +35,10 @@ public sealed record SetMarkPriceCommand(long Price) : MarketCommand;
 /// <summary>Replaces the market's fees and margin tiers; they apply to every event after this one.</summary>
 [GenerateSerializer, Immutable, Alias("SetRiskCommand")]
 public sealed record SetRiskCommand(MarketRisk Risk) : MarketCommand;
+
+/// <summary>
+/// A reading of the market's index, converted to its ticks (from the oracle, or the market's own restart or silence
+/// rule): moves the mark, may step the margin schedule and the mode. See <c>IndexFollowing</c>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ApplyIndexCommand")]
+public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;

@@ -7,9 +7,11 @@ namespace Exchange.Journal;
 /// The durable binary form of journal entries and book snapshots. Payloads are read back years later by newer
 /// builds, so a layout, once written, is frozen: a change means a new version number, and the decoder keeps reading
 /// every version it ever wrote. Version 2 is version 1 plus the market's terms: a mode change carries its cause,
-/// mark and risk commands and events exist, and a snapshot holds the terms. A payload is written in the oldest
-/// version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot has terms), so a
-/// build that reads only version 1 still reads ordinary trading batches during a rolling upgrade. Version 1 payloads
+/// mark and risk commands and events exist, and a snapshot holds the terms. Version 3 is version 2 plus the index a
+/// market follows: index ticks as commands and events, and a snapshot's terms hold the index state. A payload is
+/// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
+/// has terms; version 3 only with an index tick or index state), so a build that reads only older versions still
+/// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
 /// are read as they always were: a mode change from them has the operator as its actor and no reason, a snapshot
 /// from them has no terms.
 /// <para>
@@ -30,6 +32,8 @@ namespace Exchange.Journal;
 ///           | b 6 Uncross  z referencePrice
 ///           | b 7 SetMark  z price                                            (v2)
 ///           | b 8 SetRisk  risk                                               (v2)
+///           | b 9 ApplyIndex tick                                             (v3)
+/// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
 /// event     = b EventKind, z (sequence - previous event's sequence in the payload, 0 before the first),
 ///             z (timestamp - its entry's timestamp), then only the fields of its kind:
@@ -43,9 +47,12 @@ namespace Exchange.Journal;
 ///   AuctionUncrossed z price, z size
 ///   MarkPriceSet     z price, z previousPrice                               (v2)
 ///   RiskChanged      risk                                                   (v2)
+///   IndexPriceSet    z price, z previousPrice, b indexStatus                (v3)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] orders bids, orders asks,
 ///             u count, (z account, s id, z orderId)*
-/// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence
+/// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence, [v3: index]
+/// index     = tick, z basisMilliTicks, z trustedSince, z auctionSince, z initialMultiplierBps,
+///             z maintenanceMultiplierBps, z multipliersSince, risk baseRisk, b operatorMark (0 or 1)
 /// orders    = u count, (z orderId, z account, b side, z (price - previous order's price, 0 before the first),
 ///             z remaining, z filled, b tif, b flags, b stp, s clientOrderId,
 ///             z (acceptedAt - previous order's acceptedAt, 0 before the first))*
@@ -59,10 +66,10 @@ namespace Exchange.Journal;
 public static class JournalCodec
 {
     /// <summary>The version written.</summary>
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
 
     /// <summary>Every version this build reads.</summary>
-    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2];
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -74,7 +81,7 @@ public static class JournalCodec
     private const int MinClientIdBytes = 3;  // account, string header, order id
     private const int MinTierBytes = 3;      // floor, initial, maintenance
 
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk }
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex }
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -178,6 +185,10 @@ public static class JournalCodec
                 w.WriteByte((byte)CommandKind.SetRisk);
                 WriteRisk(ref w, c.Risk ?? throw new ArgumentException("a risk command has no risk", nameof(command)));
                 break;
+            case ApplyIndexCommand c:
+                w.WriteByte((byte)CommandKind.ApplyIndex);
+                WriteTick(ref w, c.Tick);
+                break;
             case UncrossCommand c:
                 w.WriteByte((byte)CommandKind.Uncross);
                 w.WriteVarInt64(c.ReferencePrice);
@@ -233,6 +244,8 @@ public static class JournalCodec
                 return new SetMarkPriceCommand(r.ReadVarInt64());
             case CommandKind.SetRisk when version >= 2:
                 return new SetRiskCommand(ReadRisk(ref r));
+            case CommandKind.ApplyIndex when version >= 3:
+                return new ApplyIndexCommand(ReadTick(ref r));
             case CommandKind.Uncross:
                 return new UncrossCommand(r.ReadVarInt64());
             default:
@@ -313,6 +326,11 @@ public static class JournalCodec
                 break;
             case EventKind.RiskChanged:
                 WriteRisk(ref w, e.Risk!);
+                break;
+            case EventKind.IndexPriceSet:
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.PreviousPrice);
+                w.WriteEnum(e.IndexStatus);
                 break;
         }
     }
@@ -398,6 +416,12 @@ public static class JournalCodec
             }
             case EventKind.RiskChanged when version >= 2:
                 return MarketEvent.RiskSet(sequence, timestamp, ReadRisk(ref r));
+            case EventKind.IndexPriceSet when version >= 3:
+            {
+                var price = r.ReadVarInt64();
+                var previous = r.ReadVarInt64();
+                return MarketEvent.IndexSet(sequence, timestamp, price, previous, r.ReadEnum<Pricing.IndexStatus>());
+            }
             case EventKind.AuctionUncrossed:
             {
                 var price = r.ReadVarInt64();
@@ -428,6 +452,7 @@ public static class JournalCodec
         EventKind.MarkPriceSet => MarketEvent.MarkSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice),
         EventKind.RiskChanged => MarketEvent.RiskSet(e.Sequence, e.Timestamp,
             e.Risk ?? throw new ArgumentException($"a risk event at sequence {e.Sequence} has no risk", nameof(e))),
+        EventKind.IndexPriceSet => MarketEvent.IndexSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice, e.IndexStatus),
         _ => throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e)),
     };
 
@@ -444,7 +469,7 @@ public static class JournalCodec
         try
         {
             var terms = snapshot.Terms;
-            w.WriteByte(terms is null ? (byte)1 : FormatVersion);
+            w.WriteByte(terms is null ? (byte)1 : terms.Index is null ? (byte)2 : (byte)3);
             w.WriteByte(SnapshotKind);
             w.WriteEnum(snapshot.Mode);
             w.WriteVarInt64(snapshot.Sequence);
@@ -456,6 +481,7 @@ public static class JournalCodec
                 WriteRisk(ref w, terms.Risk ?? throw new ArgumentException("the snapshot's terms have no risk", nameof(snapshot)));
                 WriteCause(ref w, terms.ModeCause);
                 w.WriteVarInt64(terms.MarketWideSequence);
+                if (terms.Index is { } index) WriteIndexState(ref w, index);
             }
             WriteOrders(ref w, bids);
             WriteOrders(ref w, asks);
@@ -488,7 +514,7 @@ public static class JournalCodec
             var mark = r.ReadVarInt64();
             var risk = ReadRisk(ref r);
             var cause = ReadCause(ref r);
-            terms = new MarketTerms(mark, risk, cause, r.ReadVarInt64());
+            terms = new MarketTerms(mark, risk, cause, r.ReadVarInt64(), version >= 3 ? ReadIndexState(ref r) : null);
         }
         var bids = ReadOrders(ref r);
         var asks = ReadOrders(ref r);
@@ -582,11 +608,67 @@ public static class JournalCodec
     {
         foreach (var entry in entries)
         {
+            if (entry?.Command is ApplyIndexCommand) return 3;
+            foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
+                if (e.Kind is EventKind.IndexPriceSet) return 3;
+        }
+        foreach (var entry in entries)
+        {
             if (entry?.Command is SetModeCommand or SetMarkPriceCommand or SetRiskCommand) return 2;
             foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
                 if (e.Kind is EventKind.ModeChanged or EventKind.MarkPriceSet or EventKind.RiskChanged) return 2;
         }
         return 1;
+    }
+
+    private static void WriteTick(ref VarintWriter w, in IndexTick tick)
+    {
+        w.WriteVarInt64(tick.IndexTicks);
+        w.WriteEnum(tick.Status);
+        w.WriteVarInt64(tick.AsOf);
+        w.WriteVarInt64(tick.HorizonSigmaPpm);
+        w.WriteEnum(tick.Origin);
+    }
+
+    private static IndexTick ReadTick(ref VarintReader r)
+    {
+        var ticks = r.ReadVarInt64();
+        var status = r.ReadEnum<Pricing.IndexStatus>();
+        var asOf = r.ReadVarInt64();
+        var sigma = r.ReadVarInt64();
+        return new IndexTick(ticks, status, asOf, sigma, r.ReadEnum<IndexTickOrigin>());
+    }
+
+    private static void WriteIndexState(ref VarintWriter w, IndexState index)
+    {
+        WriteTick(ref w, index.Tick);
+        w.WriteVarInt64(index.BasisMilliTicks);
+        w.WriteVarInt64(index.TrustedSince);
+        w.WriteVarInt64(index.AuctionSince);
+        w.WriteVarInt64(index.Multipliers.InitialBps);
+        w.WriteVarInt64(index.Multipliers.MaintenanceBps);
+        w.WriteVarInt64(index.MultipliersSince);
+        WriteRisk(ref w, index.BaseRisk ?? throw new ArgumentException("index state without a base schedule", nameof(index)));
+        w.WriteByte(index.OperatorMark ? (byte)1 : (byte)0);
+    }
+
+    private static IndexState ReadIndexState(ref VarintReader r)
+    {
+        var tick = ReadTick(ref r);
+        var basis = r.ReadVarInt64();
+        var trustedSince = r.ReadVarInt64();
+        var auctionSince = r.ReadVarInt64();
+        var multipliers = new Pricing.MarginMultipliers(ReadInt(ref r), ReadInt(ref r));
+        var since = r.ReadVarInt64();
+        var baseRisk = ReadRisk(ref r);
+        var start = r.Position;
+        var operatorMark = r.ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var b => throw new JournalFormatException($"byte {start}: {b} is not a flag (0 or 1)"),
+        };
+        return new IndexState(tick, basis, trustedSince, auctionSince, multipliers, since, baseRisk, operatorMark);
     }
 
     private static void WriteCause(ref VarintWriter w, ModeCause cause)
@@ -615,8 +697,8 @@ public static class JournalCodec
     {
         if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
         var version = r.ReadByte();
-        if (version is not (1 or 2))
-            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 and 2)");
+        if (version is not (1 or 2 or 3))
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 3)");
         var kind = r.ReadByte();
         if (kind != expectedKind)
             throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");

@@ -17,6 +17,7 @@ public static class MarketCommandRunner
             case SetMarkPriceCommand c: book.SetMarkPrice(c.Price, timestamp, events); break;
             case SetRiskCommand c: book.SetRisk(c.Risk, timestamp, events); break;
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
+            case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -24,7 +25,7 @@ public static class MarketCommandRunner
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
-            or SetMarkPriceCommand or SetRiskCommand;
+            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand;
 
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)

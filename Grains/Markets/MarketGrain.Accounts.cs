@@ -60,8 +60,6 @@ public sealed partial class MarketGrain
             throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
     }
 
-    public Task ApplyIndex(Oracles.IndexUpdate update) => throw new NotImplementedException("index ticks are being built");
-
     /// <summary>After a commit: send each account its events, naming the event they follow.</summary>
     private void NotifyAccounts(PendingBatch batch)
     {

@@ -48,6 +48,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
             var spec = await _journal.GetMarket(Symbol, deadline.Token);
             if (spec is null) { _writer.Refuse($"unknown market {Symbol}"); return; }
             await Reload(spec, deadline.Token);
+            await DistrustIndexOnStart();
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
@@ -96,7 +97,8 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     /// <summary>Runs one command on the book and records it in the open batch; synchronous by design.</summary>
     private MarketEvent[] Run(FastOrderBook book, MarketCommand command, PendingBatch batch)
     {
-        if (command is UncrossCommand) batch.TouchLevels(AllLevels(book));
+        // An uncross (asked for, or by an index tick ending a reopening auction) may change every level.
+        if (command is UncrossCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(AllLevels(book));
         _events.Clear();
         var timestamp = (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         try

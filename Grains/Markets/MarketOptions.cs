@@ -30,6 +30,15 @@ public sealed class MarketOptions
     /// <summary>How many recent public trades a market keeps for queries.</summary>
     public int RecentTrades { get; set; } = 1000;
 
+    /// <summary>
+    /// A market that follows an index and has heard nothing from its oracle for this long counts its index as stale
+    /// (the oracle sends at least every heartbeat, 1 s by default, so silence means the oracle is in trouble).
+    /// </summary>
+    public TimeSpan IndexSilence { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often a market that follows an index checks for its silence.</summary>
+    public TimeSpan IndexSilenceCheck { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
     public IEnumerable<string> Problems()
     {
@@ -40,5 +49,8 @@ public sealed class MarketOptions
         if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
         if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";
         if (RecentTrades < 0) yield return "Exchange:Markets:RecentTrades may not be negative";
+        if (IndexSilence <= TimeSpan.Zero) yield return "Exchange:Markets:IndexSilence must be positive";
+        if (IndexSilenceCheck <= TimeSpan.Zero || IndexSilenceCheck > IndexSilence)
+            yield return "Exchange:Markets:IndexSilenceCheck must be positive and at most IndexSilence";
     }
 }

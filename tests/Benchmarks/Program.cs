@@ -14,7 +14,7 @@ public static class Program
                    [--messages 1000000] [--generate-with fast|reference] [--no-latency]
                    the W1 workload on a bare book, one thread: throughput passes (untimed per message), then
                    latency passes (every message timed)
-          market   [--journal postgres|memory|none] [--postgres <connection string>] [--callers 1,16,256]
+          market   [--journal postgres|memory|none] [--postgres <connection string>] [--callers 1,16,256] [--index-rate N]
                    [--orders 200000] [--rate 50000[,...]] [--max-seconds 30] [--warmup-orders 100000] [--seed N]
                    [--notify-accounts] [--set MarketOption=value]...
                    W1 through one durable market grain: closed loop per caller count, then open loop per rate
@@ -119,6 +119,7 @@ public static class Program
             callersGiven |= name == "--callers";
             o = name switch
             {
+                "--index-rate" => o with { IndexRate = a.Int(0) },
                 "--journal" => o with { Journal = a.OneOf("postgres", "memory", "none") },
                 "--postgres" => o with { Postgres = a.Value() },
                 "--callers" => o with { Callers = a.IntList(1) },

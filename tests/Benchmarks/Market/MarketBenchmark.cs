@@ -11,7 +11,7 @@ namespace Exchange.Benchmarks.Market;
 
 internal sealed record MarketBenchOptions(
     string Journal, string? Postgres, int[] Callers, int Orders, int[] Rates, int MaxSeconds, int WarmupOrders, ulong Seed,
-    bool NotifyAccounts, IReadOnlyList<string> Settings);
+    bool NotifyAccounts, IReadOnlyList<string> Settings, int IndexRate = 0);
 
 /// <summary>
 /// W1 through one durable market grain: every message is one <see cref="IMarketGrain.Execute"/> call that returns
@@ -55,7 +55,9 @@ internal static class MarketBenchmark
             var client = host.Services.GetRequiredService<IClusterClient>();
             var journal = (TimingJournal)host.Services.GetRequiredService<IMarketJournal>();
             using var gc = new GcPauseListener();
-            var ctx = new RunContext(client, journal, db.ConnectionString, db.PostmasterPid, data, gc);
+            var ctx = new RunContext(client, journal, db.ConnectionString, db.PostmasterPid, data, gc, o.IndexRate);
+            if (o.IndexRate > 0)
+                Console.WriteLine($"each market follows an index and takes {o.IndexRate} index readings/s during every run (journaled commands)");
             Console.WriteLine("one silo, co-hosted client (in-process calls), one market grain per run, fresh market per run; "
                 + "the journal's appends are timed by a wrapper");
             Console.WriteLine();
@@ -107,7 +109,7 @@ internal static class MarketBenchmark
     }
 
     private sealed record RunContext(
-        IClusterClient Client, TimingJournal Journal, string? Postgres, int? Postmaster, W1Data Data, GcPauseListener Gc);
+        IClusterClient Client, TimingJournal Journal, string? Postgres, int? Postmaster, W1Data Data, GcPauseListener Gc, int IndexRate);
 
     /// <summary>C callers, each taking the next message and awaiting its acknowledgement; stops taking at the deadline.</summary>
     private static async Task<RunResult> ClosedLoop(RunContext ctx, string label, int callers, int count, int maxSeconds)
@@ -286,9 +288,12 @@ internal static class MarketBenchmark
         {
             var data = ctx.Data;
             var symbol = $"W1-{Guid.NewGuid():N}"[..20];
-            var created = await ctx.Client.GetGrain<IMarketRegistryGrain>(0).CreateMarket(W1Workload.Spec with { Symbol = symbol });
+            var spec = W1Workload.Spec with { Symbol = symbol };
+            if (ctx.IndexRate > 0) spec = spec with { Index = IndexReadings.Rules };
+            var created = await ctx.Client.GetGrain<IMarketRegistryGrain>(0).CreateMarket(spec);
             if (created != CreateMarketResult.Created) throw new InvalidOperationException($"creating {symbol}: {created}");
             var grain = ctx.Client.GetGrain<IMarketGrain>(symbol);
+            if (ctx.IndexRate > 0) await IndexReadings.Open(grain);
             var realIds = new long[data.Prefill.Length + data.Timed.Length + 2];
             foreach (var chunk in data.Prefill.Chunk(PrefillChunk))
             {
@@ -301,7 +306,10 @@ internal static class MarketBenchmark
                 }
             }
             var status = await grain.GetStatus();
-            return new MarketRun(ctx, grain, symbol, label, data.Timed[..count], realIds, status.Sequence);
+            return new MarketRun(ctx, grain, symbol, label, data.Timed[..count], realIds, status.Sequence)
+            {
+                _readings = ctx.IndexRate > 0 ? IndexReadings.Start(grain, ctx.IndexRate) : null,
+            };
         }
 
         public MarketCommand Command(int i)
@@ -341,9 +349,16 @@ internal static class MarketBenchmark
             else if (rejected) Interlocked.Increment(ref _cancelRejected);
         }
 
+        private IndexReadings? _readings;
+
         public async Task<RunResult> FinishAsync(int sent, int completed, double seconds, long[]? sendLag, Meter meter)
         {
             var process = meter.Stop(completed);
+            if (_readings is not null)
+            {
+                var readings = await _readings.StopAsync();
+                Console.WriteLine(string.Create(Measure.Ci, $"  index readings journaled during the run: {readings}"));
+            }
 
             // The trades in the order the market made them (their sequence numbers), whatever order the acks came in.
             _trades.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));

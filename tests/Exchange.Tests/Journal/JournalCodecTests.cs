@@ -136,6 +136,41 @@ public sealed class JournalCodecTests
         JournalAssert.Equal(snapshot, JournalCodec.DecodeSnapshot(bytes));
     }
 
+    [Fact]
+    public void Index_ticks_have_the_documented_version_3_layout()
+    {
+        JournalEntry[] entries =
+        [
+            new(new ApplyIndexCommand(new IndexTick(640, Exchange.Pricing.IndexStatus.Fresh, 1000, 5)), 2000,
+            [
+                MarketEvent.IndexSet(5, 2000, 640, 600, Exchange.Pricing.IndexStatus.Fresh),
+                MarketEvent.MarkSet(6, 2000, 641, 639),
+            ]),
+        ];
+        const string expected =
+            "03 45 01" +                  // version 3, entries, 1 entry
+            " 09 800A 02 D00F 0A 00" +    // apply index: 640 ticks, fresh, as of 1000, horizon sigma 5 ppm, from the oracle
+            " A01F 02" +                  // ts 2000; 2 events
+            " 09 0A 00 800A B009 02" +    // index set: seq +5, ts +0, 640 (was 600), fresh
+            " 07 02 00 820A FE09";        // mark set: seq +1, ts +0, 641 (was 639)
+        var bytes = JournalCodec.EncodeEntries(entries);
+        Assert.Equal(expected.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexString(bytes));
+        JournalAssert.Equal(entries, JournalCodec.DecodeEntries(bytes));
+    }
+
+    [Fact]
+    public void Payloads_without_an_index_are_still_written_in_the_older_versions()
+    {
+        var marked = JournalCodec.EncodeEntries([new(new SetMarkPriceCommand(5), 1, [MarketEvent.MarkSet(1, 1, 5, 0)])]);
+        Assert.Equal(2, marked[0]);
+        var terms = new MarketTerms(5, MarketRisk.Default, ModeCause.Operator);
+        var snapshot = new BookSnapshot(MarketMode.Open, 1, 1, [], [], [], 0, terms);
+        Assert.Equal(2, JournalCodec.EncodeSnapshot(snapshot)[0]);
+        var following = snapshot with { Terms = terms with { Index = IndexState.Initial(terms) } };
+        Assert.Equal(3, JournalCodec.EncodeSnapshot(following)[0]);
+        JournalAssert.Equal(following, JournalCodec.DecodeSnapshot(JournalCodec.EncodeSnapshot(following)));
+    }
+
     // ── Refusing bad payloads ─────────────────────────────────────────────────────────────────────────────
 
     [Fact]

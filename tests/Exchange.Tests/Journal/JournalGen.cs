@@ -47,6 +47,17 @@ public static class JournalGen
         Gen.Select(Gen.Int, Gen.Int, Gen.Select(AnyLong, Gen.Int, Gen.Int, (floor, initial, maintenance) => new MarginTier(floor, initial, maintenance)).Array[0, 5],
             (maker, taker, tiers) => new MarketRisk(maker, taker, tiers));
 
+    /// <summary>Index ticks as the journal must keep them, any values (the codec stores, the book judges).</summary>
+    public static readonly Gen<IndexTick> Tick =
+        Gen.Select(AnyLong, Gen.Enum<Exchange.Pricing.IndexStatus>(), AnyLong, AnyLong, Gen.Enum<IndexTickOrigin>(),
+            (ticks, status, asOf, sigma, origin) => new IndexTick(ticks, status, asOf, sigma, origin));
+
+    public static readonly Gen<IndexState> IndexState =
+        Gen.Select(Tick, AnyLong, AnyLong, AnyLong, Gen.Select(Gen.Int, Gen.Int, (i, m) => new Exchange.Pricing.MarginMultipliers(i, m)),
+            AnyLong, Risk, Gen.Bool,
+            (tick, basis, trusted, auction, multipliers, since, risk, operatorMark) =>
+                new IndexState(tick, basis, trusted, auction, multipliers, since, risk, operatorMark));
+
     public static readonly Gen<MarketCommand> Command = Gen.OneOf<MarketCommand>(
         PlaceOrder.Select(o => (MarketCommand)new PlaceCommand(o)),
         Gen.Select(AnyLong, AnyLong, NullableText, (a, o, id) => (MarketCommand)new CancelCommand(new CancelOrder(a, o, id))),
@@ -57,7 +68,8 @@ public static class JournalGen
         Gen.Select(Gen.Enum<MarketMode>(), Cause, (m, c) => (MarketCommand)new SetModeCommand(m, c)),
         AnyLong.Select(p => (MarketCommand)new UncrossCommand(p)),
         AnyLong.Select(p => (MarketCommand)new SetMarkPriceCommand(p)),
-        Risk.Select(r => (MarketCommand)new SetRiskCommand(r)));
+        Risk.Select(r => (MarketCommand)new SetRiskCommand(r)),
+        Tick.Select(t => (MarketCommand)new ApplyIndexCommand(t)));
 
     /// <summary>Events of every kind, built with MarketEvent's own constructors, with arbitrary values.</summary>
     public static readonly Gen<MarketEvent> Event = Gen.OneOf(
@@ -81,7 +93,9 @@ public static class JournalGen
             (seq, ts, price, volume) => MarketEvent.Uncrossed(seq, ts, price, volume)),
         Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong,
             (seq, ts, price, previous) => MarketEvent.MarkSet(seq, ts, price, previous)),
-        Gen.Select(AnyLong, AnyLong, Risk, (seq, ts, risk) => MarketEvent.RiskSet(seq, ts, risk)));
+        Gen.Select(AnyLong, AnyLong, Risk, (seq, ts, risk) => MarketEvent.RiskSet(seq, ts, risk)),
+        Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong, Gen.Enum<Exchange.Pricing.IndexStatus>(),
+            (seq, ts, price, previous, status) => MarketEvent.IndexSet(seq, ts, price, previous, status)));
 
     public static readonly Gen<JournalEntry> Entry =
         Gen.Select(Command, AnyLong, Event.Array[0, 6], (c, ts, events) => new JournalEntry(c, ts, events));
@@ -104,5 +118,7 @@ public static class JournalGen
         .SelectMany(snapshot => Gen.Frequency(
             (1, Gen.Const(snapshot)), // written before terms existed (version 1)
             (3, Gen.Select(AnyLong, Risk, Cause, AnyLong, (mark, risk, cause, marketWide) =>
-                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide) }))));
+                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide) })),
+            (2, Gen.Select(AnyLong, Risk, Cause, AnyLong, IndexState, (mark, risk, cause, marketWide, index) =>
+                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide, index) }))));
 }

@@ -73,6 +73,13 @@ public sealed class BookDriver
 
     public MarketEvent[] Uncross(long referencePrice) => Run((book, now, events) => book.Uncross(referencePrice, now, events));
 
+    /// <summary>An index tick, <paramref name="afterMs"/> milliseconds after the previous command.</summary>
+    public MarketEvent[] Index(IndexTick tick, long afterMs = 0)
+    {
+        Now += afterMs * 1_000;
+        return Run((book, now, events) => book.ApplyIndex(tick, now, events));
+    }
+
     /// <summary>Resting order ids of one side in priority order.</summary>
     public long[] Ids(Side side) => [.. Book.RestingOrders(side).Select(o => o.OrderId)];
 

@@ -103,6 +103,13 @@ public sealed record UncrossCommand(long ReferencePrice) : BookCommand
     public override string ToString() => $"Uncross(ref {ReferencePrice})";
 }
 
+public sealed record IndexTickCommand(IndexTick Tick) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ApplyIndex(Tick, timestamp, events);
+
+    public override string ToString() => $"Index({Tick.IndexTicks}, {Tick.Status}, sigma {Tick.HorizonSigmaPpm}, {Tick.Origin})";
+}
+
 /// <summary>A book's starting mode and the commands to feed it; command i runs at timestamp 1000 + i.</summary>
 public sealed record Scenario(MarketMode InitialMode, BookCommand[] Commands)
 {
@@ -122,9 +129,13 @@ public sealed record Scenario(MarketMode InitialMode, BookCommand[] Commands)
 /// </summary>
 public static class CommandStreams
 {
-    /// <summary>Prices 1..200, sizes 1..50, market orders up to 3 ticks through the best price.</summary>
+    /// <summary>
+    /// Prices 1..200, sizes 1..50, market orders up to 3 ticks through the best price. The market follows an index that
+    /// reopens it at once (no waiting, no auction time), so that random ticks walk every mode step.
+    /// </summary>
     public static readonly MarketSpec Spec = new("PROP", TickSize: 1m, LotSize: 1m,
-        MinPrice: 1, MaxPrice: 200, MinSize: 1, MaxSize: 50, MarketProtectionTicks: 3);
+        MinPrice: 1, MaxPrice: 200, MinSize: 1, MaxSize: 50, MarketProtectionTicks: 3,
+        Index: new IndexRules("PROP-USD", ReopenAfterMs: 0, AuctionMs: 0));
 
     private static readonly Gen<long> Account = Gen.Frequency((40, Gen.Long[1, 4]), (1, Gen.OneOf(0L, -1L)));
 
@@ -191,9 +202,17 @@ public static class CommandStreams
     private static readonly Gen<BookCommand> Uncross = Gen.Frequency((20, Gen.Long[93, 107]), (1, Gen.Const(0L)))
         .Select(p => (BookCommand)new UncrossCommand(p));
 
+    private static readonly Gen<BookCommand> IndexTick = Gen.Select(
+        Gen.Frequency((20, Gen.Long[93, 107]), (1, Gen.OneOf(0L, -1L, 500L))),
+        Gen.Frequency((6, Gen.Const(Exchange.Pricing.IndexStatus.Fresh)), (2, Gen.Const(Exchange.Pricing.IndexStatus.Degraded)),
+            (2, Gen.Const(Exchange.Pricing.IndexStatus.Stale))),
+        Gen.Frequency((3, Gen.Const(-1L)), (3, Gen.Long[0, 200_000]), (1, Gen.Const(-2L))),
+        Gen.Frequency((8, Gen.Const(IndexTickOrigin.Oracle)), (1, Gen.Const(IndexTickOrigin.Restart)), (1, Gen.Const(IndexTickOrigin.Silence))),
+        (price, status, sigma, origin) => (BookCommand)new IndexTickCommand(new IndexTick(price, status, 0, sigma, origin)));
+
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
-        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk));
+        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

@@ -48,6 +48,9 @@ public sealed class EventLedger
     private long _uncrossPrice;
     private long _uncrossLeft;
     private MarketTerms _terms;
+    private long _indexTicks;
+    private Exchange.Pricing.IndexStatus _indexStatus;
+    private bool _indexTicked;
 
     public EventLedger(IOrderBook book)
     {
@@ -173,6 +176,11 @@ public sealed class EventLedger
                 _terms = _terms with { Risk = e.Risk!, MarketWideSequence = e.Sequence };
                 break;
 
+            case EventKind.IndexPriceSet:
+                Assert.True(e.PreviousPrice == _indexTicks, $"index change does not start from {_indexTicks}: {e}");
+                (_indexTicks, _indexStatus, _indexTicked) = (e.Price, e.IndexStatus, true);
+                break;
+
             case EventKind.AuctionUncrossed:
                 Assert.True(Mode == MarketMode.Auction && !_uncrossing, $"uncross outside an auction: {e}");
                 Assert.True(e.Size >= 0 && (e.Size == 0) == (e.Price == 0), $"uncross price and volume disagree: {e}");
@@ -227,9 +235,29 @@ public sealed class EventLedger
             $"fill-or-kill order {orderId} was neither filled whole nor killed whole (filled {o.Filled}, cancelled {o.Cancelled} of {o.Size})");
     }
 
+    /// <summary>
+    /// The index state's inner workings (basis, clocks) are the book's; the events must agree with its reading, and a
+    /// mark the index moved lies within the rule's band around the index, whatever the book looks like.
+    /// </summary>
+    private void CheckIndex(IOrderBook book)
+    {
+        var index = book.Terms.Index;
+        Assert.Equal(_indexTicks, index?.Tick.IndexTicks ?? 0);
+        if (index is not null) Assert.Equal(_indexStatus, index.Tick.Status);
+        if (_indexTicked && index is { Tick.IsTrusted: true, OperatorMark: false } && book.Spec.Index is { } rules)
+        {
+            var band = (long)((Int128)index.Tick.IndexTicks * rules.MarkTerms.BandBps / 10_000);
+            Assert.True(Math.Abs(book.Terms.MarkPrice - index.Tick.IndexTicks) <= band,
+                $"mark {book.Terms.MarkPrice} outside the {rules.MarkTerms.BandBps} bps band around index {index.Tick.IndexTicks}");
+        }
+        _indexTicked = false;
+        _terms = _terms with { Index = index };
+    }
+
     private void CheckBook(IOrderBook book)
     {
         Assert.Equal(Mode, book.Mode);
+        CheckIndex(book);
         Assert.Equal(_terms, book.Terms);
         book.CheckConsistency();
         Assert.Equal(_lastOrderId + 1, book.NextOrderId);

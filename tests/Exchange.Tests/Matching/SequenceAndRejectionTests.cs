@@ -95,6 +95,7 @@ public sealed class SequenceAndRejectionTests
             Expect.Rejection(d.SetMode(MarketMode.Halted, new ModeCause(ModeActor.Breaker, "")), RejectReason.InvalidReason).Reject,
             Expect.Rejection(d.SetMark(0), RejectReason.NoChange).Reject,
             Expect.Rejection(d.SetMark(2_000), RejectReason.InvalidPrice).Reject,
+            Expect.Rejection(d.Index(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 0, -1)), RejectReason.NoIndex).Reject,
         };
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
@@ -119,6 +120,6 @@ public sealed class SequenceAndRejectionTests
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(16, reasons.Count);
+        Assert.Equal(17, reasons.Count);
     }
 }
