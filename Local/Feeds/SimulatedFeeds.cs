@@ -11,7 +11,8 @@ internal sealed record SimulatedFeedsOptions(IReadOnlyList<MarketSpec> Markets, 
 /// <summary>
 /// The local run's SIMULATED index prices: once the gateway listens, it configures each demo market's index, registers
 /// three feeds (sim-1..3) through the admin API and publishes, every half second, a seeded random walk in the market's
-/// ticks from near the demo's mid, with each feed's own small noise, through the same signed feed API as any feed.
+/// ticks from near the demo's mid, with each feed's own small noise (whole cents, within two ticks), through the same
+/// signed feed API as any feed.
 /// These prices are made up; nothing here reads a real market. A failure stops the feeds, never the exchange.
 /// </summary>
 internal sealed class SimulatedFeeds(SimulatedFeedsOptions options, IHostApplicationLifetime lifetime, IServiceProvider services,
@@ -20,6 +21,7 @@ internal sealed class SimulatedFeeds(SimulatedFeedsOptions options, IHostApplica
     public const int FeedsPerIndex = 3;
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
     private static readonly IndexPolicyTerms Policy = new(MinFeeds: 2, StaleAfterMs: 5_000, MaxDeviationBps: 200);
+    private static readonly long Cent = PriceUnits.Scale / 100;
     private static readonly string[] Names = [.. Enumerable.Range(1, FeedsPerIndex).Select(i => $"sim-{i}")];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,7 +44,7 @@ internal sealed class SimulatedFeeds(SimulatedFeedsOptions options, IHostApplica
                 var tick = Units(market.TickSize);
                 var walk = new RandomWalk(seed + i, Units(DemoPrices.StartingMid(market.Symbol)), tick, maxSteps: 2, Interval);
                 var feeds = credentials.Select((c, f) => new SimulatedFeed(new FeedPublisher(http, c, clock),
-                    new FeedNoise(FeedNoise.SeedFor(seed + i, f), 2 * tick), FaultSchedule.None.For(c.Name))).ToArray();
+                    new FeedNoise(FeedNoise.SeedFor(seed + i, f), 2 * tick, Cent), FaultSchedule.None.For(c.Name))).ToArray();
                 runners.Add(new FeedRunner(walk, feeds, new FeedRunLimits(Interval), clock, Console.Out));
                 Console.WriteLine($"Feeds: SIMULATED prices for {index} ({market.Symbol} follows it) from {string.Join(", ", Names)}: a random walk " +
                                   $"from {PriceUnits.Format(walk.Price)} (seed {seed + i}), not market data. --no-feeds turns them off.");

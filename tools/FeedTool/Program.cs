@@ -55,7 +55,7 @@ catch (Exception ex) when (ex is InvalidOperationException or HttpRequestExcepti
 }
 
 var feeds = credentials.Select((c, i) => new SimulatedFeed(new FeedPublisher(http, c, TimeProvider.System),
-    new FeedNoise(FeedNoise.SeedFor(options.Seed, i), options.NoiseUnits), options.Faults.For(c.Name))).ToArray();
+    new FeedNoise(FeedNoise.SeedFor(options.Seed, i), options.NoiseUnits, NoiseGranule(options.NoiseUnits)), options.Faults.For(c.Name))).ToArray();
 Console.WriteLine($"{options.Index}: {feeds.Length} feeds ({string.Join(", ", credentials.Select(c => c.FeedId))}) publishing a {described}, " +
                   $"noise +-{PriceUnits.Format(options.NoiseUnits)}, every {options.Interval.TotalMilliseconds} ms to {options.Url}, for at most {options.Duration}" +
                   (options.Rounds is { } n ? $" or {n} rounds" : ""));
@@ -74,6 +74,9 @@ static FeedCredentials[] KeptFeeds(FeedToolOptions options)
     return [.. options.Feeds.Select(name => kept.FirstOrDefault(f => f.Name == name)
         ?? throw new InvalidOperationException($"{options.KeyFile} holds no keys for {options.Index} feed '{name}'"))];
 }
+
+// Noise of whole cents reads as a price would; a finer amplitude keeps its units.
+static long NoiseGranule(long noise) => noise % (PriceUnits.Scale / 100) == 0 ? PriceUnits.Scale / 100 : 1;
 
 static string Describe(Fault fault)
 {

@@ -83,22 +83,26 @@ public sealed class RandomWalk(int seed, long start, long step, int maxSteps, Ti
 }
 
 /// <summary>
-/// A feed's own small error around the honest price: a whole number of units drawn uniformly from
-/// -Amplitude..Amplitude, from a generator seeded per feed, so feeds differ from each other but each is reproducible.
+/// A feed's own small error around the honest price: a whole number of <see cref="Granule"/>s (1 unit unless given)
+/// drawn uniformly within -Amplitude..Amplitude, from a generator seeded per feed, so feeds differ from each other but
+/// each is reproducible.
 /// </summary>
-public sealed class FeedNoise(int seed, long amplitude)
+public sealed class FeedNoise(int seed, long amplitude, long granule = 1)
 {
     private readonly Random _random = new(seed);
 
     public long Amplitude { get; } = amplitude >= 0 ? amplitude : throw new ArgumentOutOfRangeException(nameof(amplitude));
+
+    public long Granule { get; } = granule > 0 ? granule : throw new ArgumentOutOfRangeException(nameof(granule));
 
     /// <summary>The seed of the n-th feed's noise (from 0) under a run's seed: distinct per feed, stable per run.</summary>
     public static int SeedFor(int runSeed, int feed) => unchecked(runSeed * 7919 + 104_729 * (feed + 1));
 
     public long Apply(long price)
     {
-        if (Amplitude == 0) return price;
-        var noisy = checked(price + _random.NextInt64(-Amplitude, Amplitude + 1));
+        var steps = Amplitude / Granule;
+        if (steps == 0) return price;
+        var noisy = checked(price + _random.NextInt64(-steps, steps + 1) * Granule);
         return noisy > 0 ? noisy : price;
     }
 }

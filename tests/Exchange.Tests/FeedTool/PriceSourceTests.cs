@@ -68,6 +68,16 @@ public sealed class PriceSourceTests
     }
 
     [Fact]
+    public void Feed_noise_may_come_in_whole_granules()
+    {
+        var noise = new FeedNoise(3, amplitude: PriceUnits.Scale, granule: PriceUnits.Scale / 100);
+        var prices = Enumerable.Range(0, 500).Select(_ => noise.Apply(65_000 * PriceUnits.Scale)).ToArray();
+        Assert.All(prices, p => Assert.Equal(0, p % (PriceUnits.Scale / 100)));
+        Assert.All(prices, p => Assert.InRange(p, 64_999 * PriceUnits.Scale, 65_001 * PriceUnits.Scale));
+        Assert.True(prices.Distinct().Count() > 50);
+    }
+
+    [Fact]
     public void A_replay_runs_the_recording_at_its_speed_and_ends_with_it()
     {
         // Three minutes of data at 60x: one recorded minute per second of wall time.
