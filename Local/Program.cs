@@ -1,17 +1,17 @@
 using Exchange.Client.Hosting;
 using Exchange.Client.Security;
 using Exchange.Local.Demo;
+using Exchange.Local.Feeds;
 using Exchange.Persistence;
 using Exchange.Silo;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Exchange.Local;
 
 /// <summary>
-/// <c>dotnet run --project Local [-- --demo]</c>: a silo and the gateway in one process (the gateway uses the silo's
-/// own cluster client), over a durable private PostgreSQL when the server binaries are installed, with the demo
-/// markets created and, with <c>--demo</c>, simulated traders quoting on them. Ctrl+C stops all of it.
+/// <c>dotnet run --project Local [-- --demo] [--no-feeds]</c>: a silo and the gateway in one process (the gateway uses
+/// the silo's own cluster client), over a durable private PostgreSQL when the server binaries are installed, with the
+/// demo markets created following the indices BTC-USD and ETH-USD, which three simulated feeds each publish to
+/// (unless <c>--no-feeds</c>), and, with <c>--demo</c>, simulated traders quoting on them. Ctrl+C stops all of it.
 /// </summary>
 internal static class LocalExchange
 {
@@ -20,10 +20,11 @@ internal static class LocalExchange
     public static async Task<int> Main(string[] args)
     {
         var demo = args.Contains("--demo");
+        var feeds = !args.Contains("--no-feeds");
         // Settings come from next to the program, wherever it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args.Where(a => a != "--demo").ToArray(), ContentRootPath = AppContext.BaseDirectory,
+            Args = args.Where(a => a is not ("--demo" or "--no-feeds")).ToArray(), ContentRootPath = AppContext.BaseDirectory,
         });
         var directory = LocalDirectory.From(builder.Configuration);
         using var startup = new CancellationTokenSource(StartupDeadline);
@@ -49,37 +50,34 @@ internal static class LocalExchange
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddSingleton(database);
         builder.Services.AddHealthChecks().AddCheck<JournalHealthCheck>("journal", tags: ["ready"]);
+        // With feeds the markets follow the indices the simulated feeds publish; without, they keep their own mark.
+        var markets = feeds ? DemoMarkets.FollowingIndices : DemoMarkets.All;
+        if (feeds)
+        {
+            // The feeds' keys are kept beside the data they are registered in, so a durable run reuses its feeds.
+            builder.Services.AddSingleton(new SimulatedFeedsOptions(markets, database.IsDurable ? directory.PathOf("feed-keys.json") : null));
+            builder.Services.AddHostedService<SimulatedFeeds>();
+        }
 
         await using var app = builder.Build();
         app.UseGateway();
         app.PrintOnStart();
         await app.StartAsync(startup.Token);
 
-        await SiloSetup.CreateDemoMarketsAsync(app.Services.GetRequiredService<IClusterClient>(), Console.Out);
-        var url = GatewayUrl(app);
+        await SiloSetup.CreateDemoMarketsAsync(app.Services.GetRequiredService<IClusterClient>(), Console.Out, markets);
+        var url = GatewayAddress.Of(app.Services);
         Console.WriteLine($"Exchange running: gateway {url}, journal {database.Description}. Press Ctrl+C to stop.");
 
         Task traders = Task.CompletedTask;
         if (demo)
         {
             var token = app.Services.GetRequiredService<AdminToken>().Value;
-            traders = new DemoTraders(new Uri(url), token, TimeProvider.System, Console.Out).RunAsync(app.Lifetime.ApplicationStopping);
+            traders = new DemoTraders(new Uri(url), token, markets, TimeProvider.System, Console.Out).RunAsync(app.Lifetime.ApplicationStopping);
         }
 
         await app.WaitForShutdownAsync();
         await traders;
         Console.WriteLine(database.IsDurable ? "Stopped; stopping PostgreSQL (the data stays for the next run)." : "Stopped.");
         return 0;
-    }
-
-    // The first address Kestrel bound, with a wildcard host made dialable.
-    private static string GatewayUrl(WebApplication app)
-    {
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? "http://localhost:5000";
-        return address.Replace("://[::]", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal);
     }
 }

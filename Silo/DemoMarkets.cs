@@ -14,4 +14,14 @@ public static class DemoMarkets
         MinPrice: 1, MaxPrice: 4_000_000, MinSize: 1, MaxSize: 1_000_000, MarketProtectionTicks: 400);
 
     public static IReadOnlyList<MarketSpec> All { get; } = [BtcPerp, EthPerp];
+
+    /// <summary>
+    /// The same markets following an index each (BTC-USD, ETH-USD), for a run that feeds those indices: the mark then
+    /// comes from the index. A market keeps the terms it was created with, so this applies to markets created so.
+    /// </summary>
+    public static IReadOnlyList<MarketSpec> FollowingIndices { get; } =
+    [
+        BtcPerp with { Index = new IndexRules("BTC-USD") },
+        EthPerp with { Index = new IndexRules("ETH-USD") },
+    ];
 }

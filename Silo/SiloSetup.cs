@@ -1,5 +1,6 @@
 using Exchange.Hosting;
 using Exchange.Markets;
+using Exchange.Matching;
 using Exchange.Oracles;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -29,15 +30,26 @@ public static class SiloSetup
         return builder;
     }
 
-    /// <summary>Creates the demo markets if missing (creating is idempotent) and prints their state.</summary>
-    public static async Task CreateDemoMarketsAsync(IClusterClient client, TextWriter output)
+    /// <summary>
+    /// Creates the demo markets (<see cref="DemoMarkets.All"/> unless <paramref name="specs"/> says otherwise) if missing
+    /// (creating is idempotent) and prints their state, and a note for a market that exists with another index.
+    /// </summary>
+    public static async Task CreateDemoMarketsAsync(IClusterClient client, TextWriter output, IReadOnlyList<MarketSpec>? specs = null)
     {
-        foreach (var spec in DemoMarkets.All)
+        var registry = client.GetGrain<IMarketRegistryGrain>(0);
+        foreach (var spec in specs ?? DemoMarkets.All)
         {
-            var created = await client.GetGrain<IMarketRegistryGrain>(0).CreateMarket(spec);
+            var created = await registry.CreateMarket(spec);
             var status = await client.GetGrain<IMarketGrain>(spec.Symbol).GetStatus();
             output.WriteLine($"{spec.Symbol}: {created}; mode {status.Mode}, sequence {status.Sequence}, " +
                              $"{status.RestingOrders} resting orders, state hash {status.StateHash:X16}");
+            if (created == CreateMarketResult.AlreadyExists
+                && (await registry.ListMarkets()).FirstOrDefault(m => m.Symbol == spec.Symbol) is { } existing
+                && existing.Index?.Index != spec.Index?.Index)
+            {
+                output.WriteLine($"{spec.Symbol}: kept from an earlier run, it follows {existing.Index?.Index ?? "no index"}, " +
+                                 $"not {spec.Index?.Index ?? "none"}; a market keeps its terms (start from empty data to change that)");
+            }
         }
     }
 }

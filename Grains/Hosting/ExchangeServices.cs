@@ -45,9 +45,28 @@ public static class ExchangeServices
             services.TryAddSingleton<IMarketJournal, PostgresMarketJournal>();
             services.TryAddSingleton<IAccountStore, PostgresAccountStore>();
             // The oracles' small records (policy, feeds, followers) in the project's own schema (migration 0006).
-            services.AddAdoNetGrainStorage(OracleStorage.Name, o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+            AddOracleStorage(services, postgres);
         }
         return services;
+    }
+
+    /// <summary>
+    /// Orleans' ADO.NET grain storage, as <c>AddAdoNetGrainStorage</c> registers it, except that it starts on first use
+    /// (<see cref="StartedOnFirstUseGrainStorage"/>) rather than with the silo.
+    /// </summary>
+    private static void AddOracleStorage(IServiceCollection services, string postgres)
+    {
+        var before = services.Count;
+        services.AddAdoNetGrainStorage(OracleStorage.Name, o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+        for (var i = services.Count - 1; i >= before; i--)
+            if (services[i].ServiceType == typeof(ILifecycleParticipant<ISiloLifecycle>)
+                || (services[i].ServiceType == typeof(IGrainStorage) && Equals(services[i].ServiceKey, OracleStorage.Name)))
+                services.RemoveAt(i);
+        services.AddKeyedSingleton<IGrainStorage>(OracleStorage.Name, (sp, _) =>
+        {
+            var storage = AdoNetGrainStorageFactory.Create(sp, OracleStorage.Name);
+            return new StartedOnFirstUseGrainStorage(storage, storage);
+        });
     }
 }
 

@@ -1,15 +1,17 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using Exchange.Silo;
+using System.Text.Json;
+using Exchange.Matching;
 
 namespace Exchange.Local.Demo;
 
 /// <summary>
 /// Simulated traders for <c>--demo</c>, so a newcomer sees a live market: a few accounts, created and funded through
 /// the admin API, requote two levels a side around a drifting mid every half second and now and then cross the spread
-/// with an IOC order. They use the public signed API like any client; the gateway stamps each command with its clock.
+/// with an IOC order. A market that follows an index is quoted around the index (read from the public API) while the
+/// index is fresh or degraded. They use the public signed API like any client; the gateway stamps each command with its clock.
 /// </summary>
-internal sealed class DemoTraders(Uri gateway, string adminToken, TimeProvider clock, TextWriter output)
+internal sealed class DemoTraders(Uri gateway, string adminToken, IReadOnlyList<MarketSpec> markets, TimeProvider clock, TextWriter output)
 {
     private const int Traders = 4;
     private const string Deposit = "1000000";
@@ -27,15 +29,18 @@ internal sealed class DemoTraders(Uri gateway, string adminToken, TimeProvider c
             var accounts = new List<DemoAccount>();
             for (var i = 0; i < Traders; i++)
                 accounts.Add(await DemoAccount.CreateAsync(admin, http, clock, Deposit, stopping));
-            output.WriteLine($"Demo: {Traders} traders (accounts {string.Join(", ", accounts.Select(a => a.AccountId))}) quoting BTC-PERP and ETH-PERP.");
+            output.WriteLine($"Demo: {Traders} traders (accounts {string.Join(", ", accounts.Select(a => a.AccountId))}) quoting " +
+                             string.Join(" and ", markets.Select(m => m.Index is { } rules ? $"{m.Symbol} around {rules.Index}" : m.Symbol)) + ".");
 
-            var mids = DemoMarkets.All.ToDictionary(m => m.Symbol, m => (long)(StartingMid(m.Symbol) / m.TickSize));
+            var mids = markets.ToDictionary(m => m.Symbol, m => (long)(DemoPrices.StartingMid(m.Symbol) / m.TickSize));
             using var timer = new PeriodicTimer(Step, clock);
             while (await timer.WaitForNextTickAsync(stopping))
             {
-                foreach (var market in DemoMarkets.All)
+                foreach (var market in markets)
                 {
-                    mids[market.Symbol] += _random.Next(-2, 3);
+                    mids[market.Symbol] = market.Index is { } rules && await IndexTicks(http, rules.Index, market.TickSize, stopping) is { } index
+                        ? index
+                        : mids[market.Symbol] + _random.Next(-2, 3);
                     var trader = accounts[_random.Next(accounts.Count)];
                     await Requote(trader, market.Symbol, market.TickSize, market.LotSize, mids[market.Symbol], stopping);
                     if (_random.Next(100) < 15)
@@ -80,5 +85,24 @@ internal sealed class DemoTraders(Uri gateway, string adminToken, TimeProvider c
         await trader.SendAsync(HttpMethod.Post, "/api/v1/orders", body, stopping);
     }
 
-    private static decimal StartingMid(string symbol) => symbol.StartsWith("BTC", StringComparison.Ordinal) ? 65_000m : 3_500m;
+    /// <summary>The index in the market's ticks (nearest), or null while there is none to trust (stale, unknown, unreachable).</summary>
+    private static async Task<long?> IndexTicks(HttpClient http, string index, decimal tick, CancellationToken stopping)
+    {
+        using var response = await http.GetAsync($"/api/v1/indices/{index}", stopping);
+        if (!response.IsSuccessStatusCode) return null;
+        JsonElement root;
+        try
+        {
+            root = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stopping)).RootElement;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        if (!root.TryGetProperty("status", out var status) || status.GetString() is not ("fresh" or "degraded")) return null;
+        if (!root.TryGetProperty("price", out var price) || price.ValueKind != JsonValueKind.String
+            || !decimal.TryParse(price.GetString(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0)
+            return null;
+        return (long)decimal.Round(value / tick, MidpointRounding.AwayFromZero);
+    }
 }
