@@ -28,7 +28,7 @@ public static class IndexEndpoints
         admin.MapPost("", Configure).Accepts<ConfigureIndexRequest>("application/json").Produces<IndexResponse>()
             .WithSummary("Create an index or change its policy (minimum feeds, staleness, deviation, volatility)");
         admin.MapPost("/{index}/feeds", AddFeed).Accepts<AddFeedRequest>("application/json").Produces<FeedKeyResponse>()
-            .WithSummary("Register a feed (or, for one that exists, issue it another key): its API key and secret, shown only here");
+            .WithSummary("Register a feed: its API key and secret, shown only here (409 if the feed exists and has a key)");
         admin.MapPost("/{index}/feeds/{name}/disable", (string index, string name, HttpContext c, IClusterClient cl, IndexHub h) =>
             SetEnabled(index, name, false, c, cl, h)).Produces<FeedStateResponse>().WithSummary("Stop counting a feed (its prices are refused)");
         admin.MapPost("/{index}/feeds/{name}/enable", (string index, string name, HttpContext c, IClusterClient cl, IndexHub h) =>
@@ -87,24 +87,29 @@ public static class IndexEndpoints
         var view = await Existing(index, hub);
         var oracle = cluster.GetGrain<IOracleGrain>(index);
         var feedId = view.Feeds.FirstOrDefault(f => f.Name == name)?.FeedId;
+        // A feed that exists keeps its keys (its secret is never shown again). One without a working key (its key was
+        // revoked, or issuing it failed after the feed was registered) gets a new one: that is how a feed's key is rotated.
+        if (feedId is not null && await keys.FeedHasKey(feedId, context.RequestAborted))
+            return ApiError.Conflict(ErrorCodes.FeedExists, $"index {index} already has a feed {name} with a key; revoke it to issue another").ToResult();
         if (feedId is null)
         {
             try
             {
                 feedId = await oracle.AddFeed(name);
             }
-            catch (ArgumentException)
+            catch (ArgumentException ex)
             {
-                // Another request registered it meanwhile (the name was checked, so this is the only other refusal).
-                feedId = (await oracle.GetIndex())?.Feeds.FirstOrDefault(f => f.Name == name)?.FeedId;
-                if (feedId is null) throw;
+                // Another request registered it meanwhile (and issues its key), or the oracle refused the name.
+                return (await oracle.GetIndex())?.Feeds.Any(f => f.Name == name) == true
+                    ? ApiError.Conflict(ErrorCodes.FeedExists, $"index {index} already has a feed {name}").ToResult()
+                    : ApiError.Field(ErrorCodes.InvalidField, "name", ApiError.Shorten(ex.Message)).ToResult();
             }
             catch (KeyNotFoundException)
             {
                 return UnknownIndex(index).ToResult();
             }
         }
-        // The feed is registered (durably) before its key exists; a failure here leaves a feed that the next call gives a key.
+        // The feed is registered (durably) before its key exists; a failure here leaves a keyless feed that the next call gives a key.
         var issued = await keys.IssueFeedKey(feedId, context.RequestAborted);
         await hub.Read(index);
         return Results.Ok(new FeedKeyResponse(issued.FeedId, issued.ApiKey, issued.ApiSecret));

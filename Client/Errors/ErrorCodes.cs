@@ -66,6 +66,7 @@ public static class ErrorCodes
     public const string DuplicateClientOrderId = "DUPLICATE_CLIENT_ORDER_ID";
     public const string TransferIdConflict = "TRANSFER_ID_CONFLICT";
     public const string MarketExists = "MARKET_EXISTS";
+    public const string FeedExists = "FEED_EXISTS";
     public const string InvalidIndexPolicy = "INVALID_INDEX_POLICY";
 
     // A feed's price refused (per price in a batch; see Endpoints/IndexEndpoints).

@@ -60,6 +60,8 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
         return new IssuedFeedKey(feedId, apiKey, secret);
     }
 
+    public Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken) => store.FeedHasKey(feedId, cancellationToken);
+
     /// <summary>Revokes the key: refused here at once, on other gateways within the key cache time. Its owner, or null.</summary>
     public async Task<KeyOwner?> Revoke(string apiKey, CancellationToken cancellationToken)
     {

@@ -40,6 +40,9 @@ public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken) =>
+        Task.FromResult(_keys.Values.Any(e => e.FeedId == feedId && e.RevokedAt is null));
+
     public Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken) =>
         Task.FromResult(_keys.TryGetValue(apiKey, out var entry) && entry.RevokedAt is null
             ? new StoredApiKey(entry.AccountId, entry.EncryptedSecret, entry.FeedId) : null);

@@ -41,6 +41,13 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select exists (select 1 from api_keys where feed_id = $1 and revoked_at is null)");
+        command.Parameters.Add(new NpgsqlParameter { Value = feedId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async Task<StoredApiKey?> FindKey(string apiKey, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

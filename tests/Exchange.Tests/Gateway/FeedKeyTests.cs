@@ -80,14 +80,15 @@ public sealed class FeedKeyTests(PostgresFixture postgres) : GatewayWithMarketTe
     }
 
     [Fact]
-    public async Task A_revoked_feed_key_stops_publishing_and_a_new_key_for_the_same_feed_works()
+    public async Task A_feed_keeps_its_key_until_revoked_and_then_gets_a_new_one()
     {
         var index = await Gateway.NewIndex();
         var feed = await Gateway.NewFeed(index, "sim-1");
         Assert.Equal(200, (await feed.Publish("100")).Status);
 
-        var again = await Gateway.NewFeed(index, "sim-1"); // the same feed, another key
-        Assert.NotEqual(feed.Key.ApiKey, again.Key.ApiKey);
+        // Registering the name again does not hand out a second key behind the first one's back.
+        Api.Problem(await Api.Send(Gateway.Admin, HttpMethod.Post, $"/admin/v1/indices/{index}/feeds", Api.Json(new { name = "sim-1" })),
+            409, "FEED_EXISTS");
         Assert.Single((await Gateway.Index(index)).Node("feeds").AsArray());
 
         var revoked = await Api.Send(Gateway.Admin, HttpMethod.Delete, $"/admin/v1/keys/{feed.Key.ApiKey}");
@@ -96,9 +97,15 @@ public sealed class FeedKeyTests(PostgresFixture postgres) : GatewayWithMarketTe
         Assert.Null(revoked.Json!["accountId"]);
         Api.Problem(await feed.Publish("101"), 401, "UNAUTHORIZED");
 
+        // Rotation: with its key revoked, the same feed (same id, same history) gets a new key.
+        var again = await Gateway.NewFeed(index, "sim-1");
+        Assert.NotEqual(feed.Key.ApiKey, again.Key.ApiKey);
         var accepted = await again.Publish("102");
         Assert.True(accepted.Status == 200, accepted.ToString());
-        Assert.Equal("102", (await Gateway.Index(index)).Node("feeds")[0]!["price"]!.GetValue<string>());
+        var view = await Gateway.Index(index);
+        Assert.Single(view.Node("feeds").AsArray());
+        Assert.Equal("102", view.Node("feeds")[0]!["price"]!.GetValue<string>());
+        Assert.Equal(2, view.Node("feeds")[0]!["accepted"]!.GetValue<long>());
     }
 
     [Fact]
