@@ -27,7 +27,9 @@ public sealed record IndexFeedResponse(string Name, string FeedId, string? Price
 public sealed record IndexResponse(string Index, string? Price, string Status, long AsOf, VolatilityResponse Volatility,
     IndexPolicyResponse Policy, IndexFeedResponse[] Feeds, string[] Markets, bool Simulated);
 
-public sealed record AddFeedRequest(string Name);
+/// <param name="RevokeOthers">For a feed that exists: revoke its keys and issue a new one (rotation; the only way to a new
+/// key while a key works, since a secret is never shown twice).</param>
+public sealed record AddFeedRequest(string Name, bool? RevokeOthers = null);
 
 /// <param name="ApiSecret">Shown once: the gateway keeps it only encrypted.</param>
 public sealed record FeedKeyResponse(string FeedId, string ApiKey, string ApiSecret);

@@ -81,16 +81,20 @@ public static class IndexEndpoints
     private static async Task<IResult> AddFeed(string index, HttpContext context, IClusterClient cluster, IndexHub hub, ApiKeys keys)
     {
         _ = new QueryReader(context.Request);
-        var name = JsonBody.Parse(RequestBody.Of(context).Bytes, "name").RequiredText("name");
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "name", "revokeOthers");
+        var name = body.RequiredText("name");
+        var rotate = body.Bool("revokeOthers") == true;
         if (!IsFeedName(name))
             throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "name", $"a feed name is 1-{MaxFeedNameLength} characters of a-z, A-Z, 0-9, '-' and '_'"));
         var view = await Existing(index, hub);
         var oracle = cluster.GetGrain<IOracleGrain>(index);
         var feedId = view.Feeds.FirstOrDefault(f => f.Name == name)?.FeedId;
-        // A feed that exists keeps its keys (its secret is never shown again). One without a working key (its key was
-        // revoked, or issuing it failed after the feed was registered) gets a new one: that is how a feed's key is rotated.
-        if (feedId is not null && await keys.FeedHasKey(feedId, context.RequestAborted))
-            return ApiError.Conflict(ErrorCodes.FeedExists, $"index {index} already has a feed {name} with a key; revoke it to issue another").ToResult();
+        // A feed that exists keeps its keys (its secret is never shown again), unless asked to rotate them. One without a
+        // working key (revoked, or issuing it failed after the feed was registered) gets a new one.
+        if (feedId is not null && rotate) await keys.RevokeFeedKeys(feedId, context.RequestAborted);
+        else if (feedId is not null && await keys.FeedHasKey(feedId, context.RequestAborted))
+            return ApiError.Conflict(ErrorCodes.FeedExists,
+                $"index {index} already has a feed {name} with a key; send revokeOthers: true to replace its keys").ToResult();
         if (feedId is null)
         {
             try

@@ -60,6 +60,14 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
         return new IssuedFeedKey(feedId, apiKey, secret);
     }
 
+    /// <summary>Revokes every key of the feed (refused here at once, elsewhere within the key cache time); the keys revoked.</summary>
+    public async Task<string[]> RevokeFeedKeys(string feedId, CancellationToken cancellationToken)
+    {
+        var revoked = await store.RevokeFeedKeys(feedId, cancellationToken);
+        foreach (var key in revoked) _cache.TryRemove(key, out _);
+        return revoked;
+    }
+
     public Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken) => store.FeedHasKey(feedId, cancellationToken);
 
     /// <summary>Revokes the key: refused here at once, on other gateways within the key cache time. Its owner, or null.</summary>

@@ -15,6 +15,9 @@ public interface IApiKeyStore
     /// <summary>Adds a price feed's key: it may publish for that feed only, never act for an account.</summary>
     Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken);
 
+    /// <summary>Revokes every key of the feed; the keys revoked now.</summary>
+    Task<string[]> RevokeFeedKeys(string feedId, CancellationToken cancellationToken);
+
     /// <summary>Whether the feed has a key that is not revoked.</summary>
     Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken);
 

@@ -40,6 +40,15 @@ public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
         return Task.CompletedTask;
     }
 
+    public Task<string[]> RevokeFeedKeys(string feedId, CancellationToken cancellationToken)
+    {
+        var revoked = new List<string>();
+        foreach (var (key, entry) in _keys)
+            if (entry.FeedId == feedId && entry.RevokedAt is null && _keys.TryUpdate(key, entry with { RevokedAt = clock.GetUtcNow() }, entry))
+                revoked.Add(key);
+        return Task.FromResult(revoked.Order(StringComparer.Ordinal).ToArray());
+    }
+
     public Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken) =>
         Task.FromResult(_keys.Values.Any(e => e.FeedId == feedId && e.RevokedAt is null));
 

@@ -41,6 +41,17 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task<string[]> RevokeFeedKeys(string feedId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update api_keys set revoked_at = now() where feed_id = $1 and revoked_at is null returning api_key");
+        command.Parameters.Add(new NpgsqlParameter { Value = feedId });
+        var revoked = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) revoked.Add(reader.GetString(0));
+        return [.. revoked.Order(StringComparer.Ordinal)];
+    }
+
     public async Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("select exists (select 1 from api_keys where feed_id = $1 and revoked_at is null)");

@@ -42,6 +42,8 @@ internal sealed class CountingKeyStore(PostgresApiKeyStore store) : IApiKeyStore
     public Task AddFeedKey(string apiKey, string feedId, byte[] encryptedSecret, CancellationToken cancellationToken) =>
         Store.AddFeedKey(apiKey, feedId, encryptedSecret, cancellationToken);
 
+    public Task<string[]> RevokeFeedKeys(string feedId, CancellationToken cancellationToken) => Store.RevokeFeedKeys(feedId, cancellationToken);
+
     public Task<bool> FeedHasKey(string feedId, CancellationToken cancellationToken) => Store.FeedHasKey(feedId, cancellationToken);
 
     public Task<KeyOwner?> RevokeKey(string apiKey, CancellationToken cancellationToken) => Store.RevokeKey(apiKey, cancellationToken);

@@ -106,6 +106,13 @@ public sealed class FeedKeyTests(PostgresFixture postgres) : GatewayWithMarketTe
         Assert.Single(view.Node("feeds").AsArray());
         Assert.Equal("102", view.Node("feeds")[0]!["price"]!.GetValue<string>());
         Assert.Equal(2, view.Node("feeds")[0]!["accepted"]!.GetValue<long>());
+
+        // A lost secret: revokeOthers replaces the feed's keys in one call.
+        var rotated = await Api.Send(Gateway.Admin, HttpMethod.Post, $"/admin/v1/indices/{index}/feeds", Api.Json(new { name = "sim-1", revokeOthers = true }));
+        Assert.True(rotated.Status == 200, rotated.ToString());
+        Api.Problem(await again.Publish("103"), 401, "UNAUTHORIZED");
+        var third = new Feed(Gateway.As(0, rotated.String("apiKey"), rotated.String("apiSecret")), index);
+        Assert.Equal(200, (await third.Publish("104", again.NextTimestamp() + 1)).Status);
     }
 
     [Fact]
