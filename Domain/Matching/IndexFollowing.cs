@@ -29,6 +29,30 @@ public readonly record struct IndexPlan(IndexState State, long Mark, MarketRisk?
 /// </summary>
 public static class IndexFollowing
 {
+    /// <summary>
+    /// Runs a tick on a book: a rejection for a market without an index or a tick with impossible values, else the
+    /// tick's terms (through <paramref name="commit"/>, the book's own setter) and then its mode step, through the
+    /// book's ordinary mode commands. Both books run this, so the rule exists once.
+    /// </summary>
+    public static void Apply(IOrderBook book, in IndexTick tick, long timestamp, EventBuffer events, Action<MarketTerms, long> commit)
+    {
+        if (book.Spec.Index is null || !IsWellFormed(tick))
+        {
+            events.Add(MarketEvent.Rejected(book.Sequence, timestamp, 0, RejectReason.NoIndex));
+            return;
+        }
+        var plan = Plan(book.Spec, book.Terms, book.Mode, tick, timestamp,
+            book.TryGetBestPrice(Side.Buy, out var bid) ? bid : 0, book.TryGetBestPrice(Side.Sell, out var ask) ? ask : 0, book.LastTradePrice);
+        var sequence = book.Sequence;
+        commit(TermsChanges.ApplyIndex(book.Terms, plan, ref sequence, timestamp, events), sequence);
+        switch (plan.Step)
+        {
+            case IndexModeStep.SafeMode: book.SetMode(MarketMode.CancelOnly, plan.Cause, timestamp, events); break;
+            case IndexModeStep.ReopeningAuction: book.SetMode(MarketMode.Auction, plan.Cause, timestamp, events); break;
+            case IndexModeStep.Uncross: book.Uncross(plan.State.Tick.IndexTicks, plan.Cause, timestamp, events); break;
+        }
+    }
+
     public static bool IsWellFormed(in IndexTick tick) =>
         tick.IndexTicks >= 0 && Enum.IsDefined(tick.Status) && Enum.IsDefined(tick.Origin) && tick.HorizonSigmaPpm >= -1 && tick.AsOf >= 0;
 

@@ -191,22 +191,8 @@ public sealed class ReferenceOrderBook : IOrderBook
         Sequence = sequence;
     }
 
-    public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events)
-    {
-        var reject = Spec.Index is null || !IndexFollowing.IsWellFormed(tick) ? RejectReason.NoIndex : RejectReason.None;
-        if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
-        var plan = IndexFollowing.Plan(Spec, Terms, Mode, tick, timestamp,
-            TryGetBestPrice(Side.Buy, out var bid) ? bid : 0, TryGetBestPrice(Side.Sell, out var ask) ? ask : 0, LastTradePrice);
-        var sequence = Sequence;
-        Terms = TermsChanges.ApplyIndex(Terms, plan, ref sequence, timestamp, events);
-        Sequence = sequence;
-        switch (plan.Step)
-        {
-            case IndexModeStep.SafeMode: SetMode(MarketMode.CancelOnly, plan.Cause, timestamp, events); break;
-            case IndexModeStep.ReopeningAuction: SetMode(MarketMode.Auction, plan.Cause, timestamp, events); break;
-            case IndexModeStep.Uncross: Uncross(plan.State.Tick.IndexTicks, plan.Cause, timestamp, events); break;
-        }
-    }
+    public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events) =>
+        IndexFollowing.Apply(this, tick, timestamp, events, (terms, sequence) => (Terms, Sequence) = (terms, sequence));
 
     public void Uncross(long referencePrice, long timestamp, EventBuffer events) => Uncross(referencePrice, ModeCause.Operator, timestamp, events);
 

@@ -3,6 +3,8 @@ using Exchange.PriceFeeds;
 
 // Feed tool: publishes one index's prices for several feeds through the gateway's signed feed API, from a CSV replay
 // or a seeded random walk, with faults injected per feed; stops by itself (--duration, --count, the CSV's end).
+if (args is ["bench", .. var rest]) return await BenchAsync(rest);
+
 FeedToolOptions options;
 try
 {
@@ -88,4 +90,26 @@ static string Describe(Fault fault)
         FaultKind.Freeze => $"{who} stops publishing {when}",
         _ => $"{who} repeats its last price {when}",
     };
+}
+
+// bench --token T [--url U] [--indices 10] [--feeds 3] [--batch 1] [--duration 20] [--samples 40]: see FeedBench.
+static async Task<int> BenchAsync(string[] args)
+{
+    var values = new Dictionary<string, string>(StringComparer.Ordinal);
+    for (var i = 0; i + 1 < args.Length; i += 2) values[args[i].TrimStart('-')] = args[i + 1];
+    int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    var token = values.GetValueOrDefault("token") ?? Environment.GetEnvironmentVariable("EXCHANGE_ADMIN_TOKEN");
+    if (string.IsNullOrEmpty(token) || args.Length % 2 != 0)
+    {
+        Console.Error.WriteLine("usage: FeedTool bench --token ADMIN_TOKEN [--url http://localhost:5000] [--indices 10] [--feeds 3] [--batch 1] [--duration 20] [--samples 40]");
+        return 2;
+    }
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+    using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false })
+    {
+        BaseAddress = new Uri(values.GetValueOrDefault("url") ?? "http://localhost:5000"), Timeout = TimeSpan.FromSeconds(10),
+    };
+    return await FeedBench.RunAsync(http, token, Int("indices", 10), Int("feeds", 3), Int("batch", 1),
+        TimeSpan.FromSeconds(Int("duration", 20)), Int("samples", 40), cancel.Token);
 }

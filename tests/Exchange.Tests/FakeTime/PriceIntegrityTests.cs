@@ -90,6 +90,22 @@ public sealed class PriceIntegrityTests : IAsyncLifetime
         Assert.Equal(MarketMode.Open, (await Market(symbol).GetSummary()).Mode);
     }
 
+    /// <summary>A second index and a market following it, both markets reopened by fresh prices from all their feeds.</summary>
+    private async Task<(string Index, string Symbol, string[] Feeds)> OpenASecondMarketBesideTheFirst(string prefix)
+    {
+        var otherIndex = NewIndex();
+        var otherSymbol = MarketTestData.NewSymbol(prefix);
+        var otherFeeds = await Configure(otherIndex);
+        await CreateMarket(otherSymbol, otherIndex);
+        for (var i = 0; i < 40; i++)
+        {
+            foreach (var feed in _feeds) await Oracle(_index).Publish(feed, [new FeedPrice(64_000 * IndexPrices.Scale + i * IndexPrices.Scale / 100, NowMs)]);
+            await PublishAndTick(otherIndex, otherFeeds);
+            if ((await Market(_symbol).GetSummary()).Mode == MarketMode.Open && (await Market(otherSymbol).GetSummary()).Mode == MarketMode.Open) break;
+        }
+        return (otherIndex, otherSymbol, otherFeeds);
+    }
+
     [Fact]
     public async Task A_new_market_waits_for_a_trusted_index_then_reopens_through_an_auction()
     {
@@ -171,16 +187,7 @@ public sealed class PriceIntegrityTests : IAsyncLifetime
     [Fact]
     public async Task One_index_failing_leaves_a_market_on_another_index_trading()
     {
-        var otherIndex = NewIndex();
-        var otherSymbol = MarketTestData.NewSymbol("PJ");
-        var otherFeeds = await Configure(otherIndex);
-        await CreateMarket(otherSymbol, otherIndex);
-        for (var i = 0; i < 40; i++)
-        {
-            foreach (var feed in _feeds) await Oracle(_index).Publish(feed, [new FeedPrice(64_000 * IndexPrices.Scale + i * IndexPrices.Scale / 100, NowMs)]);
-            await PublishAndTick(otherIndex, otherFeeds);
-            if ((await Market(_symbol).GetSummary()).Mode == MarketMode.Open && (await Market(otherSymbol).GetSummary()).Mode == MarketMode.Open) break;
-        }
+        var (otherIndex, otherSymbol, otherFeeds) = await OpenASecondMarketBesideTheFirst("PJ");
         await Until(_symbol, s => s.Mode == MarketMode.Open, "open");
         await Until(otherSymbol, s => s.Mode == MarketMode.Open, "open");
 
@@ -216,16 +223,7 @@ public sealed class PriceIntegrityTests : IAsyncLifetime
     [Fact]
     public async Task While_an_index_is_stale_its_mark_decides_no_withdrawal_and_no_new_risk_anywhere()
     {
-        var otherIndex = NewIndex();
-        var otherSymbol = MarketTestData.NewSymbol("PK");
-        var otherFeeds = await Configure(otherIndex);
-        await CreateMarket(otherSymbol, otherIndex);
-        for (var i = 0; i < 40; i++)
-        {
-            foreach (var feed in _feeds) await Oracle(_index).Publish(feed, [new FeedPrice(64_000 * IndexPrices.Scale + i * IndexPrices.Scale / 100, NowMs)]);
-            await PublishAndTick(otherIndex, otherFeeds);
-            if ((await Market(_symbol).GetSummary()).Mode == MarketMode.Open && (await Market(otherSymbol).GetSummary()).Mode == MarketMode.Open) break;
-        }
+        var (otherIndex, otherSymbol, otherFeeds) = await OpenASecondMarketBesideTheFirst("PK");
         var (buyer, seller) = (_cluster.Exchange.Client.GetGrain<IAccountGrain>(901), _cluster.Exchange.Client.GetGrain<IAccountGrain>(902));
         foreach (var account in new[] { buyer, seller }) await account.Deposit(10_000_000_000, $"d-{account.GetPrimaryKeyLong()}");
         Assert.Equal(AccountReject.None, (await seller.PlaceOrder(_symbol, new PlaceOrder(0, Side.Sell, OrderType.Limit, 128_000, 1_000))).Reject);
