@@ -110,9 +110,10 @@ public static class OrderEndpoints
     {
         var symbol = new QueryReader(context.Request, "symbol").Text("symbol");
         var id = Identifiers.PositiveId(orderId, "orderId");
-        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "price", "size");
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "price", "size", "openSize");
         var priceText = body.Text("price", ErrorCodes.InvalidPrice);
         var sizeText = body.Text("size", ErrorCodes.InvalidSize);
+        var openSizeText = body.Text("openSize", ErrorCodes.InvalidSize);
         if (priceText is null && sizeText is null)
             throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "price", "an amend needs a new price, a new size, or both"));
         var caller = ApiCaller.Of(context);
@@ -123,9 +124,11 @@ public static class OrderEndpoints
         if (await markets.Market(spec).GetOrder(id) is not { State: Exchange.Markets.OrderState.Open, Order: { } current }
             || current.AccountId != caller.AccountId)
             return ApiError.OrderNotFound().ToResult();
-        // Conditional on the open size just read: a price-only amend must not regrow what a fill takes meanwhile.
+        // Conditional on an open size: the caller's (openSize, a compare-and-set), else the one just read, so that a
+        // price-only amend never regrows what a fill takes meanwhile.
+        var openSize = openSizeText is null ? current.Remaining : Units.Lots(spec, openSizeText);
         return Answer(spec, await orders.Amend(caller.AccountId, spec, id, priceText is null ? current.Price : price,
-            sizeText is null ? current.Remaining : size, current.Remaining));
+            sizeText is null ? current.Remaining : size, openSize));
     }
 
     private static async Task<IResult> CancelByClientId(string clientOrderId, HttpContext context, MarketDirectory markets, OrderService orders)
