@@ -14,6 +14,8 @@ public sealed partial class AccountGrain
     private bool _dirty;
     private long _eventsSinceSnapshot;
     private long _lastSnapshot;
+    /// <summary>The version of the stored snapshot this activation loaded or last wrote (0: none).</summary>
+    private long _snapshotVersion;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -28,7 +30,7 @@ public sealed partial class AccountGrain
         if (stored is { } s)
         {
             s.Snapshot.RestoreInto(_ledger, symbol => specs[symbol]);
-            _transferSequence = s.TransferSequence;
+            (_transferSequence, _snapshotVersion) = (s.TransferSequence, s.Version);
         }
         foreach (var transfer in await store.TransfersAfter(AccountId, _transferSequence, deadline.Token)) ApplyTransfer(transfer);
         foreach (var (symbol, spec) in specs)
@@ -172,23 +174,38 @@ public sealed partial class AccountGrain
             ? SaveSnapshot(cancellationToken)
             : Task.CompletedTask;
 
+    /// <summary>Every path to the store (the timer, deactivation) comes through here, so the checks hold for all.</summary>
     private async Task SaveSnapshot(CancellationToken cancellationToken)
     {
-        // A withdrawal in flight is applied in memory but not yet durable: never store it.
-        if (!_dirty || _transfersInFlight > 0) return;
+        // Unavailable: a transfer's outcome is unknown, and the transfer sequence already counts it while the ledger
+        // does not, so a snapshot would claim a transfer it lacks (a deposit that did commit would be lost on reload).
+        // A withdrawal in flight is applied in memory but not yet durable: never store it either.
+        if (_unavailable is not null || !_dirty || _transfersInFlight > 0) return;
         _dirty = false;
         (_eventsSinceSnapshot, _lastSnapshot) = (0, clock.GetTimestamp());
+        bool written;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_options.StoreTimeout);
-            await store.SaveSnapshot(AccountId, _transferSequence, AccountSnapshot.Of(_ledger), deadline.Token);
+            written = await store.SaveSnapshot(AccountId, _snapshotVersion, _transferSequence, AccountSnapshot.Of(_ledger), deadline.Token);
         }
         catch (Exception ex)
         {
             _dirty = true; // the journals still hold everything; the next snapshot tries again
             LogSnapshotFailed(ex, AccountId);
+            return;
         }
+        if (written)
+        {
+            _snapshotVersion++;
+            return;
+        }
+        // Someone wrote since this activation loaded: another activation, or a write of this one whose answer was lost.
+        // Either way this view may be behind the stored one, so it stops serving and the next activation reloads.
+        LogSnapshotConflict(AccountId, _snapshotVersion);
+        _unavailable = "the account is reloading after another activation stored its snapshot; retry";
+        DeactivateOnIdle();
     }
 
     /// <summary>
@@ -293,6 +310,9 @@ public sealed partial class AccountGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} snapshot failed")]
     private partial void LogSnapshotFailed(Exception ex, long accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} snapshot was replaced since version {Version}; deactivating")]
+    private partial void LogSnapshotConflict(long accountId, long version);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} transfer write failed; deactivating")]
     private partial void LogTransferFailed(Exception ex, long accountId);
