@@ -5,6 +5,12 @@ public enum TransferKind : byte { Deposit = 1, Withdrawal = 2 }
 public sealed record TransferRecord(long Sequence, string TransferId, TransferKind Kind, long Amount);
 
 /// <summary>
+/// An account's stored snapshot: the ledger, the transfers it includes (every one up to
+/// <paramref name="TransferSequence"/>), and the version of the write that stored it (1 for the first).
+/// </summary>
+public sealed record StoredAccountSnapshot(long Version, long TransferSequence, AccountSnapshot Snapshot);
+
+/// <summary>
 /// Where accounts keep what is theirs alone: transfers (the only money that enters or leaves), the markets each
 /// account has traded in, and ledger snapshots. Fills are not stored here: the markets' journals hold them.
 /// </summary>
@@ -23,10 +29,17 @@ public interface IAccountStore
 
     Task<string[]> Markets(long accountId, CancellationToken cancellationToken);
 
-    /// <summary>Stores a snapshot that includes every transfer up to <paramref name="transferSequence"/>, unless a newer one is stored.</summary>
-    Task SaveSnapshot(long accountId, long transferSequence, AccountSnapshot snapshot, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a snapshot that includes every transfer up to <paramref name="transferSequence"/> as version
+    /// <paramref name="expectedVersion"/> + 1, only if the stored one is still <paramref name="expectedVersion"/> (0: none
+    /// is stored): the version the activation loaded or last wrote itself. False, and nothing written, if another write
+    /// came in between (another activation of the account, or an earlier write of this one whose answer was lost).
+    /// Durable when it returns true.
+    /// </summary>
+    Task<bool> SaveSnapshot(long accountId, long expectedVersion, long transferSequence, AccountSnapshot snapshot,
+        CancellationToken cancellationToken);
 
-    Task<(long TransferSequence, AccountSnapshot Snapshot)?> LoadSnapshot(long accountId, CancellationToken cancellationToken);
+    Task<StoredAccountSnapshot?> LoadSnapshot(long accountId, CancellationToken cancellationToken);
 
     /// <summary>Every account that has a transfer or a market.</summary>
     Task<long[]> AccountIds(CancellationToken cancellationToken);

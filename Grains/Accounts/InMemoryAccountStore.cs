@@ -5,7 +5,7 @@ public sealed class InMemoryAccountStore : IAccountStore
 {
     private readonly Dictionary<long, List<TransferRecord>> _transfers = [];
     private readonly Dictionary<long, HashSet<string>> _markets = [];
-    private readonly Dictionary<long, (long, AccountSnapshot)> _snapshots = [];
+    private readonly Dictionary<long, StoredAccountSnapshot> _snapshots = [];
     private readonly Lock _lock = new();
 
     public Task AppendTransfer(long accountId, TransferRecord transfer, CancellationToken cancellationToken)
@@ -45,15 +45,20 @@ public sealed class InMemoryAccountStore : IAccountStore
         lock (_lock) return Task.FromResult(_markets.GetValueOrDefault(accountId)?.Order(StringComparer.Ordinal).ToArray() ?? []);
     }
 
-    public Task SaveSnapshot(long accountId, long transferSequence, AccountSnapshot snapshot, CancellationToken cancellationToken)
+    public Task<bool> SaveSnapshot(long accountId, long expectedVersion, long transferSequence, AccountSnapshot snapshot,
+        CancellationToken cancellationToken)
     {
-        lock (_lock) _snapshots[accountId] = (transferSequence, snapshot);
-        return Task.CompletedTask;
+        lock (_lock)
+        {
+            if ((_snapshots.TryGetValue(accountId, out var stored) ? stored.Version : 0) != expectedVersion) return Task.FromResult(false);
+            _snapshots[accountId] = new StoredAccountSnapshot(expectedVersion + 1, transferSequence, snapshot);
+            return Task.FromResult(true);
+        }
     }
 
-    public Task<(long TransferSequence, AccountSnapshot Snapshot)?> LoadSnapshot(long accountId, CancellationToken cancellationToken)
+    public Task<StoredAccountSnapshot?> LoadSnapshot(long accountId, CancellationToken cancellationToken)
     {
-        lock (_lock) return Task.FromResult<(long, AccountSnapshot)?>(_snapshots.TryGetValue(accountId, out var s) ? s : null);
+        lock (_lock) return Task.FromResult(_snapshots.GetValueOrDefault(accountId));
     }
 
     public Task<long[]> AccountIds(CancellationToken cancellationToken)

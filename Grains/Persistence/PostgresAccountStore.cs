@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 namespace Exchange.Persistence;
 
-/// <summary>The account store in PostgreSQL (tables from 0002_accounts.sql).</summary>
+/// <summary>The account store in PostgreSQL (tables from 0002_accounts.sql, the snapshot version from 0008).</summary>
 public sealed class PostgresAccountStore(NpgsqlDataSource dataSource) : IAccountStore
 {
     public async Task AppendTransfer(long accountId, TransferRecord transfer, CancellationToken cancellationToken)
@@ -64,29 +64,35 @@ public sealed class PostgresAccountStore(NpgsqlDataSource dataSource) : IAccount
         return [.. markets];
     }
 
-    public async Task SaveSnapshot(long accountId, long transferSequence, AccountSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task<bool> SaveSnapshot(long accountId, long expectedVersion, long transferSequence, AccountSnapshot snapshot,
+        CancellationToken cancellationToken)
     {
+        // One statement, a compare-and-set on the version: the first snapshot inserts (a row inserted meanwhile by
+        // another activation makes the insert a conflict whose update finds the wrong version), later ones replace
+        // exactly the version this activation loaded or wrote. No row changed: someone else wrote in between.
         await using var command = dataSource.CreateCommand("""
-            insert into account_snapshots (account_id, transfer_sequence, payload) values ($1, $2, $3)
+            insert into account_snapshots (account_id, transfer_sequence, payload, version) values ($1, $2, $3, $4 + 1)
             on conflict (account_id) do update set transfer_sequence = excluded.transfer_sequence, payload = excluded.payload,
-                updated_at = now()
+                version = excluded.version, updated_at = now()
+            where account_snapshots.version = $4
             """);
         command.Parameters.Add(new() { Value = accountId });
         command.Parameters.Add(new() { Value = transferSequence });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(snapshot), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new() { Value = expectedVersion });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<(long TransferSequence, AccountSnapshot Snapshot)?> LoadSnapshot(long accountId, CancellationToken cancellationToken)
+    public async Task<StoredAccountSnapshot?> LoadSnapshot(long accountId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "select transfer_sequence, payload::text from account_snapshots where account_id = $1");
+            "select version, transfer_sequence, payload::text from account_snapshots where account_id = $1");
         command.Parameters.Add(new() { Value = accountId });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        var snapshot = JsonSerializer.Deserialize<AccountSnapshot>(reader.GetString(1))
+        var snapshot = JsonSerializer.Deserialize<AccountSnapshot>(reader.GetString(2))
             ?? throw new InvalidDataException($"account {accountId}: empty snapshot");
-        return (reader.GetInt64(0), snapshot);
+        return new StoredAccountSnapshot(reader.GetInt64(0), reader.GetInt64(1), snapshot);
     }
 
     public async Task<long[]> AccountIds(CancellationToken cancellationToken)

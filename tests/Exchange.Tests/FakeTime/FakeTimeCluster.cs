@@ -23,7 +23,8 @@ public sealed class FakeTimeCluster : IAsyncDisposable
     public InMemoryMarketJournal Journal { get; }
     public InMemoryAccountStore Store { get; }
 
-    public static async Task<FakeTimeCluster> StartAsync()
+    /// <param name="accountStore">Wraps the in-memory account store the grains use (to inject store faults).</param>
+    public static async Task<FakeTimeCluster> StartAsync(Func<IAccountStore, IAccountStore>? accountStore = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         var journal = new InMemoryMarketJournal();
@@ -33,7 +34,7 @@ public sealed class FakeTimeCluster : IAsyncDisposable
             services.AddSingleton<TimeProvider>(clock);
             services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             services.AddSingleton<IMarketJournal>(journal);
-            services.AddSingleton<IAccountStore>(store);
+            services.AddSingleton<IAccountStore>(accountStore?.Invoke(store) ?? store);
         });
         return new FakeTimeCluster(cluster, clock, journal, store);
     }

@@ -1,0 +1,201 @@
+using Exchange.Markets;
+using Exchange.Matching;
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Accounts;
+
+/// <summary>
+/// The account's side of the markets it has joined. It applies each market's events to the ledger in the market's
+/// order and exactly once, fetches what it missed on any gap (<see cref="IMarketGrain.GetAccountEvents"/>), marks a
+/// market suspect while an answer from it is unknown and until it has caught up with it, and gathers the marks a
+/// margin decision is taken at. It decides no margin question itself: the ledger does.
+/// </summary>
+internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrainFactory grains, IAccountStore store,
+    AccountOptions options, MarkPrices marks, AccountSnapshots snapshots, AccountObservers observers, ILogger logger)
+{
+    private readonly Dictionary<string, IMarketGrain> _refs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _joined = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _suspect = new(StringComparer.Ordinal);
+
+    /// <summary>Market references are kept: resolving one is dear next to sending it a message.</summary>
+    public IMarketGrain Market(string symbol)
+    {
+        if (!_refs.TryGetValue(symbol, out var market))
+            _refs[symbol] = market = grains.GetGrain<IMarketGrain>(symbol);
+        return market;
+    }
+
+    /// <summary>Takes up a market the account joined in an earlier activation, and catches up with it.</summary>
+    public async Task Rejoin(MarketSpec spec)
+    {
+        ledger.Track(spec);
+        _joined.Add(spec.Symbol);
+        await CatchUp(spec.Symbol);
+    }
+
+    /// <summary>Joins a market (durably, before the first order there) and returns the account's exposure to it.</summary>
+    public async Task<MarketExposure?> Enter(string symbol)
+    {
+        if (_joined.Contains(symbol)) return ledger.Find(symbol);
+        var spec = await Market(symbol).GetSpec();
+        if (spec is null) return null;
+        using var deadline = new CancellationTokenSource(options.StoreTimeout);
+        await store.AddMarket(accountId, symbol, deadline.Token);
+        var exposure = ledger.Track(spec);
+        _joined.Add(symbol);
+        return exposure;
+    }
+
+    /// <summary>A market's one-way push; a market never joined is caught up with on activation instead.</summary>
+    public async Task OnMarketEvents(AccountEvents events)
+    {
+        if (!_joined.Contains(events.Symbol)) return;
+        marks.Update(events.Symbol, events.Mark);
+        if (events.Previous < 0 || !Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
+        snapshots.Changed();
+    }
+
+    /// <summary>
+    /// Sends a command and applies its outcome. If the outcome is not known to be committed, events of it may
+    /// still exist: the market is marked suspect and caught up before the account's next check.
+    /// </summary>
+    public async Task<CommandOutcome> ExecuteAndSettle(string symbol, MarketCommand command)
+    {
+        CommandOutcome outcome;
+        try
+        {
+            outcome = await Market(symbol).Execute(command);
+        }
+        catch
+        {
+            _suspect.Add(symbol);
+            throw;
+        }
+        if (outcome.Status != CommandStatus.Committed) _suspect.Add(symbol);
+        await Settle(symbol, outcome);
+        return outcome;
+    }
+
+    /// <summary>Fetches and applies everything the market holds for this account after the cursor.</summary>
+    public async Task CatchUp(string symbol)
+    {
+        var cursor = ledger.Find(symbol)!.Cursor;
+        var missed = await Market(symbol).GetAccountEvents(accountId, cursor);
+        marks.Update(symbol, missed.Mark);
+        if (!Apply(symbol, missed.Previous, missed.Events))
+            throw new InvalidOperationException($"account {accountId}: {symbol} answered from {missed.Previous}, cursor is {cursor}");
+        ledger.AdvanceCursor(symbol, missed.CompleteThrough);
+        snapshots.Changed();
+    }
+
+    public async Task CatchUpWithAll()
+    {
+        foreach (var symbol in _joined.ToArray()) await CatchUp(symbol);
+    }
+
+    /// <summary>
+    /// Asks every joined market, not only those with open orders (a fill whose answer was lost leaves none open),
+    /// whether the account missed anything; a market that does not answer is asked again next time.
+    /// </summary>
+    public async Task Reconcile()
+    {
+        foreach (var m in ledger.Markets.ToArray())
+        {
+            try { await CatchUp(m.Spec.Symbol); }
+            catch (Exception ex) { logger.CatchUpFailed(ex, accountId, m.Spec.Symbol); }
+        }
+    }
+
+    /// <summary>
+    /// The marks of the given markets and of every market with a position or orders. Orders are checked against
+    /// marks recent enough (the market's latest report, see <see cref="AccountOptions.MarkMaxAge"/>); withdrawals
+    /// and views ask the markets for their current marks.
+    /// </summary>
+    public async Task<Dictionary<string, long>> Marks(MarkAge age, params string[] extra)
+    {
+        foreach (var suspect in _suspect.Count == 0 ? [] : _suspect.ToArray())
+        {
+            try
+            {
+                await CatchUp(suspect);
+                _suspect.Remove(suspect);
+            }
+            catch (Exception ex) { logger.CatchUpFailed(ex, accountId, suspect); }
+        }
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        List<(string Symbol, Task<MarkReport> Mark)>? asked = null;
+        void Need(string symbol)
+        {
+            if (found.ContainsKey(symbol) || asked?.Exists(a => a.Symbol == symbol) == true) return;
+            if (age == MarkAge.RecentEnough && marks.TryGetFresh(symbol, out var mark)) found[symbol] = mark;
+            else (asked ??= []).Add((symbol, Market(symbol).GetMark()));
+        }
+        foreach (var m in ledger.Markets)
+            if (m.Position.Size != 0 || m.OpenOrders.Count > 0 || m.PendingCount > 0) Need(m.Spec.Symbol);
+        foreach (var symbol in extra) Need(symbol);
+        foreach (var (symbol, task) in asked ?? [])
+        {
+            var report = await task;
+            marks.Update(symbol, report);
+            found[symbol] = report.Price;
+        }
+        // A market whose terms changed after this account's cursor (a risk or mode change it was not sent) is caught
+        // up first, so the decision uses the fees and margin tiers in force, in the market's sequence.
+        foreach (var symbol in found.Keys)
+            if (ledger.Find(symbol) is { } m && marks.MarketWideSequence(symbol) > m.Cursor) await CatchUp(symbol);
+        return found;
+    }
+
+    /// <summary>
+    /// Whether these marks may decide something that adds risk or takes money out. While a market's answer to an
+    /// earlier command is unknown and the account could not catch up with it, an order may be live there that the
+    /// ledger does not count: nothing of the kind is decided until the market answers again (throws; reducing and
+    /// cancelling still are decided). A mark that follows an index that is stale now decides nothing of the kind (false).
+    /// </summary>
+    public bool MayAddRisk(Dictionary<string, long> found)
+    {
+        if (_suspect.Count > 0)
+            throw new AccountUnavailableException(
+                $"the outcome of an earlier command in {string.Join(", ", _suspect)} is not known yet; retry once that market answers");
+        foreach (var symbol in found.Keys)
+            if (marks.IsUntrusted(symbol)) return false;
+        return true;
+    }
+
+    /// <summary>The current marks, or null if one of them may not decide a withdrawal (see <see cref="MayAddRisk"/>).</summary>
+    public async Task<Dictionary<string, long>?> CurrentMarksIfRiskAllowed()
+    {
+        var found = await Marks(MarkAge.Current);
+        return MayAddRisk(found) ? found : null;
+    }
+
+    /// <summary>Applies the account's events from a command's outcome, catching up first if they do not follow on.</summary>
+    private async Task Settle(string symbol, CommandOutcome outcome)
+    {
+        if (outcome.Status != CommandStatus.Committed) return;
+        marks.Update(symbol, outcome.Mark);
+        var mine = Array.FindAll(outcome.Events, e => e.Kind != EventKind.OrderRejected
+            && (e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId)));
+        if (mine.Length == 0) return;
+        if (outcome.AccountPrevious < 0 || !Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
+        snapshots.Changed();
+    }
+
+    /// <summary>The ledger's <see cref="AccountLedger.Apply"/>, counting the events and telling the observers what it applied.</summary>
+    private bool Apply(string symbol, long previous, MarketEvent[] events)
+    {
+        var before = ledger.Find(symbol)!.Cursor;
+        if (!ledger.Apply(symbol, previous, events)) return false;
+        snapshots.Applied(events.Length);
+        observers.Applied(symbol, before, events);
+        return true;
+    }
+}
+
+internal enum MarkAge
+{
+    /// <summary>Ask the markets now.</summary>
+    Current,
+    /// <summary>The latest mark a market reported will do, if it is not older than the configured age.</summary>
+    RecentEnough,
+}
