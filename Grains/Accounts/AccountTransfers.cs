@@ -104,14 +104,12 @@ internal sealed class AccountTransfers(long accountId, AccountLedger ledger, IAc
             snapshots.Changed();
             return null;
         }
-        catch (TransferConflictException ex) when (ex.TransferIdTaken)
-        {
-            return Refused(AccountReject.TransferIdConflict); // a concurrent request with the same id won
-        }
         catch (Exception ex)
         {
-            // Another activation took the sequence, or the store is unreachable and the outcome unknown: this
-            // activation's view can no longer be trusted, so stop serving; the next one reloads the truth.
+            // Another activation took the sequence or the transfer id (this one checked the id before writing, so only
+            // another writer can have taken it, and its transfer is then missing here), or the store is unreachable and
+            // the outcome unknown: this activation's view can no longer be trusted, so stop serving; the next one
+            // reloads the truth and answers a retry with the same transfer id as a duplicate or a conflict.
             logger.TransferFailed(ex, accountId);
             health.Stop("the account is reloading after a failed transfer write; retry with the same transfer id");
             throw;
