@@ -37,16 +37,18 @@ public sealed class AccountTransfersTests
     }
 
     [Fact]
-    public async Task A_withdrawal_is_decided_only_on_trusted_marks_and_is_undone_if_its_write_fails_definitely()
+    public async Task A_withdrawal_is_decided_only_on_trusted_marks_and_a_transfer_id_another_writer_took_stops_the_activation()
     {
         await _transfers.Deposit(100, "d");
         Assert.Equal(AccountReject.MarkUntrusted, (await _transfers.Withdraw(10, "w", () => Task.FromResult<Dictionary<string, long>?>(null))).Reject);
-        _store.IdTakenOnAppend = "w";
-        Assert.Equal(AccountReject.TransferIdConflict, (await _transfers.Withdraw(10, "w", NoMarks)).Reject);
         Assert.Equal(100, _ledger.Collateral);
-        _store.IdTakenOnAppend = null;
-        Assert.Equal(new TransferResult(AccountReject.None, false, 90), await _transfers.Withdraw(10, "w", NoMarks));
         Assert.False(_health.Stopped);
+        // The id was free when checked, so another activation wrote it meanwhile: its transfer is missing here, and
+        // only a fresh activation can answer the retry (as a duplicate, or a conflict).
+        _store.IdTakenOnAppend = "w";
+        await Assert.ThrowsAsync<TransferConflictException>(() => _transfers.Withdraw(10, "w", NoMarks));
+        Assert.True(_health.Stopped);
+        await Assert.ThrowsAsync<AccountUnavailableException>(() => _transfers.Withdraw(10, "w", NoMarks));
     }
 
     [Fact]
