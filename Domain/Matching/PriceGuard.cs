@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Exchange.Matching;
 
 /// <summary>
@@ -53,9 +55,11 @@ internal struct PriceGuard
     public readonly bool Velocity => _velocityBps > 0;
 
     /// <summary>Would a limit order at this price be beyond the band on its aggressive side (a buy above, a sell below)?</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool OutsideBand(Side side, long price) =>
         HasBand && (side == Side.Buy ? price > BandHigh : price < BandLow);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool Admits(long price) => !Active || (price >= Low && price <= High);
 
     /// <summary>A fill printed at <paramref name="price"/>: the velocity limits tighten around it.</summary>
@@ -70,9 +74,14 @@ internal struct PriceGuard
     }
 
     /// <summary>A continuous fill printed: remembered for later commands, and the limits tighten around it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Traded(long price, long timestamp, TradeWindow window)
     {
-        if (_velocityBps == 0) return;
+        if (_velocityBps != 0) Remember(price, timestamp, window);
+    }
+
+    private void Remember(long price, long timestamp, TradeWindow window)
+    {
         window.Record(timestamp, price);
         Narrow(price);
     }
