@@ -14,6 +14,9 @@ public sealed partial class FastOrderBook : IOrderBook
     private readonly Dictionary<long, int> _slotsById = [];
     private readonly ClientOrderIds _clientOrderIds;
     private readonly TradeWindow _window = new();
+    private PriceGuard _guard;
+    private MarketTerms? _guardTerms;
+    private long _guardLastTrade;
     private long _nextOrderId = 1;
 
     public FastOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
@@ -143,7 +146,7 @@ public sealed partial class FastOrderBook : IOrderBook
         var reject = OrderRules.CheckAmend(Spec, Mode, a);
         var slot = OrderPool.None;
         if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out slot)) reject = RejectReason.OrderNotFound;
-        var guard = reject == RejectReason.None ? Guard(timestamp) : default;
+        var guard = reject == RejectReason.None ? Guard(timestamp) : PriceGuard.None;
         if (reject == RejectReason.None)
         {
             ref var found = ref _pool[slot];
@@ -264,8 +267,20 @@ public sealed partial class FastOrderBook : IOrderBook
     }
 
     /// <summary>The limits continuous matching keeps to in this command (inactive unless the market matches and has breaker rules).</summary>
-    private PriceGuard Guard(long timestamp) =>
-        Terms.Breaker is null || !OrderRules.Matches(Mode) ? default : PriceGuard.Begin(Terms, LastTradePrice, _window, timestamp);
+    /// <remarks>
+    /// Without the velocity rule the limits depend only on the terms (an immutable record, replaced on every change)
+    /// and the last trade, so they are kept until either changes: most orders in a busy book arrive between two
+    /// trades at the same price. The cache is derived state, outside the hash and snapshots.
+    /// </remarks>
+    private PriceGuard Guard(long timestamp)
+    {
+        var terms = Terms;
+        if (terms.Breaker is not { } rules || !OrderRules.Matches(Mode)) return PriceGuard.None;
+        if (rules.VelocityBps != 0) return PriceGuard.Begin(terms, LastTradePrice, _window, timestamp);
+        if (!ReferenceEquals(terms, _guardTerms) || LastTradePrice != _guardLastTrade)
+            (_guard, _guardTerms, _guardLastTrade) = (PriceGuard.Begin(terms, LastTradePrice, _window, timestamp), terms, LastTradePrice);
+        return _guard;
+    }
 
     /// <summary>
     /// Trades the taker against the opposite side up to its price, and within the guard's limits: at the first maker
@@ -280,7 +295,7 @@ public sealed partial class FastOrderBook : IOrderBook
             var price = opposite.BestPrice;
             if (!guard.Admits(price))
             {
-                SetMode(MarketMode.Auction, guard.TripCause(price), timestamp, events);
+                SetMode(MarketMode.Auction, guard.TripCause(price, Terms.Breaker), timestamp, events);
                 return true;
             }
             ref var level = ref opposite.LevelAt(price);

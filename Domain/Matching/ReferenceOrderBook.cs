@@ -303,7 +303,7 @@ public sealed class ReferenceOrderBook : IOrderBook
 
     /// <summary>The band and velocity limits of this command: only a matching mode with breaker rules has any.</summary>
     private PriceGuard GuardFor(long timestamp) =>
-        OrderRules.Matches(Mode) && Terms.Breaker is not null ? PriceGuard.Begin(Terms, LastTradePrice, _recentTrades, timestamp) : default;
+        OrderRules.Matches(Mode) && Terms.Breaker is not null ? PriceGuard.Begin(Terms, LastTradePrice, _recentTrades, timestamp) : PriceGuard.None;
 
     /// <summary>
     /// Trades the taker against the opposite side up to its price. The first maker priced outside the guard's limits
@@ -318,7 +318,7 @@ public sealed class ReferenceOrderBook : IOrderBook
             var maker = opposite.First().Value[0];
             if (!guard.Admits(maker.Price))
             {
-                SetMode(MarketMode.Auction, guard.TripCause(maker.Price), timestamp, events);
+                SetMode(MarketMode.Auction, guard.TripCause(maker.Price, Terms.Breaker), timestamp, events);
                 return true;
             }
             if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
