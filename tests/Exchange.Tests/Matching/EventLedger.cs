@@ -59,6 +59,7 @@ public sealed class EventLedger
     private readonly List<long> _velocityFrom = [];
     private long _bandReference;
     private long _timestamp;
+    private long _takerThisCommand;
 
     public EventLedger(IOrderBook book)
     {
@@ -94,6 +95,7 @@ public sealed class EventLedger
             if (events.Count == 0) Assert.True(book.StateHash() == hashBefore, "a command without events changed the state hash");
 
             _acceptedThisCommand.Clear();
+            _takerThisCommand = 0;
             BeginLimits(book.Spec, timestamp);
             foreach (var e in events) Apply(e);
             Assert.False(_uncrossing, "an uncross must end by opening the market");
@@ -131,6 +133,30 @@ public sealed class EventLedger
         if (_recent.Count > 32) _recent.RemoveAt(0);
     }
 
+    /// <summary>
+    /// A trip inside an order's command must name a price a maker rests at, that the taker's limit reaches, and that
+    /// the limits this ledger computes on its own refuse: outside the band for a band trip; inside the band but too far
+    /// from a remembered or earlier trade for a velocity trip.
+    /// </summary>
+    private void CheckTrip(in MarketEvent e)
+    {
+        var taker = _orders[_takerThisCommand];
+        Assert.True((e.PreviousMode, e.Mode) == (MarketMode.Open, MarketMode.Auction), $"a trip goes from Open to Auction: {e}");
+        var words = e.Reason!.Split(' ');
+        var price = long.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(OrderRules.Crosses(taker.Side, taker.Price, price), $"the taker's limit {taker.Price} does not reach the trip price: {e}");
+        Assert.True(_open.Any(id => _orders[id].Side == taker.Side.Opposite() && _orders[id].Price == price),
+            $"no maker rests at the trip price: {e}");
+        var rules = _terms.Breaker!;
+        var outsideBand = _bandReference > 0 && !Within(price, _bandReference, rules.BandBps);
+        if (words[0] == "band:")
+            Assert.True(outsideBand && words[^1] == _bandReference.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a band trip at a price inside the band around {_bandReference}: {e}");
+        else
+            Assert.True(words[0] == "velocity:" && !outsideBand && _velocityFrom.Any(from => !Within(price, from, rules.VelocityBps)),
+                $"a velocity trip at a price no remembered trade is too far from: {e}");
+    }
+
     private Tracked Order(long orderId)
     {
         Assert.True(_orders.TryGetValue(orderId, out var order), $"event names order {orderId}, which was never accepted");
@@ -152,6 +178,7 @@ public sealed class EventLedger
                 });
                 _open.Add(e.OrderId);
                 _acceptedThisCommand.Add(e.OrderId);
+                _takerThisCommand = e.OrderId;
                 break;
 
             case EventKind.TradeExecuted:
@@ -186,6 +213,7 @@ public sealed class EventLedger
                 Assert.True(e.Size > 0, $"amend to a non-positive size: {e}");
                 o.Size += e.Size - e.PreviousSize;
                 o.Price = e.Price;
+                _takerThisCommand = e.OrderId;
                 // Only a smaller size at the same price keeps time priority.
                 if (!(e.Price == e.PreviousPrice && e.Size < e.PreviousSize)) o.QueuedAt = ++_queueClock;
                 break;
@@ -199,6 +227,7 @@ public sealed class EventLedger
                     Assert.True(_uncrossLeft == 0, $"uncross trades fall {_uncrossLeft} short of the announced volume");
                     _uncrossing = false;
                 }
+                if (e.Actor == ModeActor.Breaker && _takerThisCommand != 0) CheckTrip(e);
                 Mode = e.Mode;
                 Assert.True(e.Cause.IsValid, $"a mode change with a cause that should have been refused: {e}");
                 _terms = _terms with { ModeCause = e.Cause, MarketWideSequence = e.Sequence };
