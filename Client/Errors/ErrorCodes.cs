@@ -81,6 +81,8 @@ public static class ErrorCodes
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string MarkUntrusted = "MARK_UNTRUSTED";
     public const string NoIndex = "NO_INDEX";
+    public const string PriceOutsideBand = "PRICE_OUTSIDE_BAND";
+    public const string InvalidBreakerRules = "INVALID_BREAKER_RULES";
     public const string OrderChanged = "ORDER_CHANGED";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -32,6 +32,10 @@ public static class RejectionErrors
         RejectReason.NoIndex => ApiError.BadRequest(ErrorCodes.NoIndex, "the market follows no index, or the index reading is not valid"),
         RejectReason.RemainingChanged => ApiError.Conflict(ErrorCodes.OrderChanged,
             "the order was filled or changed after its open size was read: read it again and amend what is left"),
+        RejectReason.PriceOutsideBand => ApiError.Refused(ErrorCodes.PriceOutsideBand,
+            "the limit price is beyond the market's price band around its reference price"),
+        RejectReason.InvalidBreakerRules => ApiError.BadRequest(ErrorCodes.InvalidBreakerRules,
+            $"breaker rules need bands of 0 (off) to {BreakerRules.MaxBps} bps, and a velocity of 0 with a window of 0, or both positive (window up to {BreakerRules.MaxWindowMs} ms)"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 

@@ -3,7 +3,8 @@ namespace Exchange.Matching;
 /// <summary>
 /// Everything that decides a book's future behaviour, in a form that either book can be rebuilt from: resting
 /// orders of each side in priority order, the counters, the client-order-id map and the market's terms (null: the
-/// spec's initial terms, as snapshots taken before terms existed hold).
+/// spec's initial terms, as snapshots taken before terms existed hold), and the recent trades the velocity rule
+/// measures against (oldest first; null or empty: none).
 /// </summary>
 public sealed record BookSnapshot(
     MarketMode Mode,
@@ -13,6 +14,7 @@ public sealed record BookSnapshot(
     OrderView[] Asks,
     ClientOrderIdEntry[] ClientOrderIds,
     long LastTradePrice = 0,
-    MarketTerms? Terms = null);
+    MarketTerms? Terms = null,
+    RecentTrade[]? RecentTrades = null);
 
 public readonly record struct ClientOrderIdEntry(long AccountId, string ClientOrderId, long OrderId);

@@ -2,21 +2,22 @@ namespace Exchange.Matching;
 
 /// <summary>
 /// The canonical state hash: mode, sequence, next order id, the terms (mark, fees and margin tiers, the mode's
-/// cause), every resting order in priority order, and the client-order-id map. Both books feed it the same traversal, so equal states give equal hashes.
+/// cause, the index and breaker state when there is one), every resting order in priority order, and the client-order-id map. Both books feed it the same traversal, so equal states give equal hashes.
 /// </summary>
 internal static class BookStateHash
 {
-    public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash) =>
-        Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice, book.Terms,
+    public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash, RecentTrade[] recentTrades) =>
+        Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice, book.Terms, recentTrades,
             book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash);
 
     /// <summary>The same hash from a captured book: it holds the same orders in the same order.</summary>
     public static ulong Compute(string symbol, BookSnapshot snapshot, ulong clientOrderIdsHash) =>
         Compute(symbol, snapshot.Mode, snapshot.Sequence, snapshot.NextOrderId, snapshot.LastTradePrice,
-            snapshot.Terms ?? throw new ArgumentException("the snapshot carries no terms", nameof(snapshot)), snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
+            snapshot.Terms ?? throw new ArgumentException("the snapshot carries no terms", nameof(snapshot)), snapshot.RecentTrades ?? [],
+            snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
 
     private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice, MarketTerms terms,
-        IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash)
+        RecentTrade[] recentTrades, IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash)
     {
         var h = new Fnv64();
         h.Add(symbol);
@@ -31,6 +32,20 @@ internal static class BookStateHash
         h.Add(terms.MarketWideSequence);
         // Only a market that follows an index hashes it, so the hashes of every other market stay what they were.
         if (terms.Index is { } index) AddIndex(ref h, index);
+        // Likewise only a market with breaker rules hashes them and its recent trades (it remembers some only then).
+        if (terms.Breaker is { } breaker)
+        {
+            h.Add(breaker.BandBps);
+            h.Add(breaker.VelocityBps);
+            h.Add(breaker.VelocityWindowMs);
+            h.Add(recentTrades.Length);
+            foreach (var t in recentTrades)
+            {
+                h.Add(t.Timestamp);
+                h.Add(t.Price);
+            }
+        }
+        else if (recentTrades.Length > 0) throw new InvalidOperationException("recent trades remembered without breaker rules");
         foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {
             h.Add((long)side);

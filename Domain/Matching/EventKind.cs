@@ -15,4 +15,6 @@ public enum EventKind : byte
     RiskChanged,
     /// <summary>A reading of the index the market follows was journaled (its mark may move with it, in its own event).</summary>
     IndexPriceSet,
+    /// <summary>The market's price band and velocity rules changed (an operator's command).</summary>
+    BreakerRulesChanged,
 }

@@ -21,6 +21,10 @@ public enum EventAudience : byte
 /// have 100,000 exposed accounts, so the mark travels as a value stamped with its sequence on every answer and
 /// push (see <see cref="MarketEvent"/> MarkPriceSet and the architecture notes), not as a message per account.
 /// </para>
+/// <para>
+/// A change of breaker rules concerns no account either: it decides no money (fees and margin are the risk
+/// parameters'); what it causes, a trip, is an ordinary market-wide mode change with the breaker as its actor.
+/// </para>
 /// </summary>
 public static class EventKinds
 {
@@ -28,7 +32,8 @@ public static class EventKinds
     {
         EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended => EventAudience.Parties,
         EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
-        EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet => EventAudience.None,
+        EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
+            or EventKind.BreakerRulesChanged => EventAudience.None,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),
     };
 

@@ -49,7 +49,8 @@ public sealed partial class FastOrderBook
     }
 
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms);
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms,
+            _window.Count == 0 ? null : _window.Entries());
 
     public IEnumerable<OrderView> RestingOrders(Side side)
     {
@@ -63,7 +64,7 @@ public sealed partial class FastOrderBook
         } while (ladder.TryNextWorse(price, out price));
     }
 
-    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash);
+    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash, _window.Entries());
 
     /// <summary>The client-order-id map's part of the state hash, kept up to date as ids come and go.</summary>
     internal ulong ClientOrderIdsHash => _clientOrderIds.Hash;
@@ -74,6 +75,7 @@ public sealed partial class FastOrderBook
         if (counted != _slotsById.Count) throw new InvalidOperationException($"{counted} orders in levels, {_slotsById.Count} in the index");
         if (_pool.InUse != counted) throw new InvalidOperationException($"{_pool.InUse} pool slots in use for {counted} resting orders");
         if (OrderRules.Matches(Mode) && IsCrossed()) throw new InvalidOperationException("book crossed while matching");
+        if (_window.Count > 0 && Terms.Breaker is not { VelocityBps: > 0 }) throw new InvalidOperationException("recent trades kept with the velocity rule off");
     }
 
     private int CheckSide(PriceLadder ladder, Side side)

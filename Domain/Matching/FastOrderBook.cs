@@ -13,6 +13,10 @@ public sealed partial class FastOrderBook : IOrderBook
     private readonly OrderPool _pool = new();
     private readonly Dictionary<long, int> _slotsById = [];
     private readonly ClientOrderIds _clientOrderIds;
+    private readonly TradeWindow _window = new();
+    private PriceGuard _guard;
+    private MarketTerms? _guardTerms;
+    private long _guardLastTrade;
     private long _nextOrderId = 1;
 
     public FastOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
@@ -45,6 +49,7 @@ public sealed partial class FastOrderBook : IOrderBook
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
+        _window.Restore(snapshot.RecentTrades);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
@@ -82,6 +87,12 @@ public sealed partial class FastOrderBook : IOrderBook
             return;
         }
         var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, opposite.BestPrice, o.Price) : o.Price;
+        var guard = Guard(timestamp);
+        if (o.Type == OrderType.Limit && guard.OutsideBand(o.Side, limit))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.PriceOutsideBand, o.ClientOrderId);
+            return;
+        }
         if (Mode != MarketMode.Auction && ((o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
             && !opposite.IsEmpty && OrderRules.Crosses(o.Side, limit, opposite.BestPrice))
         {
@@ -105,12 +116,12 @@ public sealed partial class FastOrderBook : IOrderBook
         events.Add(MarketEvent.Accepted(++Sequence, timestamp, order.Id, o, limit));
 
         if (Mode == MarketMode.Auction) { Rest(slot); return; }
-        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(slot) < order.Remaining)
+        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(slot, guard) < order.Remaining)
         {
             Removed(ref order, order.Remaining, CancelReason.FillOrKill, timestamp, events);
             _pool.Release(slot);
         }
-        else if (!Match(slot, timestamp, events))
+        else if (!Match(slot, ref guard, timestamp, events))
             _pool.Release(slot);
         else if (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel)
         {
@@ -135,12 +146,14 @@ public sealed partial class FastOrderBook : IOrderBook
         var reject = OrderRules.CheckAmend(Spec, Mode, a);
         var slot = OrderPool.None;
         if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out slot)) reject = RejectReason.OrderNotFound;
+        var guard = reject == RejectReason.None ? Guard(timestamp) : PriceGuard.None;
         if (reject == RejectReason.None)
         {
             ref var found = ref _pool[slot];
             var opposite = Ladder(found.Side.Opposite());
             if (a.ExpectedRemaining > 0 && found.Remaining != a.ExpectedRemaining) reject = RejectReason.RemainingChanged;
             else if (found.Price == a.NewPrice && found.Remaining == a.NewSize) reject = RejectReason.NoChange;
+            else if (found.Price != a.NewPrice && guard.OutsideBand(found.Side, a.NewPrice)) reject = RejectReason.PriceOutsideBand;
             else if (Mode != MarketMode.Auction && ((found.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
                 && !opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice))
                 reject = RejectReason.PostOnlyWouldTake;
@@ -159,7 +172,7 @@ public sealed partial class FastOrderBook : IOrderBook
         Unlink(slot);
         order.Price = a.NewPrice;
         order.Remaining = a.NewSize;
-        if (Mode == MarketMode.Auction || Match(slot, timestamp, events)) Rest(slot);
+        if (Mode == MarketMode.Auction || Match(slot, ref guard, timestamp, events)) Rest(slot);
         else _pool.Release(slot);
     }
 
@@ -201,6 +214,14 @@ public sealed partial class FastOrderBook : IOrderBook
         Sequence = sequence;
     }
 
+    public void SetBreakerRules(BreakerRules rules, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = TermsChanges.SetBreaker(Terms, rules, ref sequence, timestamp, events);
+        Sequence = sequence;
+        if (Terms.Breaker is not { VelocityBps: > 0 }) _window.Clear();
+    }
+
     public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events) =>
         IndexFollowing.Apply(this, tick, timestamp, events, (terms, sequence) => (Terms, Sequence) = (terms, sequence));
 
@@ -238,18 +259,46 @@ public sealed partial class FastOrderBook : IOrderBook
             if (buy.Remaining == 0) { Unlink(buySlot); _pool.Release(buySlot); }
             if (sell.Remaining == 0) { Unlink(sellSlot); _pool.Release(sellSlot); }
         }
+        // The reopening price is where the velocity rule measures from again.
+        _window.Clear();
+        if (price != 0 && Terms.Breaker is { VelocityBps: > 0 }) _window.Record(timestamp, price);
         events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode, cause));
         (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
     }
 
-    /// <summary>Trades the taker against the opposite side up to its price. False when nothing of it is left to rest.</summary>
-    private bool Match(int takerSlot, long timestamp, EventBuffer events)
+    /// <summary>The limits continuous matching keeps to in this command (inactive unless the market matches and has breaker rules).</summary>
+    /// <remarks>
+    /// Without the velocity rule the limits depend only on the terms (an immutable record, replaced on every change)
+    /// and the last trade, so they are kept until either changes: most orders in a busy book arrive between two
+    /// trades at the same price. The cache is derived state, outside the hash and snapshots.
+    /// </remarks>
+    private PriceGuard Guard(long timestamp)
+    {
+        var terms = Terms;
+        if (terms.Breaker is not { } rules || !OrderRules.Matches(Mode)) return PriceGuard.None;
+        if (rules.VelocityBps != 0) return PriceGuard.Begin(terms, LastTradePrice, _window, timestamp);
+        if (!ReferenceEquals(terms, _guardTerms) || LastTradePrice != _guardLastTrade)
+            (_guard, _guardTerms, _guardLastTrade) = (PriceGuard.Begin(terms, LastTradePrice, _window, timestamp), terms, LastTradePrice);
+        return _guard;
+    }
+
+    /// <summary>
+    /// Trades the taker against the opposite side up to its price, and within the guard's limits: at the first maker
+    /// beyond them the market trips to an auction and the taker stops. False when nothing of it is left to rest.
+    /// </summary>
+    private bool Match(int takerSlot, ref PriceGuard guard, long timestamp, EventBuffer events)
     {
         ref var taker = ref _pool[takerSlot];
         var opposite = Ladder(taker.Side.Opposite());
         while (taker.Remaining > 0 && !opposite.IsEmpty && OrderRules.Crosses(taker.Side, taker.Price, opposite.BestPrice))
         {
-            ref var level = ref opposite.LevelAt(opposite.BestPrice);
+            var price = opposite.BestPrice;
+            if (!guard.Admits(price))
+            {
+                SetMode(MarketMode.Auction, guard.TripCause(price, Terms.Breaker), timestamp, events);
+                return true;
+            }
+            ref var level = ref opposite.LevelAt(price);
             var makerSlot = level.Head;
             ref var maker = ref _pool[makerSlot];
             if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
@@ -261,7 +310,8 @@ public sealed partial class FastOrderBook : IOrderBook
             }
             var size = Math.Min(taker.Remaining, maker.Remaining);
             level.Size -= size;
-            Fill(ref taker, ref maker, maker.Price, size, timestamp, events);
+            Fill(ref taker, ref maker, price, size, timestamp, events);
+            guard.Traded(price, timestamp, _window);
             if (maker.Remaining == 0)
             {
                 Unlink(makerSlot);
@@ -272,7 +322,7 @@ public sealed partial class FastOrderBook : IOrderBook
     }
 
     /// <summary>How much a fill-or-kill taker would get, walking the book exactly as <see cref="Match"/> would.</summary>
-    private long FillableSize(int takerSlot)
+    private long FillableSize(int takerSlot, PriceGuard guard)
     {
         ref var taker = ref _pool[takerSlot];
         var opposite = Ladder(taker.Side.Opposite());
@@ -280,11 +330,16 @@ public sealed partial class FastOrderBook : IOrderBook
         if (opposite.IsEmpty) return 0;
         for (var price = opposite.BestPrice; OrderRules.Crosses(taker.Side, taker.Price, price);)
         {
+            if (!guard.Admits(price)) return fillable;
             ref var level = ref opposite.LevelAt(price);
             for (var slot = level.Head; slot != OrderPool.None; slot = _pool[slot].Next)
             {
                 ref var maker = ref _pool[slot];
-                if (maker.AccountId != taker.AccountId || taker.Stp == SelfTradePrevention.None) fillable += maker.Remaining;
+                if (maker.AccountId != taker.AccountId || taker.Stp == SelfTradePrevention.None)
+                {
+                    fillable += maker.Remaining;
+                    guard.Narrow(price);
+                }
                 else if (taker.Stp != SelfTradePrevention.CancelMaker) return fillable;
                 if (fillable >= taker.Remaining) return fillable;
             }

@@ -16,7 +16,8 @@ public interface IOrderBook
 
     int RestingOrderCount { get; }
 
-    /// <summary>The price of the latest trade (0 before any): the mark price falls back to it.</summary>
+    /// <summary>The price of the latest trade or uncross (0 before any): the mark price falls back to it, and without a
+    /// trusted index it is the price band's reference.</summary>
     long LastTradePrice { get; }
 
     /// <summary>The id the next accepted order will get: every lower positive id was accepted here.</summary>
@@ -41,6 +42,12 @@ public interface IOrderBook
     void SetMarkPrice(long price, long timestamp, EventBuffer events);
 
     void SetRisk(MarketRisk risk, long timestamp, EventBuffer events);
+
+    /// <summary>
+    /// Sets the price band and velocity rules (<see cref="BreakerRules.Off"/>: none). Switching the velocity rule off
+    /// forgets the recent trades it measured against.
+    /// </summary>
+    void SetBreakerRules(BreakerRules rules, long timestamp, EventBuffer events);
 
     /// <summary>
     /// Ends an auction: executes at the single price that maximises executed volume (ties: smallest imbalance,

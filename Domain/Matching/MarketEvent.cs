@@ -23,6 +23,7 @@ namespace Exchange.Matching;
 /// <item>MarkPriceSet: Price (the new mark, 0: none), PreviousPrice.</item>
 /// <item>RiskChanged: Risk (the new fees and margin tiers).</item>
 /// <item>IndexPriceSet: Price (the index in ticks, 0: none known), PreviousPrice, IndexStatus.</item>
+/// <item>BreakerRulesChanged: Breaker (the new rules; <see cref="BreakerRules.Off"/> when switched off).</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -56,6 +57,7 @@ public readonly record struct MarketEvent
     [Id(24)] public ModeActor Actor { get; init; }
     [Id(25)] public string? Reason { get; init; }
     [Id(26)] public Pricing.IndexStatus IndexStatus { get; init; }
+    [Id(27)] public BreakerRules? Breaker { get; init; }
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {
@@ -116,6 +118,11 @@ public readonly record struct MarketEvent
     {
         Kind = EventKind.IndexPriceSet, Sequence = sequence, Timestamp = timestamp, Price = price, PreviousPrice = previous,
         IndexStatus = status,
+    };
+
+    public static MarketEvent BreakerSet(long sequence, long timestamp, BreakerRules rules) => new()
+    {
+        Kind = EventKind.BreakerRulesChanged, Sequence = sequence, Timestamp = timestamp, Breaker = rules,
     };
 
     /// <summary>The cause of a ModeChanged event.</summary>

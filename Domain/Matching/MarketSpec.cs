@@ -17,7 +17,8 @@ public sealed record MarketSpec(
     long MaxSize,
     long MarketProtectionTicks,
     MarketRisk? Risk = null,
-    IndexRules? Index = null)
+    IndexRules? Index = null,
+    BreakerRules? Breaker = null)
 {
     /// <summary>Money is in minor units of one millionth of a USD (micro-USD).</summary>
     public const long MinorUnitsPerQuoteUnit = 1_000_000;
@@ -45,6 +46,7 @@ public sealed record MarketSpec(
         if ((Int128)MaxPrice * MaxSize * NotionalPerTickLot > long.MaxValue) return "the largest order's notional overflows";
         if (RiskTerms.Problem() is { } risk) return risk;
         if (Index?.Problem() is { } index) return index;
+        if (Breaker?.Problem() is { } breaker) return breaker;
         if (MarketProtectionTicks < 0 || MarketProtectionTicks > MaxPrice - MinPrice)
             return "market protection must be between 0 and the price range";
         // A level's total of at most int.MaxValue resting orders must fit a long.

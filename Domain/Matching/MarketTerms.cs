@@ -31,9 +31,15 @@ public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
 /// <param name="MarketWideSequence">The sequence of the latest market-wide event (a mode or risk change; 0: none yet):
 /// every account's stream includes it, so an account that has not reached it is behind on its market's terms.</param>
 /// <param name="Index">For a market that follows an index: what it holds of it (null otherwise, or before the first tick).</param>
-public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null)
+/// <param name="Breaker">The price band and velocity rules in force (null: off; never <see cref="BreakerRules.Off"/>, so that
+/// equal terms are equal records).</param>
+public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null,
+    BreakerRules? Breaker = null)
 {
-    public static MarketTerms Initial(MarketSpec spec) => new(0, spec.RiskTerms, ModeCause.Operator);
+    public static MarketTerms Initial(MarketSpec spec) => new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker));
+
+    /// <summary>The form terms hold breaker rules in: null when they are off.</summary>
+    public static BreakerRules? Normal(BreakerRules? rules) => rules is null || rules.IsOff ? null : rules;
 
     /// <summary>The mark accounts value positions at: the set mark, else the last trade (0: neither exists yet).</summary>
     public long EffectiveMark(long lastTradePrice) => MarkPrice > 0 ? MarkPrice : lastTradePrice;

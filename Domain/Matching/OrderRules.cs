@@ -55,6 +55,11 @@ public static class OrderRules
         : risk.Equals(current) ? RejectReason.NoChange
         : RejectReason.None;
 
+    public static RejectReason CheckBreaker(MarketTerms terms, BreakerRules? rules) =>
+        rules is null || rules.Problem() is not null ? RejectReason.InvalidBreakerRules
+        : Equals(MarketTerms.Normal(rules), terms.Breaker) ? RejectReason.NoChange
+        : RejectReason.None;
+
     /// <summary>Whether a mode lets orders trade on arrival (so the book must not be crossed when entering it).</summary>
     public static bool Matches(MarketMode mode) => mode is MarketMode.Open or MarketMode.PostOnly;
 

@@ -38,6 +38,10 @@ public enum RejectReason : byte
     NoIndex,
     /// <summary>An amend whose expected open size is no longer the order's: it was filled (or changed) in between.</summary>
     RemainingChanged,
+    /// <summary>A limit price beyond the market's price band on its aggressive side (a buy above it, a sell below it).</summary>
+    PriceOutsideBand,
+    /// <summary>Breaker rules out of range (see <see cref="BreakerRules.Problem"/>).</summary>
+    InvalidBreakerRules,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

@@ -26,6 +26,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     private readonly SortedDictionary<long, List<Order>> _asks = new();
     private readonly Dictionary<long, Order> _resting = [];
     private readonly ClientOrderIds _clientOrderIds;
+    private readonly TradeWindow _recentTrades = new();
     private long _nextOrderId = 1;
 
     public ReferenceOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
@@ -56,6 +57,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         _nextOrderId = snapshot.NextOrderId;
         LastTradePrice = snapshot.LastTradePrice;
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
+        _recentTrades.Restore(snapshot.RecentTrades);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
@@ -90,6 +92,12 @@ public sealed class ReferenceOrderBook : IOrderBook
             return;
         }
         var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, bestOpposite, o.Price) : o.Price;
+        var guard = GuardFor(timestamp);
+        if (o.Type == OrderType.Limit && guard.OutsideBand(o.Side, limit))
+        {
+            Reject(events, timestamp, o.AccountId, RejectReason.PriceOutsideBand, o.ClientOrderId);
+            return;
+        }
         var postOnly = (o.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly;
         if (Mode != MarketMode.Auction && postOnly && hasOpposite && OrderRules.Crosses(o.Side, limit, bestOpposite))
         {
@@ -107,12 +115,12 @@ public sealed class ReferenceOrderBook : IOrderBook
         events.Add(MarketEvent.Accepted(++Sequence, timestamp, order.Id, o, limit));
 
         if (Mode == MarketMode.Auction) { Rest(order); return; }
-        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(order) < order.Remaining)
+        if (o.TimeInForce == TimeInForce.FillOrKill && FillableSize(order, guard) < order.Remaining)
         {
             RemoveQuantity(order, order.Remaining, CancelReason.FillOrKill, timestamp, events);
             return;
         }
-        if (!Match(order, timestamp, events)) return;
+        if (!Match(order, guard, timestamp, events)) return;
         if (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel)
             RemoveQuantity(order, order.Remaining, CancelReason.Unfilled, timestamp, events);
         else
@@ -136,6 +144,8 @@ public sealed class ReferenceOrderBook : IOrderBook
         if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out order)) reject = RejectReason.OrderNotFound;
         if (reject == RejectReason.None && a.ExpectedRemaining > 0 && order!.Remaining != a.ExpectedRemaining) reject = RejectReason.RemainingChanged;
         if (reject == RejectReason.None && order!.Price == a.NewPrice && order.Remaining == a.NewSize) reject = RejectReason.NoChange;
+        var guard = GuardFor(timestamp);
+        if (reject == RejectReason.None && order!.Price != a.NewPrice && guard.OutsideBand(order.Side, a.NewPrice)) reject = RejectReason.PriceOutsideBand;
         if (reject == RejectReason.None && Mode != MarketMode.Auction
             && ((order!.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
             && TryGetBestPrice(order.Side.Opposite(), out var best) && OrderRules.Crosses(order.Side, a.NewPrice, best))
@@ -150,7 +160,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         Unrest(order);
         order.Price = a.NewPrice;
         order.Remaining = a.NewSize;
-        if (Mode == MarketMode.Auction || Match(order, timestamp, events)) Rest(order);
+        if (Mode == MarketMode.Auction || Match(order, guard, timestamp, events)) Rest(order);
     }
 
     public void CancelAll(long accountId, long timestamp, EventBuffer events)
@@ -191,6 +201,14 @@ public sealed class ReferenceOrderBook : IOrderBook
         Sequence = sequence;
     }
 
+    public void SetBreakerRules(BreakerRules rules, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = TermsChanges.SetBreaker(Terms, rules, ref sequence, timestamp, events);
+        Sequence = sequence;
+        if (Terms.Breaker is null || Terms.Breaker.VelocityBps == 0) _recentTrades.Clear();
+    }
+
     public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events) =>
         IndexFollowing.Apply(this, tick, timestamp, events, (terms, sequence) => (Terms, Sequence) = (terms, sequence));
 
@@ -204,6 +222,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         if (reject != RejectReason.None) { Reject(events, timestamp, 0, reject); return; }
 
         var (price, volume) = ChooseUncrossPrice(referencePrice);
+        var volumeExecuted = volume > 0;
         events.Add(MarketEvent.Uncrossed(++Sequence, timestamp, price, volume));
         if (volume > 0)
         {
@@ -221,6 +240,8 @@ public sealed class ReferenceOrderBook : IOrderBook
                 if (sell.Remaining == 0) { Unrest(sell); s++; }
             }
         }
+        _recentTrades.Clear();
+        if (volumeExecuted && Terms.Breaker is { VelocityBps: > 0 }) _recentTrades.Record(timestamp, price);
         events.Add(MarketEvent.ModeSwitched(++Sequence, timestamp, MarketMode.Open, Mode, cause));
         (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
     }
@@ -254,11 +275,12 @@ public sealed class ReferenceOrderBook : IOrderBook
             : new PriceLevel(price, 0, 0);
 
     public BookSnapshot Capture() =>
-        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms);
+        new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms,
+            _recentTrades.Count > 0 ? _recentTrades.Entries() : null);
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 
-    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash);
+    public ulong StateHash() => BookStateHash.Compute(this, _nextOrderId, _clientOrderIds.Hash, _recentTrades.Entries());
 
     public void CheckConsistency()
     {
@@ -276,15 +298,29 @@ public sealed class ReferenceOrderBook : IOrderBook
             }
         if (counted != _resting.Count) throw new InvalidOperationException("index and levels disagree");
         if (OrderRules.Matches(Mode) && IsCrossed()) throw new InvalidOperationException("book crossed while matching");
+        if (_recentTrades.Count > 0 && (Terms.Breaker?.VelocityBps ?? 0) == 0) throw new InvalidOperationException("recent trades without the velocity rule");
     }
 
-    /// <summary>Trades the taker against the opposite side up to its price. False when the taker was cancelled by self-trade prevention.</summary>
-    private bool Match(Order taker, long timestamp, EventBuffer events)
+    /// <summary>The band and velocity limits of this command: only a matching mode with breaker rules has any.</summary>
+    private PriceGuard GuardFor(long timestamp) =>
+        OrderRules.Matches(Mode) && Terms.Breaker is not null ? PriceGuard.Begin(Terms, LastTradePrice, _recentTrades, timestamp) : PriceGuard.None;
+
+    /// <summary>
+    /// Trades the taker against the opposite side up to its price. The first maker priced outside the guard's limits
+    /// is not traded with: the market trips to an auction there, and whatever is left of the taker is treated as in an
+    /// auction. False when the taker was cancelled by self-trade prevention.
+    /// </summary>
+    private bool Match(Order taker, PriceGuard guard, long timestamp, EventBuffer events)
     {
         var opposite = taker.Side == Side.Buy ? _asks : _bids;
         while (taker.Remaining > 0 && opposite.Count > 0 && OrderRules.Crosses(taker.Side, taker.Price, opposite.First().Key))
         {
             var maker = opposite.First().Value[0];
+            if (!guard.Admits(maker.Price))
+            {
+                SetMode(MarketMode.Auction, guard.TripCause(maker.Price, Terms.Breaker), timestamp, events);
+                return true;
+            }
             if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
             {
                 if (taker.Stp != SelfTradePrevention.CancelTaker)
@@ -296,25 +332,29 @@ public sealed class ReferenceOrderBook : IOrderBook
                 RemoveQuantity(taker, taker.Remaining, CancelReason.SelfTradePrevention, timestamp, events);
                 return false;
             }
-            Fill(taker, maker, maker.Price, Math.Min(taker.Remaining, maker.Remaining), timestamp, events);
+            var price = maker.Price;
+            Fill(taker, maker, price, Math.Min(taker.Remaining, maker.Remaining), timestamp, events);
+            guard.Traded(price, timestamp, _recentTrades);
             if (maker.Remaining == 0) Unrest(maker);
         }
         return taker.Remaining > 0;
     }
 
     /// <summary>How much a fill-or-kill taker would get, walking the book as <see cref="Match"/> would.</summary>
-    private long FillableSize(Order taker)
+    private long FillableSize(Order taker, PriceGuard guard)
     {
         long fillable = 0;
         foreach (var maker in RestingOrders(taker.Side == Side.Buy ? _asks : _bids))
         {
             if (!OrderRules.Crosses(taker.Side, taker.Price, maker.Price)) break;
+            if (!guard.Admits(maker.Price)) break;
             if (maker.AccountId == taker.AccountId && taker.Stp != SelfTradePrevention.None)
             {
                 if (taker.Stp == SelfTradePrevention.CancelMaker) continue;
                 break;
             }
             fillable += maker.Remaining;
+            guard.Narrow(maker.Price);
         }
         return fillable;
     }

@@ -20,6 +20,19 @@ internal static class TermsChanges
         return terms with { MarkPrice = price, Index = terms.Index is { } index ? index with { OperatorMark = price > 0 } : null };
     }
 
+    /// <summary>The operator's band and velocity rules (<see cref="BreakerRules.Off"/> switches them off).</summary>
+    public static MarketTerms SetBreaker(MarketTerms terms, BreakerRules rules, ref long sequence, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckBreaker(terms, rules);
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, 0, reject));
+            return terms;
+        }
+        events.Add(MarketEvent.BreakerSet(++sequence, timestamp, rules));
+        return terms with { Breaker = MarketTerms.Normal(rules) };
+    }
+
     /// <summary>
     /// Records an index tick (<see cref="IndexFollowing"/> planned it): the tick, the mark it gives when that differs
     /// from the mark in force, and the scaled schedule when the margin multipliers stepped. The mode step is the book's.

@@ -42,3 +42,10 @@ public sealed record SetRiskCommand(MarketRisk Risk) : MarketCommand;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ApplyIndexCommand")]
 public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;
+
+/// <summary>
+/// Sets the market's price band and velocity rules (<c>BreakerRules.Off</c> switches them off): an operator's word,
+/// journaled like every other change of the market's terms.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("SetBreakerRulesCommand")]
+public sealed record SetBreakerRulesCommand(BreakerRules Rules) : MarketCommand;

@@ -8,10 +8,11 @@ namespace Exchange.Journal;
 /// builds, so a layout, once written, is frozen: a change means a new version number, and the decoder keeps reading
 /// every version it ever wrote. Version 2 is version 1 plus the market's terms: a mode change carries its cause,
 /// mark and risk commands and events exist, and a snapshot holds the terms. Version 3 is version 2 plus the index a
-/// market follows: index ticks as commands and events, and a snapshot's terms hold the index state; and an amend's
-/// expected open size (its compare-and-set). A payload is
+/// market follows: index ticks as commands and events, and a snapshot's terms hold the index state; an amend's
+/// expected open size (its compare-and-set); and the circuit breaker's price band and velocity rules (command, event,
+/// the terms' rules and the snapshot's recent trades). A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
-/// has terms; version 3 only with an index tick, index state or a conditional amend), so a build that reads only older versions still
+/// has terms; version 3 only with an index tick, index state, a conditional amend, breaker rules or recent trades), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
 /// are read as they always were: a mode change from them has the operator as its actor and no reason, a snapshot
 /// from them has no terms.
@@ -34,6 +35,8 @@ namespace Exchange.Journal;
 ///           | b 7 SetMark  z price                                            (v2)
 ///           | b 8 SetRisk  risk                                               (v2)
 ///           | b 9 ApplyIndex tick                                             (v3)
+///           | b 10 SetBreakerRules breaker                                    (v3)
+/// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
 /// event     = b EventKind, z (sequence - previous event's sequence in the payload, 0 before the first),
@@ -49,9 +52,13 @@ namespace Exchange.Journal;
 ///   MarkPriceSet     z price, z previousPrice                               (v2)
 ///   RiskChanged      risk                                                   (v2)
 ///   IndexPriceSet    z price, z previousPrice, b indexStatus                (v3)
-/// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] orders bids, orders asks,
+///   BreakerRulesChanged breaker                                             (v3)
+/// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
 ///             u count, (z account, s id, z orderId)*
-/// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence, [v3: index]
+/// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
+///             [v3: b parts (bit 0: index follows, bit 1: breaker follows), index?, breaker?]
+/// trades    = u count, (z (timestamp - previous trade's, 0 before the first), z price)*   (the velocity rule's recent
+///             trades, oldest first)
 /// index     = tick, z basisMilliTicks, z trustedSince, z auctionSince, z initialMultiplierBps,
 ///             z maintenanceMultiplierBps, z multipliersSince, risk baseRisk, b operatorMark (0 or 1)
 /// orders    = u count, (z orderId, z account, b side, z (price - previous order's price, 0 before the first),
@@ -81,8 +88,9 @@ public static class JournalCodec
     private const int MinOrderBytes = 11;    // eleven fields of at least one byte
     private const int MinClientIdBytes = 3;  // account, string header, order id
     private const int MinTierBytes = 3;      // floor, initial, maintenance
+    private const int MinTradeBytes = 2;     // timestamp delta, price
 
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex }
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -191,6 +199,10 @@ public static class JournalCodec
                 w.WriteByte((byte)CommandKind.ApplyIndex);
                 WriteTick(ref w, c.Tick);
                 break;
+            case SetBreakerRulesCommand c:
+                w.WriteByte((byte)CommandKind.SetBreaker);
+                WriteBreaker(ref w, c.Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command)));
+                break;
             case UncrossCommand c:
                 w.WriteByte((byte)CommandKind.Uncross);
                 w.WriteVarInt64(c.ReferencePrice);
@@ -249,6 +261,8 @@ public static class JournalCodec
                 return new SetRiskCommand(ReadRisk(ref r));
             case CommandKind.ApplyIndex when version >= 3:
                 return new ApplyIndexCommand(ReadTick(ref r));
+            case CommandKind.SetBreaker when version >= 3:
+                return new SetBreakerRulesCommand(ReadBreaker(ref r));
             case CommandKind.Uncross:
                 return new UncrossCommand(r.ReadVarInt64());
             default:
@@ -334,6 +348,9 @@ public static class JournalCodec
                 w.WriteVarInt64(e.Price);
                 w.WriteVarInt64(e.PreviousPrice);
                 w.WriteEnum(e.IndexStatus);
+                break;
+            case EventKind.BreakerRulesChanged:
+                WriteBreaker(ref w, e.Breaker!);
                 break;
         }
     }
@@ -425,6 +442,8 @@ public static class JournalCodec
                 var previous = r.ReadVarInt64();
                 return MarketEvent.IndexSet(sequence, timestamp, price, previous, r.ReadEnum<Pricing.IndexStatus>());
             }
+            case EventKind.BreakerRulesChanged when version >= 3:
+                return MarketEvent.BreakerSet(sequence, timestamp, ReadBreaker(ref r));
             case EventKind.AuctionUncrossed:
             {
                 var price = r.ReadVarInt64();
@@ -456,6 +475,8 @@ public static class JournalCodec
         EventKind.RiskChanged => MarketEvent.RiskSet(e.Sequence, e.Timestamp,
             e.Risk ?? throw new ArgumentException($"a risk event at sequence {e.Sequence} has no risk", nameof(e))),
         EventKind.IndexPriceSet => MarketEvent.IndexSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice, e.IndexStatus),
+        EventKind.BreakerRulesChanged => MarketEvent.BreakerSet(e.Sequence, e.Timestamp,
+            e.Breaker ?? throw new ArgumentException($"a breaker event at sequence {e.Sequence} has no rules", nameof(e))),
         _ => throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e)),
     };
 
@@ -472,7 +493,10 @@ public static class JournalCodec
         try
         {
             var terms = snapshot.Terms;
-            w.WriteByte(terms is null ? (byte)1 : terms.Index is null ? (byte)2 : (byte)3);
+            var trades = snapshot.RecentTrades ?? [];
+            if (terms is null && trades.Length > 0) throw new ArgumentException("recent trades need the terms they were kept under", nameof(snapshot));
+            var version = terms is null ? (byte)1 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
+            w.WriteByte(version);
             w.WriteByte(SnapshotKind);
             w.WriteEnum(snapshot.Mode);
             w.WriteVarInt64(snapshot.Sequence);
@@ -484,7 +508,20 @@ public static class JournalCodec
                 WriteRisk(ref w, terms.Risk ?? throw new ArgumentException("the snapshot's terms have no risk", nameof(snapshot)));
                 WriteCause(ref w, terms.ModeCause);
                 w.WriteVarInt64(terms.MarketWideSequence);
-                if (terms.Index is { } index) WriteIndexState(ref w, index);
+                if (version >= 3)
+                {
+                    w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2)));
+                    if (terms.Index is { } index) WriteIndexState(ref w, index);
+                    if (terms.Breaker is { } breaker) WriteBreaker(ref w, breaker);
+                    w.WriteVarUInt64((ulong)trades.Length);
+                    long previousTimestamp = 0;
+                    foreach (var t in trades)
+                    {
+                        w.WriteVarInt64(unchecked(t.Timestamp - previousTimestamp));
+                        previousTimestamp = t.Timestamp;
+                        w.WriteVarInt64(t.Price);
+                    }
+                }
             }
             WriteOrders(ref w, bids);
             WriteOrders(ref w, asks);
@@ -512,12 +549,32 @@ public static class JournalCodec
         var nextOrderId = r.ReadVarInt64();
         var lastTradePrice = r.ReadVarInt64();
         MarketTerms? terms = null;
+        RecentTrade[]? trades = null;
         if (version >= 2)
         {
             var mark = r.ReadVarInt64();
             var risk = ReadRisk(ref r);
             var cause = ReadCause(ref r);
-            terms = new MarketTerms(mark, risk, cause, r.ReadVarInt64(), version >= 3 ? ReadIndexState(ref r) : null);
+            terms = new MarketTerms(mark, risk, cause, r.ReadVarInt64());
+            if (version >= 3)
+            {
+                var start = r.Position;
+                var parts = r.ReadByte();
+                if ((parts & ~3) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 and 1)");
+                terms = terms with
+                {
+                    Index = (parts & 1) != 0 ? ReadIndexState(ref r) : null,
+                    Breaker = (parts & 2) != 0 ? ReadBreaker(ref r) : null,
+                };
+                var tradeCount = r.ReadCount(MinTradeBytes);
+                long timestamp = 0;
+                if (tradeCount > 0) trades = new RecentTrade[tradeCount];
+                for (var i = 0; i < tradeCount; i++)
+                {
+                    timestamp = unchecked(timestamp + r.ReadVarInt64());
+                    trades![i] = new RecentTrade(timestamp, r.ReadVarInt64());
+                }
+            }
         }
         var bids = ReadOrders(ref r);
         var asks = ReadOrders(ref r);
@@ -532,7 +589,7 @@ public static class JournalCodec
             clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
         }
         r.EnsureEnd();
-        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms);
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades);
     }
 
     private static void WriteOrders(ref VarintWriter w, OrderView[] orders)
@@ -611,9 +668,9 @@ public static class JournalCodec
     {
         foreach (var entry in entries)
         {
-            if (entry?.Command is ApplyIndexCommand or AmendCommand { Amend.ExpectedRemaining: not 0 }) return 3;
+            if (entry?.Command is ApplyIndexCommand or SetBreakerRulesCommand or AmendCommand { Amend.ExpectedRemaining: not 0 }) return 3;
             foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
-                if (e.Kind is EventKind.IndexPriceSet) return 3;
+                if (e.Kind is EventKind.IndexPriceSet or EventKind.BreakerRulesChanged) return 3;
         }
         foreach (var entry in entries)
         {
@@ -672,6 +729,20 @@ public static class JournalCodec
             var b => throw new JournalFormatException($"byte {start}: {b} is not a flag (0 or 1)"),
         };
         return new IndexState(tick, basis, trustedSince, auctionSince, multipliers, since, baseRisk, operatorMark);
+    }
+
+    private static void WriteBreaker(ref VarintWriter w, BreakerRules rules)
+    {
+        w.WriteVarInt64(rules.BandBps);
+        w.WriteVarInt64(rules.VelocityBps);
+        w.WriteVarInt64(rules.VelocityWindowMs);
+    }
+
+    private static BreakerRules ReadBreaker(ref VarintReader r)
+    {
+        var band = ReadInt(ref r);
+        var velocity = ReadInt(ref r);
+        return new BreakerRules(band, velocity, r.ReadVarInt64());
     }
 
     private static void WriteCause(ref VarintWriter w, ModeCause cause)

@@ -18,6 +18,7 @@ public static class MarketCommandRunner
             case SetRiskCommand c: book.SetRisk(c.Risk, timestamp, events); break;
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
             case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
+            case SetBreakerRulesCommand c: book.SetBreakerRules(c.Rules, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -25,7 +26,7 @@ public static class MarketCommandRunner
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
-            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand;
+            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null };
 
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)

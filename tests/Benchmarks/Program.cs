@@ -11,9 +11,10 @@ public static class Program
     private const string Usage = """
         usage:
           w1       [--seed N] [--engine fast|reference] [--warmup 2] [--passes 7] [--latency-passes 3]
-                   [--messages 1000000] [--generate-with fast|reference] [--no-latency]
+                   [--messages 1000000] [--generate-with fast|reference] [--no-latency] [--band-bps N]
                    the W1 workload on a bare book, one thread: throughput passes (untimed per message), then
-                   latency passes (every message timed)
+                   latency passes (every message timed); with --band-bps, throughput passes alternate between a book
+                   without and one with an N bps price band, and the cost of the band check is reported
           market   [--journal postgres|memory|none] [--postgres <connection string>] [--callers 1,16,256] [--index-rate N]
                    [--orders 200000] [--rate 50000[,...]] [--max-seconds 30] [--warmup-orders 100000] [--seed N]
                    [--notify-accounts] [--set MarketOption=value]...
@@ -108,6 +109,7 @@ public static class Program
                 "--latency-passes" => o with { LatencyPasses = a.Int(0) },
                 "--no-latency" => o with { LatencyPasses = 0 },
                 "--messages" => o with { Messages = a.Int(1) },
+                "--band-bps" => o with { BandBps = a.Int(1) },
                 _ => throw a.Unknown(),
             };
         }

@@ -5,8 +5,10 @@ using Exchange.Matching;
 
 namespace Exchange.Benchmarks.W1;
 
+/// <param name="BandBps">0: every pass on a book without breaker rules. Otherwise the throughput passes alternate (ABBA)
+/// between a book without and one with a band this wide, and the run reports the cost of the band check.</param>
 internal sealed record W1Options(
-    ulong Seed, string Engine, int Passes, int Warmup, int LatencyPasses, int Messages, string? GenerateWith);
+    ulong Seed, string Engine, int Passes, int Warmup, int LatencyPasses, int Messages, string? GenerateWith, int BandBps = 0);
 
 /// <summary>
 /// Generates W1 once, then replays it, each pass on a fresh book after the (untimed) prefill. Throughput and
@@ -73,6 +75,8 @@ internal static class W1Runner
             + $"alloc {(double)r.AllocatedBytes / o.Messages:F2} B/msg ({r.AllocatedBytes} B), "
             + $"GCs gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}, resting after {r.RestingAfter}");
 
+        if (o.BandBps > 0) return CompareBand(o, data, Check, Line) || failed ? 1 : 0;
+
         for (var i = 0; i < o.Warmup; i++)
         {
             var r = RunPass(o.Engine, data, timeEach: false);
@@ -133,13 +137,62 @@ internal static class W1Runner
         return failed ? 1 : 0;
     }
 
-    private static PassResult RunPass(string engine, W1Data data, bool timeEach)
+    /// <summary>
+    /// Throughput with and without a band, on the same generated messages, passes alternating off/on/on/off so that
+    /// drift in the machine's load falls on both sides alike. Reports each side's median, the ratio of the medians and
+    /// the median of the ratios of neighbouring passes. True when a pass failed its checks.
+    /// </summary>
+    private static bool CompareBand(W1Options o, W1Data data, Func<PassResult, bool> check, Func<string, PassResult, string> line)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var failed = false;
+        Console.WriteLine($"band comparison: {o.BandBps} bps band vs none, {o.Passes} passes each, alternating off/on/on/off");
+        for (var i = 0; i < o.Warmup; i++)
+            foreach (var band in (int[])[0, o.BandBps])
+            {
+                var r = RunPass(o.Engine, data, timeEach: false, band);
+                Console.WriteLine(line($"warmup {i + 1} band={band}", r));
+                failed |= !check(r);
+            }
+        var off = new List<double>();
+        var on = new List<double>();
+        var ratios = new List<double>();
+        for (var i = 0; i < o.Passes; i++)
+        {
+            var order = i % 2 == 0 ? (int[])[0, o.BandBps] : [o.BandBps, 0];
+            double offRate = 0, onRate = 0;
+            foreach (var band in order)
+            {
+                var r = RunPass(o.Engine, data, timeEach: false, band);
+                Console.WriteLine(line($"pass {i + 1} band={band}", r));
+                failed |= !check(r);
+                if (band > 0 && i == 0) Console.WriteLine($"  digest with the band: {r.Digest}"
+                    + (o.Seed == W1Workload.DefaultSeed && o.Messages == W1Workload.TimedCount
+                        ? $" -> {(r.Digest.ToString() == W1Workload.ExpectedDigest ? "MATCH" : "MISMATCH")} W1's" : ""));
+                failed |= band > 0 && o.Seed == W1Workload.DefaultSeed && o.Messages == W1Workload.TimedCount
+                    && r.Digest.ToString() != W1Workload.ExpectedDigest;
+                if (band == 0) off.Add(offRate = o.Messages / r.Seconds);
+                else on.Add(onRate = o.Messages / r.Seconds);
+            }
+            ratios.Add(onRate / offRate);
+        }
+        double medianOff = Measure.Median([.. off.Order()]), medianOn = Measure.Median([.. on.Order()]);
+        var sortedRatios = ratios.Order().ToList();
+        Console.WriteLine();
+        Console.WriteLine(string.Create(ci, $"band on / off: {medianOn / medianOff:F4} (ratio of medians); "
+            + $"{Measure.Median(sortedRatios):F4} (median of {ratios.Count} pairs, min {sortedRatios[0]:F4}, max {sortedRatios[^1]:F4})"));
+        Console.WriteLine(string.Create(ci, $"throughput: off {medianOff:F0} msgs/s, on {medianOn:F0} msgs/s (medians of {o.Passes})"));
+        Measure.PrintLoad("at end");
+        return failed;
+    }
+
+    private static PassResult RunPass(string engine, W1Data data, bool timeEach, int bandBps = 0)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
 
-        var book = W1Workload.CreateBook(engine);
+        var book = W1Workload.CreateBook(engine, bandBps);
         var events = new EventBuffer(1024);
         var prefill = data.Prefill;
         var timed = data.Timed;

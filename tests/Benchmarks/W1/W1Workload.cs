@@ -130,10 +130,12 @@ internal static class W1Workload
 
     public static readonly MarketSpec Spec = new("W1", 0.01m, 1m, 1, 1_000_000, 1, 1_000_000, 1000);
 
-    public static IOrderBook CreateBook(string engine) => engine switch
+    /// <param name="bandBps">A price band (0: none). W1's prices stay within 2% of each other, so a band of 500 bps or more
+    /// never refuses an order or stops a taker: the events are W1's, only the cost of checking differs.</param>
+    public static IOrderBook CreateBook(string engine, int bandBps = 0) => engine switch
     {
-        "fast" => new FastOrderBook(Spec),
-        "reference" => new ReferenceOrderBook(Spec),
+        "fast" => new FastOrderBook(bandBps == 0 ? Spec : Spec with { Breaker = new BreakerRules(bandBps) }),
+        "reference" => new ReferenceOrderBook(bandBps == 0 ? Spec : Spec with { Breaker = new BreakerRules(bandBps) }),
         _ => throw new ArgumentException($"unknown engine '{engine}' (fast|reference)", nameof(engine)),
     };
 

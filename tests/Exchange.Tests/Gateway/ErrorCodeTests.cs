@@ -21,6 +21,8 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.BadRequest,              // Kestrel's own refusals of broken HTTP (not reachable through a test server)
         ErrorCodes.InternalError,           // a bug
         ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
+        ErrorCodes.PriceOutsideBand,        // until the gateway can give a market breaker rules (the breaker's next slice)
+        ErrorCodes.InvalidBreakerRules,     // likewise: no endpoint sets breaker rules yet
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];

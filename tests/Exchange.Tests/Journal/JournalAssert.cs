@@ -30,5 +30,6 @@ public static class JournalAssert
         Assert.Equal(expected.Asks, actual.Asks);
         Assert.Equal(expected.ClientOrderIds, actual.ClientOrderIds);
         Assert.Equal(expected.Terms, actual.Terms);
+        Assert.Equal(expected.RecentTrades ?? [], actual.RecentTrades ?? []);
     }
 }

@@ -35,6 +35,8 @@ public sealed class JournalBookRoundTripTests
         Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.TradeExecuted));
         Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.AuctionUncrossed));
         Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.OrderAmended));
+        Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.BreakerRulesChanged));
+        Assert.Contains(journal, e => e.Events.Any(x => x is { Kind: EventKind.ModeChanged, Actor: ModeActor.Breaker }));
 
         // Encode in batches of varying size, as the market grain cuts them.
         var decoded = new List<JournalEntry>();
@@ -136,7 +138,15 @@ public sealed class JournalBookRoundTripTests
             }
             else if (roll < 89) command = new CancelAllCommand(Account());
             else if (roll < 95) command = new SetModeCommand(Mode());
-            else command = new UncrossCommand(_random.Next(20) == 0 ? 0 : Price());
+            else if (roll < 98) command = new UncrossCommand(_random.Next(20) == 0 ? 0 : Price());
+            else command = new SetBreakerRulesCommand(_random.Next(5) switch
+            {
+                0 => BreakerRules.Off,
+                1 => new BreakerRules(600),
+                2 => new BreakerRules(0, 300, 5),
+                3 => new BreakerRules(800, 400, 20),
+                _ => new BreakerRules(-1), // refused
+            });
             return (command, _timestamp);
         }
 

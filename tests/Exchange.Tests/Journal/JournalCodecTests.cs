@@ -159,6 +159,52 @@ public sealed class JournalCodecTests
     }
 
     [Fact]
+    public void Breaker_rules_have_the_documented_version_3_layout()
+    {
+        var rules = new BreakerRules(500, 300, 60_000);
+        JournalEntry[] entries = [new(new SetBreakerRulesCommand(rules), 2000, [MarketEvent.BreakerSet(7, 2000, rules)])];
+        const string expected =
+            "03 45 01" +                  // version 3, entries, 1 entry
+            " 0A E807 D804 C0A907" +      // set breaker rules: band 500 bps, velocity 300 bps within 60000 ms
+            " A01F 01" +                  // ts 2000; 1 event
+            " 0A 0E 00 E807 D804 C0A907"; // breaker rules changed: seq +7, ts +0, the same rules
+        var bytes = JournalCodec.EncodeEntries(entries);
+        Assert.Equal(expected.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexString(bytes));
+        JournalAssert.Equal(entries, JournalCodec.DecodeEntries(bytes));
+
+        var terms = new MarketTerms(0, new MarketRisk(1, 2, [new MarginTier(0, 100, 50)]), new ModeCause(ModeActor.Breaker, "b"), 9,
+            Breaker: rules);
+        var snapshot = new BookSnapshot(MarketMode.Auction, 42, 10, [], [], [], 101, terms, [new RecentTrade(1000, 100), new RecentTrade(1010, 101)]);
+        const string snapshotExpected =
+            "03 53 04 54 14 CA01" +       // version 3, snapshot: auction, sequence 42, next order id 10, last trade 101
+            " 00 02 04 01 00 C801 64" +   // terms: no mark; maker 1, taker 2 bps, 1 tier (0, 100, 50)
+            " 01 02 62 12" +              //   mode by the breaker, "b"; market-wide sequence 9
+            " 02 E807 D804 C0A907" +      //   parts: breaker only (no index); its rules
+            " 02 D00F C801 14 CA01" +     // 2 recent trades: 100 at 1000, 101 at 1000+10
+            " 00 00 00";                  // no bids, asks or client order ids
+        var snapshotBytes = JournalCodec.EncodeSnapshot(snapshot);
+        Assert.Equal(snapshotExpected.Replace(" ", "", StringComparison.Ordinal), Convert.ToHexString(snapshotBytes));
+        JournalAssert.Equal(snapshot, JournalCodec.DecodeSnapshot(snapshotBytes));
+    }
+
+    [Fact]
+    public void Breaker_rules_exist_only_from_version_3()
+    {
+        // A version 2 payload with command kind 10, or an event of kind BreakerRulesChanged, is not one any build wrote.
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(Convert.FromHexString("0245010A000000000000")));
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(Convert.FromHexString("024501040200010A000000000000")));
+        // Unknown parts of a version 3 snapshot's terms are refused.
+        var terms = new MarketTerms(0, MarketRisk.Default, ModeCause.Operator, Breaker: new BreakerRules(1));
+        var bytes = JournalCodec.EncodeSnapshot(new BookSnapshot(MarketMode.Open, 1, 1, [], [], [], 0, terms));
+        // From the end: parts, the rules (band 1, no velocity), no recent trades, no bids, asks or client order ids.
+        Assert.Equal("0202000000000000", Convert.ToHexString(bytes[^8..]));
+        bytes[^8] = 0x06;
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(bytes));
+        // Recent trades without terms cannot be written.
+        Assert.Throws<ArgumentException>(() => JournalCodec.EncodeSnapshot(new BookSnapshot(MarketMode.Open, 1, 1, [], [], [], 0, null, [new RecentTrade(1, 1)])));
+    }
+
+    [Fact]
     public void Payloads_without_an_index_are_still_written_in_the_older_versions()
     {
         var marked = JournalCodec.EncodeEntries([new(new SetMarkPriceCommand(5), 1, [MarketEvent.MarkSet(1, 1, 5, 0)])]);
@@ -169,6 +215,12 @@ public sealed class JournalCodecTests
         var following = snapshot with { Terms = terms with { Index = IndexState.Initial(terms) } };
         Assert.Equal(3, JournalCodec.EncodeSnapshot(following)[0]);
         JournalAssert.Equal(following, JournalCodec.DecodeSnapshot(JournalCodec.EncodeSnapshot(following)));
+        var banded = snapshot with { Terms = terms with { Breaker = new BreakerRules(500) } };
+        Assert.Equal(3, JournalCodec.EncodeSnapshot(banded)[0]);
+        // A trip is an ordinary mode change (version 2); only the rules' own command and event need version 3.
+        var trip = JournalCodec.EncodeEntries([new(new PlaceCommand(new PlaceOrder(1, Side.Sell, OrderType.Market, 0, 5)), 1,
+            [MarketEvent.ModeSwitched(1, 1, MarketMode.Auction, MarketMode.Open, new ModeCause(ModeActor.Breaker, "band: 90 outside 95 to 105 around 100"))])]);
+        Assert.Equal(2, trip[0]);
     }
 
     // ── Refusing bad payloads ─────────────────────────────────────────────────────────────────────────────

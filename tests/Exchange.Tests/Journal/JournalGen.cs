@@ -58,6 +58,12 @@ public static class JournalGen
             (tick, basis, trusted, auction, multipliers, since, risk, operatorMark) =>
                 new IndexState(tick, basis, trusted, auction, multipliers, since, risk, operatorMark));
 
+    /// <summary>Breaker rules as the journal must keep them, valid or not.</summary>
+    public static readonly Gen<BreakerRules> Breaker =
+        Gen.Select(Gen.Int, Gen.Int, AnyLong, (band, velocity, window) => new BreakerRules(band, velocity, window));
+
+    public static readonly Gen<RecentTrade> RecentTrade = Gen.Select(AnyLong, AnyLong, (t, p) => new RecentTrade(t, p));
+
     public static readonly Gen<MarketCommand> Command = Gen.OneOf<MarketCommand>(
         PlaceOrder.Select(o => (MarketCommand)new PlaceCommand(o)),
         Gen.Select(AnyLong, AnyLong, NullableText, (a, o, id) => (MarketCommand)new CancelCommand(new CancelOrder(a, o, id))),
@@ -69,7 +75,8 @@ public static class JournalGen
         AnyLong.Select(p => (MarketCommand)new UncrossCommand(p)),
         AnyLong.Select(p => (MarketCommand)new SetMarkPriceCommand(p)),
         Risk.Select(r => (MarketCommand)new SetRiskCommand(r)),
-        Tick.Select(t => (MarketCommand)new ApplyIndexCommand(t)));
+        Tick.Select(t => (MarketCommand)new ApplyIndexCommand(t)),
+        Breaker.Select(b => (MarketCommand)new SetBreakerRulesCommand(b)));
 
     /// <summary>Events of every kind, built with MarketEvent's own constructors, with arbitrary values.</summary>
     public static readonly Gen<MarketEvent> Event = Gen.OneOf(
@@ -95,7 +102,8 @@ public static class JournalGen
             (seq, ts, price, previous) => MarketEvent.MarkSet(seq, ts, price, previous)),
         Gen.Select(AnyLong, AnyLong, Risk, (seq, ts, risk) => MarketEvent.RiskSet(seq, ts, risk)),
         Gen.Select(AnyLong, AnyLong, AnyLong, AnyLong, Gen.Enum<Exchange.Pricing.IndexStatus>(),
-            (seq, ts, price, previous, status) => MarketEvent.IndexSet(seq, ts, price, previous, status)));
+            (seq, ts, price, previous, status) => MarketEvent.IndexSet(seq, ts, price, previous, status)),
+        Gen.Select(AnyLong, AnyLong, Breaker, (seq, ts, rules) => MarketEvent.BreakerSet(seq, ts, rules)));
 
     public static readonly Gen<JournalEntry> Entry =
         Gen.Select(Command, AnyLong, Event.Array[0, 6], (c, ts, events) => new JournalEntry(c, ts, events));
@@ -120,5 +128,12 @@ public static class JournalGen
             (3, Gen.Select(AnyLong, Risk, Cause, AnyLong, (mark, risk, cause, marketWide) =>
                 snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide) })),
             (2, Gen.Select(AnyLong, Risk, Cause, AnyLong, IndexState, (mark, risk, cause, marketWide, index) =>
-                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide, index) }))));
+                snapshot with { Terms = new MarketTerms(mark, risk, cause, marketWide, index) })),
+            (2, Gen.Select(AnyLong, Risk, Cause, AnyLong, Gen.Frequency((1, Gen.Const((IndexState?)null)), (1, IndexState.Select(i => (IndexState?)i))),
+                Gen.Frequency((1, Gen.Const((BreakerRules?)null)), (3, Breaker.Select(b => (BreakerRules?)b))), RecentTrade.Array[0, 8],
+                (mark, risk, cause, marketWide, index, breaker, trades) => snapshot with
+                {
+                    Terms = new MarketTerms(mark, risk, cause, marketWide, index, breaker),
+                    RecentTrades = trades.Length == 0 ? null : trades,
+                }))));
 }

@@ -71,6 +71,11 @@ public sealed class BookDriver
 
     public MarketEvent[] SetRisk(MarketRisk risk) => Run((book, now, events) => book.SetRisk(risk, now, events));
 
+    public MarketEvent[] SetBreaker(BreakerRules rules) => Run((book, now, events) => book.SetBreakerRules(rules, now, events));
+
+    /// <summary>Lets <paramref name="ms"/> milliseconds pass before the next command.</summary>
+    public void Wait(long ms) => Now += ms * 1_000;
+
     public MarketEvent[] Uncross(long referencePrice) => Run((book, now, events) => book.Uncross(referencePrice, now, events));
 
     /// <summary>An index tick, <paramref name="afterMs"/> milliseconds after the previous command.</summary>
@@ -131,6 +136,11 @@ public static class Expect
 
     public static Action<MarketEvent> Uncrossed(long price, long volume) =>
         e => Assert.Equal((EventKind.AuctionUncrossed, price, volume), (e.Kind, e.Price, e.Size));
+
+    /// <summary>The breaker tripped the market into an auction, for the reason given (its start: "band: ..." or "velocity: ...").</summary>
+    public static Action<MarketEvent> Tripped(string reason) =>
+        e => Assert.Equal((EventKind.ModeChanged, MarketMode.Auction, MarketMode.Open, ModeActor.Breaker, reason),
+            (e.Kind, e.Mode, e.PreviousMode, e.Actor, e.Reason));
 
     public static Action<MarketEvent> Rejected(RejectReason reason) =>
         e => Assert.Equal((EventKind.OrderRejected, reason), (e.Kind, e.Reject));

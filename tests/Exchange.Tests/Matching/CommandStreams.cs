@@ -105,6 +105,13 @@ public sealed record UncrossCommand(long ReferencePrice) : BookCommand
     public override string ToString() => $"Uncross(ref {ReferencePrice})";
 }
 
+public sealed record SetBreakerCommand(BreakerRules Rules) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetBreakerRules(Rules, timestamp, events);
+
+    public override string ToString() => $"SetBreaker(band {Rules.BandBps}, velocity {Rules.VelocityBps} bps / {Rules.VelocityWindowMs} ms)";
+}
+
 public sealed record IndexTickCommand(IndexTick Tick) : BookCommand
 {
     public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ApplyIndex(Tick, timestamp, events);
@@ -133,11 +140,13 @@ public static class CommandStreams
 {
     /// <summary>
     /// Prices 1..200, sizes 1..50, market orders up to 3 ticks through the best price. The market follows an index that
-    /// reopens it at once (no waiting, no auction time), so that random ticks walk every mode step.
+    /// reopens it at once (no waiting, no auction time), so that random ticks walk every mode step. It starts with a
+    /// 400 bps band (4 ticks around 100), so that limit prices 95..105 often fall outside it and sweeps often reach it;
+    /// the streams change the rules as they go.
     /// </summary>
     public static readonly MarketSpec Spec = new("PROP", TickSize: 1m, LotSize: 1m,
         MinPrice: 1, MaxPrice: 200, MinSize: 1, MaxSize: 50, MarketProtectionTicks: 3,
-        Index: new IndexRules("PROP-USD", ReopenAfterMs: 0, AuctionMs: 0));
+        Index: new IndexRules("PROP-USD", ReopenAfterMs: 0, AuctionMs: 0), Breaker: new BreakerRules(BandBps: 400));
 
     private static readonly Gen<long> Account = Gen.Frequency((40, Gen.Long[1, 4]), (1, Gen.OneOf(0L, -1L)));
 
@@ -214,9 +223,22 @@ public static class CommandStreams
         Gen.Frequency((8, Gen.Const(IndexTickOrigin.Oracle)), (1, Gen.Const(IndexTickOrigin.Restart)), (1, Gen.Const(IndexTickOrigin.Silence))),
         (price, status, sigma, origin) => (BookCommand)new IndexTickCommand(new IndexTick(price, status, 0, sigma, origin)));
 
+    /// <summary>
+    /// Off, band only, velocity only and both; commands run 1 us apart, so a 1 ms window holds every trade the ring
+    /// remembers and a velocity of 200 bps allows 2 ticks around 100. A few are refused (out of range, or what is
+    /// already in force).
+    /// </summary>
+    private static readonly Gen<BookCommand> SetBreaker = Gen.Frequency(
+        (2, Gen.Const(BreakerRules.Off)),
+        (3, Gen.OneOf(Gen.Const(300), Gen.Const(400), Gen.Const(800)).Select(band => new BreakerRules(band))),
+        (2, Gen.Const(new BreakerRules(0, 200, 1))),
+        (2, Gen.Const(new BreakerRules(500, 300, 1))),
+        (1, Gen.OneOf(Gen.Const(new BreakerRules(-1)), Gen.Const(new BreakerRules(0, 100, 0)))))
+        .Select(rules => (BookCommand)new SetBreakerCommand(rules));
+
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
-        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick));
+        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

@@ -14,6 +14,9 @@ namespace Exchange.Tests.Matching;
 ///   account (unless the taker chose SelfTradePrevention.None), never for a post-only taker, and only in Open mode;
 ///   uncross trades happen at the uncross price;</item>
 /// <item>fill-or-kill is all or nothing; only limit GTC orders rest; a matching mode never has a crossed book;</item>
+/// <item>no continuous trade outside the price band around the reference the command started with (the trusted
+///   index, else the last trade or uncross), nor further than the velocity rule allows from any trade remembered
+///   within its window (modelled here on its own: the last 32 price runs, restarted by an uncross);</item>
 /// <item>CheckConsistency passes, and depth, best prices, single-order lookups and NextOrderId agree.</item>
 /// </list>
 /// </summary>
@@ -51,6 +54,12 @@ public sealed class EventLedger
     private long _indexTicks;
     private Exchange.Pricing.IndexStatus _indexStatus;
     private bool _indexTicked;
+    private long _lastTrade;
+    private readonly List<RecentTrade> _recent = [];
+    private readonly List<long> _velocityFrom = [];
+    private long _bandReference;
+    private long _timestamp;
+    private long _takerThisCommand;
 
     public EventLedger(IOrderBook book)
     {
@@ -86,11 +95,66 @@ public sealed class EventLedger
             if (events.Count == 0) Assert.True(book.StateHash() == hashBefore, "a command without events changed the state hash");
 
             _acceptedThisCommand.Clear();
+            _takerThisCommand = 0;
+            BeginLimits(book.Spec, timestamp);
             foreach (var e in events) Apply(e);
             Assert.False(_uncrossing, "an uncross must end by opening the market");
             foreach (var id in _acceptedThisCommand) CheckFillOrKill(id);
         }
         CheckBook(book);
+    }
+
+    /// <summary>What this command's continuous trades must keep to, from the events seen before it.</summary>
+    private void BeginLimits(MarketSpec spec, long timestamp)
+    {
+        _timestamp = timestamp;
+        _bandReference = 0;
+        _velocityFrom.Clear();
+        if (_terms.Breaker is not { } rules || !OrderRules.Matches(Mode)) return;
+        if (rules.BandBps > 0)
+            _bandReference = _terms.Index is { Tick.IsTrusted: true } index ? index.Tick.IndexTicks : _lastTrade;
+        if (rules.VelocityBps > 0)
+            foreach (var t in _recent)
+                if (t.Timestamp >= timestamp - rules.VelocityWindowMs * 1_000) _velocityFrom.Add(t.Price);
+        Assert.True(spec.Breaker is null || spec.Breaker.Problem() is null);
+    }
+
+    /// <summary>Is <paramref name="price"/> within <paramref name="bps"/> of <paramref name="from"/> (at least one tick)?</summary>
+    private static bool Within(long price, long from, int bps)
+    {
+        var distance = Int128.Abs((Int128)price - from);
+        return distance <= 1 || distance * 10_000 <= (Int128)from * bps;
+    }
+
+    private void RememberTrade(long timestamp, long price)
+    {
+        if (_recent.Count > 0 && _recent[^1].Price == price) _recent[^1] = new RecentTrade(timestamp, price);
+        else _recent.Add(new RecentTrade(timestamp, price));
+        if (_recent.Count > 32) _recent.RemoveAt(0);
+    }
+
+    /// <summary>
+    /// A trip inside an order's command must name a price a maker rests at, that the taker's limit reaches, and that
+    /// the limits this ledger computes on its own refuse: outside the band for a band trip; inside the band but too far
+    /// from a remembered or earlier trade for a velocity trip.
+    /// </summary>
+    private void CheckTrip(in MarketEvent e)
+    {
+        var taker = _orders[_takerThisCommand];
+        Assert.True((e.PreviousMode, e.Mode) == (MarketMode.Open, MarketMode.Auction), $"a trip goes from Open to Auction: {e}");
+        var words = e.Reason!.Split(' ');
+        var price = long.Parse(words[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(OrderRules.Crosses(taker.Side, taker.Price, price), $"the taker's limit {taker.Price} does not reach the trip price: {e}");
+        Assert.True(_open.Any(id => _orders[id].Side == taker.Side.Opposite() && _orders[id].Price == price),
+            $"no maker rests at the trip price: {e}");
+        var rules = _terms.Breaker!;
+        var outsideBand = _bandReference > 0 && !Within(price, _bandReference, rules.BandBps);
+        if (words[0] == "band:")
+            Assert.True(outsideBand && words[^1] == _bandReference.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"a band trip at a price inside the band around {_bandReference}: {e}");
+        else
+            Assert.True(words[0] == "velocity:" && !outsideBand && _velocityFrom.Any(from => !Within(price, from, rules.VelocityBps)),
+                $"a velocity trip at a price no remembered trade is too far from: {e}");
     }
 
     private Tracked Order(long orderId)
@@ -114,6 +178,7 @@ public sealed class EventLedger
                 });
                 _open.Add(e.OrderId);
                 _acceptedThisCommand.Add(e.OrderId);
+                _takerThisCommand = e.OrderId;
                 break;
 
             case EventKind.TradeExecuted:
@@ -148,6 +213,7 @@ public sealed class EventLedger
                 Assert.True(e.Size > 0, $"amend to a non-positive size: {e}");
                 o.Size += e.Size - e.PreviousSize;
                 o.Price = e.Price;
+                _takerThisCommand = e.OrderId;
                 // Only a smaller size at the same price keeps time priority.
                 if (!(e.Price == e.PreviousPrice && e.Size < e.PreviousSize)) o.QueuedAt = ++_queueClock;
                 break;
@@ -161,6 +227,7 @@ public sealed class EventLedger
                     Assert.True(_uncrossLeft == 0, $"uncross trades fall {_uncrossLeft} short of the announced volume");
                     _uncrossing = false;
                 }
+                if (e.Actor == ModeActor.Breaker && _takerThisCommand != 0) CheckTrip(e);
                 Mode = e.Mode;
                 Assert.True(e.Cause.IsValid, $"a mode change with a cause that should have been refused: {e}");
                 _terms = _terms with { ModeCause = e.Cause, MarketWideSequence = e.Sequence };
@@ -176,6 +243,13 @@ public sealed class EventLedger
                 _terms = _terms with { Risk = e.Risk!, MarketWideSequence = e.Sequence };
                 break;
 
+            case EventKind.BreakerRulesChanged:
+                Assert.True(e.Breaker is not null && e.Breaker.Problem() is null && !Equals(MarketTerms.Normal(e.Breaker), _terms.Breaker),
+                    $"a breaker rules change that should have been refused: {e}");
+                _terms = _terms with { Breaker = MarketTerms.Normal(e.Breaker) };
+                if (e.Breaker!.VelocityBps == 0) _recent.Clear();
+                break;
+
             case EventKind.IndexPriceSet:
                 Assert.True(e.PreviousPrice == _indexTicks, $"index change does not start from {_indexTicks}: {e}");
                 (_indexTicks, _indexStatus, _indexTicked) = (e.Price, e.IndexStatus, true);
@@ -185,6 +259,9 @@ public sealed class EventLedger
                 Assert.True(Mode == MarketMode.Auction && !_uncrossing, $"uncross outside an auction: {e}");
                 Assert.True(e.Size >= 0 && (e.Size == 0) == (e.Price == 0), $"uncross price and volume disagree: {e}");
                 (_uncrossing, _uncrossPrice, _uncrossLeft) = (true, e.Price, e.Size);
+                // The reopening price is what the velocity rule measures from again.
+                _recent.Clear();
+                if (e.Size > 0 && _terms.Breaker is { VelocityBps: > 0 }) RememberTrade(e.Timestamp, e.Price);
                 break;
 
             default:
@@ -217,7 +294,19 @@ public sealed class EventLedger
             Assert.True(taker.AccountId != maker.AccountId || taker.Stp == SelfTradePrevention.None,
                 $"self-trade in continuous matching although the taker chose {taker.Stp}: {e}");
             Assert.True((taker.Flags & OrderFlags.PostOnly) == 0, $"a post-only order took liquidity: {e}");
+            if (_bandReference > 0)
+                Assert.True(Within(e.Price, _bandReference, _terms.Breaker!.BandBps),
+                    $"trade outside the {_terms.Breaker.BandBps} bps band around {_bandReference}: {e}");
+            if (_terms.Breaker is { VelocityBps: > 0 } rules)
+            {
+                foreach (var from in _velocityFrom)
+                    Assert.True(Within(e.Price, from, rules.VelocityBps),
+                        $"trade more than {rules.VelocityBps} bps from {from} within {rules.VelocityWindowMs} ms: {e}");
+                _velocityFrom.Add(e.Price);
+                RememberTrade(_timestamp, e.Price);
+            }
         }
+        _lastTrade = e.Price;
 
         taker.Filled += e.Size;
         maker.Filled += e.Size;
@@ -259,6 +348,7 @@ public sealed class EventLedger
         Assert.Equal(Mode, book.Mode);
         CheckIndex(book);
         Assert.Equal(_terms, book.Terms);
+        Assert.Equal(_recent, book.Capture().RecentTrades ?? []);
         book.CheckConsistency();
         Assert.Equal(_lastOrderId + 1, book.NextOrderId);
 

@@ -97,6 +97,7 @@ public sealed class MatchingPropertyTests
         var rejects = new HashSet<RejectReason>();
         var cancels = new HashSet<CancelReason>();
         var uncrossTrades = 0;
+        int bandTrips = 0, velocityTrips = 0;
         // ~400 x 75 commands: every reason shows up many times over, so this does not flake in practice.
         foreach (var scenario in Check.Single(CommandStreams.Scenarios.Array[400]))
         {
@@ -110,6 +111,11 @@ public sealed class MatchingPropertyTests
                 if (e.Kind == EventKind.AuctionUncrossed) uncrossing = true;
                 if (e.Kind == EventKind.ModeChanged) uncrossing = false;
                 if (uncrossing && e.Kind == EventKind.TradeExecuted) uncrossTrades++;
+                if (e is { Kind: EventKind.ModeChanged, Actor: ModeActor.Breaker, Reason: { } why })
+                {
+                    if (why.StartsWith("band: ", StringComparison.Ordinal)) bandTrips++;
+                    if (why.StartsWith("velocity: ", StringComparison.Ordinal)) velocityTrips++;
+                }
             }
         }
 
@@ -117,6 +123,7 @@ public sealed class MatchingPropertyTests
         Assert.Equal(Enum.GetValues<CancelReason>().Where(r => r != CancelReason.None), cancels.Order());
         Assert.Equal(Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None), rejects.Order());
         Assert.True(uncrossTrades > 0, "no auction ever uncrossed with trades");
+        Assert.True(bandTrips > 0 && velocityTrips > 0, $"the breaker tripped {bandTrips} times on the band and {velocityTrips} on velocity");
     }
 
     private static List<MarketEvent> Run(IOrderBook book, Scenario scenario)

@@ -97,6 +97,7 @@ public sealed class SequenceAndRejectionTests
             Expect.Rejection(d.SetMark(2_000), RejectReason.InvalidPrice).Reject,
             Expect.Rejection(d.Index(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 0, -1)), RejectReason.NoIndex).Reject,
             Expect.Rejection(d.Amend(new AmendOrder(1, 1, null, 99, 7, ExpectedRemaining: 4)), RejectReason.RemainingChanged).Reject,
+            Expect.Rejection(d.SetBreaker(new BreakerRules(BandBps: -1)), RejectReason.InvalidBreakerRules).Reject,
         };
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
@@ -117,10 +118,14 @@ public sealed class SequenceAndRejectionTests
         d.CancelAll(1);
         d.CancelAll(3);
         Expect.Rejection(d.MarketSell(1, 5), RejectReason.NoLiquidity);
+        d.SetBreaker(new BreakerRules(BandBps: 100));
+        d.Sell(1, 100, 1);
+        d.Buy(3, 100, 1);
+        Expect.Rejection(d.Buy(3, 102, 1), RejectReason.PriceOutsideBand); // 100 +- 1
 
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(18, reasons.Count);
+        Assert.Equal(19, reasons.Count);
     }
 }
