@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
+using Exchange.Client.Telemetry;
 using Exchange.Markets;
 using Exchange.Matching;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,9 @@ public sealed partial class MarketDataHub : IAsyncDisposable
     private readonly Task _renewing;
 
     public MarketDataHub(IClusterClient cluster, MarketDirectory markets, TimeProvider clock, IOptions<GatewayOptions> options,
-        ILogger<MarketDataHub> logger)
+        GatewayMetrics metrics, ILogger<MarketDataHub> logger)
     {
+        metrics.ObserveSnapshots(() => SnapshotsWritten);
         _cluster = cluster;
         _markets = markets;
         _logger = logger;
@@ -44,6 +46,9 @@ public sealed partial class MarketDataHub : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Snapshot messages written by all feeds.</summary>
+    public long SnapshotsWritten => _feeds.Values.Where(f => f.IsCompletedSuccessfully).Sum(f => f.Result.SnapshotsWritten);
 
     /// <summary>Takes a subscriber off every feed (its socket closed).</summary>
     public void Remove(IFeedSubscriber subscriber)
