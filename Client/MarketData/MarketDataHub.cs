@@ -107,6 +107,12 @@ public sealed partial class MarketDataHub : IAsyncDisposable
                 await _cluster.GetGrain<IMarketGrain>(feed.Symbol).Unsubscribe(feed.Reference!);
                 _cluster.DeleteObjectReference<IMarketDataObserver>(feed.Reference!);
             }
+            catch (ObjectDisposedException)
+            {
+                // The cluster client stopped first (a co-hosted silo shutting down): its subscriptions ended with it.
+                LogClientStopped();
+                break;
+            }
             catch (Exception ex)
             {
                 LogRenewFailed(ex, feed.Symbol);
@@ -117,4 +123,7 @@ public sealed partial class MarketDataHub : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Market data subscription to {Symbol} could not be renewed")]
     private partial void LogRenewFailed(Exception ex, string symbol);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The cluster client stopped before the market data hub; its subscriptions ended with it")]
+    private partial void LogClientStopped();
 }
