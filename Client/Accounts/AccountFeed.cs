@@ -19,7 +19,15 @@ public sealed partial class AccountFeed : IAccountObserver
 {
     public const string Orders = "orders", Fills = "fills";
 
-    private readonly Channel<AccountUpdate> _updates = Channel.CreateUnbounded<AccountUpdate>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>
+    /// Updates waiting to be handled. Bounded so that a flood the feed cannot keep up with holds no more memory than this;
+    /// an update dropped for it leaves a gap that the next update detects (its cursor does not follow on), and the
+    /// market's orders are rebuilt from the market's record then.
+    /// </summary>
+    public const int MaxPendingUpdates = 10_000;
+
+    private readonly Channel<AccountUpdate> _updates = Channel.CreateBounded<AccountUpdate>(
+        new BoundedChannelOptions(MaxPendingUpdates) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Lock _lock = new();
     private readonly HashSet<IFeedSubscriber> _orders = [];
     private readonly HashSet<IFeedSubscriber> _fills = [];

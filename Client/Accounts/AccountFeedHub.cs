@@ -21,6 +21,7 @@ public sealed partial class AccountFeedHub : IAsyncDisposable
     private readonly ILogger<AccountFeedHub> _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _renewing;
+    private int _clientStoppedLogged;
 
     public AccountFeedHub(IClusterClient cluster, MarketDirectory markets, TimeProvider clock, IOptions<GatewayOptions> options,
         ILogger<AccountFeedHub> logger)
@@ -95,12 +96,18 @@ public sealed partial class AccountFeedHub : IAsyncDisposable
         try
         {
             await _cluster.GetGrain<IAccountGrain>(feed.AccountId).Unsubscribe(feed.Reference!);
+            _cluster.DeleteObjectReference<IAccountObserver>(feed.Reference!);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The cluster client stopped first (a co-hosted silo shutting down): the subscription ended with it.
+            if (Interlocked.Exchange(ref _clientStoppedLogged, 1) == 0) LogClientStopped();
         }
         catch (Exception ex)
         {
             LogSubscriptionFailed(ex, feed.AccountId); // the grain drops it when it is not renewed
+            _cluster.DeleteObjectReference<IAccountObserver>(feed.Reference!);
         }
-        _cluster.DeleteObjectReference<IAccountObserver>(feed.Reference!);
         await feed.Stop();
     }
 
@@ -147,4 +154,7 @@ public sealed partial class AccountFeedHub : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The subscription to account {AccountId} could not be renewed or ended")]
     private partial void LogSubscriptionFailed(Exception ex, long accountId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The cluster client stopped before the account feed hub; its subscriptions ended with it")]
+    private partial void LogClientStopped();
 }

@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Exchange.Client.Hosting;
 using Exchange.Client.MarketData;
 using Exchange.Client.Markets;
+using Exchange.Client.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Client.Binance;
@@ -30,49 +30,61 @@ public static class BinanceStreams
     }
 
     private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, TimeProvider clock,
-        IOptions<GatewayOptions> options)
+        IOptions<GatewayOptions> options, WebSocketConnections connections, GatewayMetrics metrics)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await new BinanceError(StatusCodes.Status400BadRequest, -1000, "this endpoint takes WebSocket connections only").WriteAsync(context);
             return;
         }
+        using var place = connections.TryOpen(context);
+        if (place is null)
+        {
+            metrics.WebSocketRefused();
+            await BinanceErrors.RateLimited.WithDetail("too many WebSocket connections from this address").WriteAsync(context);
+            return;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        await new BinanceStreamSession(socket, hub, markets, clock, options.Value.WebSocketQueue).Run(context.RequestAborted);
+        metrics.WebSocketOpened();
+        try
+        {
+            var outbox = new SocketOutbox(socket, options.Value.WebSocketOutboxBytes, metrics);
+            var budget = new MessageBudget(options.Value.RateLimits.WebSocketMessages, clock);
+            await new BinanceStreamSession(socket, outbox, budget, hub, markets, clock).Run(context.RequestAborted);
+        }
+        finally
+        {
+            metrics.WebSocketClosed();
+        }
     }
 }
 
-/// <summary>One connection: its subscriptions, each a translator of one market feed's messages, and one outbox.</summary>
-internal sealed class BinanceStreamSession(WebSocket socket, MarketDataHub hub, MarketDirectory markets, TimeProvider clock, int queueLimit)
+/// <summary>
+/// One connection: its subscriptions, each a translator of one market feed's messages, and one outbox bounded in bytes
+/// (a client too slow for it is dropped); a client that sends more than its message budget is closed (1008).
+/// </summary>
+internal sealed class BinanceStreamSession(WebSocket socket, SocketOutbox outbox, MessageBudget budget, MarketDataHub hub,
+    MarketDirectory markets, TimeProvider clock)
 {
-    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(queueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Dictionary<string, (MarketFeed Feed, IFeedSubscriber Translator)> _streams = new(StringComparer.Ordinal);
-    private volatile bool _overflowed;
 
-    public bool Send(byte[] message)
-    {
-        if (_outbox.Writer.TryWrite(message)) return true;
-        _overflowed = true;
-        _outbox.Writer.TryComplete();
-        return false;
-    }
+    public bool Send(byte[] message) => outbox.TrySend(message);
 
     public async Task Run(CancellationToken cancellationToken)
     {
-        var writer = Write(cancellationToken);
+        var writer = outbox.Run(cancellationToken);
         try
         {
             await Read(cancellationToken);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // the client went away
         }
         finally
         {
             foreach (var (feed, translator) in _streams.Values) feed.Remove(translator);
-            _outbox.Writer.TryComplete();
+            outbox.Complete();
             await writer;
         }
     }
@@ -80,7 +92,7 @@ internal sealed class BinanceStreamSession(WebSocket socket, MarketDataHub hub, 
     private async Task Read(CancellationToken cancellationToken)
     {
         var buffer = new byte[BinanceStreams.MaxMessageBytes];
-        while (socket.State == WebSocketState.Open && !_overflowed)
+        while (socket.State == WebSocketState.Open && !outbox.Dropped)
         {
             var length = 0;
             ValueWebSocketReceiveResult received;
@@ -92,6 +104,12 @@ internal sealed class BinanceStreamSession(WebSocket socket, MarketDataHub hub, 
             }
             while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
             if (received.MessageType == WebSocketMessageType.Close) return;
+            if (!budget.TryTake())
+            {
+                Send(Error(BinanceErrors.RateLimited.WithDetail("too many messages on this connection; it is closed"), default));
+                outbox.Drop(WebSocketCloseStatus.PolicyViolation, WebSocketSession.TooManyMessages, "flood");
+                return;
+            }
             await Handle(buffer.AsMemory(0, length));
         }
     }
@@ -165,29 +183,13 @@ internal sealed class BinanceStreamSession(WebSocket socket, MarketDataHub hub, 
         {
             var translator = new DepthTranslator(Send, name, clock);
             _streams[stream] = (feed, translator);
-            feed.SubscribeBook(translator);
+            await feed.SubscribeBook(translator);
         }
         else
         {
             var translator = new TradeTranslator(Send, name, clock, aggregate: channel == "aggTrade");
             _streams[stream] = (feed, translator);
             feed.SubscribeTrades(translator);
-        }
-    }
-
-    private async Task Write(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var message in _outbox.Reader.ReadAllAsync(cancellationToken))
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await socket.CloseAsync(_overflowed ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
-                    _overflowed ? "too slow: reconnect and resubscribe" : "bye", cancellationToken);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // the client went away
         }
     }
 

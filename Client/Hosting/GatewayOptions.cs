@@ -41,8 +41,14 @@ public sealed class GatewayOptions
     /// <summary>How often the gateway reads each index it watches (WebSocket <c>index</c> channel, metrics) from its oracle.</summary>
     public TimeSpan IndexPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Messages queued for one WebSocket before it counts as too slow and is closed.</summary>
-    public int WebSocketQueue { get; set; } = 4096;
+    /// <summary>
+    /// Bytes queued for one WebSocket (<c>/ws</c>, <c>/fapi/ws</c>) before it counts as too slow and is dropped. It must hold
+    /// a full book snapshot of the deepest market (about 50 bytes a level).
+    /// </summary>
+    public int WebSocketOutboxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Open WebSockets (<c>/ws</c> and <c>/fapi/ws</c> together) per client address; one more is refused (429).</summary>
+    public int WebSocketConnectionsPerAddress { get; set; } = 50;
 
     public RateLimitOptions RateLimits { get; set; } = new();
 }
@@ -67,6 +73,9 @@ public sealed class RateLimitOptions
     /// before a request is verified: an address that used it up is refused before any key is looked up.
     /// </summary>
     public BucketOptions Authentication { get; set; } = new() { Burst = 50, PerSecond = 10 };
+
+    /// <summary>Messages a WebSocket connection may send (auth, subscribe, ping...); one more closes it (1008).</summary>
+    public BucketOptions WebSocketMessages { get; set; } = new() { Burst = 100, PerSecond = 20 };
 }
 
 public sealed class BucketOptions

@@ -26,14 +26,17 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (options.SignatureWindow > TimeSpan.FromMinutes(1))
             errors.Add($"Gateway:SignatureWindow is at most 00:01:00 (a longer window keeps replays possible longer), not {options.SignatureWindow}");
         if (options.MaxBodyBytes <= 0) errors.Add($"Gateway:MaxBodyBytes must be positive, not {options.MaxBodyBytes}");
-        if (options.WebSocketQueue <= 0) errors.Add($"Gateway:WebSocketQueue must be positive, not {options.WebSocketQueue}");
+        if (options.WebSocketOutboxBytes < 64 * 1024)
+            errors.Add($"Gateway:WebSocketOutboxBytes must be at least 65536 (a book snapshot must fit), not {options.WebSocketOutboxBytes}");
+        if (options.WebSocketConnectionsPerAddress <= 0)
+            errors.Add($"Gateway:WebSocketConnectionsPerAddress must be positive, not {options.WebSocketConnectionsPerAddress}");
         if (options.SecretKey is { Length: > 0 } key && GatewayServices.SecretKeyBytes(key) is null)
             errors.Add("Gateway:SecretKey must be base64 of exactly 32 bytes (e.g. head -c 32 /dev/urandom | base64)");
         if (options.AdminToken is { Length: > 0 and < 16 })
             errors.Add("Gateway:AdminToken must be at least 16 characters (e.g. openssl rand -hex 24)");
         var limits = options.RateLimits;
         foreach (var (policy, bucket) in new[] { ("Orders", limits.Orders), ("Cancels", limits.Cancels), ("Queries", limits.Queries),
-                     ("Public", limits.Public), ("Feeds", limits.Feeds), ("Authentication", limits.Authentication) })
+                     ("Public", limits.Public), ("Feeds", limits.Feeds), ("Authentication", limits.Authentication), ("WebSocketMessages", limits.WebSocketMessages) })
         {
             if (bucket.Burst <= 0) errors.Add($"Gateway:RateLimits:{policy}:Burst must be positive, not {bucket.Burst}");
             if (bucket.PerSecond <= 0) errors.Add($"Gateway:RateLimits:{policy}:PerSecond must be positive, not {bucket.PerSecond}");

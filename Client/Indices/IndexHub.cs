@@ -125,6 +125,10 @@ public sealed partial class IndexHub : IAsyncDisposable
                     {
                         await Read(index);
                     }
+                    catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+                    {
+                        // the cluster client stopped first, while the gateway stops
+                    }
                     catch (Exception ex)
                     {
                         LogPollFailed(ex, index);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
+using Exchange.Client.Telemetry;
 using Exchange.Markets;
 using Exchange.Matching;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,9 @@ public sealed partial class MarketDataHub : IAsyncDisposable
     private readonly Task _renewing;
 
     public MarketDataHub(IClusterClient cluster, MarketDirectory markets, TimeProvider clock, IOptions<GatewayOptions> options,
-        ILogger<MarketDataHub> logger)
+        GatewayMetrics metrics, ILogger<MarketDataHub> logger)
     {
+        metrics.ObserveSnapshots(() => SnapshotsWritten);
         _cluster = cluster;
         _markets = markets;
         _logger = logger;
@@ -44,6 +46,9 @@ public sealed partial class MarketDataHub : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Snapshot messages written by all feeds.</summary>
+    public long SnapshotsWritten => _feeds.Values.Where(f => f.IsCompletedSuccessfully).Sum(f => f.Result.SnapshotsWritten);
 
     /// <summary>Takes a subscriber off every feed (its socket closed).</summary>
     public void Remove(IFeedSubscriber subscriber)
@@ -102,6 +107,12 @@ public sealed partial class MarketDataHub : IAsyncDisposable
                 await _cluster.GetGrain<IMarketGrain>(feed.Symbol).Unsubscribe(feed.Reference!);
                 _cluster.DeleteObjectReference<IMarketDataObserver>(feed.Reference!);
             }
+            catch (ObjectDisposedException)
+            {
+                // The cluster client stopped first (a co-hosted silo shutting down): its subscriptions ended with it.
+                LogClientStopped();
+                break;
+            }
             catch (Exception ex)
             {
                 LogRenewFailed(ex, feed.Symbol);
@@ -112,4 +123,7 @@ public sealed partial class MarketDataHub : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Market data subscription to {Symbol} could not be renewed")]
     private partial void LogRenewFailed(Exception ex, string symbol);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The cluster client stopped before the market data hub; its subscriptions ended with it")]
+    private partial void LogClientStopped();
 }

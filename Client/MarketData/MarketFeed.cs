@@ -8,11 +8,16 @@ namespace Exchange.Client.MarketData;
 /// the committed updates, and the fan-out. A new subscriber gets a snapshot of this book and then every delta, under
 /// one lock, so nothing falls between the two. When an update does not follow on (an update was lost, or the market
 /// restarted), the feed takes a fresh snapshot from the market and sends it to everyone: a snapshot always resets.
+/// A snapshot message is written once per sequence, from a copy of the book and outside the lock that updates need,
+/// and every subscriber at that sequence gets the same bytes: subscribing again and again costs no serialisation.
 /// </summary>
 public sealed class MarketFeed : IMarketDataObserver
 {
     /// <summary>The deepest book the market grain answers; levels beyond it are known only once an update touches them.</summary>
     public const int SnapshotDepth = 10_000;
+
+    /// <summary>Tries to write a snapshot outside the lock before writing one under it (the book kept moving meanwhile).</summary>
+    private const int SnapshotAttempts = 3;
 
     private readonly Lock _lock = new();
     private readonly MarketSpec _spec;
@@ -27,6 +32,8 @@ public sealed class MarketFeed : IMarketDataObserver
     private MarketMode _mode;
     private bool _ready;
     private Task? _resync;
+    private (long Sequence, Task<byte[]> Message)? _snapshot;
+    private long _snapshotsWritten;
 
     public MarketFeed(MarketSpec spec, IMarketGrain market)
     {
@@ -39,6 +46,9 @@ public sealed class MarketFeed : IMarketDataObserver
 
     public string Symbol => _spec.Symbol;
 
+    /// <summary>How many snapshot messages this feed has written (for the metric and the tests).</summary>
+    public long SnapshotsWritten => Interlocked.Read(ref _snapshotsWritten);
+
     /// <summary>Takes the snapshot that updates are applied to; updates that arrive meanwhile wait for it.</summary>
     public Task Resync()
     {
@@ -50,12 +60,31 @@ public sealed class MarketFeed : IMarketDataObserver
         }
     }
 
-    public void SubscribeBook(IFeedSubscriber subscriber)
+    /// <summary>Adds a subscriber to the book channel: it gets the snapshot at once (or when the feed has one), then every delta.</summary>
+    public async Task SubscribeBook(IFeedSubscriber subscriber)
     {
-        lock (_lock)
+        for (var attempt = 1; ; attempt++)
         {
-            if (!_book.Add(subscriber)) return;
-            if (_ready) subscriber.TrySend(SnapshotMessage());
+            Task<byte[]> writing;
+            lock (_lock)
+            {
+                if (_book.Contains(subscriber)) return;
+                if (!_ready)
+                {
+                    _book.Add(subscriber); // the snapshot being taken reaches it
+                    return;
+                }
+                if (_snapshot is not { } current || current.Sequence != _sequence)
+                    _snapshot = current = (_sequence, attempt < SnapshotAttempts ? WriteOutsideLock() : Task.FromResult(SnapshotMessage()));
+                if (current.Message.IsCompletedSuccessfully)
+                {
+                    _book.Add(subscriber);
+                    subscriber.TrySend(current.Message.Result);
+                    return;
+                }
+                writing = current.Message;
+            }
+            await writing; // then, if the book is still at that sequence, the snapshot is sent under the lock
         }
     }
 
@@ -137,7 +166,9 @@ public sealed class MarketFeed : IMarketDataObserver
                 ApplyQuietly(update);
             }
             _ready = true;
-            Broadcast(_book, SnapshotMessage());
+            var message = SnapshotMessage();
+            _snapshot = (_sequence, Task.FromResult(message));
+            Broadcast(_book, message);
         }
     }
 
@@ -183,7 +214,19 @@ public sealed class MarketFeed : IMarketDataObserver
         _mode = update.Mode;
     }
 
-    private byte[] SnapshotMessage() => FeedMessages.Snapshot(_spec, _sequence, _mode, _bids, _asks);
+    private byte[] SnapshotMessage()
+    {
+        Interlocked.Increment(ref _snapshotsWritten);
+        return FeedMessages.Snapshot(_spec, _sequence, _mode, _bids, _asks);
+    }
+
+    /// <summary>Copies the book (under the lock) and writes its message on the thread pool.</summary>
+    private Task<byte[]> WriteOutsideLock()
+    {
+        var (sequence, mode, bids, asks) = (_sequence, _mode, _bids.ToArray(), _asks.ToArray());
+        Interlocked.Increment(ref _snapshotsWritten);
+        return Task.Run(() => FeedMessages.Snapshot(_spec, sequence, mode, bids, asks));
+    }
 
     private static void Broadcast(HashSet<IFeedSubscriber> subscribers, byte[] message)
     {

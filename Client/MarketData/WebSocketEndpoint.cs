@@ -15,18 +15,29 @@ public static class WebSocketEndpoint
         app.Map("/ws", Accept).WithTags("WebSocket").ExcludeFromDescription();
 
     private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
-        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics, Indices.IndexHub indices)
+        SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics, Indices.IndexHub indices,
+        WebSocketConnections connections, TimeProvider clock)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await ApiError.BadRequest(ErrorCodes.WebSocketRequired, "/ws takes WebSocket connections only").WriteAsync(context);
             return;
         }
+        using var place = connections.TryOpen(context);
+        if (place is null)
+        {
+            metrics.WebSocketRefused();
+            await new ApiError(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited,
+                $"at most {options.Value.WebSocketConnectionsPerAddress} WebSocket connections per address").WriteAsync(context);
+            return;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         metrics.WebSocketOpened();
         try
         {
-            await new WebSocketSession(socket, hub, markets, options.Value.WebSocketQueue, verifier, accounts, indices).Run(context.RequestAborted);
+            var outbox = new SocketOutbox(socket, options.Value.WebSocketOutboxBytes, metrics);
+            var budget = new MessageBudget(options.Value.RateLimits.WebSocketMessages, clock);
+            await new WebSocketSession(socket, outbox, budget, hub, markets, verifier, accounts, indices).Run(context.RequestAborted);
         }
         finally
         {

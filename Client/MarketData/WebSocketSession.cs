@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using Exchange.Client.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Input;
@@ -10,14 +9,13 @@ namespace Exchange.Client.MarketData;
 
 /// <summary>
 /// One WebSocket client: reads its requests (auth, subscribe, unsubscribe, ping), and writes what its feeds (markets,
-/// indices, its account) send through a
-/// bounded queue. A client that falls a whole queue behind is closed rather than allowed to hold memory; it reconnects
-/// and starts again from a snapshot. The private channels (orders, fills) need the socket authenticated first, with
+/// indices, its account) send through an outbox bounded in bytes. A client that falls that far behind is dropped rather
+/// than allowed to hold memory; it reconnects and starts again from a snapshot. A client that sends more messages than
+/// its budget is closed (1008). The private channels (orders, fills) need the socket authenticated first, with
 /// an API key's signature over timestamp + "GET" + "/ws", checked exactly like a signed request.
 /// </summary>
-public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, MarketDirectory markets, int queueLimit,
-    SignedRequestVerifier verifier, AccountFeedHub accounts,
-    Indices.IndexHub indices) : IFeedSubscriber
+public sealed class WebSocketSession(WebSocket socket, SocketOutbox outbox, MessageBudget budget, MarketDataHub hub,
+    MarketDirectory markets, SignedRequestVerifier verifier, AccountFeedHub accounts, Indices.IndexHub indices) : IFeedSubscriber
 {
     /// <summary>What an auth message signs after its timestamp: the method and path of the WebSocket request.</summary>
     public const string SignedMethod = "GET", SignedPath = "/ws";
@@ -29,27 +27,20 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
 
     public const string IndexChannel = "index";
 
-    private readonly Channel<byte[]> _outbox = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(queueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly HashSet<(string Channel, string Symbol)> _subscriptions = [];
-    private volatile bool _overflowed;
+    public const string TooManyMessages = "too many messages: slow down";
 
-    public bool TrySend(byte[] message)
-    {
-        if (_outbox.Writer.TryWrite(message)) return true;
-        _overflowed = true;
-        _outbox.Writer.TryComplete();
-        return false;
-    }
+    private readonly HashSet<(string Channel, string Symbol)> _subscriptions = [];
+
+    public bool TrySend(byte[] message) => outbox.TrySend(message);
 
     public async Task Run(CancellationToken cancellationToken)
     {
-        var writer = Write(cancellationToken);
+        var writer = outbox.Run(cancellationToken);
         try
         {
             await Read(cancellationToken);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // the client went away
         }
@@ -62,7 +53,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
                 _accountFeed.Remove(this);
                 await accounts.Leave(_accountFeed.AccountId);
             }
-            _outbox.Writer.TryComplete();
+            outbox.Complete();
             await writer;
         }
     }
@@ -70,7 +61,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
     private async Task Read(CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxMessageBytes];
-        while (socket.State == WebSocketState.Open && !_overflowed)
+        while (socket.State == WebSocketState.Open && !outbox.Dropped)
         {
             var length = 0;
             ValueWebSocketReceiveResult received;
@@ -79,7 +70,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
                 if (length == buffer.Length)
                 {
                     TrySend(FeedMessages.Error(ErrorCodes.PayloadTooLarge, $"a message may be at most {MaxMessageBytes} bytes"));
-                    _outbox.Writer.TryComplete();
+                    outbox.Complete();
                     return;
                 }
                 received = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
@@ -87,6 +78,12 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
             }
             while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
             if (received.MessageType == WebSocketMessageType.Close) return;
+            if (!budget.TryTake())
+            {
+                TrySend(FeedMessages.Error(ErrorCodes.RateLimited, "too many messages on this connection; it is closed"));
+                outbox.Drop(WebSocketCloseStatus.PolicyViolation, TooManyMessages, "flood");
+                return;
+            }
             await Handle(buffer.AsMemory(0, length));
         }
     }
@@ -170,7 +167,7 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         var feed = await hub.Feed(spec);
         _subscriptions.Add((channel, symbol));
         TrySend(FeedMessages.Ack("subscribed", channel, symbol));
-        if (channel == "book") feed.SubscribeBook(this);
+        if (channel == "book") await feed.SubscribeBook(this);
         else feed.SubscribeTrades(this);
     }
 
@@ -254,21 +251,5 @@ public sealed class WebSocketSession(WebSocket socket, MarketDataHub hub, Market
         if (channel is not ("book" or "trades"))
             throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "channel", "'channel' must be book, trades, index, orders or fills"));
         return (channel, request.RequiredText("symbol"));
-    }
-
-    private async Task Write(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var message in _outbox.Reader.ReadAllAsync(cancellationToken))
-                await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await socket.CloseAsync(_overflowed ? WebSocketCloseStatus.PolicyViolation : WebSocketCloseStatus.NormalClosure,
-                    _overflowed ? "too slow: reconnect and resubscribe" : "bye", cancellationToken);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-        {
-            // the client went away
-        }
     }
 }

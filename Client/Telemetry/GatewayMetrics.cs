@@ -17,7 +17,10 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> _acknowledged;
     private readonly Counter<long> _pricesAccepted;
     private readonly Counter<long> _pricesRefused;
+    private readonly Counter<long> _webSocketsDropped;
+    private readonly Counter<long> _webSocketsRefused;
     private long _webSockets;
+    private Func<long> _snapshots = () => 0;
     private Func<IReadOnlyList<Exchange.Oracles.IndexView>> _indices = () => [];
 
     public GatewayMetrics(IMeterFactory meters)
@@ -31,6 +34,12 @@ public sealed class GatewayMetrics
         // Observed rather than added to, so that the gauge is reported (as 0) before the first connection.
         meter.CreateObservableUpDownCounter("exchange.gateway.websocket.clients", () => Interlocked.Read(ref _webSockets),
             "{connection}", "Open WebSocket connections");
+        _webSocketsDropped = meter.CreateCounter<long>("exchange.gateway.websocket.dropped", "{connection}",
+            "WebSockets closed by the gateway, by reason: slow (outbox full) or flood (message budget spent)");
+        _webSocketsRefused = meter.CreateCounter<long>("exchange.gateway.websocket.refused", "{connection}",
+            "WebSocket requests refused: the client address had its connections open already");
+        meter.CreateObservableCounter("exchange.gateway.book.snapshots", () => _snapshots(), "{snapshot}",
+            "Book snapshots written for WebSocket subscribers (once per feed sequence, however many subscribe)");
 
         _pricesAccepted = meter.CreateCounter<long>("exchange.gateway.feed.prices.accepted", "{price}", "Feed prices the oracle took, by index");
         _pricesRefused = meter.CreateCounter<long>("exchange.gateway.feed.prices.refused", "{price}", "Feed prices refused, by index and error code");
@@ -71,6 +80,13 @@ public sealed class GatewayMetrics
         }
         else _rejected.Add(1, new KeyValuePair<string, object?>("code", refusalCode));
     }
+
+    /// <summary>Where the snapshot count is read from (the gateway's <c>MarketDataHub</c>).</summary>
+    public void ObserveSnapshots(Func<long> snapshots) => _snapshots = snapshots;
+
+    public void WebSocketDropped(string reason) => _webSocketsDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void WebSocketRefused() => _webSocketsRefused.Add(1);
 
     public void WebSocketOpened() => Interlocked.Increment(ref _webSockets);
 

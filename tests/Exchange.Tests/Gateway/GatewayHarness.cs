@@ -101,11 +101,12 @@ internal sealed class GatewayHarness : IAsyncDisposable
             ["Gateway:AdminToken"] = AdminToken,
             ["Gateway:SecretKey"] = Convert.ToBase64String(new byte[32]),
         };
-        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Feeds", "Authentication" })
+        foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Feeds", "Authentication", "WebSocketMessages" })
         {
             configuration[$"Gateway:RateLimits:{policy}:Burst"] = "1000000";
             configuration[$"Gateway:RateLimits:{policy}:PerSecond"] = "1000000";
         }
+        configuration["Gateway:WebSocketConnectionsPerAddress"] = "1000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton<TimeProvider>(clock);

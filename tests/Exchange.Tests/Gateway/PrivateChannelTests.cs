@@ -145,7 +145,7 @@ public sealed class PrivateChannelTests(PostgresFixture postgres) : GatewayWithM
         return Gateway.Clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
     }
 
-    private static string Sign(string secret, string timestamp, string path = "/ws") =>
+    internal static string Sign(string secret, string timestamp, string path = "/ws") =>
         RequestSignature.Compute(secret, timestamp, "GET", path, []);
 
     private static async Task<string> ErrorCode(WebSocketClient client) => Text(await client.Expect("error"), "code");
