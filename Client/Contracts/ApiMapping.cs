@@ -21,7 +21,27 @@ public static class ApiMapping
             terms.Risk.TakerFeeBps,
             [.. terms.Risk.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))],
             Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, terms.MarkPrice == 0 ? null : Units.Price(spec, terms.MarkPrice),
-            spec.Index?.Index, IndexPrice(spec, terms), IndexStatus(spec, terms), Multiplier(terms));
+            spec.Index?.Index, IndexPrice(spec, terms), IndexStatus(spec, terms), Multiplier(terms), BreakerState(summary.Mode));
+    }
+
+    /// <summary>paused while the market is in an auction (whoever started it), else normal.</summary>
+    public static string BreakerState(MarketMode mode) => mode == MarketMode.Auction ? "paused" : "normal";
+
+    public static BreakerResponse Breaker(MarketSpec spec, BreakerView view)
+    {
+        var rules = view.Terms.Breaker ?? BreakerRules.Off;
+        var paused = view.Mode == MarketMode.Auction;
+        var band = rules.Band(view.Reference) is var (low, high)
+            ? new BandResponse(Units.Price(spec, low), Units.Price(spec, high))
+            : null;
+        var indicative = view.Indicative is { } i
+            ? new IndicativeResponse(Units.Price(spec, i.Price), Units.Size(spec, i.Volume), Units.Size(spec, Math.Abs(i.Imbalance)),
+                i.Imbalance > 0 ? "buy" : i.Imbalance < 0 ? "sell" : null)
+            : null;
+        return new BreakerResponse(spec.Symbol, BreakerState(view.Mode), Vocabulary.Of(view.Mode), view.Sequence,
+            new BreakerRulesResponse(rules.BandBps, rules.VelocityBps, rules.VelocityWindowMs),
+            view.Reference > 0 ? Units.Price(spec, view.Reference) : null, band,
+            paused ? Vocabulary.Of(view.Terms.ModeCause.Actor) : null, paused ? view.Terms.ModeCause.Reason : null, indicative);
     }
 
     /// <summary>The market's latest index tick in its own units; null when it follows no index or has no trusted price yet.</summary>

@@ -7,10 +7,14 @@ public sealed record MarginTierResponse(string NotionalFloor, int InitialBps, in
 /// <param name="ModeSetBy">Who put the market in its mode: operator, breaker, oracle or recovery.</param>
 /// <param name="ModeReason">Why, in their words (null: no reason given).</param>
 /// <param name="MarkPrice">The journaled mark price (null: none set; the last trade price serves).</param>
+/// <param name="BreakerState">paused while the market is in an auction, else normal (details: GET .../breaker).</param>
+/// <param name="IndicativePrice">In the single-market view, while paused with a crossed book: the price an uncross would
+/// trade at now (null otherwise, and always null in the list of markets).</param>
 public sealed record MarketResponse(string Symbol, string Mode, string TickSize, string LotSize, string MinPrice, string MaxPrice,
     string MinSize, string MaxSize, string MarketProtection, int MakerFeeBps, int TakerFeeBps, MarginTierResponse[] MarginTiers,
     string ModeSetBy = "operator", string? ModeReason = null, string? MarkPrice = null, string? Index = null,
-    string? IndexPrice = null, string? IndexStatus = null, MarginMultiplierResponse? MarginMultiplier = null);
+    string? IndexPrice = null, string? IndexStatus = null, MarginMultiplierResponse? MarginMultiplier = null,
+    string BreakerState = "normal", string? IndicativePrice = null);
 
 /// <summary>Levels as [price, size] pairs, best first.</summary>
 public sealed record BookResponse(string Symbol, long Sequence, string Mode, string[][] Bids, string[][] Asks);
@@ -24,3 +28,24 @@ public sealed record TickerResponse(string Symbol, string Mode, long Sequence, s
     string ModeSetBy = "operator", string? ModeReason = null);
 
 public sealed record TimeResponse(long ServerTime);
+
+/// <summary>
+/// The circuit breaker of one market. <paramref name="State"/>: paused while the market is in an auction (whoever
+/// started it, see <paramref name="TrippedBy"/>), else normal.
+/// </summary>
+/// <param name="Reference">The band's reference: the trusted index, else the last trade or uncross (null: neither yet).</param>
+/// <param name="Band">The band around the reference (null: no band rule, or no reference yet).</param>
+/// <param name="TrippedBy">While paused, who started the auction: breaker, operator, oracle or recovery (null when normal).</param>
+/// <param name="Reason">While paused, why, in their words.</param>
+/// <param name="Indicative">While paused with a crossed book, what an uncross at the reference would do now.</param>
+public sealed record BreakerResponse(string Symbol, string State, string Mode, long Sequence, BreakerRulesResponse Rules, string? Reference,
+    BandResponse? Band, string? TrippedBy, string? Reason, IndicativeResponse? Indicative);
+
+/// <summary>0 switches a rule off.</summary>
+public sealed record BreakerRulesResponse(int BandBps, int VelocityBps, long VelocityWindowMs);
+
+public sealed record BandResponse(string Low, string High);
+
+/// <param name="Volume">What would trade at <paramref name="Price"/>.</param>
+/// <param name="Imbalance">What would be left over at that price on <paramref name="Side"/> (null side: "0", balanced).</param>
+public sealed record IndicativeResponse(string Price, string Volume, string Imbalance, string? Side);

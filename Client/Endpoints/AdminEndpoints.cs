@@ -38,6 +38,7 @@ public static class AdminEndpoints
             .Produces<MarkPriceResponse>().WithSummary("Set the operator's mark price (\"0\" clears it) until the oracle exists");
         admin.MapPost("/markets/{symbol}/uncross", Uncross).Accepts<UncrossRequest>("application/json").Produces<UncrossResponse>()
             .WithSummary("End the auction: trade the crossed orders at one price and reopen the market");
+        BreakerEndpoints.MapAdmin(admin);
         admin.MapGet("/audit", Audit).WithSummary("The conservation audit: both differences are zero at a quiet point");
     }
 
@@ -152,6 +153,12 @@ public static class AdminEndpoints
         var spec = await markets.Get(symbol);
         var reference = Units.Ticks(spec, JsonBody.Parse(RequestBody.Of(context).Bytes, "referencePrice")
             .RequiredText("referencePrice", ErrorCodes.InvalidPrice), "referencePrice");
+        return await UncrossAt(markets, spec, reference);
+    }
+
+    /// <summary>Ends the auction at a reference price (also the breaker's release): the price, volume and mode after.</summary>
+    internal static async Task<IResult> UncrossAt(MarketDirectory markets, MarketSpec spec, long reference)
+    {
         var (outcome, error) = await Command(markets, spec, new UncrossCommand(reference));
         if (error is not null) return error.ToResult();
         var uncrossed = outcome!.Events.Single(e => e.Kind == EventKind.AuctionUncrossed);
@@ -162,7 +169,7 @@ public static class AdminEndpoints
     }
 
     /// <summary>An operator command straight to the market; the outcome if it committed without rejection, else the error.</summary>
-    private static async Task<(CommandOutcome? Outcome, ApiError? Error)> Command(MarketDirectory markets, MarketSpec spec, MarketCommand command)
+    internal static async Task<(CommandOutcome? Outcome, ApiError? Error)> Command(MarketDirectory markets, MarketSpec spec, MarketCommand command)
     {
         CommandOutcome outcome;
         try

@@ -22,6 +22,7 @@ public static class PublicEndpoints
         api.MapGet("/markets/{symbol}/book", Book).WithSummary("The order book, aggregated by price, best first");
         api.MapGet("/markets/{symbol}/trades", Trades).WithSummary("Recent trades, newest first");
         api.MapGet("/markets/{symbol}/ticker", Ticker).WithSummary("Best bid and ask, last trade, mark and index price");
+        BreakerEndpoints.MapPublic(api);
     }
 
     private static TimeResponse Time(HttpContext context, TimeProvider clock)
@@ -42,7 +43,13 @@ public static class PublicEndpoints
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
-        return ApiMapping.Market(spec, await markets.Market(spec).GetSummary());
+        var market = markets.Market(spec);
+        var summary = await market.GetSummary();
+        var response = ApiMapping.Market(spec, summary);
+        // Only a paused market has an indicative price; only then is the crossed part of its book read.
+        if (summary.Mode != MarketMode.Auction) return response;
+        var indicative = (await market.GetBreaker()).Indicative;
+        return response with { IndicativePrice = indicative is { } i ? Units.Price(spec, i.Price) : null };
     }
 
     private static async Task<BookResponse> Book(string symbol, HttpContext context, MarketDirectory markets)

@@ -59,6 +59,8 @@ public static class ErrorCodes
     public const string MarketPostOnly = "MARKET_POST_ONLY";
     public const string MarketInAuction = "MARKET_IN_AUCTION";
     public const string NotInAuction = "NOT_IN_AUCTION";
+    public const string MarketNotOpen = "MARKET_NOT_OPEN";
+    public const string NoReferencePrice = "NO_REFERENCE_PRICE";
     public const string BookCrossed = "BOOK_CROSSED";
     public const string InvalidMode = "INVALID_MODE";
     public const string InvalidRisk = "INVALID_RISK";

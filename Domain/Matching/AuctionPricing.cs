@@ -15,10 +15,16 @@ public static class AuctionPricing
     /// <param name="asks">Ask levels from the lowest price up.</param>
     /// <returns>False when nothing crosses.</returns>
     public static bool TryChoose(ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks, long referencePrice,
-        out long price, out long volume)
+        out long price, out long volume) => TryChoose(bids, asks, referencePrice, out price, out volume, out _);
+
+    /// <param name="imbalance">At the chosen price, bids at it or higher minus asks at it or lower: positive when buyers
+    /// are left over, negative when sellers are (the indicative imbalance an auction publishes).</param>
+    public static bool TryChoose(ReadOnlySpan<PriceLevel> bids, ReadOnlySpan<PriceLevel> asks, long referencePrice,
+        out long price, out long volume, out long imbalance)
     {
         price = 0;
         volume = 0;
+        imbalance = 0;
         if (bids.IsEmpty || asks.IsEmpty || bids[0].Price < asks[0].Price) return false;
         long low = asks[0].Price, high = bids[0].Price;
 
@@ -28,7 +34,7 @@ public static class AuctionPricing
         candidates.Sort();
 
         // Walk candidates upwards: bid volume at or above p only shrinks, ask volume at or below p only grows.
-        long buy = 0, sell = 0, bestImbalance = 0, bestDistance = 0;
+        long buy = 0, sell = 0, bestImbalance = 0, bestDistance = 0, signed = 0;
         foreach (var b in bids) buy += b.Size;
         int lowestBid = bids.Length - 1, nextAsk = 0;
         foreach (var p in candidates)
@@ -36,16 +42,18 @@ public static class AuctionPricing
             while (lowestBid >= 0 && bids[lowestBid].Price < p) buy -= bids[lowestBid--].Size;
             while (nextAsk < asks.Length && asks[nextAsk].Price <= p) sell += asks[nextAsk++].Size;
             var executed = Math.Min(buy, sell);
-            var imbalance = Math.Abs(buy - sell);
+            var gap = Math.Abs(buy - sell);
             var distance = Math.Abs(p - referencePrice);
             // Candidates ascend, so on a full tie the first (lower) price stays.
             if (executed > volume
                 || (executed == volume && executed > 0
-                    && (imbalance < bestImbalance || (imbalance == bestImbalance && distance < bestDistance))))
+                    && (gap < bestImbalance || (gap == bestImbalance && distance < bestDistance))))
             {
-                (price, volume, bestImbalance, bestDistance) = (p, executed, imbalance, distance);
+                (price, volume, bestImbalance, bestDistance) = (p, executed, gap, distance);
+                signed = buy - sell;
             }
         }
+        if (volume > 0) imbalance = signed;
         return volume > 0;
     }
 

@@ -34,4 +34,19 @@ public sealed record BreakerRules(int BandBps = 0, int VelocityBps = 0, long Vel
         var width = from <= long.MaxValue / MaxBps ? from * bps / 10_000 : (long)((Int128)from * bps / 10_000);
         return Math.Max(1, width);
     }
+
+    /// <summary>
+    /// The band around <paramref name="reference"/> (no band without a reference, or with the band rule off): the
+    /// reference plus or minus its <see cref="Width"/>, the top saturating at the largest price.
+    /// </summary>
+    public (long Low, long High)? Band(long reference)
+    {
+        if (BandBps <= 0 || reference <= 0) return null;
+        var width = Width(reference, BandBps);
+        return (reference - width, Plus(reference, width));
+    }
+
+    /// <summary>A price plus a positive width, saturating at the largest price (width is at most the price, so a price
+    /// above half the long range could overflow).</summary>
+    internal static long Plus(long price, long width) => price > long.MaxValue - width ? long.MaxValue : price + width;
 }

@@ -40,6 +40,22 @@ public sealed partial class FastOrderBook
         return level.Count == 0 ? new PriceLevel(price, 0, 0) : new PriceLevel(price, level.Size, level.Count);
     }
 
+    /// <summary>
+    /// The auction's indicative uncross at <paramref name="referencePrice"/>: what <see cref="Uncross(long, long, EventBuffer)"/>
+    /// would trade now, by the same rule on the same levels (only those at or through the other side's best price, so
+    /// the cost is the crossed part of the book, not the whole of it). False when nothing crosses.
+    /// </summary>
+    public bool TryIndicate(long referencePrice, out AuctionIndication indication)
+    {
+        indication = default;
+        if (!IsCrossed()) return false;
+        var bids = CrossedLevels(_bids, _asks.BestPrice);
+        var asks = CrossedLevels(_asks, _bids.BestPrice);
+        if (!AuctionPricing.TryChoose(bids.ToArray(), asks.ToArray(), referencePrice, out var price, out var volume, out var imbalance)) return false;
+        indication = new AuctionIndication(price, volume, imbalance);
+        return true;
+    }
+
     /// <summary>The accounts with an order resting here, each once (walks every resting order: for rare market-wide events).</summary>
     public HashSet<long> AccountsWithOrders()
     {

@@ -43,4 +43,8 @@ public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause Mode
 
     /// <summary>The mark accounts value positions at: the set mark, else the last trade (0: neither exists yet).</summary>
     public long EffectiveMark(long lastTradePrice) => MarkPrice > 0 ? MarkPrice : lastTradePrice;
+
+    /// <summary>The price band's reference: the index when the market follows one and its latest reading is trusted,
+    /// else the last trade or uncross (0: neither yet, so no band). An operator's release uncrosses at it too.</summary>
+    public long BreakerReference(long lastTradePrice) => Index is { Tick.IsTrusted: true } index ? index.Tick.IndexTicks : lastTradePrice;
 }

@@ -29,15 +29,10 @@ internal struct PriceGuard
     public static PriceGuard Begin(MarketTerms terms, long lastTradePrice, TradeWindow window, long timestamp)
     {
         if (terms.Breaker is not { } rules) return None;
-        var reference = terms.Index is { Tick.IsTrusted: true } index ? index.Tick.IndexTicks : lastTradePrice;
-        PriceGuard guard;
-        if (rules.BandBps > 0 && reference > 0)
-        {
-            var width = BreakerRules.Width(reference, rules.BandBps);
-            var (low, high) = (reference - width, Plus(reference, width));
-            guard = new PriceGuard { Low = low, High = high, Reference = reference, BandLow = low, BandHigh = high };
-        }
-        else guard = None;
+        var reference = terms.BreakerReference(lastTradePrice);
+        var guard = rules.Band(reference) is var (low, high)
+            ? new PriceGuard { Low = low, High = high, Reference = reference, BandLow = low, BandHigh = high }
+            : None;
         if (rules.VelocityBps > 0) guard.BeginVelocity(rules, window, timestamp);
         return guard;
     }
@@ -81,9 +76,7 @@ internal struct PriceGuard
         Narrow(price);
     }
 
-    /// <summary>A price plus a positive width, saturating at the largest price (width is at most the price, so a price
-    /// above half the long range could overflow).</summary>
-    private static long Plus(long price, long width) => price > long.MaxValue - width ? long.MaxValue : price + width;
+    private static long Plus(long price, long width) => BreakerRules.Plus(price, width);
 
     /// <summary>
     /// Why the breaker trips at a price this guard refused: the band if the price is outside it, else the velocity

@@ -25,6 +25,12 @@ public interface IMarketGrain : IGrainWithStringKey
 
     Task<BookView> GetBook(int depth);
 
+    /// <summary>
+    /// The breaker's state: rules, reference, and in an auction the indicative uncross computed from the book by the
+    /// rule the uncross itself uses (costs the crossed part of the book: cheap enough for a public read).
+    /// </summary>
+    Task<BreakerView> GetBreaker();
+
     Task<PublicTrade[]> GetRecentTrades(int limit);
 
     Task<OrderLookup> GetOrder(long orderId);

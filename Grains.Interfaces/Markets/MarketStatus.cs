@@ -22,3 +22,11 @@ public enum OrderState : byte
 
 [GenerateSerializer, Immutable, Alias("OrderLookup")]
 public sealed record OrderLookup(OrderState State, long OrderId, OrderView? Order);
+
+/// <summary>
+/// The circuit breaker as the market sees it now: the mode and its cause (in <see cref="Terms"/>, with the rules), the
+/// band's reference (<see cref="MarketTerms.BreakerReference"/>; 0: none yet) and, during an auction with a crossed
+/// book, what uncrossing at that reference would do now (null otherwise).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("BreakerView")]
+public sealed record BreakerView(string Symbol, MarketMode Mode, long Sequence, MarketTerms Terms, long Reference, AuctionIndication? Indicative);

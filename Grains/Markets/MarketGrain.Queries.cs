@@ -25,6 +25,13 @@ public sealed partial class MarketGrain
         return new BookView(Symbol, book.Sequence, book.Mode, [.. bids], [.. asks]);
     });
 
+    public Task<BreakerView> GetBreaker() => Answer(book =>
+    {
+        var reference = book.Terms.BreakerReference(book.LastTradePrice);
+        AuctionIndication? indicative = book.Mode == MarketMode.Auction && book.TryIndicate(reference, out var indication) ? indication : null;
+        return new BreakerView(Symbol, book.Mode, book.Sequence, book.Terms, reference, indicative);
+    });
+
     public async Task<PublicTrade[]> GetRecentTrades(int limit)
     {
         await ReadyForQuery();

@@ -8,7 +8,8 @@ namespace Exchange.Tests.Gateway;
 /// <summary>
 /// Every error code the gateway implements, reached through the API: malformed input, refusals by the account and
 /// the book, and the operator's mistakes. (Authentication codes: <see cref="SigningTests"/>; RATE_LIMITED:
-/// <see cref="RateLimitTests"/>; OUTCOME_UNKNOWN and SERVICE_UNAVAILABLE: <see cref="GatewayFailureTests"/>.)
+/// <see cref="RateLimitTests"/>; OUTCOME_UNKNOWN and SERVICE_UNAVAILABLE: <see cref="GatewayFailureTests"/>; the breaker's
+/// codes: <see cref="BreakerApiTests"/>.)
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
@@ -21,8 +22,6 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.BadRequest,              // Kestrel's own refusals of broken HTTP (not reachable through a test server)
         ErrorCodes.InternalError,           // a bug
         ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
-        ErrorCodes.PriceOutsideBand,        // until the gateway can give a market breaker rules (the breaker's next slice)
-        ErrorCodes.InvalidBreakerRules,     // likewise: no endpoint sets breaker rules yet
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];

@@ -92,6 +92,38 @@ public sealed class AuctionPricingTests
     }
 
     [Fact]
+    public void The_imbalance_is_what_is_left_at_the_chosen_price_signed_by_side()
+    {
+        // From the table above: at 101, buy 8 and sell 11, so 3 lots of selling are left over.
+        var bids = Levels((102, 5), (101, 3), (99, 4));
+        var asks = Levels((98, 2), (100, 4), (101, 5));
+        Assert.True(AuctionPricing.TryChoose(bids, asks, 100, out var price, out var volume, out var imbalance));
+        Assert.Equal((101L, 8L, -3L), (price, volume, imbalance));
+        Assert.False(AuctionPricing.TryChoose(Levels((99, 5)), Levels((100, 5)), 100, out _, out _, out imbalance));
+        Assert.Equal(0, imbalance);
+    }
+
+    [Fact]
+    public void The_fast_books_indication_is_what_its_uncross_then_trades()
+    {
+        var order = Gen.Select(Gen.Bool, Gen.Long[190, 210], Gen.Long[1, 6]);
+        Gen.Select(order.Array[0, 12], Gen.Long[185, 215]).Sample((orders, reference) =>
+        {
+            var d = new BookDriver(BookFactories.Implementations[1], MarketMode.Auction);
+            var account = 1L;
+            foreach (var (buy, price, size) in orders)
+                _ = buy ? d.Buy(account++, price, size) : d.Sell(account++, price, size);
+            var book = Assert.IsType<FastOrderBook>(d.Book);
+
+            var indicated = book.TryIndicate(reference, out var indication);
+            var uncrossed = d.Uncross(reference).Single(e => e.Kind == EventKind.AuctionUncrossed);
+
+            Assert.Equal(indicated ? (indication.Price, indication.Volume) : (0, 0), (uncrossed.Price, uncrossed.Size));
+            Assert.Equal(indicated, uncrossed.Size > 0);
+        }, iter: 2_000);
+    }
+
+    [Fact]
     public void The_choice_matches_the_documented_rule_checked_price_by_price()
     {
         var side = Gen.Select(Gen.Long[90, 110], Gen.Long[1, 6]).Array[0, 5];
@@ -100,10 +132,10 @@ public sealed class AuctionPricingTests
             var bids = Aggregate(bidOrders, highestFirst: true);
             var asks = Aggregate(askOrders, highestFirst: false);
 
-            var crossed = AuctionPricing.TryChoose(bids, asks, reference, out var price, out var volume);
+            var crossed = AuctionPricing.TryChoose(bids, asks, reference, out var price, out var volume, out var imbalance);
 
             var expected = BruteForce(bids, asks, reference);
-            Assert.Equal((expected.Volume > 0, expected.Price, expected.Volume), (crossed, price, volume));
+            Assert.Equal((expected.Volume > 0, expected.Price, expected.Volume, expected.Imbalance), (crossed, price, volume, imbalance));
         }, iter: 20_000);
     }
 
@@ -113,10 +145,12 @@ public sealed class AuctionPricingTests
         return [.. highestFirst ? levels.OrderByDescending(l => l.Price) : levels.OrderBy(l => l.Price)];
     }
 
-    /// <summary>Every price in the whole range, ranked by: most volume, smallest imbalance, closest to the reference, lowest.</summary>
-    private static (long Price, long Volume) BruteForce(PriceLevel[] bids, PriceLevel[] asks, long reference)
+    /// <summary>Every price in the whole range, ranked by: most volume, smallest imbalance, closest to the reference, lowest;
+    /// with the signed imbalance (buy - sell) at the chosen price.</summary>
+    private static (long Price, long Volume, long Imbalance) BruteForce(PriceLevel[] bids, PriceLevel[] asks, long reference)
     {
         (long Price, long Volume, long Imbalance, long Distance) best = (0, 0, 0, 0);
+        var signed = 0L;
         for (long p = 80; p <= 120; p++)
         {
             var buy = bids.Where(l => l.Price >= p).Sum(l => l.Size);
@@ -125,8 +159,8 @@ public sealed class AuctionPricingTests
             if (candidate.Item2 == 0) continue;
             var better = best.Volume == 0 || candidate.Item2 > best.Volume
                 || (candidate.Item2 == best.Volume && (candidate.Item3, candidate.Item4, candidate.p).CompareTo((best.Imbalance, best.Distance, best.Price)) < 0);
-            if (better) best = candidate;
+            if (better) (best, signed) = (candidate, buy - sell);
         }
-        return best.Volume == 0 ? (0, 0) : (best.Price, best.Volume);
+        return best.Volume == 0 ? (0, 0, 0) : (best.Price, best.Volume, signed);
     }
 }
