@@ -73,6 +73,21 @@ public sealed partial class FastOrderBook : IOrderBook
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
+        // One compiled body per guard (see IMatchGuard): a market without breaker rules runs the checks as constants.
+        if (Guarded)
+        {
+            var guard = Guard(timestamp);
+            Place(o, ref guard, timestamp, events);
+        }
+        else
+        {
+            var none = new NoGuard();
+            Place(o, ref none, timestamp, events);
+        }
+    }
+
+    private void Place<TGuard>(in PlaceOrder o, ref TGuard guard, long timestamp, EventBuffer events) where TGuard : struct, IMatchGuard
+    {
         var reject = OrderRules.CheckPlace(Spec, Mode, o);
         if (reject != RejectReason.None) { Reject(events, timestamp, o.AccountId, reject, o.ClientOrderId); return; }
         if (o.ClientOrderId is not null && _clientOrderIds.TryGet(o.AccountId, o.ClientOrderId, out var original))
@@ -87,7 +102,6 @@ public sealed partial class FastOrderBook : IOrderBook
             return;
         }
         var limit = o.Type == OrderType.Market ? OrderRules.MarketLimit(Spec, o.Side, opposite.BestPrice, o.Price) : o.Price;
-        var guard = Guard(timestamp);
         if (o.Type == OrderType.Limit && guard.OutsideBand(o.Side, limit))
         {
             Reject(events, timestamp, o.AccountId, RejectReason.PriceOutsideBand, o.ClientOrderId);
@@ -146,14 +160,15 @@ public sealed partial class FastOrderBook : IOrderBook
         var reject = OrderRules.CheckAmend(Spec, Mode, a);
         var slot = OrderPool.None;
         if (reject == RejectReason.None && !TryFind(a.AccountId, a.OrderId, a.ClientOrderId, out slot)) reject = RejectReason.OrderNotFound;
-        var guard = reject == RejectReason.None ? Guard(timestamp) : PriceGuard.None;
+        var guarded = reject == RejectReason.None && Guarded;
+        var guard = guarded ? Guard(timestamp) : PriceGuard.None;
         if (reject == RejectReason.None)
         {
             ref var found = ref _pool[slot];
             var opposite = Ladder(found.Side.Opposite());
             if (a.ExpectedRemaining > 0 && found.Remaining != a.ExpectedRemaining) reject = RejectReason.RemainingChanged;
             else if (found.Price == a.NewPrice && found.Remaining == a.NewSize) reject = RejectReason.NoChange;
-            else if (found.Price != a.NewPrice && guard.OutsideBand(found.Side, a.NewPrice)) reject = RejectReason.PriceOutsideBand;
+            else if (guarded && found.Price != a.NewPrice && guard.OutsideBand(found.Side, a.NewPrice)) reject = RejectReason.PriceOutsideBand;
             else if (Mode != MarketMode.Auction && ((found.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
                 && !opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice))
                 reject = RejectReason.PostOnlyWouldTake;
@@ -172,7 +187,7 @@ public sealed partial class FastOrderBook : IOrderBook
         Unlink(slot);
         order.Price = a.NewPrice;
         order.Remaining = a.NewSize;
-        if (Mode == MarketMode.Auction || Match(slot, ref guard, timestamp, events)) Rest(slot);
+        if (Mode == MarketMode.Auction || (guarded ? Match(slot, ref guard, timestamp, events) : Unguarded(slot, timestamp, events))) Rest(slot);
         else _pool.Release(slot);
     }
 
@@ -272,6 +287,9 @@ public sealed partial class FastOrderBook : IOrderBook
     /// and the last trade, so they are kept until either changes: most orders in a busy book arrive between two
     /// trades at the same price. The cache is derived state, outside the hash and snapshots.
     /// </remarks>
+    /// <summary>Whether this command matches under limits at all: the market has breaker rules and matches continuously.</summary>
+    private bool Guarded => Terms.Breaker is not null && OrderRules.Matches(Mode);
+
     private PriceGuard Guard(long timestamp)
     {
         var terms = Terms;
@@ -286,7 +304,13 @@ public sealed partial class FastOrderBook : IOrderBook
     /// Trades the taker against the opposite side up to its price, and within the guard's limits: at the first maker
     /// beyond them the market trips to an auction and the taker stops. False when nothing of it is left to rest.
     /// </summary>
-    private bool Match(int takerSlot, ref PriceGuard guard, long timestamp, EventBuffer events)
+    private bool Unguarded(int takerSlot, long timestamp, EventBuffer events)
+    {
+        var none = new NoGuard();
+        return Match(takerSlot, ref none, timestamp, events);
+    }
+
+    private bool Match<TGuard>(int takerSlot, ref TGuard guard, long timestamp, EventBuffer events) where TGuard : struct, IMatchGuard
     {
         ref var taker = ref _pool[takerSlot];
         var opposite = Ladder(taker.Side.Opposite());
@@ -322,7 +346,7 @@ public sealed partial class FastOrderBook : IOrderBook
     }
 
     /// <summary>How much a fill-or-kill taker would get, walking the book exactly as <see cref="Match"/> would.</summary>
-    private long FillableSize(int takerSlot, PriceGuard guard)
+    private long FillableSize<TGuard>(int takerSlot, TGuard guard) where TGuard : struct, IMatchGuard
     {
         ref var taker = ref _pool[takerSlot];
         var opposite = Ladder(taker.Side.Opposite());

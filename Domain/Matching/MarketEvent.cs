@@ -23,7 +23,9 @@ namespace Exchange.Matching;
 /// <item>MarkPriceSet: Price (the new mark, 0: none), PreviousPrice.</item>
 /// <item>RiskChanged: Risk (the new fees and margin tiers).</item>
 /// <item>IndexPriceSet: Price (the index in ticks, 0: none known), PreviousPrice, IndexStatus.</item>
-/// <item>BreakerRulesChanged: Breaker (the new rules; <see cref="BreakerRules.Off"/> when switched off).</item>
+/// <item>BreakerRulesChanged: Price (band bps), Size (velocity bps), PreviousPrice (velocity window ms), read together as
+/// <see cref="Breaker"/> (the new rules; <see cref="BreakerRules.Off"/> when switched off). Kept in the numeric fields, not
+/// a reference of its own: every event of every kind carries every field, so a field more costs all of matching.</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -57,7 +59,8 @@ public readonly record struct MarketEvent
     [Id(24)] public ModeActor Actor { get; init; }
     [Id(25)] public string? Reason { get; init; }
     [Id(26)] public Pricing.IndexStatus IndexStatus { get; init; }
-    [Id(27)] public BreakerRules? Breaker { get; init; }
+    /// <summary>The rules of a BreakerRulesChanged event (null for any other kind).</summary>
+    public BreakerRules? Breaker => Kind == EventKind.BreakerRulesChanged ? new BreakerRules((int)Price, (int)Size, PreviousPrice) : null;
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {
@@ -122,7 +125,8 @@ public readonly record struct MarketEvent
 
     public static MarketEvent BreakerSet(long sequence, long timestamp, BreakerRules rules) => new()
     {
-        Kind = EventKind.BreakerRulesChanged, Sequence = sequence, Timestamp = timestamp, Breaker = rules,
+        Kind = EventKind.BreakerRulesChanged, Sequence = sequence, Timestamp = timestamp,
+        Price = rules.BandBps, Size = rules.VelocityBps, PreviousPrice = rules.VelocityWindowMs,
     };
 
     /// <summary>The cause of a ModeChanged event.</summary>

@@ -16,7 +16,7 @@ namespace Exchange.Matching;
 /// <see cref="TripCause"/>. The reference does not follow the command's own fills, so one sweep cannot walk the band
 /// along with it. A small value the book keeps on its stack: nothing here allocates until a trip.
 /// </summary>
-internal struct PriceGuard
+internal struct PriceGuard : IMatchGuard
 {
     public long Low, High;
     public long Reference, BandLow, BandHigh;
