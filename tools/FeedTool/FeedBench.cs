@@ -49,6 +49,13 @@ internal static class FeedBench
                 var step = 0L;
                 while (!stop.IsCancellationRequested)
                 {
+                    // Timestamps are whole milliseconds and strictly increasing per feed, so a feed publishes at most
+                    // 1,000 prices a second: a batch waits until its stamps would not run ahead of the clock.
+                    if (feed.LastTimestamp + batch > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+                    {
+                        await Task.Delay(1, CancellationToken.None);
+                        continue;
+                    }
                     var prices = Enumerable.Range(0, batch)
                         .Select(_ => new PricePoint(feed.NextTimestamp(), BasePrice + (step++ % 50) * PriceUnits.Scale / 100)).ToArray();
                     var t0 = Stopwatch.GetTimestamp();

@@ -25,6 +25,9 @@ public sealed class FeedPublisher(HttpClient http, FeedCredentials feed, TimePro
 
     public FeedCredentials Feed { get; } = feed;
 
+    /// <summary>The last timestamp handed out (0: none yet).</summary>
+    public long LastTimestamp => _lastTimestamp;
+
     /// <summary>Now in Unix ms, or one past the last stamp if the clock has not moved on (never earlier than the last).</summary>
     public long NextTimestamp()
     {
