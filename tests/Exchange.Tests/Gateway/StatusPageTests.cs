@@ -10,42 +10,19 @@ namespace Exchange.Tests.Gateway;
 /// an order and a trade placed through the API live over the WebSocket. Fails (never skips) without a browser.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class StatusPageTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class StatusPageTests(PostgresFixture postgres) : BrowserTests(postgres)
 {
-    /// <summary>How long the page may take to show a change; Playwright's expectations poll until then.</summary>
-    private static readonly LocatorAssertionsToHaveTextOptions Deadline = new() { Timeout = 20_000 };
-
-    private GatewayHarness _gateway = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        var chromium = ChromiumBinary.Find() ?? throw new InvalidOperationException(ChromiumBinary.MissingMessage);
-        _gateway = await GatewayHarness.StartAsync(postgres, kestrel: true);
-        _playwright = await Playwright.CreateAsync();
-        // No sandbox: CI runs as root, where Chromium refuses to start sandboxed.
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.DisposeAsync();
-        _playwright?.Dispose();
-        if (_gateway is not null) await _gateway.DisposeAsync();
-    }
-
     [Fact]
     public async Task The_page_shows_a_new_best_bid_and_a_trade_live()
     {
-        var symbol = await _gateway.NewMarket();
-        var maker = await _gateway.NewTrader();
-        var taker = await _gateway.NewTrader();
-        var page = await _browser.NewPageAsync();
+        var symbol = await Gateway.NewMarket();
+        var maker = await Gateway.NewTrader();
+        var taker = await Gateway.NewTrader();
+        var page = await Browser.NewPageAsync();
         var scriptErrors = new List<string>();
         page.PageError += (_, error) => scriptErrors.Add(error);
 
-        Assert.Equal(200, (await page.GotoAsync(_gateway.Address!.ToString()))!.Status);
+        Assert.Equal(200, (await page.GotoAsync(Gateway.Address!.ToString()))!.Status);
         var market = page.Locator($"[data-market=\"{symbol}\"]");
         await Expect(page.Locator("#connection")).ToHaveTextAsync("live", Deadline);
         await Expect(market.Locator(".sequence")).ToHaveTextAsync(new Regex(@"^\d+$"), Deadline); // the book's snapshot arrived
