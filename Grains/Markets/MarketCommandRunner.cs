@@ -28,6 +28,16 @@ public static class MarketCommandRunner
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
             or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null };
 
+    /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
+    public static long AccountOf(MarketCommand command) => command switch
+    {
+        PlaceCommand c => c.Order.AccountId,
+        CancelCommand c => c.Cancel.AccountId,
+        AmendCommand c => c.Amend.AccountId,
+        CancelAllCommand c => c.AccountId,
+        _ => 0,
+    };
+
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)
     {

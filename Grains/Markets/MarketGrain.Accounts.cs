@@ -10,9 +10,6 @@ namespace Exchange.Markets;
 /// </summary>
 public sealed partial class MarketGrain
 {
-    private CommittedMark _mark;
-    private readonly Dictionary<long, IAccountGrain> _accountRefs = [];
-
     public async Task<AccountEvents> GetAccountEvents(long accountId, long afterSequence)
     {
         await ReadyForQuery();
@@ -20,26 +17,9 @@ public sealed partial class MarketGrain
 
         if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, _mark.Report);
 
-        // Older than what memory holds: read the journal, but no further than needed, and tell the account how far it
-        // is complete so that its cursor moves there even without events of its own (an idle account then reads the
-        // old journal once, not at every reconciliation). An account the heads do not know has no event of its own
-        // after the point they are complete from: its read ends there and the rest (market-wide events) comes from
-        // memory when memory still holds it.
-        var complete = _heads.CompleteFrom;
-        var tail = _heads.Knows(accountId) ? null : _recent.For(accountId, complete);
-        using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-        var events = new List<MarketEvent>();
-        var readThrough = afterSequence;
-        await foreach (var batch in _journal.ReadAfter(Symbol, afterSequence, deadline.Token))
-        {
-            if (tail is not null && batch.FirstSequence > complete) break;
-            events.AddRange(AccountHeads.For(accountId, batch.Entries)
-                .Where(e => e.Sequence > afterSequence && (tail is null || e.Sequence <= complete)));
-            readThrough = batch.LastSequence;
-        }
-        return tail is null
-            ? new AccountEvents(Symbol, afterSequence, [.. events], _mark.Report, CompleteThrough: readThrough)
-            : new AccountEvents(Symbol, afterSequence, [.. events, .. tail], _mark.Report, CompleteThrough: complete);
+        // Older than what memory holds: read the journal, but no further than needed.
+        var (events, completeThrough) = await AccountCatchUp.Read(_journal, Symbol, _heads, _recent, accountId, afterSequence, _options.RecoveryTimeout);
+        return new AccountEvents(Symbol, afterSequence, events, _mark.Report, CompleteThrough: completeThrough);
     }
 
     public async Task<AccountEvents> GetAccountHistory(long accountId)
@@ -59,30 +39,4 @@ public sealed partial class MarketGrain
         if (outcome.Rejection == RejectReason.InvalidPrice)
             throw new ArgumentOutOfRangeException(nameof(price), "outside the market's price range");
     }
-
-    /// <summary>After a commit: send each account its events, naming the event they follow.</summary>
-    private void NotifyAccounts(PendingBatch batch)
-    {
-        if (!_options.NotifyAccounts) return;
-        var mark = _mark.Report;
-        foreach (var (accountId, part) in batch.AccountEvents())
-            Account(accountId).OnMarketEvents(new AccountEvents(Symbol, part.Previous, part.Events, mark)).Ignore();
-    }
-
-    /// <summary>Account references are kept: resolving one is dear next to sending it a message.</summary>
-    private IAccountGrain Account(long accountId)
-    {
-        if (!_accountRefs.TryGetValue(accountId, out var account))
-            _accountRefs[accountId] = account = GrainFactory.GetGrain<IAccountGrain>(accountId);
-        return account;
-    }
-
-    private static long CommandingAccount(MarketCommand command) => command switch
-    {
-        PlaceCommand c => c.Order.AccountId,
-        CancelCommand c => c.Cancel.AccountId,
-        AmendCommand c => c.Amend.AccountId,
-        CancelAllCommand c => c.AccountId,
-        _ => 0,
-    };
 }

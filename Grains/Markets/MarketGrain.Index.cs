@@ -11,7 +11,6 @@ namespace Exchange.Markets;
 /// </summary>
 public sealed partial class MarketGrain
 {
-    private DateTimeOffset _indexHeard;
     private IGrainTimer? _silenceTimer;
 
     public async Task ApplyIndex(IndexUpdate update)
@@ -19,9 +18,8 @@ public sealed partial class MarketGrain
         ArgumentNullException.ThrowIfNull(update);
         var book = await ReadyForQuery();
         if (book.Spec.Index?.Index != update.Index) return;
-        _indexHeard = _clock.GetUtcNow();
-        var tick = new IndexTick(IndexPrices.ToTicks(update.Price, book.Spec.TickSize), update.Status, update.AsOf, update.HorizonSigmaPpm);
-        var outcome = await Execute(new ApplyIndexCommand(tick));
+        _index.Heard();
+        var outcome = await Execute(new ApplyIndexCommand(IndexWatch.Reading(update, book.Spec)));
         if (outcome.Status != CommandStatus.Committed) throw new MarketUnavailableException(outcome.Error ?? "the index reading was not journaled");
     }
 
@@ -33,7 +31,7 @@ public sealed partial class MarketGrain
     private async Task DistrustIndexOnStart()
     {
         if (_book?.Spec.Index is not { } rules) return;
-        _indexHeard = _clock.GetUtcNow();
+        _index.Heard();
         await Distrust(IndexTickOrigin.Restart);
         // Best effort: an oracle that cannot answer must not keep its market from loading (it then stays safe).
         GrainFactory.GetGrain<IOracleGrain>(rules.Index).Follow(Symbol).Ignore();
@@ -42,7 +40,7 @@ public sealed partial class MarketGrain
 
     private async Task CheckIndexSilence(CancellationToken cancellationToken)
     {
-        if (_book?.Spec.Index is not { } rules || _clock.GetUtcNow() - _indexHeard < _options.IndexSilence) return;
+        if (_book?.Spec.Index is not { } rules || !_index.IsSilent) return;
         GrainFactory.GetGrain<IOracleGrain>(rules.Index).Wake().Ignore();
         await Distrust(IndexTickOrigin.Silence);
     }
@@ -50,12 +48,7 @@ public sealed partial class MarketGrain
     /// <summary>Journals an untrusted tick of the given origin, unless the market already distrusts its index and trades nothing.</summary>
     private async Task Distrust(IndexTickOrigin origin)
     {
-        if (await Ready() is not { } book) return;
-        var held = book.Terms.Index?.Tick;
-        var safe = book.Mode is MarketMode.CancelOnly or MarketMode.Halted;
-        if (held is { IsTrusted: false } && safe) return;
-        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var tick = new IndexTick(held?.IndexTicks ?? 0, IndexStatus.Stale, now, -1, origin);
+        if (await Ready() is not { } book || _index.Distrust(book, origin) is not { } tick) return;
         var outcome = await Execute(new ApplyIndexCommand(tick));
         if (outcome.Status != CommandStatus.Committed)
             throw new MarketUnavailableException(outcome.Error ?? $"the {origin} index tick was not journaled");

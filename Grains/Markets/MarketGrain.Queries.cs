@@ -10,41 +10,26 @@ public sealed partial class MarketGrain
 {
     public Task<MarketSpec?> GetSpec() => Task.FromResult(_book?.Spec);
 
-    public Task<MarketStatus> GetStatus() =>
-        Answer(book => new MarketStatus(Symbol, book.Mode, book.Sequence, book.StateHash(), book.RestingOrderCount));
+    public Task<MarketStatus> GetStatus() => Answer(book => MarketViews.Status(Symbol, book));
 
-    public Task<MarketSummary> GetSummary() =>
-        Answer(book => new MarketSummary(Symbol, book.Mode, book.Sequence, book.RestingOrderCount, book.Terms));
+    public Task<MarketSummary> GetSummary() => Answer(book => MarketViews.Summary(Symbol, book));
 
-    public Task<BookView> GetBook(int depth) => Answer(book =>
-    {
-        depth = Math.Clamp(depth, 1, 10_000);
-        List<PriceLevel> bids = [], asks = [];
-        book.CopyDepth(Side.Buy, depth, bids);
-        book.CopyDepth(Side.Sell, depth, asks);
-        return new BookView(Symbol, book.Sequence, book.Mode, [.. bids], [.. asks]);
-    });
+    public Task<BookView> GetBook(int depth) => Answer(book => MarketViews.Depth(Symbol, book, depth));
 
-    public Task<BreakerView> GetBreaker() => Answer(book =>
-    {
-        var reference = book.Terms.BreakerReference(book.LastTradePrice);
-        AuctionIndication? indicative = book.Mode == MarketMode.Auction && book.TryIndicate(reference, out var indication) ? indication : null;
-        return new BreakerView(Symbol, book.Mode, book.Sequence, book.Terms, reference, indicative);
-    });
+    public Task<BreakerView> GetBreaker() => Answer(book => MarketViews.Breaker(Symbol, book));
 
     public async Task<PublicTrade[]> GetRecentTrades(int limit)
     {
         await ReadyForQuery();
-        return [.. _recentTrades.Reverse().Take(Math.Clamp(limit, 0, _options.RecentTrades))];
+        return _trades.Latest(limit);
     }
 
-    public Task<OrderLookup> GetOrder(long orderId) => Answer(book => Lookup(book, orderId));
+    public Task<OrderLookup> GetOrder(long orderId) => Answer(book => MarketViews.Order(book, orderId));
 
-    public Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId) => Answer(book =>
-        book.TryGetOrderId(accountId, clientOrderId, out var orderId) ? Lookup(book, orderId) : new OrderLookup(OrderState.Unknown, 0, null));
+    public Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId) =>
+        Answer(book => MarketViews.OrderByClientId(book, accountId, clientOrderId));
 
-    public Task<OrderView[]> GetOpenOrders(long accountId) => Answer(book =>
-        book.RestingOrders(Side.Buy).Concat(book.RestingOrders(Side.Sell)).Where(o => o.AccountId == accountId).ToArray());
+    public Task<OrderView[]> GetOpenOrders(long accountId) => Answer(book => MarketViews.OpenOrders(book, accountId));
 
     public Task Subscribe(IMarketDataObserver observer)
     {
@@ -57,11 +42,6 @@ public sealed partial class MarketGrain
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }
-
-    private static OrderLookup Lookup(FastOrderBook book, long orderId) =>
-        book.TryGetOrder(orderId, out var order) ? new OrderLookup(OrderState.Open, orderId, order)
-        : orderId > 0 && orderId < book.NextOrderId ? new OrderLookup(OrderState.Closed, orderId, null)
-        : new OrderLookup(OrderState.Unknown, orderId, null);
 
     private async Task<T> Answer<T>(Func<FastOrderBook, T> read)
     {

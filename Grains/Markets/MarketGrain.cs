@@ -21,20 +21,25 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private readonly MarketOptions _options;
     private readonly ILogger<MarketGrain> _logger;
     private readonly JournalWriter _writer;
+    private readonly MarketSnapshots _snapshots;
+    private readonly AccountNotifier _accounts;
+    private readonly IndexWatch _index;
     private readonly EventBuffer _events = new();
-    private readonly Queue<PublicTrade> _recentTrades = new();
     private readonly ObserverManager<IMarketDataObserver> _observers;
     private FastOrderBook? _book;
     private AccountHeads _heads = new(0);
     private RecentAccountEvents _recent = new(0);
-    private long _snapshotSequence;
-    private DateTimeOffset _snapshotTime;
+    private RecentTrades _trades = new(0);
+    private CommittedMark _mark;
 
     public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, ILogger<MarketGrain> logger)
     {
         (_journal, _clock, _options, _logger) = (journal, clock, options.Value, logger);
         _observers = new(TimeSpan.FromMinutes(5), logger);
         _writer = new JournalWriter(this.GetPrimaryKeyString(), journal, clock, _options, this, LogJournal);
+        _snapshots = new MarketSnapshots(this.GetPrimaryKeyString(), journal, clock, _options, LogJournal);
+        _accounts = new AccountNotifier(this.GetPrimaryKeyString(), GrainFactory, _options.NotifyAccounts);
+        _index = new IndexWatch(clock, _options);
     }
 
     private string Symbol => this.GetPrimaryKeyString();
@@ -64,7 +69,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         if (await Ready() is not { } book) return CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded");
         if (!MarketCommandRunner.IsWellFormed(command)) return CommandOutcome.Fail("malformed command");
         var batch = _writer.Open;
-        var previous = _heads.Previous(CommandingAccount(command));
+        var previous = _heads.Previous(MarketCommandRunner.AccountOf(command));
         var events = Run(book, command, batch);
         return Outcome(await _writer.Committed(batch), batch, events, previous);
     }
@@ -76,7 +81,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         var batch = _writer.Open;
         // A malformed command fails alone; the others run, in order, in the same batch.
         var runs = commands.Select(c => MarketCommandRunner.IsWellFormed(c)
-            ? (Previous: _heads.Previous(CommandingAccount(c)), Events: Run(book, c, batch))
+            ? (Previous: _heads.Previous(MarketCommandRunner.AccountOf(c)), Events: Run(book, c, batch))
             : (Previous: AccountHeads.Unknown, Events: null)).ToArray();
         var status = await _writer.Committed(batch);
         return [.. runs.Select(r => r.Events is null ? CommandOutcome.Fail("malformed command")
@@ -98,7 +103,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private MarketEvent[] Run(FastOrderBook book, MarketCommand command, PendingBatch batch)
     {
         // An uncross (asked for, or by an index tick ending a reopening auction) may change every level.
-        if (command is UncrossCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(AllLevels(book));
+        if (command is UncrossCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(MarketViews.AllLevels(book));
         _events.Clear();
         var timestamp = (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         try
@@ -127,9 +132,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
 
     void IJournaledMarket.Cut(PendingBatch batch)
     {
-        var snapshotDue = batch.HasEntries && SnapshotDue(batch.LastSequence);
-        if (snapshotDue) (_snapshotSequence, _snapshotTime) = (batch.LastSequence, _clock.GetUtcNow());
-        batch.Cut(_book!, snapshotDue);
+        batch.Cut(_book!, batch.HasEntries && _snapshots.TakeIfDue(batch.LastSequence));
     }
 
     Task IJournaledMarket.Reload(CancellationToken cancellationToken) => Reload(_book!.Spec, cancellationToken);
@@ -139,10 +142,10 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     /// <summary>What a committed batch owes the world: its market data, its accounts' events, and its snapshot if one was taken.</summary>
     void IJournaledMarket.Publish(PendingBatch batch, bool reloaded)
     {
-        if (batch.Snapshot is { } snapshot) _ = SaveSnapshotInBackground(snapshot);
+        if (batch.Snapshot is { } snapshot) _ = _snapshots.SaveInBackground(snapshot);
         // After a reload the batch is already in memory (recent events, trades, the mark): it is only announced.
         if (!reloaded) Remember(batch);
-        if (batch.HasEntries) NotifyAccounts(batch);
+        if (batch.HasEntries) _accounts.Notify(batch, _mark.Report);
         if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 
@@ -150,81 +153,14 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     {
         foreach (var entry in batch.Entries) _recent.Add(entry.Events);
         _mark.Apply(batch.Entries);
-        foreach (var trade in batch.Update?.Trades ?? []) RememberTrade(trade);
+        foreach (var trade in batch.Update?.Trades ?? []) _trades.Add(trade);
     }
 
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
-        var replayed = new List<MarketEvent[]>();
-        _recentTrades.Clear();
-        var recovered = await MarketRecovery.Load(_journal, spec, cancellationToken, batch =>
-        {
-            foreach (var entry in batch.Entries)
-            {
-                replayed.Add(entry.Events);
-                foreach (var e in entry.Events)
-                    if (e.Kind == EventKind.TradeExecuted) RememberTrade(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
-            }
-        });
-
-        // The account events kept in memory (for catching up and for history) start where they would have had the
-        // market never stopped: up to RecentEvents back, read again from the journal before the snapshot.
-        var from = Math.Max(0, recovered.SnapshotSequence - _options.RecentEvents);
-        var older = from < recovered.SnapshotSequence
-            ? await MarketRecovery.EventsBetween(_journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
-        var heads = new AccountHeads(from);
-        var recent = new RecentAccountEvents(_options.RecentEvents);
-        recent.Reset(from);
-        foreach (var events in older.Concat(replayed))
-        {
-            heads.Advance(events);
-            recent.Add(events);
-        }
-        heads.MarketWide(recovered.Book.Terms.MarketWideSequence);
-        (_book, _recent, _heads, _mark) = (recovered.Book, recent, heads, CommittedMark.Of(recovered.Book));
-        _snapshotSequence = _book.Sequence;
-        _snapshotTime = _clock.GetUtcNow();
-    }
-
-    private bool SnapshotDue(long sequence) =>
-        sequence - _snapshotSequence >= _options.SnapshotEveryEvents
-        || (sequence > _snapshotSequence && _clock.GetUtcNow() - _snapshotTime >= _options.SnapshotInterval);
-
-    private async Task SaveSnapshotInBackground(CapturedBook captured)
-    {
-        try
-        {
-            // Hashing and encoding a large book takes long (about a second for a million orders): on the thread
-            // pool, not on the grain's turn, so commands keep flowing meanwhile. The copy is immutable.
-            var symbol = Symbol;
-            await Task.Run(async () =>
-            {
-                using var deadline = new CancellationTokenSource(_options.RecoveryTimeout);
-                await _journal.SaveSnapshot(symbol, captured.ToStored(), deadline.Token);
-            });
-        }
-        catch (Exception ex)
-        {
-            // A missing snapshot only makes the next recovery replay more; the journal is intact.
-            LogJournal($"Snapshot save failed for {Symbol}", ex);
-        }
-    }
-
-    /// <summary>Recent public trades: rebuilt on recovery from the journal tail replayed after the snapshot.</summary>
-    private void RememberTrade(PublicTrade trade)
-    {
-        _recentTrades.Enqueue(trade);
-        if (_recentTrades.Count > _options.RecentTrades) _recentTrades.Dequeue();
-    }
-
-    private static IEnumerable<LevelChange> AllLevels(FastOrderBook book)
-    {
-        foreach (var side in (Side[])[Side.Buy, Side.Sell])
-        {
-            var levels = new List<PriceLevel>();
-            book.CopyDepth(side, int.MaxValue, levels);
-            foreach (var level in levels) yield return new LevelChange(side, level.Price, level.Size);
-        }
+        var reloaded = await MarketRecovery.Reload(_journal, spec, _options, cancellationToken);
+        (_book, _recent, _heads, _trades, _mark) = (reloaded.Book, reloaded.Recent, reloaded.Heads, reloaded.Trades, CommittedMark.Of(reloaded.Book));
+        _snapshots.Reset(_book.Sequence);
     }
 
     private void LogJournal(string message, Exception? error)

@@ -43,6 +43,42 @@ public static class MarketRecovery
         return new RecoveredMarket(book, snapshotSequence);
     }
 
+    /// <summary>
+    /// The book and what the market keeps in memory beside it, rebuilt from the journal: the account heads and
+    /// recent account events, and the recent public trades replayed after the snapshot.
+    /// </summary>
+    internal static async Task<ReloadedMarket> Reload(IMarketJournal journal, MarketSpec spec, MarketOptions options,
+        CancellationToken cancellationToken)
+    {
+        var replayed = new List<MarketEvent[]>();
+        var trades = new RecentTrades(options.RecentTrades);
+        var recovered = await Load(journal, spec, cancellationToken, batch =>
+        {
+            foreach (var entry in batch.Entries)
+            {
+                replayed.Add(entry.Events);
+                foreach (var e in entry.Events)
+                    if (e.Kind == EventKind.TradeExecuted) trades.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
+            }
+        });
+
+        // The account events kept in memory (for catching up and for history) start where they would have had the
+        // market never stopped: up to RecentEvents back, read again from the journal before the snapshot.
+        var from = Math.Max(0, recovered.SnapshotSequence - options.RecentEvents);
+        var older = from < recovered.SnapshotSequence
+            ? await EventsBetween(journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
+        var heads = new AccountHeads(from);
+        var recent = new RecentAccountEvents(options.RecentEvents);
+        recent.Reset(from);
+        foreach (var events in older.Concat(replayed))
+        {
+            heads.Advance(events);
+            recent.Add(events);
+        }
+        heads.MarketWide(recovered.Book.Terms.MarketWideSequence);
+        return new ReloadedMarket(recovered.Book, heads, recent, trades);
+    }
+
     /// <summary>The events the journal holds after <paramref name="after"/> up to <paramref name="upTo"/>, command by command.</summary>
     public static async Task<List<MarketEvent[]>> EventsBetween(IMarketJournal journal, string symbol, long after, long upTo,
         CancellationToken cancellationToken)
@@ -63,6 +99,9 @@ public static class MarketRecovery
 
 /// <param name="SnapshotSequence">Where replay started: the snapshot's sequence, 0 for a replay from the start.</param>
 public sealed record RecoveredMarket(FastOrderBook Book, long SnapshotSequence);
+
+/// <summary>What a market grain holds once it has (re)loaded its journal.</summary>
+internal sealed record ReloadedMarket(FastOrderBook Book, AccountHeads Heads, RecentAccountEvents Recent, RecentTrades Trades);
 
 /// <summary>The journal cannot be replayed into the state it recorded: refuse to serve rather than serve a different book.</summary>
 public sealed class JournalReplayException(string message) : Exception(message);
