@@ -223,6 +223,50 @@ public sealed class JournalCodecTests
         Assert.Equal(2, trip[0]);
     }
 
+    public static TheoryData<EventKind> EveryEventKind => new(Enum.GetValues<EventKind>());
+
+    /// <summary>One event of each kind and the version a payload holding it is written in (a new kind adds its row).</summary>
+    private static (MarketEvent Event, byte Version) SampleOf(EventKind kind) => kind switch
+    {
+        EventKind.OrderAccepted => (MarketEvent.Accepted(1, 1, 3, new PlaceOrder(7, Side.Buy, OrderType.Limit, 100, 5), 100), 1),
+        EventKind.OrderRejected => (MarketEvent.Rejected(0, 1, 7, RejectReason.InvalidAccount, "a1", 3), 1),
+        EventKind.TradeExecuted => (MarketEvent.Trade(1, 1, 3, 7, Side.Buy, 2, 9, 100, 2, 3, 0), 1),
+        EventKind.OrderCancelled => (MarketEvent.Cancelled(1, 1, 3, 7, Side.Buy, 100, 3, CancelReason.Requested), 1),
+        EventKind.OrderAmended => (MarketEvent.Amended(1, 1, 3, 7, Side.Buy, 101, 4, 100, 5), 1),
+        EventKind.ModeChanged => (MarketEvent.ModeSwitched(1, 1, MarketMode.Auction, MarketMode.Open), 2),
+        EventKind.AuctionUncrossed => (MarketEvent.Uncrossed(1, 1, 100, 5), 1),
+        EventKind.MarkPriceSet => (MarketEvent.MarkSet(1, 1, 100, 0), 2),
+        EventKind.RiskChanged => (MarketEvent.RiskSet(1, 1, MarketRisk.Default), 2),
+        EventKind.IndexPriceSet => (MarketEvent.IndexSet(1, 1, 100, 0, Exchange.Pricing.IndexStatus.Fresh), 3),
+        EventKind.BreakerRulesChanged => (MarketEvent.BreakerSet(1, 1, new BreakerRules(500)), 3),
+        _ => throw new InvalidOperationException($"no sample of {kind}: add one, with the version it is first written in"),
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryEventKind))]
+    public void Every_event_kind_is_written_in_the_oldest_version_that_holds_it(EventKind kind)
+    {
+        var (sample, version) = SampleOf(kind);
+        JournalEntry[] entries = [new(new UncrossCommand(100), 1, [sample])];
+        var bytes = JournalCodec.EncodeEntries(entries);
+        Assert.Equal(version, bytes[0]);
+        JournalAssert.Equal(entries, JournalCodec.DecodeEntries(bytes));
+        if (kind == EventKind.ModeChanged)
+        {
+            // Version 1 held mode changes without a cause (the last two bytes: actor, no reason): read as the operator's.
+            var older = bytes[..^2];
+            older[0] = 1;
+            JournalAssert.Equal(entries, JournalCodec.DecodeEntries(older));
+            return;
+        }
+        for (byte older = 1; older < version; older++)
+        {
+            bytes[0] = older;
+            var e = Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeEntries(bytes));
+            Assert.Contains(kind.ToString(), e.Message, StringComparison.Ordinal);
+        }
+    }
+
     // ── Refusing bad payloads ─────────────────────────────────────────────────────────────────────────────
 
     [Fact]
