@@ -4,7 +4,7 @@ using Exchange.Matching;
 namespace Exchange.Journal;
 
 // The journal form of events: one layout per event kind, and the framing every event shares. Adding a kind is one
-// entry in Layouts (the version it first appears in, its fields in the order of the format grammar on
+// entry in EventLayouts (the version it first appears in, its fields in the order of the format grammar on
 // JournalCodec, and its rebuild from those fields), plus its row in EventKinds, its factory on MarketEvent and its
 // tests. The codec itself has no per-kind code for events.
 public static partial class JournalCodec
@@ -33,7 +33,7 @@ public static partial class JournalCodec
     }
 
     /// <summary>Every event kind's layout, indexed by the kind's byte (checked once, when the codec is first used).</summary>
-    private static readonly EventLayout?[] Layouts = IndexLayouts(
+    private static readonly EventLayout?[] EventLayouts = IndexEventLayouts(
     [
         new(EventKind.OrderAccepted, Since: 1,
             static (ref VarintWriter w, in MarketEvent e, byte version) =>
@@ -242,11 +242,11 @@ public static partial class JournalCodec
                 e.Breaker ?? throw new ArgumentException($"a breaker event at sequence {e.Sequence} has no rules", nameof(e)))),
     ]);
 
-    private static EventLayout? LayoutOf(EventKind kind) => (byte)kind < Layouts.Length ? Layouts[(byte)kind] : null;
+    private static EventLayout? EventLayoutOf(EventKind kind) => (byte)kind < EventLayouts.Length ? EventLayouts[(byte)kind] : null;
 
     private static void WriteEvent(ref VarintWriter w, in MarketEvent e, byte version, long entryTimestamp, ref long previousSequence)
     {
-        var layout = LayoutOf(e.Kind)
+        var layout = EventLayoutOf(e.Kind)
             ?? throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e));
         // Only the fields of the event's kind are stored, so anything else must already be default.
         if (e != layout.Canonical(in e))
@@ -266,12 +266,12 @@ public static partial class JournalCodec
         previousSequence = sequence;
         var timestamp = unchecked(entryTimestamp + r.ReadVarInt64());
         // Built with the same constructors the books use, so every field a kind does not carry is default.
-        if (LayoutOf(kind) is not { } layout || version < layout.ReadableSince)
+        if (EventLayoutOf(kind) is not { } layout || version < layout.ReadableSince)
             throw new JournalFormatException($"this build cannot decode events of kind {kind} in version {version}");
         return layout.Read(ref r, version, sequence, timestamp);
     }
 
-    private static EventLayout?[] IndexLayouts(EventLayout[] layouts)
+    private static EventLayout?[] IndexEventLayouts(EventLayout[] layouts)
     {
         var kinds = Enum.GetValues<EventKind>();
         var table = new EventLayout?[kinds.Max(k => (byte)k) + 1];

@@ -92,8 +92,6 @@ public static partial class JournalCodec
     private const int MinTierBytes = 3;      // floor, initial, maintenance
     private const int MinTradeBytes = 2;     // timestamp delta, price
 
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
-
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
     public static byte[] EncodeEntries(IReadOnlyList<JournalEntry> entries)
@@ -147,129 +145,6 @@ public static partial class JournalCodec
         }
         r.EnsureEnd();
         return entries;
-    }
-
-    private static void WriteCommand(ref VarintWriter w, MarketCommand command, byte version)
-    {
-        switch (command)
-        {
-            case PlaceCommand { Order: var o }:
-                w.WriteByte((byte)CommandKind.Place);
-                w.WriteVarInt64(o.AccountId);
-                w.WriteEnum(o.Side);
-                w.WriteEnum(o.Type);
-                w.WriteVarInt64(o.Price);
-                w.WriteVarInt64(o.Size);
-                w.WriteEnum(o.TimeInForce);
-                w.WriteEnum(o.Flags);
-                w.WriteEnum(o.SelfTradePrevention);
-                w.WriteString(o.ClientOrderId);
-                break;
-            case CancelCommand { Cancel: var c }:
-                w.WriteByte((byte)CommandKind.Cancel);
-                w.WriteVarInt64(c.AccountId);
-                w.WriteVarInt64(c.OrderId);
-                w.WriteString(c.ClientOrderId);
-                break;
-            case AmendCommand { Amend: var a }:
-                w.WriteByte((byte)CommandKind.Amend);
-                w.WriteVarInt64(a.AccountId);
-                w.WriteVarInt64(a.OrderId);
-                w.WriteString(a.ClientOrderId);
-                w.WriteVarInt64(a.NewPrice);
-                w.WriteVarInt64(a.NewSize);
-                if (version >= 3) w.WriteVarInt64(a.ExpectedRemaining);
-                break;
-            case CancelAllCommand c:
-                w.WriteByte((byte)CommandKind.CancelAll);
-                w.WriteVarInt64(c.AccountId);
-                break;
-            case SetModeCommand c:
-                w.WriteByte((byte)CommandKind.SetMode);
-                w.WriteEnum(c.Mode);
-                if (version >= 2) WriteCause(ref w, c.Cause);
-                break;
-            case SetMarkPriceCommand c:
-                w.WriteByte((byte)CommandKind.SetMark);
-                w.WriteVarInt64(c.Price);
-                break;
-            case SetRiskCommand c:
-                w.WriteByte((byte)CommandKind.SetRisk);
-                WriteRisk(ref w, c.Risk ?? throw new ArgumentException("a risk command has no risk", nameof(command)));
-                break;
-            case ApplyIndexCommand c:
-                w.WriteByte((byte)CommandKind.ApplyIndex);
-                WriteTick(ref w, c.Tick);
-                break;
-            case SetBreakerRulesCommand c:
-                w.WriteByte((byte)CommandKind.SetBreaker);
-                WriteBreaker(ref w, c.Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command)));
-                break;
-            case UncrossCommand c:
-                w.WriteByte((byte)CommandKind.Uncross);
-                w.WriteVarInt64(c.ReferencePrice);
-                break;
-            default:
-                throw new ArgumentException($"the journal cannot store a {command?.GetType().Name ?? "null"} command", nameof(command));
-        }
-    }
-
-    private static MarketCommand ReadCommand(ref VarintReader r, byte version)
-    {
-        var start = r.Position;
-        var kind = r.ReadByte();
-        switch ((CommandKind)kind)
-        {
-            case CommandKind.Place:
-            {
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var type = r.ReadEnum<OrderType>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var tif = r.ReadEnum<TimeInForce>();
-                var flags = r.ReadEnum<OrderFlags>();
-                var stp = r.ReadEnum<SelfTradePrevention>();
-                var clientOrderId = r.ReadString();
-                return new PlaceCommand(new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, clientOrderId));
-            }
-            case CommandKind.Cancel:
-            {
-                var accountId = r.ReadVarInt64();
-                var orderId = r.ReadVarInt64();
-                var clientOrderId = r.ReadString();
-                return new CancelCommand(new CancelOrder(accountId, orderId, clientOrderId));
-            }
-            case CommandKind.Amend:
-            {
-                var accountId = r.ReadVarInt64();
-                var orderId = r.ReadVarInt64();
-                var clientOrderId = r.ReadString();
-                var newPrice = r.ReadVarInt64();
-                var newSize = r.ReadVarInt64();
-                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize,
-                    version >= 3 ? r.ReadVarInt64() : 0));
-            }
-            case CommandKind.CancelAll:
-                return new CancelAllCommand(r.ReadVarInt64());
-            case CommandKind.SetMode:
-            {
-                var mode = r.ReadEnum<MarketMode>();
-                return version == 1 ? new SetModeCommand(mode) : new SetModeCommand(mode, ReadCause(ref r));
-            }
-            case CommandKind.SetMark when version >= 2:
-                return new SetMarkPriceCommand(r.ReadVarInt64());
-            case CommandKind.SetRisk when version >= 2:
-                return new SetRiskCommand(ReadRisk(ref r));
-            case CommandKind.ApplyIndex when version >= 3:
-                return new ApplyIndexCommand(ReadTick(ref r));
-            case CommandKind.SetBreaker when version >= 3:
-                return new SetBreakerRulesCommand(ReadBreaker(ref r));
-            case CommandKind.Uncross:
-                return new UncrossCommand(r.ReadVarInt64());
-            default:
-                throw new JournalFormatException($"byte {start}: unknown command kind {kind}");
-        }
     }
 
     // ── Snapshots ─────────────────────────────────────────────────────────────────────────────────────────
@@ -457,7 +332,7 @@ public static partial class JournalCodec
 
     /// <summary>
     /// The oldest version that holds every command and event in the entries: version 1 unless one of them exists
-    /// only from a later version on (an event's from its layout's <see cref="EventLayout.Since"/>).
+    /// only from a later version on (as its layout says).
     /// </summary>
     private static byte VersionFor(IReadOnlyList<JournalEntry> entries)
     {
@@ -465,19 +340,13 @@ public static partial class JournalCodec
         for (var i = 0; i < entries.Count && version < FormatVersion; i++)
         {
             if (entries[i] is not { } entry) continue;
-            version = Math.Max(version, CommandSince(entry.Command));
+            if (entry.Command is { } command && CommandLayoutOf(command) is { } commandLayout)
+                version = Math.Max(version, commandLayout.VersionOf(command));
             foreach (ref readonly var e in (entry.Events ?? []).AsSpan())
-                if (LayoutOf(e.Kind) is { } layout && layout.Since > version) version = layout.Since;
+                if (EventLayoutOf(e.Kind) is { } layout && layout.Since > version) version = layout.Since;
         }
         return version;
     }
-
-    private static byte CommandSince(MarketCommand? command) => command switch
-    {
-        ApplyIndexCommand or SetBreakerRulesCommand or AmendCommand { Amend.ExpectedRemaining: not 0 } => 3,
-        SetModeCommand or SetMarkPriceCommand or SetRiskCommand => 2,
-        _ => 1,
-    };
 
     private static void WriteTick(ref VarintWriter w, in IndexTick tick)
     {
