@@ -13,9 +13,9 @@ public enum EventAudience : byte
 
 /// <summary>
 /// The table of event kinds: what each changes and whom it concerns. The fields each kind carries are listed on
-/// <see cref="MarketEvent"/> and encoded in the journal codec's one switch per direction; everything else that
-/// routes, filters or applies events asks this table, so a new kind is this row, its factory, its codec lines and
-/// its tests.
+/// <see cref="MarketEvent"/> and encoded by the kind's entry in the journal codec's layout table; everything else
+/// that routes, filters or applies events asks this table, so a new kind is this row, its factory, its codec
+/// layout and its tests.
 /// <para>
 /// A mark tick concerns no account's stream on purpose: marks change several times a second and a market may
 /// have 100,000 exposed accounts, so the mark travels as a value stamped with its sequence on every answer and

@@ -23,7 +23,7 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1 or 2), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 to 3), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -65,13 +65,15 @@ namespace Exchange.Journal;
 ///             z remaining, z filled, b tif, b flags, b stp, s clientOrderId,
 ///             z (acceptedAt - previous order's acceptedAt, 0 before the first))*
 /// </code>
+/// Each event kind's line above is its entry in the layout table (JournalCodec.Events.cs), which writes, reads and
+/// checks it and names the version it is first written in.
 /// Deltas wrap (unchecked), so every long round-trips, and a rejected event's unchanged sequence costs one byte
 /// like any other. Encoding refuses (with an <see cref="ArgumentException"/>) what it could not give back
 /// exactly: an enum value that does not exist, a string with a lone surrogate, or an event that sets a field its
 /// kind does not carry. Decoding anything but a complete, well-formed payload throws
 /// <see cref="JournalFormatException"/>.
 /// </summary>
-public static class JournalCodec
+public static partial class JournalCodec
 {
     /// <summary>The version written.</summary>
     public const byte FormatVersion = 3;
@@ -89,8 +91,6 @@ public static class JournalCodec
     private const int MinClientIdBytes = 3;  // account, string header, order id
     private const int MinTierBytes = 3;      // floor, initial, maintenance
     private const int MinTradeBytes = 2;     // timestamp delta, price
-
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -146,339 +146,6 @@ public static class JournalCodec
         r.EnsureEnd();
         return entries;
     }
-
-    private static void WriteCommand(ref VarintWriter w, MarketCommand command, byte version)
-    {
-        switch (command)
-        {
-            case PlaceCommand { Order: var o }:
-                w.WriteByte((byte)CommandKind.Place);
-                w.WriteVarInt64(o.AccountId);
-                w.WriteEnum(o.Side);
-                w.WriteEnum(o.Type);
-                w.WriteVarInt64(o.Price);
-                w.WriteVarInt64(o.Size);
-                w.WriteEnum(o.TimeInForce);
-                w.WriteEnum(o.Flags);
-                w.WriteEnum(o.SelfTradePrevention);
-                w.WriteString(o.ClientOrderId);
-                break;
-            case CancelCommand { Cancel: var c }:
-                w.WriteByte((byte)CommandKind.Cancel);
-                w.WriteVarInt64(c.AccountId);
-                w.WriteVarInt64(c.OrderId);
-                w.WriteString(c.ClientOrderId);
-                break;
-            case AmendCommand { Amend: var a }:
-                w.WriteByte((byte)CommandKind.Amend);
-                w.WriteVarInt64(a.AccountId);
-                w.WriteVarInt64(a.OrderId);
-                w.WriteString(a.ClientOrderId);
-                w.WriteVarInt64(a.NewPrice);
-                w.WriteVarInt64(a.NewSize);
-                if (version >= 3) w.WriteVarInt64(a.ExpectedRemaining);
-                break;
-            case CancelAllCommand c:
-                w.WriteByte((byte)CommandKind.CancelAll);
-                w.WriteVarInt64(c.AccountId);
-                break;
-            case SetModeCommand c:
-                w.WriteByte((byte)CommandKind.SetMode);
-                w.WriteEnum(c.Mode);
-                if (version >= 2) WriteCause(ref w, c.Cause);
-                break;
-            case SetMarkPriceCommand c:
-                w.WriteByte((byte)CommandKind.SetMark);
-                w.WriteVarInt64(c.Price);
-                break;
-            case SetRiskCommand c:
-                w.WriteByte((byte)CommandKind.SetRisk);
-                WriteRisk(ref w, c.Risk ?? throw new ArgumentException("a risk command has no risk", nameof(command)));
-                break;
-            case ApplyIndexCommand c:
-                w.WriteByte((byte)CommandKind.ApplyIndex);
-                WriteTick(ref w, c.Tick);
-                break;
-            case SetBreakerRulesCommand c:
-                w.WriteByte((byte)CommandKind.SetBreaker);
-                WriteBreaker(ref w, c.Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command)));
-                break;
-            case UncrossCommand c:
-                w.WriteByte((byte)CommandKind.Uncross);
-                w.WriteVarInt64(c.ReferencePrice);
-                break;
-            default:
-                throw new ArgumentException($"the journal cannot store a {command?.GetType().Name ?? "null"} command", nameof(command));
-        }
-    }
-
-    private static MarketCommand ReadCommand(ref VarintReader r, byte version)
-    {
-        var start = r.Position;
-        var kind = r.ReadByte();
-        switch ((CommandKind)kind)
-        {
-            case CommandKind.Place:
-            {
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var type = r.ReadEnum<OrderType>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var tif = r.ReadEnum<TimeInForce>();
-                var flags = r.ReadEnum<OrderFlags>();
-                var stp = r.ReadEnum<SelfTradePrevention>();
-                var clientOrderId = r.ReadString();
-                return new PlaceCommand(new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, clientOrderId));
-            }
-            case CommandKind.Cancel:
-            {
-                var accountId = r.ReadVarInt64();
-                var orderId = r.ReadVarInt64();
-                var clientOrderId = r.ReadString();
-                return new CancelCommand(new CancelOrder(accountId, orderId, clientOrderId));
-            }
-            case CommandKind.Amend:
-            {
-                var accountId = r.ReadVarInt64();
-                var orderId = r.ReadVarInt64();
-                var clientOrderId = r.ReadString();
-                var newPrice = r.ReadVarInt64();
-                var newSize = r.ReadVarInt64();
-                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize,
-                    version >= 3 ? r.ReadVarInt64() : 0));
-            }
-            case CommandKind.CancelAll:
-                return new CancelAllCommand(r.ReadVarInt64());
-            case CommandKind.SetMode:
-            {
-                var mode = r.ReadEnum<MarketMode>();
-                return version == 1 ? new SetModeCommand(mode) : new SetModeCommand(mode, ReadCause(ref r));
-            }
-            case CommandKind.SetMark when version >= 2:
-                return new SetMarkPriceCommand(r.ReadVarInt64());
-            case CommandKind.SetRisk when version >= 2:
-                return new SetRiskCommand(ReadRisk(ref r));
-            case CommandKind.ApplyIndex when version >= 3:
-                return new ApplyIndexCommand(ReadTick(ref r));
-            case CommandKind.SetBreaker when version >= 3:
-                return new SetBreakerRulesCommand(ReadBreaker(ref r));
-            case CommandKind.Uncross:
-                return new UncrossCommand(r.ReadVarInt64());
-            default:
-                throw new JournalFormatException($"byte {start}: unknown command kind {kind}");
-        }
-    }
-
-    private static void WriteEvent(ref VarintWriter w, in MarketEvent e, byte version, long entryTimestamp, ref long previousSequence)
-    {
-        // Only the fields of the event's kind are stored, so anything else must already be default.
-        if (e != Canonical(in e))
-            throw new ArgumentException(
-                $"a {e.Kind} event at sequence {e.Sequence} sets fields its kind does not carry; the journal would lose them", nameof(e));
-        w.WriteByte((byte)e.Kind);
-        w.WriteVarInt64(unchecked(e.Sequence - previousSequence));
-        previousSequence = e.Sequence;
-        w.WriteVarInt64(unchecked(e.Timestamp - entryTimestamp));
-        switch (e.Kind)
-        {
-            case EventKind.OrderAccepted:
-                w.WriteVarInt64(e.OrderId);
-                w.WriteVarInt64(e.AccountId);
-                w.WriteEnum(e.Side);
-                w.WriteEnum(e.OrderType);
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                w.WriteEnum(e.TimeInForce);
-                w.WriteEnum(e.Flags);
-                w.WriteEnum(e.SelfTradePrevention);
-                w.WriteString(e.ClientOrderId);
-                break;
-            case EventKind.OrderRejected:
-                w.WriteVarInt64(e.AccountId);
-                w.WriteEnum(e.Reject);
-                w.WriteString(e.ClientOrderId);
-                w.WriteVarInt64(e.OrderId);
-                break;
-            case EventKind.TradeExecuted:
-                w.WriteVarInt64(e.OrderId);
-                w.WriteVarInt64(e.AccountId);
-                w.WriteVarInt64(e.MakerOrderId);
-                w.WriteVarInt64(e.MakerAccountId);
-                w.WriteEnum(e.Side);
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                w.WriteVarInt64(e.Remaining);
-                w.WriteVarInt64(e.MakerRemaining);
-                break;
-            case EventKind.OrderCancelled:
-                w.WriteVarInt64(e.OrderId);
-                w.WriteVarInt64(e.AccountId);
-                w.WriteEnum(e.Side);
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                w.WriteEnum(e.CancelReason);
-                break;
-            case EventKind.OrderAmended:
-                w.WriteVarInt64(e.OrderId);
-                w.WriteVarInt64(e.AccountId);
-                w.WriteEnum(e.Side);
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                w.WriteVarInt64(e.PreviousPrice);
-                w.WriteVarInt64(e.PreviousSize);
-                break;
-            case EventKind.ModeChanged:
-                w.WriteEnum(e.Mode);
-                w.WriteEnum(e.PreviousMode);
-                if (version >= 2) WriteCause(ref w, e.Cause);
-                break;
-            case EventKind.AuctionUncrossed:
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                break;
-            case EventKind.MarkPriceSet:
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.PreviousPrice);
-                break;
-            case EventKind.RiskChanged:
-                WriteRisk(ref w, e.Risk!);
-                break;
-            case EventKind.IndexPriceSet:
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.PreviousPrice);
-                w.WriteEnum(e.IndexStatus);
-                break;
-            case EventKind.BreakerRulesChanged:
-                WriteBreaker(ref w, e.Breaker!);
-                break;
-        }
-    }
-
-    private static MarketEvent ReadEvent(ref VarintReader r, byte version, long entryTimestamp, ref long previousSequence)
-    {
-        var kind = r.ReadEnum<EventKind>();
-        var sequence = unchecked(previousSequence + r.ReadVarInt64());
-        previousSequence = sequence;
-        var timestamp = unchecked(entryTimestamp + r.ReadVarInt64());
-        // Built with the same constructors the books use, so every field a kind does not carry is default.
-        switch (kind)
-        {
-            case EventKind.OrderAccepted:
-            {
-                var orderId = r.ReadVarInt64();
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var type = r.ReadEnum<OrderType>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var tif = r.ReadEnum<TimeInForce>();
-                var flags = r.ReadEnum<OrderFlags>();
-                var stp = r.ReadEnum<SelfTradePrevention>();
-                var clientOrderId = r.ReadString();
-                var order = new PlaceOrder(accountId, side, type, 0, size, tif, flags, stp, clientOrderId);
-                return MarketEvent.Accepted(sequence, timestamp, orderId, in order, price);
-            }
-            case EventKind.OrderRejected:
-            {
-                var accountId = r.ReadVarInt64();
-                var reason = r.ReadEnum<RejectReason>();
-                var clientOrderId = r.ReadString();
-                var orderId = r.ReadVarInt64();
-                return MarketEvent.Rejected(sequence, timestamp, accountId, reason, clientOrderId, orderId);
-            }
-            case EventKind.TradeExecuted:
-            {
-                var orderId = r.ReadVarInt64();
-                var accountId = r.ReadVarInt64();
-                var makerOrderId = r.ReadVarInt64();
-                var makerAccountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var remaining = r.ReadVarInt64();
-                var makerRemaining = r.ReadVarInt64();
-                return MarketEvent.Trade(sequence, timestamp, orderId, accountId, side, makerOrderId, makerAccountId,
-                    price, size, remaining, makerRemaining);
-            }
-            case EventKind.OrderCancelled:
-            {
-                var orderId = r.ReadVarInt64();
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var reason = r.ReadEnum<CancelReason>();
-                return MarketEvent.Cancelled(sequence, timestamp, orderId, accountId, side, price, size, reason);
-            }
-            case EventKind.OrderAmended:
-            {
-                var orderId = r.ReadVarInt64();
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var previousPrice = r.ReadVarInt64();
-                var previousSize = r.ReadVarInt64();
-                return MarketEvent.Amended(sequence, timestamp, orderId, accountId, side, price, size, previousPrice, previousSize);
-            }
-            case EventKind.ModeChanged:
-            {
-                var mode = r.ReadEnum<MarketMode>();
-                var previous = r.ReadEnum<MarketMode>();
-                return MarketEvent.ModeSwitched(sequence, timestamp, mode, previous, version == 1 ? default : ReadCause(ref r));
-            }
-            case EventKind.MarkPriceSet when version >= 2:
-            {
-                var price = r.ReadVarInt64();
-                var previous = r.ReadVarInt64();
-                return MarketEvent.MarkSet(sequence, timestamp, price, previous);
-            }
-            case EventKind.RiskChanged when version >= 2:
-                return MarketEvent.RiskSet(sequence, timestamp, ReadRisk(ref r));
-            case EventKind.IndexPriceSet when version >= 3:
-            {
-                var price = r.ReadVarInt64();
-                var previous = r.ReadVarInt64();
-                return MarketEvent.IndexSet(sequence, timestamp, price, previous, r.ReadEnum<Pricing.IndexStatus>());
-            }
-            case EventKind.BreakerRulesChanged when version >= 3:
-                return MarketEvent.BreakerSet(sequence, timestamp, ReadBreaker(ref r));
-            case EventKind.AuctionUncrossed:
-            {
-                var price = r.ReadVarInt64();
-                var volume = r.ReadVarInt64();
-                return MarketEvent.Uncrossed(sequence, timestamp, price, volume);
-            }
-            default:
-                // Only reachable if EventKind gains a value this codec was not taught (encoding refuses it too).
-                throw new JournalFormatException($"this build cannot decode events of kind {kind} in version {version}");
-        }
-    }
-
-    /// <summary>The event rebuilt from only the fields its kind carries: what decoding will give back.</summary>
-    private static MarketEvent Canonical(in MarketEvent e) => e.Kind switch
-    {
-        EventKind.OrderAccepted => MarketEvent.Accepted(e.Sequence, e.Timestamp, e.OrderId,
-            new PlaceOrder(e.AccountId, e.Side, e.OrderType, 0, e.Size, e.TimeInForce, e.Flags, e.SelfTradePrevention,
-                e.ClientOrderId), e.Price),
-        EventKind.OrderRejected => MarketEvent.Rejected(e.Sequence, e.Timestamp, e.AccountId, e.Reject, e.ClientOrderId, e.OrderId),
-        EventKind.TradeExecuted => MarketEvent.Trade(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
-            e.MakerOrderId, e.MakerAccountId, e.Price, e.Size, e.Remaining, e.MakerRemaining),
-        EventKind.OrderCancelled => MarketEvent.Cancelled(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
-            e.Price, e.Size, e.CancelReason),
-        EventKind.OrderAmended => MarketEvent.Amended(e.Sequence, e.Timestamp, e.OrderId, e.AccountId, e.Side,
-            e.Price, e.Size, e.PreviousPrice, e.PreviousSize),
-        EventKind.ModeChanged => MarketEvent.ModeSwitched(e.Sequence, e.Timestamp, e.Mode, e.PreviousMode, e.Cause),
-        EventKind.AuctionUncrossed => MarketEvent.Uncrossed(e.Sequence, e.Timestamp, e.Price, e.Size),
-        EventKind.MarkPriceSet => MarketEvent.MarkSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice),
-        EventKind.RiskChanged => MarketEvent.RiskSet(e.Sequence, e.Timestamp,
-            e.Risk ?? throw new ArgumentException($"a risk event at sequence {e.Sequence} has no risk", nameof(e))),
-        EventKind.IndexPriceSet => MarketEvent.IndexSet(e.Sequence, e.Timestamp, e.Price, e.PreviousPrice, e.IndexStatus),
-        EventKind.BreakerRulesChanged => MarketEvent.BreakerSet(e.Sequence, e.Timestamp,
-            e.Breaker ?? throw new ArgumentException($"a breaker event at sequence {e.Sequence} has no rules", nameof(e))),
-        _ => throw new ArgumentException($"the journal cannot store an event of kind {(byte)e.Kind}", nameof(e)),
-    };
 
     // ── Snapshots ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -663,22 +330,22 @@ public static class JournalCodec
         return new MarketRisk(maker, taker, tiers);
     }
 
-    /// <summary>Version 1 unless something in the entries exists only from version 2 on.</summary>
+    /// <summary>
+    /// The oldest version that holds every command and event in the entries: version 1 unless one of them exists
+    /// only from a later version on (as its layout says).
+    /// </summary>
     private static byte VersionFor(IReadOnlyList<JournalEntry> entries)
     {
-        foreach (var entry in entries)
+        byte version = 1;
+        for (var i = 0; i < entries.Count && version < FormatVersion; i++)
         {
-            if (entry?.Command is ApplyIndexCommand or SetBreakerRulesCommand or AmendCommand { Amend.ExpectedRemaining: not 0 }) return 3;
-            foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
-                if (e.Kind is EventKind.IndexPriceSet or EventKind.BreakerRulesChanged) return 3;
+            if (entries[i] is not { } entry) continue;
+            if (entry.Command is { } command && CommandLayoutOf(command) is { } commandLayout)
+                version = Math.Max(version, commandLayout.VersionOf(command));
+            foreach (ref readonly var e in (entry.Events ?? []).AsSpan())
+                if (EventLayoutOf(e.Kind) is { } layout && layout.Since > version) version = layout.Since;
         }
-        foreach (var entry in entries)
-        {
-            if (entry?.Command is SetModeCommand or SetMarkPriceCommand or SetRiskCommand) return 2;
-            foreach (ref readonly var e in (entry?.Events ?? []).AsSpan())
-                if (e.Kind is EventKind.ModeChanged or EventKind.MarkPriceSet or EventKind.RiskChanged) return 2;
-        }
-        return 1;
+        return version;
     }
 
     private static void WriteTick(ref VarintWriter w, in IndexTick tick)

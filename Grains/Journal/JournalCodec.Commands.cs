@@ -1,0 +1,196 @@
+using System.Collections.Frozen;
+using Exchange.Markets;
+using Exchange.Matching;
+
+namespace Exchange.Journal;
+
+// The journal form of commands: one layout per command, in the shape of the event layouts. Adding a command is one
+// entry in CommandLayouts (its kind byte, its type, the version it is first written in, and its fields in the order
+// of the format grammar on JournalCodec) plus its tests.
+public static partial class JournalCodec
+{
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
+
+    /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
+    private delegate void CommandFieldsWriter(ref VarintWriter w, MarketCommand command, byte version);
+
+    /// <summary>Reads the fields of one command, after its kind byte.</summary>
+    private delegate MarketCommand CommandFieldsReader(ref VarintReader r, byte version);
+
+    /// <summary>
+    /// How one command is journaled: like <see cref="EventLayout"/>, with the command's type (commands are sealed
+    /// records, so the type names the layout). <see cref="NeedsVersion"/>, when set, raises the version for a
+    /// command whose values an older layout cannot hold (an amend's expected open size).
+    /// </summary>
+    private sealed record CommandLayout(CommandKind Kind, Type Type, byte Since, CommandFieldsWriter Write, CommandFieldsReader Read)
+    {
+        /// <summary>The oldest version whose payloads may hold the command; <see cref="Since"/> unless set.</summary>
+        public byte ReadableSince { get; init; } = Since;
+
+        /// <summary>The version this particular command needs, if its values decide it.</summary>
+        public Func<MarketCommand, byte>? NeedsVersion { get; init; }
+
+        public byte VersionOf(MarketCommand command) => NeedsVersion is { } needs ? Math.Max(Since, needs(command)) : Since;
+    }
+
+    /// <summary>Every command's layout, indexed by its kind byte (checked once, when the codec is first used).</summary>
+    private static readonly CommandLayout?[] CommandLayouts = IndexCommandLayouts(
+    [
+        new(CommandKind.Place, typeof(PlaceCommand), Since: 1,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var o = ((PlaceCommand)command).Order;
+                w.WriteVarInt64(o.AccountId);
+                w.WriteEnum(o.Side);
+                w.WriteEnum(o.Type);
+                w.WriteVarInt64(o.Price);
+                w.WriteVarInt64(o.Size);
+                w.WriteEnum(o.TimeInForce);
+                w.WriteEnum(o.Flags);
+                w.WriteEnum(o.SelfTradePrevention);
+                w.WriteString(o.ClientOrderId);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var accountId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var type = r.ReadEnum<OrderType>();
+                var price = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                var tif = r.ReadEnum<TimeInForce>();
+                var flags = r.ReadEnum<OrderFlags>();
+                var stp = r.ReadEnum<SelfTradePrevention>();
+                var clientOrderId = r.ReadString();
+                return new PlaceCommand(new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, clientOrderId));
+            }),
+
+        new(CommandKind.Cancel, typeof(CancelCommand), Since: 1,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = ((CancelCommand)command).Cancel;
+                w.WriteVarInt64(c.AccountId);
+                w.WriteVarInt64(c.OrderId);
+                w.WriteString(c.ClientOrderId);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var accountId = r.ReadVarInt64();
+                var orderId = r.ReadVarInt64();
+                var clientOrderId = r.ReadString();
+                return new CancelCommand(new CancelOrder(accountId, orderId, clientOrderId));
+            }),
+
+        // The expected open size (a compare-and-set) exists from version 3; an amend without one is written as before.
+        new(CommandKind.Amend, typeof(AmendCommand), Since: 1,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var a = ((AmendCommand)command).Amend;
+                w.WriteVarInt64(a.AccountId);
+                w.WriteVarInt64(a.OrderId);
+                w.WriteString(a.ClientOrderId);
+                w.WriteVarInt64(a.NewPrice);
+                w.WriteVarInt64(a.NewSize);
+                if (version >= 3) w.WriteVarInt64(a.ExpectedRemaining);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var accountId = r.ReadVarInt64();
+                var orderId = r.ReadVarInt64();
+                var clientOrderId = r.ReadString();
+                var newPrice = r.ReadVarInt64();
+                var newSize = r.ReadVarInt64();
+                return new AmendCommand(new AmendOrder(accountId, orderId, clientOrderId, newPrice, newSize,
+                    version >= 3 ? r.ReadVarInt64() : 0));
+            })
+        {
+            NeedsVersion = static command => ((AmendCommand)command).Amend.ExpectedRemaining != 0 ? (byte)3 : (byte)1,
+        },
+
+        new(CommandKind.CancelAll, typeof(CancelAllCommand), Since: 1,
+            static (ref VarintWriter w, MarketCommand command, byte version) => w.WriteVarInt64(((CancelAllCommand)command).AccountId),
+            static (ref VarintReader r, byte version) => new CancelAllCommand(r.ReadVarInt64())),
+
+        // Version 1 has no cause: its mode changes read back as the operator's, without a reason.
+        new(CommandKind.SetMode, typeof(SetModeCommand), Since: 2,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (SetModeCommand)command;
+                w.WriteEnum(c.Mode);
+                if (version >= 2) WriteCause(ref w, c.Cause);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var mode = r.ReadEnum<MarketMode>();
+                return version == 1 ? new SetModeCommand(mode) : new SetModeCommand(mode, ReadCause(ref r));
+            })
+        {
+            ReadableSince = 1,
+        },
+
+        new(CommandKind.Uncross, typeof(UncrossCommand), Since: 1,
+            static (ref VarintWriter w, MarketCommand command, byte version) => w.WriteVarInt64(((UncrossCommand)command).ReferencePrice),
+            static (ref VarintReader r, byte version) => new UncrossCommand(r.ReadVarInt64())),
+
+        new(CommandKind.SetMark, typeof(SetMarkPriceCommand), Since: 2,
+            static (ref VarintWriter w, MarketCommand command, byte version) => w.WriteVarInt64(((SetMarkPriceCommand)command).Price),
+            static (ref VarintReader r, byte version) => new SetMarkPriceCommand(r.ReadVarInt64())),
+
+        new(CommandKind.SetRisk, typeof(SetRiskCommand), Since: 2,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteRisk(ref w,
+                ((SetRiskCommand)command).Risk ?? throw new ArgumentException("a risk command has no risk", nameof(command))),
+            static (ref VarintReader r, byte version) => new SetRiskCommand(ReadRisk(ref r))),
+
+        new(CommandKind.ApplyIndex, typeof(ApplyIndexCommand), Since: 3,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteTick(ref w, ((ApplyIndexCommand)command).Tick),
+            static (ref VarintReader r, byte version) => new ApplyIndexCommand(ReadTick(ref r))),
+
+        new(CommandKind.SetBreaker, typeof(SetBreakerRulesCommand), Since: 3,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteBreaker(ref w,
+                ((SetBreakerRulesCommand)command).Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command))),
+            static (ref VarintReader r, byte version) => new SetBreakerRulesCommand(ReadBreaker(ref r))),
+    ]);
+
+    /// <summary>The same layouts by command type, for writing.</summary>
+    private static readonly FrozenDictionary<Type, CommandLayout> CommandLayoutsByType =
+        CommandLayouts.OfType<CommandLayout>().ToFrozenDictionary(layout => layout.Type);
+
+    private static CommandLayout? CommandLayoutOf(MarketCommand command) =>
+        CommandLayoutsByType.GetValueOrDefault(command.GetType());
+
+    private static void WriteCommand(ref VarintWriter w, MarketCommand command, byte version)
+    {
+        var layout = (command is null ? null : CommandLayoutOf(command))
+            ?? throw new ArgumentException($"the journal cannot store a {command?.GetType().Name ?? "null"} command", nameof(command));
+        w.WriteByte((byte)layout.Kind);
+        layout.Write(ref w, command!, version);
+    }
+
+    private static MarketCommand ReadCommand(ref VarintReader r, byte version)
+    {
+        var start = r.Position;
+        var kind = r.ReadByte();
+        if (kind >= CommandLayouts.Length || CommandLayouts[kind] is not { } layout || version < layout.ReadableSince)
+            throw new JournalFormatException($"byte {start}: unknown command kind {kind}");
+        return layout.Read(ref r, version);
+    }
+
+    private static CommandLayout?[] IndexCommandLayouts(CommandLayout[] layouts)
+    {
+        var kinds = Enum.GetValues<CommandKind>();
+        var table = new CommandLayout?[kinds.Max(k => (byte)k) + 1];
+        var types = new HashSet<Type>();
+        foreach (var layout in layouts)
+        {
+            if (layout.Since is < 1 or > FormatVersion || layout.ReadableSince < 1 || layout.ReadableSince > layout.Since)
+                throw new InvalidOperationException($"the {layout.Kind} command layout has a format version this build does not write");
+            if (!layout.Type.IsSealed || !layout.Type.IsSubclassOf(typeof(MarketCommand)) || !types.Add(layout.Type))
+                throw new InvalidOperationException($"the {layout.Kind} command layout needs a sealed command type of its own");
+            ref var slot = ref table[(byte)layout.Kind];
+            if (slot is not null) throw new InvalidOperationException($"two journal layouts for the {layout.Kind} command");
+            slot = layout;
+        }
+        foreach (var kind in kinds)
+            if (table[(byte)kind] is null) throw new InvalidOperationException($"no journal layout for the {kind} command");
+        return table;
+    }
+}
