@@ -235,16 +235,10 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
     private static PlaceCommand DuplicateOf(LocalOrders.Resting order, long price) =>
         new(new PlaceOrder(order.AccountId, order.Side, OrderType.Limit, price, 1, ClientOrderId: order.ClientOrderId));
 
-    private static async Task<StoredSnapshot> LatestSnapshot(PostgresMarketJournal journal, string symbol)
-    {
-        // Snapshots are saved in the background after their batch commits.
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            if (await journal.LatestSnapshot(symbol, deadline.Token) is { } snapshot) return snapshot;
-            await Task.Delay(20, deadline.Token);
-        }
-    }
+    // Snapshots are saved in the background after their batch commits.
+    private static Task<StoredSnapshot> LatestSnapshot(PostgresMarketJournal journal, string symbol) =>
+        Polling.Eventually(async () => await journal.LatestSnapshot(symbol, CancellationToken.None)
+            ?? throw new InvalidOperationException($"no snapshot of {symbol} yet"), Deadline);
 
     private static async Task<List<(long First, long Last)>> JournalRows(NpgsqlDataSource dataSource, string symbol)
     {
