@@ -37,32 +37,8 @@ public static partial class JournalCodec
     private static readonly CommandLayout?[] CommandLayouts = IndexCommandLayouts(
     [
         new(CommandKind.Place, typeof(PlaceCommand), Since: 1,
-            static (ref VarintWriter w, MarketCommand command, byte version) =>
-            {
-                var o = ((PlaceCommand)command).Order;
-                w.WriteVarInt64(o.AccountId);
-                w.WriteEnum(o.Side);
-                w.WriteEnum(o.Type);
-                w.WriteVarInt64(o.Price);
-                w.WriteVarInt64(o.Size);
-                w.WriteEnum(o.TimeInForce);
-                w.WriteEnum(o.Flags);
-                w.WriteEnum(o.SelfTradePrevention);
-                w.WriteString(o.ClientOrderId);
-            },
-            static (ref VarintReader r, byte version) =>
-            {
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var type = r.ReadEnum<OrderType>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var tif = r.ReadEnum<TimeInForce>();
-                var flags = r.ReadEnum<OrderFlags>();
-                var stp = r.ReadEnum<SelfTradePrevention>();
-                var clientOrderId = r.ReadString();
-                return new PlaceCommand(new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, clientOrderId));
-            }),
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteOrder(ref w, ((PlaceCommand)command).Order),
+            static (ref VarintReader r, byte version) => new PlaceCommand(ReadOrder(ref r))),
 
         new(CommandKind.Cancel, typeof(CancelCommand), Since: 1,
             static (ref VarintWriter w, MarketCommand command, byte version) =>

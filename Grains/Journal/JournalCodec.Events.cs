@@ -39,30 +39,14 @@ public static partial class JournalCodec
             static (ref VarintWriter w, in MarketEvent e, byte version) =>
             {
                 w.WriteVarInt64(e.OrderId);
-                w.WriteVarInt64(e.AccountId);
-                w.WriteEnum(e.Side);
-                w.WriteEnum(e.OrderType);
-                w.WriteVarInt64(e.Price);
-                w.WriteVarInt64(e.Size);
-                w.WriteEnum(e.TimeInForce);
-                w.WriteEnum(e.Flags);
-                w.WriteEnum(e.SelfTradePrevention);
-                w.WriteString(e.ClientOrderId);
+                WriteOrder(ref w, new PlaceOrder(e.AccountId, e.Side, e.OrderType, e.Price, e.Size, e.TimeInForce, e.Flags,
+                    e.SelfTradePrevention, e.ClientOrderId));
             },
             static (ref VarintReader r, byte version, long sequence, long timestamp) =>
             {
                 var orderId = r.ReadVarInt64();
-                var accountId = r.ReadVarInt64();
-                var side = r.ReadEnum<Side>();
-                var type = r.ReadEnum<OrderType>();
-                var price = r.ReadVarInt64();
-                var size = r.ReadVarInt64();
-                var tif = r.ReadEnum<TimeInForce>();
-                var flags = r.ReadEnum<OrderFlags>();
-                var stp = r.ReadEnum<SelfTradePrevention>();
-                var clientOrderId = r.ReadString();
-                var order = new PlaceOrder(accountId, side, type, 0, size, tif, flags, stp, clientOrderId);
-                return MarketEvent.Accepted(sequence, timestamp, orderId, in order, price);
+                var order = ReadOrder(ref r);
+                return MarketEvent.Accepted(sequence, timestamp, orderId, order with { Price = 0 }, order.Price);
             },
             static (in MarketEvent e) => MarketEvent.Accepted(e.Sequence, e.Timestamp, e.OrderId,
                 new PlaceOrder(e.AccountId, e.Side, e.OrderType, 0, e.Size, e.TimeInForce, e.Flags, e.SelfTradePrevention,

@@ -259,6 +259,33 @@ public static partial class JournalCodec
         return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades);
     }
 
+    /// <summary>An order's terms, as a place command and an accepted event both carry them (the event's price is its limit).</summary>
+    private static void WriteOrder(ref VarintWriter w, in PlaceOrder o)
+    {
+        w.WriteVarInt64(o.AccountId);
+        w.WriteEnum(o.Side);
+        w.WriteEnum(o.Type);
+        w.WriteVarInt64(o.Price);
+        w.WriteVarInt64(o.Size);
+        w.WriteEnum(o.TimeInForce);
+        w.WriteEnum(o.Flags);
+        w.WriteEnum(o.SelfTradePrevention);
+        w.WriteString(o.ClientOrderId);
+    }
+
+    private static PlaceOrder ReadOrder(ref VarintReader r)
+    {
+        var accountId = r.ReadVarInt64();
+        var side = r.ReadEnum<Side>();
+        var type = r.ReadEnum<OrderType>();
+        var price = r.ReadVarInt64();
+        var size = r.ReadVarInt64();
+        var tif = r.ReadEnum<TimeInForce>();
+        var flags = r.ReadEnum<OrderFlags>();
+        var stp = r.ReadEnum<SelfTradePrevention>();
+        return new PlaceOrder(accountId, side, type, price, size, tif, flags, stp, r.ReadString());
+    }
+
     private static void WriteOrders(ref VarintWriter w, OrderView[] orders)
     {
         w.WriteVarUInt64((ulong)orders.Length);
