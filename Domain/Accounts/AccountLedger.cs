@@ -208,6 +208,15 @@ public sealed class AccountLedger
             case EventKind.OrderAmended when e.AccountId == AccountId:
                 m.Amended(e.OrderId, e.Price, e.Size);
                 break;
+            case EventKind.PositionTakenOver or EventKind.PositionDeleveraged:
+                // A liquidation step outside the book: the position moves at the bankruptcy price, with no trading fee.
+                if (e.AccountId == AccountId) Settle(m, e.Side, e.Price, e.Size, 0);
+                if (e.MakerAccountId == AccountId) Settle(m, e.Side.Opposite(), e.Price, e.Size, 0);
+                break;
+            case EventKind.LiquidationFeeCharged:
+                if (e.AccountId == AccountId) Collateral = checked(Collateral - e.Size);
+                if (e.MakerAccountId == AccountId) Collateral = checked(Collateral + e.Size);
+                break;
             case EventKind.RiskChanged:
                 m.Risk = e.Risk!;
                 break;

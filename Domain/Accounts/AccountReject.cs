@@ -21,4 +21,6 @@ public enum AccountReject : byte
     MarkUntrusted,
     /// <summary>An amend of an order the account does not hold open (after catching up with the market).</summary>
     OrderNotFound,
+    /// <summary>The account is being liquidated: until it is done, nothing adds risk and nothing is withdrawn.</summary>
+    Liquidating = 40,
 }

@@ -46,6 +46,14 @@ internal static class BookStateHash
             }
         }
         else if (recentTrades.Length > 0) throw new InvalidOperationException("recent trades remembered without breaker rules");
+        if (terms.Liquidation is { } liquidation)
+        {
+            h.Add(liquidation.FundAccountId);
+            h.Add(liquidation.FeeBps);
+            h.Add(liquidation.SliceLots);
+            h.Add(liquidation.CooldownMs);
+            h.Add(liquidation.FundLossCapBps);
+        }
         foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {
             h.Add((long)side);

@@ -17,4 +17,13 @@ public enum EventKind : byte
     IndexPriceSet,
     /// <summary>The market's price band and velocity rules changed (an operator's command).</summary>
     BreakerRulesChanged,
+    // The liquidation engine's kinds are numbered from 40 so that kinds added beside them keep their own range.
+    /// <summary>The market's liquidation rules (insurance fund, fee, slices, fund cap) changed.</summary>
+    LiquidationRulesChanged = 40,
+    /// <summary>The insurance fund took over (part of) a liquidated position at its bankruptcy price, outside the book.</summary>
+    PositionTakenOver = 41,
+    /// <summary>A profitable opposite position was closed against a bankrupt one at its bankruptcy price (auto-deleveraging).</summary>
+    PositionDeleveraged = 42,
+    /// <summary>A liquidated account paid its liquidation fee to the market's insurance fund.</summary>
+    LiquidationFeeCharged = 43,
 }

@@ -30,12 +30,20 @@ public static class EventKinds
 {
     public static EventAudience AudienceOf(EventKind kind) => kind switch
     {
-        EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended => EventAudience.Parties,
+        EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended
+            or EventKind.PositionTakenOver or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged => EventAudience.Parties,
         EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
         EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
-            or EventKind.BreakerRulesChanged => EventAudience.None,
+            or EventKind.BreakerRulesChanged or EventKind.LiquidationRulesChanged => EventAudience.None,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),
     };
+
+    /// <summary>
+    /// The second account an event concerns (0: none): a trade's maker, the insurance fund or deleveraged trader that
+    /// took a liquidated position, the fund a liquidation fee was paid to. Kept in <see cref="MarketEvent.MakerAccountId"/>.
+    /// </summary>
+    public static long CounterpartyOf(in MarketEvent e) => e.Kind is EventKind.TradeExecuted or EventKind.PositionTakenOver
+        or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged ? e.MakerAccountId : 0;
 
     /// <summary>Whether an event of this kind took a sequence number and changed state (everything but a rejection).</summary>
     public static bool ChangesState(EventKind kind) => kind != EventKind.OrderRejected;
@@ -43,7 +51,7 @@ public static class EventKinds
     /// <summary>Whether the event belongs to this account's stream.</summary>
     public static bool Concerns(long accountId, in MarketEvent e) => AudienceOf(e.Kind) switch
     {
-        EventAudience.Parties => e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId),
+        EventAudience.Parties => e.AccountId == accountId || (CounterpartyOf(e) is var other && other != 0 && other == accountId),
         EventAudience.Market => true,
         _ => false,
     };

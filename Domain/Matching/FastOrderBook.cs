@@ -237,6 +237,27 @@ public sealed partial class FastOrderBook : IOrderBook
         if (Terms.Breaker is not { VelocityBps: > 0 }) _window.Clear();
     }
 
+    public void SetLiquidationRules(Risk.LiquidationRules rules, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = LiquidationChanges.SetRules(Terms, rules, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
+    public void TransferPosition(in Risk.PositionTransfer transfer, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        LiquidationChanges.Transfer(Spec, Mode, Terms, transfer, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
+    public void ChargeLiquidationFee(long accountId, long amount, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        LiquidationChanges.ChargeFee(Terms, accountId, amount, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
     public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events) =>
         IndexFollowing.Apply(this, tick, timestamp, events, (terms, sequence) => (Terms, Sequence) = (terms, sequence));
 

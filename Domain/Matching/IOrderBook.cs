@@ -49,6 +49,18 @@ public interface IOrderBook
     /// </summary>
     void SetBreakerRules(BreakerRules rules, long timestamp, EventBuffer events);
 
+    /// <summary>Sets how the market liquidates: its insurance fund, fee, slices and the fund's loss cap.</summary>
+    void SetLiquidationRules(Risk.LiquidationRules rules, long timestamp, EventBuffer events);
+
+    /// <summary>
+    /// Moves (part of) a liquidated position to the fund or to a deleveraged trader at the bankruptcy price, outside the
+    /// book: no order rests or trades, the last trade price does not move. See <see cref="OrderRules.CheckTransfer"/>.
+    /// </summary>
+    void TransferPosition(in Risk.PositionTransfer transfer, long timestamp, EventBuffer events);
+
+    /// <summary>Moves a liquidation fee from a liquidated account to the market's insurance fund.</summary>
+    void ChargeLiquidationFee(long accountId, long amount, long timestamp, EventBuffer events);
+
     /// <summary>
     /// Ends an auction: executes at the single price that maximises executed volume (ties: smallest imbalance,
     /// then closest to <paramref name="referencePrice"/>, then the lower price), then opens the market.

@@ -26,6 +26,11 @@ namespace Exchange.Matching;
 /// <item>BreakerRulesChanged: Price (band bps), Size (velocity bps), PreviousPrice (velocity window ms), read together as
 /// <see cref="Breaker"/> (the new rules; <see cref="BreakerRules.Off"/> when switched off). Kept in the numeric fields, not
 /// a reference of its own: every event of every kind carries every field, so a field more costs all of matching.</item>
+/// <item>LiquidationRulesChanged: MakerAccountId (the fund's account), Price (fee bps), Size (slice lots), PreviousPrice
+/// (cooldown ms), PreviousSize (fund loss cap bps), read together as <see cref="Liquidation"/>.</item>
+/// <item>PositionTakenOver, PositionDeleveraged: AccountId (the liquidated account), MakerAccountId (the fund, or the
+/// deleveraged trader), Side (the liquidated account's: Sell closes its long), Price (its bankruptcy price), Size.</item>
+/// <item>LiquidationFeeCharged: AccountId (the liquidated account), MakerAccountId (the fund), Size (the fee in minor units).</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -61,6 +66,30 @@ public readonly record struct MarketEvent
     [Id(26)] public Pricing.IndexStatus IndexStatus { get; init; }
     /// <summary>The rules of a BreakerRulesChanged event (null for any other kind).</summary>
     public BreakerRules? Breaker => Kind == EventKind.BreakerRulesChanged ? new BreakerRules((int)Price, (int)Size, PreviousPrice) : null;
+
+    /// <summary>The rules of a LiquidationRulesChanged event (null for any other kind).</summary>
+    public Risk.LiquidationRules? Liquidation => Kind == EventKind.LiquidationRulesChanged
+        ? new Risk.LiquidationRules(MakerAccountId, (int)Price, Size, PreviousPrice, (int)PreviousSize) : null;
+
+    public static MarketEvent LiquidationSet(long sequence, long timestamp, Risk.LiquidationRules rules) => new()
+    {
+        Kind = EventKind.LiquidationRulesChanged, Sequence = sequence, Timestamp = timestamp, MakerAccountId = rules.FundAccountId,
+        Price = rules.FeeBps, Size = rules.SliceLots, PreviousPrice = rules.CooldownMs, PreviousSize = rules.FundLossCapBps,
+    };
+
+    /// <summary>A position moved outside the book (<paramref name="kind"/>: PositionTakenOver or PositionDeleveraged).</summary>
+    public static MarketEvent Transferred(EventKind kind, long sequence, long timestamp, long accountId, long counterpartyId, Side side,
+        long price, long size) => new()
+    {
+        Kind = kind, Sequence = sequence, Timestamp = timestamp, AccountId = accountId, MakerAccountId = counterpartyId,
+        Side = side, Price = price, Size = size,
+    };
+
+    public static MarketEvent FeeCharged(long sequence, long timestamp, long accountId, long fundAccountId, long amount) => new()
+    {
+        Kind = EventKind.LiquidationFeeCharged, Sequence = sequence, Timestamp = timestamp, AccountId = accountId,
+        MakerAccountId = fundAccountId, Size = amount,
+    };
 
     public static MarketEvent Accepted(long sequence, long timestamp, long orderId, in PlaceOrder order, long price) => new()
     {

@@ -33,10 +33,13 @@ public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
 /// <param name="Index">For a market that follows an index: what it holds of it (null otherwise, or before the first tick).</param>
 /// <param name="Breaker">The price band and velocity rules in force (null: off; never <see cref="BreakerRules.Off"/>, so that
 /// equal terms are equal records).</param>
+/// <param name="Liquidation">How the market liquidates: its insurance fund, fee, slices and fund cap (null: no liquidation
+/// rules yet, so no liquidation in this market).</param>
 public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null,
-    BreakerRules? Breaker = null)
+    BreakerRules? Breaker = null, Risk.LiquidationRules? Liquidation = null)
 {
-    public static MarketTerms Initial(MarketSpec spec) => new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker));
+    public static MarketTerms Initial(MarketSpec spec) =>
+        new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker), Liquidation: spec.Liquidation);
 
     /// <summary>The form terms hold breaker rules in: null when they are off.</summary>
     public static BreakerRules? Normal(BreakerRules? rules) => rules is null || rules.IsOff ? null : rules;

@@ -13,7 +13,7 @@ public static class OrderRules
         if (mode == MarketMode.CancelOnly) return RejectReason.MarketCancelOnly;
         if (o.ClientOrderId is not null && !ClientOrderIds.IsValid(o.ClientOrderId)) return RejectReason.InvalidClientOrderId;
         if (!Enum.IsDefined(o.Side) || !Enum.IsDefined(o.Type) || !Enum.IsDefined(o.TimeInForce)
-            || !Enum.IsDefined(o.SelfTradePrevention) || (o.Flags & ~(OrderFlags.PostOnly | OrderFlags.ReduceOnly)) != 0)
+            || !Enum.IsDefined(o.SelfTradePrevention) || (o.Flags & ~(OrderFlags.PostOnly | OrderFlags.ReduceOnly | OrderFlags.Liquidation)) != 0)
             return RejectReason.InvalidOrderTerms;
         var postOnly = (o.Flags & OrderFlags.PostOnly) != 0;
         if (postOnly && (o.Type == OrderType.Market || o.TimeInForce != TimeInForce.GoodTillCancel))
@@ -58,6 +58,38 @@ public static class OrderRules
     public static RejectReason CheckBreaker(MarketTerms terms, BreakerRules? rules) =>
         rules is null || rules.Problem() is not null ? RejectReason.InvalidBreakerRules
         : Equals(MarketTerms.Normal(rules), terms.Breaker) ? RejectReason.NoChange
+        : RejectReason.None;
+
+    public static RejectReason CheckLiquidationRules(MarketTerms terms, Risk.LiquidationRules? rules) =>
+        rules is null || rules.Problem() is not null ? RejectReason.InvalidLiquidationRules
+        : Equals(rules, terms.Liquidation) ? RejectReason.NoChange
+        : RejectReason.None;
+
+    /// <summary>
+    /// A position moved outside the book (a takeover by the fund or a deleveraging): the market must have liquidation rules,
+    /// a mode that trades (never during a halt, a cancel-only spell or an auction: liquidation waits for the market to
+    /// reopen, it does not fight the breaker or act on an untrusted price), and the values must exist. A takeover's
+    /// counterparty is the rules' fund.
+    /// </summary>
+    public static RejectReason CheckTransfer(MarketSpec spec, MarketMode mode, MarketTerms terms, in Risk.PositionTransfer t)
+    {
+        if (terms.Liquidation is not { } rules) return RejectReason.NoLiquidationRules;
+        if (mode is MarketMode.Halted) return RejectReason.MarketHalted;
+        if (mode is MarketMode.CancelOnly) return RejectReason.MarketCancelOnly;
+        if (mode is MarketMode.Auction) return RejectReason.MarketInAuction;
+        if (t.AccountId <= 0 || t.CounterpartyId <= 0 || t.AccountId == t.CounterpartyId) return RejectReason.InvalidAccount;
+        if (!Enum.IsDefined(t.Side) || t.Kind is not (Risk.PositionTransferKind.Takeover or Risk.PositionTransferKind.Deleverage)) return RejectReason.InvalidTransfer;
+        if (t.Kind == Risk.PositionTransferKind.Takeover && t.CounterpartyId != rules.FundAccountId) return RejectReason.InvalidTransfer;
+        if (t.Kind == Risk.PositionTransferKind.Deleverage && t.CounterpartyId == rules.FundAccountId) return RejectReason.InvalidTransfer;
+        if (!spec.IsValidPrice(t.Price)) return RejectReason.InvalidPrice;
+        if (t.Size <= 0 || t.Size > spec.MaxSize) return RejectReason.InvalidSize;
+        return RejectReason.None;
+    }
+
+    public static RejectReason CheckFee(MarketTerms terms, long accountId, long amount) =>
+        terms.Liquidation is not { } rules ? RejectReason.NoLiquidationRules
+        : accountId <= 0 || accountId == rules.FundAccountId ? RejectReason.InvalidAccount
+        : amount <= 0 ? RejectReason.InvalidTransfer
         : RejectReason.None;
 
     /// <summary>Whether a mode lets orders trade on arrival (so the book must not be crossed when entering it).</summary>

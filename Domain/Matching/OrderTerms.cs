@@ -21,6 +21,9 @@ public enum OrderFlags : byte
     PostOnly = 1,
     /// <summary>Carried for the account layer, which enforces it; the book ignores it.</summary>
     ReduceOnly = 2,
+    /// <summary>Sent by the liquidation engine for an account it closes (never accepted from a trader): marks the order,
+    /// and its trades in the public feed, as a liquidation.</summary>
+    Liquidation = 4,
 }
 
 /// <summary>What happens when an order would trade with a resting order of the same account. The taker's choice decides.</summary>

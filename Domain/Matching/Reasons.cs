@@ -42,6 +42,13 @@ public enum RejectReason : byte
     PriceOutsideBand,
     /// <summary>Breaker rules out of range (see <see cref="BreakerRules.Problem"/>).</summary>
     InvalidBreakerRules,
+    // The liquidation engine's reasons are numbered from 40 so that reasons added beside them keep their own range.
+    /// <summary>Liquidation rules out of range (see <see cref="Risk.LiquidationRules.Problem"/>).</summary>
+    InvalidLiquidationRules = 40,
+    /// <summary>A takeover, deleveraging or liquidation fee in a market that has no liquidation rules (so no fund).</summary>
+    NoLiquidationRules = 41,
+    /// <summary>A takeover or deleveraging with values that do not exist (size, price, parties), or a fee that is not positive.</summary>
+    InvalidTransfer = 42,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

@@ -31,6 +31,14 @@ public interface IAccountGrain : IGrainWithIntegerKey
     /// <summary>For the conservation audit: the account brought up to date with every market, valued at the given marks.</summary>
     Task<AccountAudit> Audit(Dictionary<string, long> marks);
 
+    /// <summary>
+    /// The risk view found this account under maintenance (one-way). The account checks at fresh marks and, if it is
+    /// under, liquidates: cancels its orders, closes through the book no worse than the bankruptcy price, then the fund,
+    /// then auto-deleveraging. A second call while one liquidation runs does nothing.
+    /// </summary>
+    [OneWay]
+    Task CheckLiquidation();
+
     /// <summary>A market's committed events for this account (one-way: a market never waits for an account).</summary>
     [OneWay]
     Task OnMarketEvents(AccountEvents events);
@@ -59,13 +67,17 @@ public sealed record AccountOrderResult(AccountReject Reject, CommandOutcome? Ou
 public sealed record TransferResult(AccountReject Reject, bool Duplicate, long Collateral);
 
 /// <param name="SettledSequence">The market sequence up to which this account has applied its events there.</param>
+/// <param name="LiquidationPrice">The mark (ticks) at which this market would liquidate the account, the other markets'
+/// marks staying where they are (0: no price in the market's range would, or no position).</param>
 [GenerateSerializer, Immutable, Alias("PositionView")]
 public sealed record PositionView(string Symbol, long Size, long Cost, long MarkPrice, long UnrealisedPnl, long OpenOrders,
-    long SettledSequence);
+    long SettledSequence, long LiquidationPrice = 0);
 
+/// <param name="MarginRatioPpm">Maintenance margin over equity in parts per million: liquidation at 1,000,000 and above.</param>
+/// <param name="Liquidating">A liquidation of this account is in progress.</param>
 [GenerateSerializer, Immutable, Alias("AccountView")]
 public sealed record AccountView(long AccountId, long Collateral, long Equity, long InitialMargin, long MaintenanceMargin,
-    long Available, long FeesPaid, long RealisedPnl, PositionView[] Positions);
+    long Available, long FeesPaid, long RealisedPnl, PositionView[] Positions, long MarginRatioPpm = 0, bool Liquidating = false);
 
 [GenerateSerializer, Immutable, Alias("AccountAudit")]
 public sealed record AccountAudit(long AccountId, long Collateral, long UnrealisedPnl, long Deposited, long Withdrawn,

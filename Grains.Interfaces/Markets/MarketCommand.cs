@@ -49,3 +49,22 @@ public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("SetBreakerRulesCommand")]
 public sealed record SetBreakerRulesCommand(BreakerRules Rules) : MarketCommand;
+
+/// <summary>Sets how the market liquidates (its insurance fund, fee, slices, fund cap): an operator's word, journaled.</summary>
+[GenerateSerializer, Immutable, Alias("SetLiquidationRulesCommand")]
+public sealed record SetLiquidationRulesCommand(Risk.LiquidationRules Rules) : MarketCommand;
+
+/// <summary>
+/// A liquidation step outside the book: the fund takes (part of) a position over, or a trader is deleveraged.
+/// <paramref name="AccountCursor"/> (-1: none) is a precondition the market grain checks before running it, never
+/// journaled: the liquidated account's last event in the market must be no later than this, the sequence up to which the
+/// account decided the step. A step sent twice (a retry, a new activation while the old one's message was in flight)
+/// finds the account moved by the first and is refused, so no position is taken over twice.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("TransferPositionCommand")]
+public sealed record TransferPositionCommand(Risk.PositionTransfer Transfer, long AccountCursor = -1) : MarketCommand;
+
+/// <summary>A liquidated account's fee to the market's insurance fund (its amount decided by the liquidation, journaled as
+/// decided); <paramref name="AccountCursor"/> as on <see cref="TransferPositionCommand"/>, so a fee is never charged twice.</summary>
+[GenerateSerializer, Immutable, Alias("ChargeLiquidationFeeCommand")]
+public sealed record ChargeLiquidationFeeCommand(long AccountId, long Amount, long AccountCursor = -1) : MarketCommand;

@@ -8,7 +8,21 @@ namespace Exchange.Markets;
 public readonly record struct LevelChange(Side Side, long Price, long Size);
 
 [GenerateSerializer, Immutable, Alias("PublicTrade")]
-public readonly record struct PublicTrade(long Sequence, long Timestamp, long Price, long Size, Side TakerSide);
+public readonly record struct PublicTrade(long Sequence, long Timestamp, long Price, long Size, Side TakerSide, bool Liquidation = false)
+{
+    /// <summary>The public trades in one command's events; a trade whose taker is a liquidation order (accepted in the same
+    /// command, since liquidation orders are immediate-or-cancel) is marked as one.</summary>
+    public static void Collect(MarketEvent[] events, List<PublicTrade> into)
+    {
+        long liquidationOrder = 0;
+        foreach (ref readonly var e in events.AsSpan())
+        {
+            if (e.Kind == EventKind.OrderAccepted) liquidationOrder = (e.Flags & OrderFlags.Liquidation) != 0 ? e.OrderId : 0;
+            else if (e.Kind == EventKind.TradeExecuted)
+                into.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side, liquidationOrder != 0 && e.OrderId == liquidationOrder));
+        }
+    }
+}
 
 /// <summary>
 /// The committed changes of one journal batch, covering market sequences <see cref="FromSequence"/> to

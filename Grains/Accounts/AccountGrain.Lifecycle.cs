@@ -15,9 +15,12 @@ public sealed partial class AccountGrain
         _ledger = new AccountLedger(AccountId);
         _health = new ActivationHealth(DeactivateOnIdle);
         _observers = new AccountObservers(AccountId, logger);
-        _snapshots = new AccountSnapshots(AccountId, store, _options, clock, logger);
+        var shard = GrainFactory.GetGrain<Risk.IRiskShardGrain>(Risk.RiskOptions.ShardOf(AccountId, riskOptions.Value.Shards));
+        _risk = new RiskReporter(AccountId, _ledger, shard, clock);
+        _snapshots = new AccountSnapshots(AccountId, store, _options, clock, logger, _risk.Changed);
         _markets = new AccountMarkets(AccountId, _ledger, GrainFactory, store, _options,
             new MarkPrices(clock, _options.MarkMaxAge), _snapshots, _observers, logger);
+        _liquidation = new AccountLiquidation(AccountId, _ledger, _markets, GrainFactory, riskOptions.Value, clock, logger);
         _transfers = new AccountTransfers(AccountId, _ledger, store, _options, _snapshots, _health, logger);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -35,6 +38,7 @@ public sealed partial class AccountGrain
         foreach (var transfer in await store.TransfersAfter(AccountId, _transfers.Sequence, deadline.Token)) _transfers.Apply(transfer);
         foreach (var spec in specs.Values) await _markets.Rejoin(spec);
         _snapshots.Loaded(stored?.Version ?? 0);
+        _risk.Changed();
         this.RegisterGrainTimer(SnapshotIfDue, _options.SnapshotCheckInterval, _options.SnapshotCheckInterval);
         this.RegisterGrainTimer(_ => _markets.Reconcile(), _options.ReconcileInterval, _options.ReconcileInterval);
     }
@@ -46,8 +50,15 @@ public sealed partial class AccountGrain
 
     public Task<TransferResult> Deposit(long amount, string transferId) => _transfers.Deposit(amount, transferId);
 
-    public Task<TransferResult> Withdraw(long amount, string transferId) =>
-        _transfers.Withdraw(amount, transferId, _markets.CurrentMarksIfRiskAllowed);
+    public Task<TransferResult> Withdraw(long amount, string transferId) => _liquidation.InProgress
+        ? Task.FromResult(new TransferResult(AccountReject.Liquidating, false, _ledger.Collateral))
+        : _transfers.Withdraw(amount, transferId, _markets.CurrentMarksIfRiskAllowed);
+
+    public Task CheckLiquidation()
+    {
+        if (!_health.Stopped) _liquidation.Check();
+        return Task.CompletedTask;
+    }
 
     public Task Subscribe(IAccountObserver observer)
     {

@@ -20,7 +20,7 @@ namespace Exchange.Accounts;
 // share of the accounts, and accounts do not all gather on the one silo that happened to look least busy.
 [RandomPlacement]
 public sealed partial class AccountGrain(
-    IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, ILogger<AccountGrain> logger)
+    IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, IOptions<Risk.RiskOptions> riskOptions, ILogger<AccountGrain> logger)
     : Grain, IAccountGrain
 {
     private readonly AccountOptions _options = options.Value;
@@ -31,6 +31,8 @@ public sealed partial class AccountGrain(
     private AccountSnapshots _snapshots = null!;
     private AccountMarkets _markets = null!;
     private AccountTransfers _transfers = null!;
+    private RiskReporter _risk = null!;
+    private AccountLiquidation _liquidation = null!;
 
     private long AccountId => this.GetPrimaryKeyLong();
 
@@ -62,6 +64,9 @@ public sealed partial class AccountGrain(
         // Terms the market will refuse anyway are sent on unreserved, so the caller gets the market's own reason.
         if (!exposure.Spec.IsValidSize(order.Size) || (order.Type == OrderType.Limit && !exposure.Spec.IsValidPrice(order.Price)))
             return await Forward(symbol, new PlaceCommand(order));
+        // Only the liquidation itself sends liquidation orders; while it runs, nothing else adds risk.
+        if ((order.Flags & OrderFlags.Liquidation) != 0) return AccountOrderResult.Refused(AccountReject.InvalidAccount);
+        if (_liquidation.InProgress && (order.Flags & OrderFlags.ReduceOnly) == 0) return AccountOrderResult.Refused(AccountReject.Liquidating);
         var marks = await _markets.Marks(MarkAge.RecentEnough, symbol);
         if ((order.Flags & OrderFlags.ReduceOnly) == 0 && !_markets.MayAddRisk(marks))
             return AccountOrderResult.Refused(AccountReject.MarkUntrusted);
@@ -114,11 +119,17 @@ public sealed partial class AccountGrain(
         long MarkOf(string s) => marks.GetValueOrDefault(s);
         var equity = _ledger.Equity(MarkOf);
         var initial = _ledger.InitialMargin(MarkOf);
-        return new AccountView(AccountId, _ledger.Collateral, equity, initial, _ledger.MaintenanceMargin(MarkOf),
+        var maintenance = _ledger.MaintenanceMargin(MarkOf);
+        var risks = _ledger.Markets.Select(m => new Risk.PositionRisk(m.Position.Size, m.Position.Cost, MarkOf(m.Spec.Symbol),
+            m.Spec.NotionalPerTickLot, m.Risk)).ToArray();
+        var shown = _ledger.Markets.Select((m, i) => (Market: m, Index: i)).Where(x => x.Market.Position.Size != 0 || x.Market.OpenOrders.Count > 0);
+        return new AccountView(AccountId, _ledger.Collateral, equity, initial, maintenance,
             equity - initial, _ledger.FeesPaid, _ledger.RealisedPnl,
-            [.. _ledger.Markets.Where(m => m.Position.Size != 0 || m.OpenOrders.Count > 0).Select(m => new PositionView(
-                m.Spec.Symbol, m.Position.Size, m.Position.Cost, MarkOf(m.Spec.Symbol),
-                m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol)), m.OpenOrders.Count, m.Cursor))]);
+            [.. shown.Select(x => new PositionView(
+                x.Market.Spec.Symbol, x.Market.Position.Size, x.Market.Position.Cost, MarkOf(x.Market.Spec.Symbol),
+                x.Market.Position.UnrealisedPnl(x.Market.Spec, MarkOf(x.Market.Spec.Symbol)), x.Market.OpenOrders.Count, x.Market.Cursor,
+                marks.Count == 0 ? 0 : Risk.LiquidationPolicy.LiquidationPrice(x.Market.Spec, _ledger.Collateral, risks, x.Index)))],
+            Risk.LiquidationPolicy.MarginRatioPpm(equity, maintenance), _liquidation.InProgress);
     }
 
     public async Task<AccountAudit> Audit(Dictionary<string, long> marks)

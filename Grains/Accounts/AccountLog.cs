@@ -16,4 +16,7 @@ internal static partial class AccountLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} transfer write failed; deactivating")]
     public static partial void TransferFailed(this ILogger logger, Exception ex, long accountId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId}: liquidation stopped; the risk view will start it again")]
+    public static partial void LiquidationFailed(this ILogger logger, Exception ex, long accountId);
 }

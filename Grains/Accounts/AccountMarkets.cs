@@ -162,6 +162,13 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
         return true;
     }
 
+    /// <summary>
+    /// Whether these marks may decide a liquidation: every market the account is exposed to reports a trusted mark (a
+    /// liquidation never acts on a stale index) and answered its last command (no outcome left unknown).
+    /// </summary>
+    public bool MayLiquidate(Dictionary<string, long> found) =>
+        _suspect.Count == 0 && found.All(f => f.Value > 0 && !marks.IsUntrusted(f.Key));
+
     /// <summary>The current marks, or null if one of them may not decide a withdrawal (see <see cref="MayAddRisk"/>).</summary>
     public async Task<Dictionary<string, long>?> CurrentMarksIfRiskAllowed()
     {
@@ -175,7 +182,7 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
         if (outcome.Status != CommandStatus.Committed) return;
         marks.Update(symbol, outcome.Mark);
         var mine = Array.FindAll(outcome.Events, e => e.Kind != EventKind.OrderRejected
-            && (e.AccountId == accountId || (e.Kind == EventKind.TradeExecuted && e.MakerAccountId == accountId)));
+            && (e.AccountId == accountId || EventKinds.CounterpartyOf(e) == accountId));
         if (mine.Length == 0) return;
         if (outcome.AccountPrevious < 0 || !Apply(symbol, outcome.AccountPrevious, mine)) await CatchUp(symbol);
         snapshots.Changed();

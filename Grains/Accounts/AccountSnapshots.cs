@@ -11,7 +11,9 @@ internal enum SnapshotWrite { Skipped, Written, Failed, Replaced }
 /// accounts trading a little do not flood the database with writes. An unchanged ledger is never written. Whether the
 /// activation may store anything at all is the grain's to decide, before it asks.
 /// </summary>
-internal sealed class AccountSnapshots(long accountId, IAccountStore store, AccountOptions options, TimeProvider clock, ILogger logger)
+/// <param name="ledgerChanged">Told of every change too (the account's row in the risk view follows the ledger).</param>
+internal sealed class AccountSnapshots(long accountId, IAccountStore store, AccountOptions options, TimeProvider clock, ILogger logger,
+    Action? ledgerChanged = null)
 {
     private bool _changed;
     private long _eventsSince;
@@ -23,7 +25,11 @@ internal sealed class AccountSnapshots(long accountId, IAccountStore store, Acco
     public void Loaded(long version) => (Version, _last) = (version, clock.GetTimestamp());
 
     /// <summary>The ledger changed since the last snapshot (fills, transfers, catching up).</summary>
-    public void Changed() => _changed = true;
+    public void Changed()
+    {
+        _changed = true;
+        ledgerChanged?.Invoke();
+    }
 
     /// <summary>Market events were applied (counted toward <see cref="AccountOptions.SnapshotEveryEvents"/>).</summary>
     public void Applied(int events) => _eventsSince += events;

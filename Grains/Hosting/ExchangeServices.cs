@@ -29,6 +29,8 @@ public static class ExchangeServices
         services.AddOptions<AccountOptions>().BindConfiguration("Exchange:Accounts").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MarketOptions>>(new ProblemsValidator<MarketOptions>(o => o.Problems())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccountOptions>>(new ProblemsValidator<AccountOptions>(o => o.Problems())));
+        services.AddOptions<Risk.RiskOptions>().BindConfiguration("Exchange:Risk").ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Risk.RiskOptions>>(new ProblemsValidator<Risk.RiskOptions>(o => o.Problems())));
         services.AddOptions<OracleOptions>().BindConfiguration("Exchange:Oracles").ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OracleOptions>>(new ProblemsValidator<OracleOptions>(o => o.Problems())));
         if (postgres is null)

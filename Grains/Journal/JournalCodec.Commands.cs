@@ -9,7 +9,12 @@ namespace Exchange.Journal;
 // of the format grammar on JournalCodec) plus its tests.
 public static partial class JournalCodec
 {
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
+    private enum CommandKind : byte
+    {
+        Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker,
+        // The liquidation engine's commands are numbered from 40 so that commands added beside them keep their own range.
+        SetLiquidation = 40, TransferPosition, ChargeLiquidationFee,
+    }
 
     /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
     private delegate void CommandFieldsWriter(ref VarintWriter w, MarketCommand command, byte version);
@@ -36,9 +41,13 @@ public static partial class JournalCodec
     /// <summary>Every command's layout, indexed by its kind byte (checked once, when the codec is first used).</summary>
     private static readonly CommandLayout?[] CommandLayouts = IndexCommandLayouts(
     [
+        // A liquidation order's flag exists from version 4.
         new(CommandKind.Place, typeof(PlaceCommand), Since: 1,
             static (ref VarintWriter w, MarketCommand command, byte version) => WriteOrder(ref w, ((PlaceCommand)command).Order),
-            static (ref VarintReader r, byte version) => new PlaceCommand(ReadOrder(ref r))),
+            static (ref VarintReader r, byte version) => new PlaceCommand(ReadOrder(ref r)))
+        {
+            NeedsVersion = static command => (((PlaceCommand)command).Order.Flags & OrderFlags.Liquidation) != 0 ? (byte)4 : (byte)1,
+        },
 
         new(CommandKind.Cancel, typeof(CancelCommand), Since: 1,
             static (ref VarintWriter w, MarketCommand command, byte version) =>
@@ -124,6 +133,45 @@ public static partial class JournalCodec
             static (ref VarintWriter w, MarketCommand command, byte version) => WriteBreaker(ref w,
                 ((SetBreakerRulesCommand)command).Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command))),
             static (ref VarintReader r, byte version) => new SetBreakerRulesCommand(ReadBreaker(ref r))),
+
+        new(CommandKind.SetLiquidation, typeof(SetLiquidationRulesCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteLiquidation(ref w,
+                ((SetLiquidationRulesCommand)command).Rules ?? throw new ArgumentException("a liquidation command has no rules", nameof(command))),
+            static (ref VarintReader r, byte version) => new SetLiquidationRulesCommand(ReadLiquidation(ref r))),
+
+        new(CommandKind.TransferPosition, typeof(TransferPositionCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var t = ((TransferPositionCommand)command).Transfer;
+                w.WriteEnum(t.Kind);
+                w.WriteVarInt64(t.AccountId);
+                w.WriteVarInt64(t.CounterpartyId);
+                w.WriteEnum(t.Side);
+                w.WriteVarInt64(t.Price);
+                w.WriteVarInt64(t.Size);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var kind = r.ReadEnum<Risk.PositionTransferKind>();
+                var accountId = r.ReadVarInt64();
+                var counterpartyId = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var price = r.ReadVarInt64();
+                return new TransferPositionCommand(new Risk.PositionTransfer(kind, accountId, counterpartyId, side, price, r.ReadVarInt64()));
+            }),
+
+        new(CommandKind.ChargeLiquidationFee, typeof(ChargeLiquidationFeeCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (ChargeLiquidationFeeCommand)command;
+                w.WriteVarInt64(c.AccountId);
+                w.WriteVarInt64(c.Amount);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var accountId = r.ReadVarInt64();
+                return new ChargeLiquidationFeeCommand(accountId, r.ReadVarInt64());
+            }),
     ]);
 
     /// <summary>The same layouts by command type, for writing.</summary>

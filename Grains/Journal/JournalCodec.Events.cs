@@ -224,7 +224,56 @@ public static partial class JournalCodec
                 MarketEvent.BreakerSet(sequence, timestamp, ReadBreaker(ref r)),
             static (in MarketEvent e) => MarketEvent.BreakerSet(e.Sequence, e.Timestamp,
                 e.Breaker ?? throw new ArgumentException($"a breaker event at sequence {e.Sequence} has no rules", nameof(e)))),
+
+        new(EventKind.LiquidationRulesChanged, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) => WriteLiquidation(ref w, e.Liquidation!),
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+                MarketEvent.LiquidationSet(sequence, timestamp, ReadLiquidation(ref r)),
+            static (in MarketEvent e) => MarketEvent.LiquidationSet(e.Sequence, e.Timestamp,
+                e.Liquidation ?? throw new ArgumentException($"a liquidation event at sequence {e.Sequence} has no rules", nameof(e)))),
+
+        TransferLayout(EventKind.PositionTakenOver),
+        TransferLayout(EventKind.PositionDeleveraged),
+
+        new(EventKind.LiquidationFeeCharged, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) =>
+            {
+                w.WriteVarInt64(e.AccountId);
+                w.WriteVarInt64(e.MakerAccountId);
+                w.WriteVarInt64(e.Size);
+            },
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+            {
+                var accountId = r.ReadVarInt64();
+                var fund = r.ReadVarInt64();
+                return MarketEvent.FeeCharged(sequence, timestamp, accountId, fund, r.ReadVarInt64());
+            },
+            static (in MarketEvent e) => MarketEvent.FeeCharged(e.Sequence, e.Timestamp, e.AccountId, e.MakerAccountId, e.Size)),
     ]);
+
+    /// <summary>A takeover and a deleveraging carry the same fields: account, counterparty, side, price, size.</summary>
+    private static EventLayout TransferLayout(EventKind kind) => new(kind, Since: 4,
+        static (ref VarintWriter w, in MarketEvent e, byte version) =>
+        {
+            w.WriteVarInt64(e.AccountId);
+            w.WriteVarInt64(e.MakerAccountId);
+            w.WriteEnum(e.Side);
+            w.WriteVarInt64(e.Price);
+            w.WriteVarInt64(e.Size);
+        },
+        kind == EventKind.PositionTakenOver
+            ? static (ref VarintReader r, byte version, long sequence, long timestamp) => ReadTransfer(ref r, EventKind.PositionTakenOver, sequence, timestamp)
+            : static (ref VarintReader r, byte version, long sequence, long timestamp) => ReadTransfer(ref r, EventKind.PositionDeleveraged, sequence, timestamp),
+        static (in MarketEvent e) => MarketEvent.Transferred(e.Kind, e.Sequence, e.Timestamp, e.AccountId, e.MakerAccountId, e.Side, e.Price, e.Size));
+
+    private static MarketEvent ReadTransfer(ref VarintReader r, EventKind kind, long sequence, long timestamp)
+    {
+        var accountId = r.ReadVarInt64();
+        var counterparty = r.ReadVarInt64();
+        var side = r.ReadEnum<Side>();
+        var price = r.ReadVarInt64();
+        return MarketEvent.Transferred(kind, sequence, timestamp, accountId, counterparty, side, price, r.ReadVarInt64());
+    }
 
     private static EventLayout? EventLayoutOf(EventKind kind) => (byte)kind < EventLayouts.Length ? EventLayouts[(byte)kind] : null;
 

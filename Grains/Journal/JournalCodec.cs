@@ -10,7 +10,9 @@ namespace Exchange.Journal;
 /// mark and risk commands and events exist, and a snapshot holds the terms. Version 3 is version 2 plus the index a
 /// market follows: index ticks as commands and events, and a snapshot's terms hold the index state; an amend's
 /// expected open size (its compare-and-set); and the circuit breaker's price band and velocity rules (command, event,
-/// the terms' rules and the snapshot's recent trades). A payload is
+/// the terms' rules and the snapshot's recent trades). Version 4 is version 3 plus the liquidation engine: its rules
+/// (command, event, the terms' rules), position takeovers and deleveragings, liquidation fees, and a liquidation
+/// order's flag. A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
 /// has terms; version 3 only with an index tick, index state, a conditional amend, breaker rules or recent trades), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
@@ -23,7 +25,7 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1 to 3), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 to 4), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -36,6 +38,10 @@ namespace Exchange.Journal;
 ///           | b 8 SetRisk  risk                                               (v2)
 ///           | b 9 ApplyIndex tick                                             (v3)
 ///           | b 10 SetBreakerRules breaker                                    (v3)
+///           | b 40 SetLiquidationRules liquidation                            (v4)
+///           | b 41 TransferPosition b kind, z account, z counterparty, b side, z price, z size   (v4)
+///           | b 42 ChargeLiquidationFee z account, z amount                   (v4)
+/// liquidation = z fundAccount, z feeBps, z sliceLots, z cooldownMs, z fundLossCapBps
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
@@ -53,10 +59,14 @@ namespace Exchange.Journal;
 ///   RiskChanged      risk                                                   (v2)
 ///   IndexPriceSet    z price, z previousPrice, b indexStatus                (v3)
 ///   BreakerRulesChanged breaker                                             (v3)
+///   LiquidationRulesChanged liquidation                                     (v4)
+///   PositionTakenOver, PositionDeleveraged z account, z counterparty, b side, z price, z size   (v4)
+///   LiquidationFeeCharged z account, z fund, z amount                       (v4)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
 ///             u count, (z account, s id, z orderId)*
 /// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
-///             [v3: b parts (bit 0: index follows, bit 1: breaker follows), index?, breaker?]
+///             [v3: b parts (bit 0: index follows, bit 1: breaker follows, v4 bit 2: liquidation follows), index?, breaker?,
+///             liquidation?]
 /// trades    = u count, (z (timestamp - previous trade's, 0 before the first), z price)*   (the velocity rule's recent
 ///             trades, oldest first)
 /// index     = tick, z basisMilliTicks, z trustedSince, z auctionSince, z initialMultiplierBps,
@@ -76,10 +86,10 @@ namespace Exchange.Journal;
 public static partial class JournalCodec
 {
     /// <summary>The version written.</summary>
-    public const byte FormatVersion = 3;
+    public const byte FormatVersion = 4;
 
     /// <summary>Every version this build reads.</summary>
-    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3];
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3, 4];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -162,7 +172,9 @@ public static partial class JournalCodec
             var terms = snapshot.Terms;
             var trades = snapshot.RecentTrades ?? [];
             if (terms is null && trades.Length > 0) throw new ArgumentException("recent trades need the terms they were kept under", nameof(snapshot));
-            var version = terms is null ? (byte)1 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
+            var version = terms is null ? (byte)1
+                : terms.Liquidation is not null ? (byte)4
+                : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
             w.WriteByte(version);
             w.WriteByte(SnapshotKind);
             w.WriteEnum(snapshot.Mode);
@@ -177,9 +189,10 @@ public static partial class JournalCodec
                 w.WriteVarInt64(terms.MarketWideSequence);
                 if (version >= 3)
                 {
-                    w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2)));
+                    w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2) | (terms.Liquidation is null ? 0 : 4)));
                     if (terms.Index is { } index) WriteIndexState(ref w, index);
                     if (terms.Breaker is { } breaker) WriteBreaker(ref w, breaker);
+                    if (terms.Liquidation is { } liquidation) WriteLiquidation(ref w, liquidation);
                     w.WriteVarUInt64((ulong)trades.Length);
                     long previousTimestamp = 0;
                     foreach (var t in trades)
@@ -227,11 +240,13 @@ public static partial class JournalCodec
             {
                 var start = r.Position;
                 var parts = r.ReadByte();
-                if ((parts & ~3) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 and 1)");
+                var known = version >= 4 ? 7 : 3;
+                if ((parts & ~known) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 to {(version >= 4 ? 2 : 1)})");
                 terms = terms with
                 {
                     Index = (parts & 1) != 0 ? ReadIndexState(ref r) : null,
                     Breaker = (parts & 2) != 0 ? ReadBreaker(ref r) : null,
+                    Liquidation = (parts & 4) != 0 ? ReadLiquidation(ref r) : null,
                 };
                 var tradeCount = r.ReadCount(MinTradeBytes);
                 long timestamp = 0;
@@ -430,6 +445,27 @@ public static partial class JournalCodec
         w.WriteVarInt64(rules.BandBps);
         w.WriteVarInt64(rules.VelocityBps);
         w.WriteVarInt64(rules.VelocityWindowMs);
+    }
+
+    private static void WriteLiquidation(ref VarintWriter w, Risk.LiquidationRules rules)
+    {
+        w.WriteVarInt64(rules.FundAccountId);
+        w.WriteVarInt64(rules.FeeBps);
+        w.WriteVarInt64(rules.SliceLots);
+        w.WriteVarInt64(rules.CooldownMs);
+        w.WriteVarInt64(rules.FundLossCapBps);
+    }
+
+    private static Risk.LiquidationRules ReadLiquidation(ref VarintReader r)
+    {
+        var fund = r.ReadVarInt64();
+        var fee = r.ReadVarInt64();
+        var slice = r.ReadVarInt64();
+        var cooldown = r.ReadVarInt64();
+        var cap = r.ReadVarInt64();
+        if (fee is < int.MinValue or > int.MaxValue || cap is < int.MinValue or > int.MaxValue)
+            throw new JournalFormatException($"byte {r.Position}: liquidation rules out of range");
+        return new Risk.LiquidationRules(fund, (int)fee, slice, cooldown, (int)cap);
     }
 
     private static BreakerRules ReadBreaker(ref VarintReader r)

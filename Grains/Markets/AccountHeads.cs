@@ -43,7 +43,7 @@ internal sealed class AccountHeads(long completeFrom)
             {
                 case EventAudience.Parties:
                     Touch(e.AccountId, e.Sequence);
-                    if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId) Touch(e.MakerAccountId, e.Sequence);
+                    if (EventKinds.CounterpartyOf(e) is var other && other != 0 && other != e.AccountId) Touch(other, e.Sequence);
                     break;
                 case EventAudience.Market:
                     MarketWide(e.Sequence);

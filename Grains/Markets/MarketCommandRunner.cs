@@ -19,6 +19,9 @@ public static class MarketCommandRunner
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
             case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
             case SetBreakerRulesCommand c: book.SetBreakerRules(c.Rules, timestamp, events); break;
+            case SetLiquidationRulesCommand c: book.SetLiquidationRules(c.Rules, timestamp, events); break;
+            case TransferPositionCommand c: book.TransferPosition(c.Transfer, timestamp, events); break;
+            case ChargeLiquidationFeeCommand c: book.ChargeLiquidationFee(c.AccountId, c.Amount, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -26,7 +29,8 @@ public static class MarketCommandRunner
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
-            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null };
+            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
+            or SetLiquidationRulesCommand { Rules: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand;
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
     public static long AccountOf(MarketCommand command) => command switch
@@ -35,8 +39,28 @@ public static class MarketCommandRunner
         CancelCommand c => c.Cancel.AccountId,
         AmendCommand c => c.Amend.AccountId,
         CancelAllCommand c => c.AccountId,
+        TransferPositionCommand c => c.Transfer.AccountId,
+        ChargeLiquidationFeeCommand c => c.AccountId,
         _ => 0,
     };
+
+    /// <summary>
+    /// For a liquidation step that names the account cursor it was decided at: why it may not run (the account has an
+    /// event after that cursor, so the step was decided on an old view of it, or already ran), else null. Checked on the
+    /// market's turn against the heads the open batch keeps current, and never journaled: a step refused here never ran.
+    /// </summary>
+    internal static string? AccountMovedSince(MarketCommand command, AccountHeads heads)
+    {
+        var (accountId, cursor) = command switch
+        {
+            TransferPositionCommand c => (c.Transfer.AccountId, c.AccountCursor),
+            ChargeLiquidationFeeCommand c => (c.AccountId, c.AccountCursor),
+            _ => (0L, -1L),
+        };
+        if (cursor < 0 || accountId <= 0) return null;
+        return heads.MayHaveEventsAfter(accountId, cursor)
+            ? $"account {accountId} may have moved in this market after sequence {cursor}; decide the step again" : null;
+    }
 
     /// <summary>Whether any of the events changed state (and so must be journaled).</summary>
     public static bool ChangesState(ReadOnlySpan<MarketEvent> events)

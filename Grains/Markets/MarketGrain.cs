@@ -24,6 +24,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private readonly MarketSnapshots _snapshots;
     private readonly AccountNotifier _accounts;
     private readonly IndexWatch _index;
+    private readonly RiskFeed _risk;
     private readonly EventBuffer _events = new();
     private readonly ObserverManager<IMarketDataObserver> _observers;
     private FastOrderBook? _book;
@@ -32,7 +33,8 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private RecentTrades _trades = new(0);
     private CommittedMark _mark;
 
-    public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, ILogger<MarketGrain> logger)
+    public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, IOptions<Risk.RiskOptions> risk,
+        ILogger<MarketGrain> logger)
     {
         (_journal, _clock, _options, _logger) = (journal, clock, options.Value, logger);
         _observers = new(TimeSpan.FromMinutes(5), logger);
@@ -40,6 +42,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         _snapshots = new MarketSnapshots(this.GetPrimaryKeyString(), journal, clock, _options, LogJournal);
         _accounts = new AccountNotifier(this.GetPrimaryKeyString(), GrainFactory, _options.NotifyAccounts);
         _index = new IndexWatch(clock, _options);
+        _risk = new RiskFeed(this.GetPrimaryKeyString(), GrainFactory, risk.Value.Shards);
     }
 
     private string Symbol => this.GetPrimaryKeyString();
@@ -68,6 +71,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     {
         if (await Ready() is not { } book) return CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded");
         if (!MarketCommandRunner.IsWellFormed(command)) return CommandOutcome.Fail("malformed command");
+        if (MarketCommandRunner.AccountMovedSince(command, _heads) is { } moved) return CommandOutcome.Fail(moved);
         var batch = _writer.Open;
         var previous = _heads.Previous(MarketCommandRunner.AccountOf(command));
         var events = Run(book, command, batch);
@@ -146,6 +150,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         // After a reload the batch is already in memory (recent events, trades, the mark): it is only announced.
         if (!reloaded) Remember(batch);
         if (batch.HasEntries) _accounts.Notify(batch, _mark.Report);
+        _risk.Publish(_mark.Report, _book!.Terms.Risk);
         if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 

@@ -52,13 +52,15 @@ public static class MarketRecovery
     {
         var replayed = new List<MarketEvent[]>();
         var trades = new RecentTrades(options.RecentTrades);
+        var collected = new List<PublicTrade>();
         var recovered = await Load(journal, spec, cancellationToken, batch =>
         {
             foreach (var entry in batch.Entries)
             {
                 replayed.Add(entry.Events);
-                foreach (var e in entry.Events)
-                    if (e.Kind == EventKind.TradeExecuted) trades.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
+                collected.Clear();
+                PublicTrade.Collect(entry.Events, collected);
+                foreach (var t in collected) trades.Add(t);
             }
         });
 

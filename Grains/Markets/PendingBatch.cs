@@ -44,14 +44,15 @@ internal sealed class PendingBatch
         _waiters++;
         if (!MarketCommandRunner.ChangesState(events)) return;
         _entries.Add(new JournalEntry(command, timestamp, events));
+        PublicTrade.Collect(events, _trades);
         foreach (ref readonly var e in events.AsSpan())
         {
             switch (EventKinds.AudienceOf(e.Kind))
             {
                 case EventAudience.Parties:
                     ForAccount(e.AccountId, heads.Touch(e.AccountId, e.Sequence), e);
-                    if (e.Kind == EventKind.TradeExecuted && e.MakerAccountId != e.AccountId)
-                        ForAccount(e.MakerAccountId, heads.Touch(e.MakerAccountId, e.Sequence), e);
+                    if (EventKinds.CounterpartyOf(e) is var other && other != 0 && other != e.AccountId)
+                        ForAccount(other, heads.Touch(other, e.Sequence), e);
                     break;
                 case EventAudience.Market:
                     foreach (var accountId in book.AccountsWithOrders()) ForAccount(accountId, heads.Touch(accountId, e.Sequence), e);
@@ -75,7 +76,6 @@ internal sealed class PendingBatch
                     break;
                 case EventKind.TradeExecuted:
                     _touchedLevels.Add((e.Side.Opposite(), e.Price));
-                    _trades.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
                     break;
             }
         }

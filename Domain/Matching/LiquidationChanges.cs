@@ -1,0 +1,47 @@
+using Exchange.Risk;
+
+namespace Exchange.Matching;
+
+/// <summary>
+/// The liquidation engine's commands to a market (its rules, a position moved outside the book, a fee to the fund):
+/// none touches a resting order, so both books run them from here, once, like <see cref="TermsChanges"/>. Each
+/// either records a rejection at the current sequence or takes the next sequence for its event.
+/// </summary>
+internal static class LiquidationChanges
+{
+    public static MarketTerms SetRules(MarketTerms terms, LiquidationRules rules, ref long sequence, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckLiquidationRules(terms, rules);
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, 0, reject));
+            return terms;
+        }
+        events.Add(MarketEvent.LiquidationSet(++sequence, timestamp, rules));
+        return terms with { Liquidation = rules };
+    }
+
+    public static void Transfer(MarketSpec spec, MarketMode mode, MarketTerms terms, in PositionTransfer t, ref long sequence,
+        long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckTransfer(spec, mode, terms, t);
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, t.AccountId, reject));
+            return;
+        }
+        var kind = t.Kind == PositionTransferKind.Takeover ? EventKind.PositionTakenOver : EventKind.PositionDeleveraged;
+        events.Add(MarketEvent.Transferred(kind, ++sequence, timestamp, t.AccountId, t.CounterpartyId, t.Side, t.Price, t.Size));
+    }
+
+    public static void ChargeFee(MarketTerms terms, long accountId, long amount, ref long sequence, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckFee(terms, accountId, amount);
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, accountId, reject));
+            return;
+        }
+        events.Add(MarketEvent.FeeCharged(++sequence, timestamp, accountId, terms.Liquidation!.FundAccountId, amount));
+    }
+}

@@ -1,0 +1,37 @@
+using Exchange.Matching;
+using Orleans.Concurrency;
+
+namespace Exchange.Risk;
+
+/// <summary>
+/// One shard of the venue's risk view (keyed 0 to <c>RiskOptions.Shards</c> - 1; an account reports to shard
+/// account id mod shards). Accounts report their collateral and positions as they change; markets send their mark as it
+/// changes; on each mark the shard values its accounts exposed to that market and tells each one under maintenance to
+/// check itself. It decides nothing: the account confirms at its own fresh marks before anything is liquidated.
+/// </summary>
+public interface IRiskShardGrain : IGrainWithIntegerKey
+{
+    /// <summary>An account's collateral and positions (one-way; an older version than the one held is ignored).</summary>
+    [OneWay]
+    Task Report(AccountRisk report);
+
+    /// <summary>A market's committed mark and maintenance schedule (one-way, from the market after the batch commits).</summary>
+    [OneWay]
+    Task OnMark(MarkTick tick);
+
+    /// <summary>Profitable positions on <paramref name="side"/> in a market, best ranked first, for auto-deleveraging.</summary>
+    Task<AdlCandidate[]> DeleverageCandidates(string symbol, Side side, long excludeAccountId, int max);
+
+    /// <summary>What the shard holds and what its last scan found, for operators and the liquidation benchmark.</summary>
+    Task<RiskShardStats> Stats();
+}
+
+/// <param name="Untrusted">The market follows an index that is stale: nothing is liquidated on this mark.</param>
+[GenerateSerializer, Immutable, Alias("MarkTick")]
+public sealed record MarkTick(string Symbol, long Mark, long AsOf, MarketRisk Risk, bool Untrusted);
+
+/// <param name="LastScanMicroseconds">How long the last scan took, from the tick's arrival to the last notification sent.</param>
+/// <param name="LastScanFound">How many accounts the last scan found under maintenance.</param>
+/// <param name="Notified">Accounts told to check themselves since the shard activated.</param>
+[GenerateSerializer, Immutable, Alias("RiskShardStats")]
+public sealed record RiskShardStats(int Accounts, long Scans, long LastScanMicroseconds, int LastScanFound, long Notified, string? LastScanSymbol);
