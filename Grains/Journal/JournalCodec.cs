@@ -501,8 +501,8 @@ public static partial class JournalCodec
     {
         if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
         var version = r.ReadByte();
-        if (version is not (1 or 2 or 3))
-            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 3)");
+        if (version is < 1 or > FormatVersion)
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to {FormatVersion})");
         var kind = r.ReadByte();
         if (kind != expectedKind)
             throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");

@@ -239,6 +239,10 @@ public sealed class JournalCodecTests
         EventKind.RiskChanged => (MarketEvent.RiskSet(1, 1, MarketRisk.Default), 2),
         EventKind.IndexPriceSet => (MarketEvent.IndexSet(1, 1, 100, 0, Exchange.Pricing.IndexStatus.Fresh), 3),
         EventKind.BreakerRulesChanged => (MarketEvent.BreakerSet(1, 1, new BreakerRules(500)), 3),
+        EventKind.LiquidationRulesChanged => (MarketEvent.LiquidationSet(1, 1, new Exchange.Risk.LiquidationRules(99, 50, 10, 1_000, 2_000)), 4),
+        EventKind.PositionTakenOver => (MarketEvent.Transferred(EventKind.PositionTakenOver, 1, 1, 7, 99, Side.Sell, 95, 3), 4),
+        EventKind.PositionDeleveraged => (MarketEvent.Transferred(EventKind.PositionDeleveraged, 1, 1, 7, 8, Side.Buy, 105, 2), 4),
+        EventKind.LiquidationFeeCharged => (MarketEvent.FeeCharged(1, 1, 7, 99, 1_234), 4),
         _ => throw new InvalidOperationException($"no sample of {kind}: add one, with the version it is first written in"),
     };
 
@@ -286,6 +290,10 @@ public sealed class JournalCodecTests
         nameof(SetRiskCommand) => (new SetRiskCommand(MarketRisk.Default), 2, 2),
         nameof(ApplyIndexCommand) => (new ApplyIndexCommand(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 5, 7, default)), 3, 3),
         nameof(SetBreakerRulesCommand) => (new SetBreakerRulesCommand(new BreakerRules(500)), 3, 3),
+        nameof(SetLiquidationRulesCommand) => (new SetLiquidationRulesCommand(new Exchange.Risk.LiquidationRules(99, 50, 10, 1_000, 2_000)), 4, 4),
+        nameof(TransferPositionCommand) => (new TransferPositionCommand(
+            new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 7, 99, Side.Sell, 95, 3)), 4, 4),
+        nameof(ChargeLiquidationFeeCommand) => (new ChargeLiquidationFeeCommand(7, 1_234), 4, 4),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 
@@ -389,7 +397,7 @@ public sealed class JournalCodecTests
     [InlineData("01 45 01 01 02 7F 00 00 02 00 00 00 00 00 00", "Side")] // place: account 1, side, type, price, size, tif, flags, stp, id
     [InlineData("01 45 01 01 02 00 7F 00 02 00 00 00 00 00 00", "OrderType")]
     [InlineData("01 45 01 01 02 00 00 00 02 7F 00 00 00 00 00", "TimeInForce")]
-    [InlineData("01 45 01 01 02 00 00 00 02 00 04 00 00 00 00", "OrderFlags")] // an undeclared bit
+    [InlineData("01 45 01 01 02 00 00 00 02 00 08 00 00 00 00", "OrderFlags")] // an undeclared bit
     [InlineData("01 45 01 01 02 00 00 00 02 00 00 7F 00 00 00", "SelfTradePrevention")]
     [InlineData("01 45 01 04 02 00 01 7F 00 00 00 00", "EventKind")]   // cancel all, one event
     [InlineData("01 45 01 04 02 00 01 01 00 00 00 7F 00 00", "RejectReason")]
@@ -464,7 +472,7 @@ public sealed class JournalCodecTests
     {
         Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries([new(new SetModeCommand((MarketMode)200), 0, [])]));
         Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
-            [new(new PlaceCommand(new PlaceOrder(1, Side.Buy, OrderType.Limit, 1, 1, Flags: (OrderFlags)4)), 0, [])]));
+            [new(new PlaceCommand(new PlaceOrder(1, Side.Buy, OrderType.Limit, 1, 1, Flags: (OrderFlags)8)), 0, [])]));
         Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(
             [new(new CancelAllCommand(1), 0, [MarketEvent.Rejected(0, 0, 1, (RejectReason)200)])]));
         Assert.ThrowsAny<ArgumentException>(() => JournalCodec.EncodeEntries(

@@ -73,6 +73,12 @@ public sealed class BookDriver
 
     public MarketEvent[] SetBreaker(BreakerRules rules) => Run((book, now, events) => book.SetBreakerRules(rules, now, events));
 
+    public MarketEvent[] SetLiquidation(Exchange.Risk.LiquidationRules rules) => Run((book, now, events) => book.SetLiquidationRules(rules, now, events));
+
+    public MarketEvent[] Transfer(Exchange.Risk.PositionTransfer transfer) => Run((book, now, events) => book.TransferPosition(transfer, now, events));
+
+    public MarketEvent[] Fee(long accountId, long amount) => Run((book, now, events) => book.ChargeLiquidationFee(accountId, amount, now, events));
+
     /// <summary>Lets <paramref name="ms"/> milliseconds pass before the next command.</summary>
     public void Wait(long ms) => Now += ms * 1_000;
 

@@ -112,6 +112,27 @@ public sealed record SetBreakerCommand(BreakerRules Rules) : BookCommand
     public override string ToString() => $"SetBreaker(band {Rules.BandBps}, velocity {Rules.VelocityBps} bps / {Rules.VelocityWindowMs} ms)";
 }
 
+public sealed record SetLiquidationCommand(Exchange.Risk.LiquidationRules Rules) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetLiquidationRules(Rules, timestamp, events);
+
+    public override string ToString() => $"SetLiquidation(fund {Rules.FundAccountId}, fee {Rules.FeeBps})";
+}
+
+public sealed record TransferCommand(Exchange.Risk.PositionTransfer Transfer) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.TransferPosition(Transfer, timestamp, events);
+
+    public override string ToString() => $"Transfer({Transfer})";
+}
+
+public sealed record FeeCommand(long AccountId, long Amount) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ChargeLiquidationFee(AccountId, Amount, timestamp, events);
+
+    public override string ToString() => $"Fee(acct {AccountId}, {Amount})";
+}
+
 public sealed record IndexTickCommand(IndexTick Tick) : BookCommand
 {
     public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ApplyIndex(Tick, timestamp, events);
@@ -167,7 +188,8 @@ public static class CommandStreams
 
     private static readonly Gen<OrderFlags> Flags = Gen.Frequency(
         (30, Gen.Const(OrderFlags.None)), (10, Gen.Const(OrderFlags.PostOnly)), (5, Gen.Const(OrderFlags.ReduceOnly)),
-        (3, Gen.Const(OrderFlags.PostOnly | OrderFlags.ReduceOnly)), (1, Gen.Const((OrderFlags)4)));
+        (3, Gen.Const(OrderFlags.PostOnly | OrderFlags.ReduceOnly)), (2, Gen.Const(OrderFlags.ReduceOnly | OrderFlags.Liquidation)),
+        (1, Gen.Const((OrderFlags)8)));
 
     private static readonly Gen<SelfTradePrevention> Stp = Gen.Frequency(
         (20, Gen.Enum<SelfTradePrevention>()), (1, Gen.Const((SelfTradePrevention)200)));
@@ -236,9 +258,27 @@ public static class CommandStreams
         (1, Gen.OneOf(Gen.Const(new BreakerRules(-1)), Gen.Const(new BreakerRules(0, 100, 0)))))
         .Select(rules => (BookCommand)new SetBreakerCommand(rules));
 
+    /// <summary>The fund is account 9 (never one of the traders); a few rules are refused (out of range, or already in force).</summary>
+    private static readonly Gen<BookCommand> SetLiquidation = Gen.Frequency(
+        (3, Gen.Const(new Exchange.Risk.LiquidationRules(9))),
+        (1, Gen.Const(new Exchange.Risk.LiquidationRules(9, FeeBps: 80))),
+        (1, Gen.Const(new Exchange.Risk.LiquidationRules(9, FeeBps: -1))))
+        .Select(rules => (BookCommand)new SetLiquidationCommand(rules));
+
+    private static readonly Gen<BookCommand> Transfer = Gen.Select(
+        Gen.Frequency((10, Gen.Const(Exchange.Risk.PositionTransferKind.Takeover)), (10, Gen.Const(Exchange.Risk.PositionTransferKind.Deleverage)),
+            (1, Gen.Const((Exchange.Risk.PositionTransferKind)200))),
+        Account, Gen.Frequency((5, Gen.Const(9L)), (5, Gen.Long[1, 4])), Gen.Enum<Side>(), Price, Size,
+        (kind, account, counterparty, side, price, size) =>
+            (BookCommand)new TransferCommand(new Exchange.Risk.PositionTransfer(kind, account, counterparty, side, price, size)));
+
+    private static readonly Gen<BookCommand> Fee = Gen.Select(Gen.Frequency((8, Account), (1, Gen.Const(9L))),
+        Gen.Frequency((5, Gen.Long[1, 1_000]), (1, Gen.Const(0L))), (account, amount) => (BookCommand)new FeeCommand(account, amount));
+
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
-        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker));
+        (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker),
+        (1, SetLiquidation), (2, Transfer), (1, Fee));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

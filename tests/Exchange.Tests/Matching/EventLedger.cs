@@ -250,6 +250,25 @@ public sealed class EventLedger
                 if (e.Breaker!.VelocityBps == 0) _recent.Clear();
                 break;
 
+            case EventKind.LiquidationRulesChanged:
+                Assert.True(e.Liquidation is { } rules && rules.Problem() is null && !Equals(rules, _terms.Liquidation),
+                    $"a liquidation rules change that should have been refused: {e}");
+                _terms = _terms with { Liquidation = e.Liquidation };
+                break;
+
+            case EventKind.PositionTakenOver or EventKind.PositionDeleveraged:
+                Assert.True(_terms.Liquidation is { } fund && Mode is MarketMode.Open or MarketMode.PostOnly && e.Size > 0
+                        && e.AccountId > 0 && e.MakerAccountId > 0 && e.AccountId != e.MakerAccountId
+                        && (e.Kind == EventKind.PositionTakenOver) == (e.MakerAccountId == fund.FundAccountId),
+                    $"a position moved outside the book that should have been refused: {e}");
+                break;
+
+            case EventKind.LiquidationFeeCharged:
+                Assert.True(_terms.Liquidation is { } feeFund && e.Size > 0 && e.MakerAccountId == feeFund.FundAccountId
+                        && e.AccountId > 0 && e.AccountId != feeFund.FundAccountId,
+                    $"a liquidation fee that should have been refused: {e}");
+                break;
+
             case EventKind.IndexPriceSet:
                 Assert.True(e.PreviousPrice == _indexTicks, $"index change does not start from {_indexTicks}: {e}");
                 (_indexTicks, _indexStatus, _indexTicked) = (e.Price, e.IndexStatus, true);

@@ -98,7 +98,15 @@ public sealed class SequenceAndRejectionTests
             Expect.Rejection(d.Index(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 0, -1)), RejectReason.NoIndex).Reject,
             Expect.Rejection(d.Amend(new AmendOrder(1, 1, null, 99, 7, ExpectedRemaining: 4)), RejectReason.RemainingChanged).Reject,
             Expect.Rejection(d.SetBreaker(new BreakerRules(BandBps: -1)), RejectReason.InvalidBreakerRules).Reject,
+            Expect.Rejection(d.SetLiquidation(new Exchange.Risk.LiquidationRules(0)), RejectReason.InvalidLiquidationRules).Reject,
+            Expect.Rejection(d.Fee(1, 10), RejectReason.NoLiquidationRules).Reject,
         };
+        d.SetLiquidation(new Exchange.Risk.LiquidationRules(9));
+        hash = d.Book.StateHash();
+        sequence = d.Book.Sequence;
+        reasons.Add(Expect.Rejection(d.Transfer(new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 1, 2, Side.Sell, 99, 1)),
+            RejectReason.InvalidTransfer).Reject);
+        reasons.Add(Expect.Rejection(d.Fee(9, 10), RejectReason.InvalidAccount).Reject);
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
 
@@ -126,6 +134,6 @@ public sealed class SequenceAndRejectionTests
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(19, reasons.Count);
+        Assert.Equal(23, reasons.Count);
     }
 }

@@ -76,7 +76,7 @@ public sealed class ValidationTests
         AssertRejected(d, Limit(type: (OrderType)200), RejectReason.InvalidOrderTerms);
         AssertRejected(d, Limit(tif: (TimeInForce)200), RejectReason.InvalidOrderTerms);
         AssertRejected(d, Limit(stp: (SelfTradePrevention)200), RejectReason.InvalidOrderTerms);
-        AssertRejected(d, Limit(flags: (OrderFlags)4), RejectReason.InvalidOrderTerms);
+        AssertRejected(d, Limit(flags: (OrderFlags)8), RejectReason.InvalidOrderTerms);
         AssertRejected(d, Limit(flags: (OrderFlags)255), RejectReason.InvalidOrderTerms);
     }
 
