@@ -33,8 +33,9 @@ public sealed record MarkPriceResponse(string Symbol, string? MarkPrice);
 
 /// <param name="MoneyDifference">Holdings + fees + insurance - net deposits: zero when no money was created or lost.</param>
 /// <param name="NetPositions">Per market, the sum of all positions: zero when every long has its short.</param>
+/// <param name="BadDebt">Negative equity nobody has paid (already inside holdings: shown so that it is never silent).</param>
 public sealed record AuditResponse(int Accounts, string Holdings, string Fees, string InsuranceFund, string NetDeposits,
-    string MoneyDifference, Dictionary<string, string> NetPositions, bool Balanced);
+    string MoneyDifference, Dictionary<string, string> NetPositions, bool Balanced, string BadDebt = "0");
 
 /// <param name="ReferencePrice">Breaks ties between equally good uncrossing prices (closest wins).</param>
 public sealed record UncrossRequest(string ReferencePrice);

@@ -208,7 +208,7 @@ public static class AdminEndpoints
                 : p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         return new AuditResponse(report.Accounts, AccountEndpoints.SignedMoney(report.Holdings), AccountEndpoints.SignedMoney(report.Fees),
             AccountEndpoints.SignedMoney(report.InsuranceFund), AccountEndpoints.SignedMoney(report.NetDeposits),
-            AccountEndpoints.SignedMoney(report.MoneyDifference), positions, report.Balanced);
+            AccountEndpoints.SignedMoney(report.MoneyDifference), positions, report.Balanced, AccountEndpoints.SignedMoney(report.BadDebt));
     }
 
     private static async Task<long> ExistingAccount(string text, ApiKeys keys, CancellationToken cancellationToken)

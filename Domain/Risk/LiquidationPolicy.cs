@@ -69,18 +69,21 @@ public static class LiquidationPolicy
 
     /// <summary>
     /// How much of <paramref name="size"/> lots the fund takes over at <paramref name="bankruptcyPrice"/>: all of it when
-    /// the loss this causes it at the mark is within its cap (<see cref="LiquidationRules.FundLossCapBps"/> of its
-    /// equity), otherwise the share the cap allows (rounded down); none when the fund has no equity.
+    /// the loss this causes it at the mark stays within its cap, otherwise the share the cap allows (rounded down); none
+    /// when the fund has no equity. The cap is on the fund's whole loss in this market: <see cref="LiquidationRules.FundLossCapBps"/>
+    /// of its equity, less what its position there already loses at the mark (<paramref name="lossSoFar"/>), so repeated
+    /// takeovers in one market cannot drain the fund step by step (the JELLY lesson).
     /// </summary>
-    public static long FundTakeover(long size, long bankruptcyPrice, long mark, long notionalPerTickLot, long fundEquity, LiquidationRules rules)
+    public static long FundTakeover(long size, long bankruptcyPrice, long mark, long notionalPerTickLot, long fundEquity, LiquidationRules rules,
+        long lossSoFar = 0)
     {
         var absolute = Math.Abs(size);
         // The fund takes the liquidated side's position: it buys a long at the bankruptcy price and values it at the mark.
         Int128 lossPerLot = (Int128)(size > 0 ? bankruptcyPrice - mark : mark - bankruptcyPrice) * notionalPerTickLot;
         if (lossPerLot <= 0) return fundEquity > 0 ? absolute : 0;
         if (fundEquity <= 0) return 0;
-        var allowed = (Int128)fundEquity * rules.FundLossCapBps / Money.BasisPointsPerUnit;
-        return (long)Int128.Min(absolute, allowed / lossPerLot);
+        var allowed = (Int128)fundEquity * rules.FundLossCapBps / Money.BasisPointsPerUnit - Math.Max(0, lossSoFar);
+        return allowed <= 0 ? 0 : (long)Int128.Min(absolute, allowed / lossPerLot);
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ public sealed class RiskBook
     public bool IsUnder(long accountId) => _slots.TryGetValue(accountId, out var slot) && IsUnder(slot);
 
     /// <summary>
-    /// Profitable positions on <paramref name="side"/> in <paramref name="symbol"/>, ranked as BitMEX ranks them: profit
+    /// Profitable positions on <paramref name="side"/> (Buy: longs, Sell: shorts) in <paramref name="symbol"/>, ranked as BitMEX ranks them: profit
     /// ratio (unrealised PnL over cost) times effective leverage (notional over equity), highest first, ties by account
     /// id; at most <paramref name="max"/>.
     /// </summary>

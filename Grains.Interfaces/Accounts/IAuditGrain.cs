@@ -9,14 +9,17 @@ public interface IAuditGrain : IGrainWithIntegerKey
     Task<AuditReport> Run();
 }
 
-/// <param name="Holdings">Sum over accounts of collateral plus unrealised PnL at mark.</param>
+/// <param name="Holdings">Sum over traders' accounts of collateral plus unrealised PnL at mark (negative equity included).</param>
 /// <param name="Fees">Fees collected (the fee account's balance).</param>
-/// <param name="InsuranceFund">The insurance fund's balance.</param>
+/// <param name="InsuranceFund">The markets' insurance funds (accounts of the venue): their collateral plus unrealised PnL.</param>
 /// <param name="NetDeposits">Deposits minus withdrawals, from the transfer ledger.</param>
 /// <param name="NetPositions">Per market, the sum of all accounts' position sizes in lots.</param>
 [GenerateSerializer, Immutable, Alias("AuditReport")]
+/// <param name="BadDebt">Negative equity nobody has paid: the sum over accounts (funds included) of equity below zero. It is
+/// inside <paramref name="Holdings"/> already (money is conserved: someone holds the matching profit); shown on its own
+/// line so that a loss nobody could cover is never silent.</param>
 public sealed record AuditReport(int Accounts, long Holdings, long Fees, long InsuranceFund, long NetDeposits,
-    Dictionary<string, long> NetPositions)
+    Dictionary<string, long> NetPositions, long BadDebt = 0)
 {
     /// <summary>Holdings + fees + insurance - net deposits: zero when no money was created or lost.</summary>
     public long MoneyDifference => Holdings + Fees + InsuranceFund - NetDeposits;

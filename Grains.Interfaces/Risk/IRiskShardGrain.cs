@@ -19,7 +19,7 @@ public interface IRiskShardGrain : IGrainWithIntegerKey
     [OneWay]
     Task OnMark(MarkTick tick);
 
-    /// <summary>Profitable positions on <paramref name="side"/> in a market, best ranked first, for auto-deleveraging.</summary>
+    /// <summary>Profitable positions on <paramref name="side"/> in a market (Sell: shorts), best ranked first, for auto-deleveraging.</summary>
     Task<AdlCandidate[]> DeleverageCandidates(string symbol, Side side, long excludeAccountId, int max);
 
     /// <summary>What the shard holds and what its last scan found, for operators and the liquidation benchmark.</summary>

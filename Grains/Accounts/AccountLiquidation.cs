@@ -51,7 +51,11 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
                 var summary = await markets.Market(target.Spec.Symbol).GetSummary();
                 if (summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly))
                     return; // no rules there, or the market is paused, halted or cancel-only: told again later
-                if (!await CloseSlice(target, rules, marks)) await Backstop(target, rules);
+                if (!await CloseSlice(target, rules, marks))
+                {
+                    // What neither the fund nor deleveraging could take stays (bad debt if equity is negative) until told again.
+                    if (!await Backstop(target, rules)) return;
+                }
                 else if (rules.CooldownMs > 0 && target.Position.Size != 0)
                     await Task.Delay(TimeSpan.FromMilliseconds(rules.CooldownMs), clock);
             }
@@ -107,37 +111,42 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
         if (fee > 0) await markets.ExecuteAndSettle(m.Spec.Symbol, new ChargeLiquidationFeeCommand(accountId, fee, m.Cursor));
     }
 
-    /// <summary>The fund takes what it can within its cap at the bankruptcy price; the rest is deleveraged.</summary>
-    private async Task Backstop(MarketExposure m, LiquidationRules rules)
+    /// <summary>The fund takes what it can within its cap at the bankruptcy price; the rest is deleveraged. False when
+    /// some of the position is left over (nobody to take it) or a step was refused.</summary>
+    private async Task<bool> Backstop(MarketExposure m, LiquidationRules rules)
     {
         var symbol = m.Spec.Symbol;
         var marks = await markets.Marks(MarkAge.Current);
         var mark = marks.GetValueOrDefault(symbol);
         var size = m.Position.Size;
-        if (size == 0 || !markets.MayLiquidate(marks)) return;
+        if (size == 0) return true;
+        if (!markets.MayLiquidate(marks)) return false;
         var bankruptcy = LiquidationPolicy.BankruptcyPrice(m.Spec, ledger.Equity(s => marks.GetValueOrDefault(s)), size, mark);
         var side = size > 0 ? Side.Sell : Side.Buy;
         var fund = await grains.GetGrain<IAccountGrain>(rules.FundAccountId).GetView();
-        var taken = LiquidationPolicy.FundTakeover(size, bankruptcy, mark, m.Spec.NotionalPerTickLot, fund.Equity, rules);
+        var lossSoFar = -Math.Min(0, fund.Positions.FirstOrDefault(p => p.Symbol == symbol)?.UnrealisedPnl ?? 0);
+        var taken = LiquidationPolicy.FundTakeover(size, bankruptcy, mark, m.Spec.NotionalPerTickLot, fund.Equity, rules, lossSoFar);
         if (taken > 0)
         {
             var outcome = await markets.ExecuteAndSettle(symbol, new TransferPositionCommand(
                 new PositionTransfer(PositionTransferKind.Takeover, accountId, rules.FundAccountId, side, bankruptcy, taken), m.Cursor));
-            if (outcome.Status != CommandStatus.Committed || Rejected(outcome)) return;
+            if (outcome.Status != CommandStatus.Committed || Rejected(outcome)) return false;
         }
         var rest = Math.Abs(m.Position.Size);
-        if (rest == 0) return;
-        // Deleveraging: the opposite side of the liquidated position, profitable, best ranked first across the shards.
+        if (rest == 0) return true;
+        // Deleveraging: positions opposite the liquidated one (shorts, when a long is closed by selling: the closing side
+        // names them), profitable, best ranked first across the shards.
         var candidates = (await Task.WhenAll(Enumerable.Range(0, options.Shards).Select(shard =>
-                grains.GetGrain<IRiskShardGrain>(shard).DeleverageCandidates(symbol, side == Side.Sell ? Side.Buy : Side.Sell, accountId, options.DeleverageCandidates))))
+                grains.GetGrain<IRiskShardGrain>(shard).DeleverageCandidates(symbol, side, accountId, options.DeleverageCandidates))))
             .SelectMany(c => c).Where(c => c.AccountId != rules.FundAccountId)
             .OrderByDescending(c => c.Score).ThenBy(c => c.AccountId);
         foreach (var (counterparty, lots) in LiquidationPolicy.Deleverage(rest, candidates))
         {
             var outcome = await markets.ExecuteAndSettle(symbol, new TransferPositionCommand(
                 new PositionTransfer(PositionTransferKind.Deleverage, accountId, counterparty, side, bankruptcy, lots), m.Cursor));
-            if (outcome.Status != CommandStatus.Committed || Rejected(outcome)) return;
+            if (outcome.Status != CommandStatus.Committed || Rejected(outcome)) return false;
         }
+        return m.Position.Size == 0;
     }
 
     private static bool Rejected(CommandOutcome outcome) => outcome.Events.Any(e => e.Kind == EventKind.OrderRejected);

@@ -46,10 +46,19 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
         return exposure;
     }
 
-    /// <summary>A market's one-way push; a market never joined is caught up with on activation instead.</summary>
+    /// <summary>
+    /// A market's one-way push. From a market the account never joined it means someone else's command moved this
+    /// account there (the insurance fund taking a position over, a trader deleveraged): the account joins it, durably,
+    /// and catches up from the start.
+    /// </summary>
     public async Task OnMarketEvents(AccountEvents events)
     {
-        if (!_joined.Contains(events.Symbol)) return;
+        if (!_joined.Contains(events.Symbol))
+        {
+            if (await Enter(events.Symbol) is null) return;
+            await CatchUp(events.Symbol);
+            return;
+        }
         marks.Update(events.Symbol, events.Mark);
         if (events.Previous < 0 || !Apply(events.Symbol, events.Previous, events.Events)) await CatchUp(events.Symbol);
         snapshots.Changed();

@@ -15,7 +15,13 @@ public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOpt
         using var deadline = new CancellationTokenSource(options.Value.StoreTimeout);
         var markets = await journal.ListMarkets(deadline.Token);
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var spec in markets) marks[spec.Symbol] = await GrainFactory.GetGrain<IMarketGrain>(spec.Symbol).GetMarkPrice();
+        var funds = new HashSet<long>();
+        foreach (var spec in markets)
+        {
+            var market = GrainFactory.GetGrain<IMarketGrain>(spec.Symbol);
+            marks[spec.Symbol] = await market.GetMarkPrice();
+            if ((await market.GetSummary()).Terms?.Liquidation is { } rules) funds.Add(rules.FundAccountId);
+        }
 
         var accounts = await store.AccountIds(deadline.Token);
         var audits = new List<AccountAudit>(accounts.Length);
@@ -25,12 +31,14 @@ public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOpt
         var (deposits, withdrawals) = await store.TransferTotals(deadline.Token);
         var netPositions = markets.ToDictionary(m => m.Symbol,
             m => audits.Sum(a => a.Positions.GetValueOrDefault(m.Symbol)), StringComparer.Ordinal);
+        static long Equity(AccountAudit a) => checked(a.Collateral + a.UnrealisedPnl);
         return new AuditReport(
             Accounts: audits.Count,
-            Holdings: audits.Sum(a => checked(a.Collateral + a.UnrealisedPnl)),
+            Holdings: audits.Where(a => !funds.Contains(a.AccountId)).Sum(Equity),
             Fees: audits.Sum(a => a.FeesPaid),
-            InsuranceFund: 0, // the liquidation engine, which funds it, is still to come
+            InsuranceFund: audits.Where(a => funds.Contains(a.AccountId)).Sum(Equity),
             NetDeposits: deposits - withdrawals,
-            NetPositions: netPositions);
+            NetPositions: netPositions,
+            BadDebt: audits.Sum(a => Math.Max(0, -Equity(a))));
     }
 }

@@ -25,6 +25,7 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
         _book.Report(report);
         // A fill at a bad price can put an account under without any mark moving.
         if (_book.IsUnder(report.AccountId)) Notify(report.AccountId);
+        else _notifiedAt.Remove(report.AccountId);
         return Task.CompletedTask;
     }
 

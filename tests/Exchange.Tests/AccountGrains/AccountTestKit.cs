@@ -64,13 +64,20 @@ internal static class AccountTestKit
 
     public static async IAsyncEnumerable<MarketEvent> TradesFromJournal(string database, string symbol)
     {
+        await foreach (var e in EventsFromJournal(database, symbol))
+            if (e.Kind == EventKind.TradeExecuted) yield return e;
+    }
+
+    /// <summary>Every event of a market, in order, read straight from its journal in PostgreSQL.</summary>
+    public static async IAsyncEnumerable<MarketEvent> EventsFromJournal(string database, string symbol)
+    {
         await using var source = NpgsqlDataSource.Create(database);
         var journal = new PostgresMarketJournal(source);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await foreach (var batch in journal.ReadAfter(symbol, 0, deadline.Token))
             foreach (var entry in batch.Entries)
                 foreach (var e in entry.Events)
-                    if (e.Kind == EventKind.TradeExecuted) yield return e;
+                    yield return e;
     }
 
     /// <summary>An account's position in one market as its view shows it (0 when the view lists none).</summary>

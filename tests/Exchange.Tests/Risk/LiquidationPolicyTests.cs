@@ -82,6 +82,10 @@ public sealed class LiquidationPolicyTests
         // A takeover at a gain (bankruptcy price better than the mark) is always within the cap, if the fund exists.
         Assert.Equal(10, LiquidationPolicy.FundTakeover(10, 94, 95, Unit, 1, rules));
         Assert.Equal(0, LiquidationPolicy.FundTakeover(10, 97, 95, Unit, 0, rules));
+        // The cap is on the fund's whole loss in the market: with 150 USD already lost there, 50 USD are left: 25 lots.
+        Assert.Equal(10, LiquidationPolicy.FundTakeover(10, 97, 95, Unit, 1_000 * Unit, rules, lossSoFar: 150 * Unit));
+        Assert.Equal(0, LiquidationPolicy.FundTakeover(10, 97, 95, Unit, 1_000 * Unit, rules, lossSoFar: 200 * Unit));
+        Assert.Equal(5, LiquidationPolicy.FundTakeover(10, 97, 95, Unit, 1_000 * Unit, rules, lossSoFar: 190 * Unit));
     }
 
     [Fact]
