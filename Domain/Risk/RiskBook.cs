@@ -70,6 +70,14 @@ public sealed class RiskBook
         return under;
     }
 
+    /// <summary>How many accounts are under maintenance at the marks held, across every market.</summary>
+    public int UnderNow()
+    {
+        var under = 0;
+        for (var slot = 0; slot < _count; slot++) if (IsUnder(slot)) under++;
+        return under;
+    }
+
     /// <summary>Whether one account is under maintenance at the marks held (false when unknown here).</summary>
     public bool IsUnder(long accountId) => _slots.TryGetValue(accountId, out var slot) && IsUnder(slot);
 

@@ -33,5 +33,7 @@ public sealed record MarkTick(string Symbol, long Mark, long AsOf, MarketRisk Ri
 /// <param name="LastScanMicroseconds">How long the last scan took, from the tick's arrival to the last notification sent.</param>
 /// <param name="LastScanFound">How many accounts the last scan found under maintenance.</param>
 /// <param name="Notified">Accounts told to check themselves since the shard activated.</param>
+/// <param name="UnderNow">Accounts under maintenance at the marks and reports the shard holds now (a scan when asked).</param>
 [GenerateSerializer, Immutable, Alias("RiskShardStats")]
-public sealed record RiskShardStats(int Accounts, long Scans, long LastScanMicroseconds, int LastScanFound, long Notified, string? LastScanSymbol);
+public sealed record RiskShardStats(int Accounts, long Scans, long LastScanMicroseconds, int LastScanFound, long Notified, string? LastScanSymbol,
+    int UnderNow = 0);

@@ -45,7 +45,8 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
         Task.FromResult(_book.DeleverageCandidates(symbol, side, excludeAccountId, Math.Min(max, options.Value.DeleverageCandidates)).ToArray());
 
     public Task<RiskShardStats> Stats() =>
-        Task.FromResult(new RiskShardStats(_book.Accounts, _scans, _lastScanMicroseconds, _lastScanFound, _notified, _lastScanSymbol));
+        Task.FromResult(new RiskShardStats(_book.Accounts, _scans, _lastScanMicroseconds, _lastScanFound, _notified, _lastScanSymbol,
+            _book.UnderNow()));
 
     private void Notify(long accountId)
     {

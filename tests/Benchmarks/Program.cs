@@ -31,6 +31,10 @@ public static class Program
           recovery [--journal postgres|memory] [--postgres <connection string>] [--orders 1000000] [--batch 1000]
                    [--snapshot-every 200000] [--set MarketOption=value]...
                    time a 1M-order market's return to service after deactivation, and a full journal replay
+          liquidations [--journal postgres|memory] [--postgres <connection string>] [--accounts 100000] [--drop-bps 2000]
+                   [--seed N] [--max-seconds 60]
+                   leveraged accounts in two markets, the first market's mark drops in one tick: the time for the risk view
+                   to find every account under maintenance and until every one is handled; the audit must balance after
           anything else: BenchmarkDotNet switcher (e.g. --filter '*')
         --set: a MarketOptions property (configuration section Exchange:Markets), e.g. --set RecentEvents=1000.
         --notify-accounts: also send each commit's events to the account grains (off: the market alone).
@@ -41,7 +45,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery" or "safe-mode")
+        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery" or "safe-mode" or "liquidations")
         {
             Func<Task<int>> run;
             try
@@ -61,6 +65,10 @@ public static class Program
                     case "safe-mode":
                         var safeMode = ParseSafeMode(rest);
                         run = () => Oracle.SafeModeBenchmark.RunAsync(safeMode);
+                        break;
+                    case "liquidations":
+                        var liquidations = ParseLiquidations(rest);
+                        run = () => Liquidation.LiquidationBenchmark.RunAsync(liquidations);
                         break;
                     case "accounts":
                         var accounts = ParseAccounts(rest);
@@ -193,6 +201,27 @@ public static class Program
                 "--takers" => o with { Takers = a.Int(1) },
                 "--taker-size" => o with { TakerSize = a.Int(1) },
                 "--set" => Add(o, settings, a.Value()),
+                _ => throw a.Unknown(),
+            };
+        }
+        if (o.Postgres is not null && o.Journal != "postgres") throw new ArgumentException("--postgres needs --journal postgres");
+        return o;
+    }
+
+    private static Liquidation.LiquidationBenchOptions ParseLiquidations(string[] args)
+    {
+        var o = new Liquidation.LiquidationBenchOptions("postgres", null, Accounts: 100_000, DropBps: 2_000, W1Workload.DefaultSeed, MaxSeconds: 60);
+        var a = new ArgReader(args);
+        while (a.Next(out var name))
+        {
+            o = name switch
+            {
+                "--journal" => o with { Journal = a.OneOf("postgres", "memory") },
+                "--postgres" => o with { Postgres = a.Value() },
+                "--accounts" => o with { Accounts = a.Int(1) },
+                "--drop-bps" => o with { DropBps = a.Int(1) },
+                "--seed" => o with { Seed = (ulong)a.Int(0) },
+                "--max-seconds" => o with { MaxSeconds = a.Int(1) },
                 _ => throw a.Unknown(),
             };
         }
