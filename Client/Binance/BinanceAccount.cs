@@ -72,7 +72,8 @@ public static class BinanceAccount
             if (only is not null && spec.Symbol != only.Symbol) continue;
             answer.Add(new BinancePosition(BinanceSymbols.Of(spec.Symbol)!, "BOTH", Size(spec, p.Size),
                 Units.EntryPrice(spec, p.Cost, p.Size) ?? "0", p.MarkPrice == 0 ? "0" : Units.Price(spec, p.MarkPrice),
-                Money(p.UnrealisedPnl), "0", "0", Notional(spec, p), BinanceSymbols.Quote, "0", 0, now,
+                Money(p.UnrealisedPnl), p.LiquidationPrice == 0 ? "0" : Units.Price(spec, p.LiquidationPrice), "0", Notional(spec, p),
+                BinanceSymbols.Quote, "0", 0, now,
                 v2 ? MaxLeverage(spec).ToString(System.Globalization.CultureInfo.InvariantCulture) : null, v2 ? "cross" : null));
         }
         return BinanceMarketData.Json(answer.ToArray());

@@ -65,7 +65,7 @@ public static class ApiMapping
         new(spec.Symbol, book.Sequence, Vocabulary.Of(book.Mode), Levels(spec, book.Bids), Levels(spec, book.Asks));
 
     public static TradeResponse Trade(MarketSpec spec, PublicTrade t) =>
-        new(t.Sequence, Units.Price(spec, t.Price), Units.Size(spec, t.Size), Vocabulary.Of(t.TakerSide), Millis(t.Timestamp));
+        new(t.Sequence, Units.Price(spec, t.Price), Units.Size(spec, t.Size), Vocabulary.Of(t.TakerSide), Millis(t.Timestamp), t.Liquidation);
 
     public static string Status(OrderStatus status) => status switch
     {

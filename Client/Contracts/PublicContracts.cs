@@ -20,7 +20,8 @@ public sealed record MarketResponse(string Symbol, string Mode, string TickSize,
 public sealed record BookResponse(string Symbol, long Sequence, string Mode, string[][] Bids, string[][] Asks);
 
 /// <param name="Side">The taker's side.</param>
-public sealed record TradeResponse(long TradeId, string Price, string Size, string Side, long Time);
+/// <param name="Liquidation">The taker was a liquidation order.</param>
+public sealed record TradeResponse(long TradeId, string Price, string Size, string Side, long Time, bool Liquidation = false);
 
 public sealed record TickerResponse(string Symbol, string Mode, long Sequence, string? BestBid, string? BestBidSize,
     string? BestAsk, string? BestAskSize, string? LastPrice, string? LastSize, string? MarkPrice, long? LastTradeTime,

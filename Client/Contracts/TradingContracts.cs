@@ -22,11 +22,16 @@ public sealed record CancelledOrderResponse(long OrderId, string Symbol, string 
 
 public sealed record CancelAllResponse(CancelledOrderResponse[] Cancelled);
 
-public sealed record PositionResponse(string Symbol, string Size, string? EntryPrice, string? MarkPrice, string UnrealisedPnl, int OpenOrders);
+/// <param name="LiquidationPrice">The mark at which this market would liquidate the account, the other markets' marks staying
+/// where they are (cross margin); null when no price would, or with no position.</param>
+public sealed record PositionResponse(string Symbol, string Size, string? EntryPrice, string? MarkPrice, string UnrealisedPnl, int OpenOrders,
+    string? LiquidationPrice = null);
 
 /// <param name="MarginUsed">Initial margin of positions and open orders.</param>
+/// <param name="MarginRatio">Maintenance margin over equity (a decimal fraction; liquidation at 1 and above; null when equity is gone).</param>
+/// <param name="Liquidating">A liquidation of the account is in progress.</param>
 public sealed record AccountResponse(long AccountId, string Collateral, string Equity, string MarginUsed, string MaintenanceMargin,
-    string Available, string FeesPaid, string RealisedPnl, PositionResponse[] Positions);
+    string Available, string FeesPaid, string RealisedPnl, PositionResponse[] Positions, string? MarginRatio = null, bool Liquidating = false);
 
 public sealed record TransferRequest(string Amount, string TransferId);
 

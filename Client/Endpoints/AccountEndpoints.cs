@@ -39,11 +39,13 @@ public static class AccountEndpoints
             if (await markets.Known(p.Symbol) is not { } spec) continue;
             positions.Add(new PositionResponse(p.Symbol, (p.Size < 0 ? "-" : "") + Units.Size(spec, Math.Abs(p.Size)),
                 Units.EntryPrice(spec, p.Cost, p.Size), p.MarkPrice == 0 ? null : Units.Price(spec, p.MarkPrice),
-                SignedMoney(p.UnrealisedPnl), checked((int)p.OpenOrders)));
+                SignedMoney(p.UnrealisedPnl), checked((int)p.OpenOrders), p.LiquidationPrice == 0 ? null : Units.Price(spec, p.LiquidationPrice)));
         }
         return new AccountResponse(view.AccountId, SignedMoney(view.Collateral), SignedMoney(view.Equity),
             SignedMoney(view.InitialMargin), SignedMoney(view.MaintenanceMargin), SignedMoney(view.Available),
-            SignedMoney(view.FeesPaid), SignedMoney(view.RealisedPnl), [.. positions]);
+            SignedMoney(view.FeesPaid), SignedMoney(view.RealisedPnl), [.. positions],
+            view.MarginRatioPpm == long.MaxValue ? null : (view.MarginRatioPpm / 1_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            view.Liquidating);
     }
 
     private static async Task<FillResponse[]> Fills(HttpContext context, MarketDirectory markets, OrderService orders)

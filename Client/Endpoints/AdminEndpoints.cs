@@ -39,6 +39,7 @@ public static class AdminEndpoints
         admin.MapPost("/markets/{symbol}/uncross", Uncross).Accepts<UncrossRequest>("application/json").Produces<UncrossResponse>()
             .WithSummary("End the auction: trade the crossed orders at one price and reopen the market");
         BreakerEndpoints.MapAdmin(admin);
+        LiquidationEndpoints.MapAdmin(admin);
         admin.MapGet("/audit", Audit).WithSummary("The conservation audit: both differences are zero at a quiet point");
     }
 

@@ -23,6 +23,7 @@ public static class PublicEndpoints
         api.MapGet("/markets/{symbol}/trades", Trades).WithSummary("Recent trades, newest first");
         api.MapGet("/markets/{symbol}/ticker", Ticker).WithSummary("Best bid and ask, last trade, mark and index price");
         BreakerEndpoints.MapPublic(api);
+        LiquidationEndpoints.MapPublic(api);
     }
 
     private static TimeResponse Time(HttpContext context, TimeProvider clock)

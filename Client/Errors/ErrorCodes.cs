@@ -86,5 +86,9 @@ public static class ErrorCodes
     public const string PriceOutsideBand = "PRICE_OUTSIDE_BAND";
     public const string InvalidBreakerRules = "INVALID_BREAKER_RULES";
     public const string OrderChanged = "ORDER_CHANGED";
+    public const string Liquidating = "LIQUIDATING";
+    public const string InvalidLiquidationRules = "INVALID_LIQUIDATION_RULES";
+    public const string NoLiquidationRules = "NO_LIQUIDATION_RULES";
+    public const string InvalidTransfer = "INVALID_TRANSFER";
     public const string InternalError = "INTERNAL_ERROR";
 }

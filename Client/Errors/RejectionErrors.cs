@@ -36,6 +36,10 @@ public static class RejectionErrors
             "the limit price is beyond the market's price band around its reference price"),
         RejectReason.InvalidBreakerRules => ApiError.BadRequest(ErrorCodes.InvalidBreakerRules,
             $"breaker rules need bands of 0 (off) to {BreakerRules.MaxBps} bps, and a velocity of 0 with a window of 0, or both positive (window up to {BreakerRules.MaxWindowMs} ms)"),
+        RejectReason.InvalidLiquidationRules => ApiError.BadRequest(ErrorCodes.InvalidLiquidationRules,
+            $"liquidation rules need a positive fund account id, a fee of 0 to {Exchange.Risk.LiquidationRules.MaxFeeBps} bps, a positive slice, a cooldown of 0 to {Exchange.Risk.LiquidationRules.MaxCooldownMs} ms and a fund loss cap of 0 to 10000 bps"),
+        RejectReason.NoLiquidationRules => ApiError.Refused(ErrorCodes.NoLiquidationRules, "the market has no liquidation rules (no insurance fund)"),
+        RejectReason.InvalidTransfer => ApiError.BadRequest(ErrorCodes.InvalidTransfer, "the position transfer or fee names values that do not exist"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 
@@ -51,6 +55,8 @@ public static class RejectionErrors
         AccountReject.OrderNotFound => ApiError.OrderNotFound(),
         AccountReject.MarkUntrusted => ApiError.Unavailable(ErrorCodes.MarkUntrusted,
             "a market this account is exposed to has no trusted mark now (its index is stale): only orders that reduce a position are taken until it is fresh again"),
+        AccountReject.Liquidating => ApiError.Conflict(ErrorCodes.Liquidating,
+            "the account is being liquidated: until that is done only orders that reduce a position are taken and nothing is withdrawn"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected account refusal {reject}"),
     };
 

@@ -33,6 +33,9 @@ public interface IMarketGrain : IGrainWithStringKey
 
     Task<PublicTrade[]> GetRecentTrades(int limit);
 
+    /// <summary>The latest liquidation steps in this market (book, fund, deleveraging, fee), newest first.</summary>
+    Task<LiquidationRecord[]> GetLiquidations(int limit);
+
     Task<OrderLookup> GetOrder(long orderId);
 
     Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId);

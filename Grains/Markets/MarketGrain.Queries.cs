@@ -24,6 +24,12 @@ public sealed partial class MarketGrain
         return _trades.Latest(limit);
     }
 
+    public async Task<LiquidationRecord[]> GetLiquidations(int limit)
+    {
+        await ReadyForQuery();
+        return _liquidations.Latest(limit);
+    }
+
     public Task<OrderLookup> GetOrder(long orderId) => Answer(book => MarketViews.Order(book, orderId));
 
     public Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId) =>

@@ -31,6 +31,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private AccountHeads _heads = new(0);
     private RecentAccountEvents _recent = new(0);
     private RecentTrades _trades = new(0);
+    private RecentLiquidations _liquidations = new(0);
     private CommittedMark _mark;
 
     public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, IOptions<Risk.RiskOptions> risk,
@@ -156,15 +157,20 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
 
     private void Remember(PendingBatch batch)
     {
-        foreach (var entry in batch.Entries) _recent.Add(entry.Events);
         _mark.Apply(batch.Entries);
+        foreach (var entry in batch.Entries)
+        {
+            _recent.Add(entry.Events);
+            _liquidations.Add(entry.Events, _mark.Report.Price);
+        }
         foreach (var trade in batch.Update?.Trades ?? []) _trades.Add(trade);
     }
 
     private async Task Reload(MarketSpec spec, CancellationToken cancellationToken)
     {
         var reloaded = await MarketRecovery.Reload(_journal, spec, _options, cancellationToken);
-        (_book, _recent, _heads, _trades, _mark) = (reloaded.Book, reloaded.Recent, reloaded.Heads, reloaded.Trades, CommittedMark.Of(reloaded.Book));
+        (_book, _recent, _heads, _trades, _liquidations, _mark) =
+            (reloaded.Book, reloaded.Recent, reloaded.Heads, reloaded.Trades, reloaded.Liquidations, CommittedMark.Of(reloaded.Book));
         _snapshots.Reset(_book.Sequence);
     }
 

@@ -72,13 +72,16 @@ public static class MarketRecovery
         var heads = new AccountHeads(from);
         var recent = new RecentAccountEvents(options.RecentEvents);
         recent.Reset(from);
+        var liquidations = new RecentLiquidations(options.RecentTrades);
         foreach (var events in older.Concat(replayed))
         {
             heads.Advance(events);
             recent.Add(events);
+            // The mark each step committed at is not kept in the journal's events apart from mark ticks; recovery records 0.
+            liquidations.Add(events, 0);
         }
         heads.MarketWide(recovered.Book.Terms.MarketWideSequence);
-        return new ReloadedMarket(recovered.Book, heads, recent, trades);
+        return new ReloadedMarket(recovered.Book, heads, recent, trades, liquidations);
     }
 
     /// <summary>The events the journal holds after <paramref name="after"/> up to <paramref name="upTo"/>, command by command.</summary>
@@ -103,7 +106,8 @@ public static class MarketRecovery
 public sealed record RecoveredMarket(FastOrderBook Book, long SnapshotSequence);
 
 /// <summary>What a market grain holds once it has (re)loaded its journal.</summary>
-internal sealed record ReloadedMarket(FastOrderBook Book, AccountHeads Heads, RecentAccountEvents Recent, RecentTrades Trades);
+internal sealed record ReloadedMarket(FastOrderBook Book, AccountHeads Heads, RecentAccountEvents Recent, RecentTrades Trades,
+    RecentLiquidations Liquidations);
 
 /// <summary>The journal cannot be replayed into the state it recorded: refuse to serve rather than serve a different book.</summary>
 public sealed class JournalReplayException(string message) : Exception(message);

@@ -1,0 +1,17 @@
+namespace Exchange.Client.Contracts;
+
+/// <param name="Step">book (a liquidation order traded), fund (the insurance fund took it over), adl (a profitable opposite
+/// position was closed against it), fee (the liquidation fee paid to the fund; size is then empty and amount says how much).</param>
+/// <param name="Side">The liquidated account's side in this step (sell closes a long).</param>
+/// <param name="Shortfall">For fund and adl steps: the loss at the mark taken by the other side, |price - mark| x size, when the
+/// price is worse than the mark for it (null when the mark it committed at is not known, after a restart).</param>
+public sealed record LiquidationResponse(long Sequence, long Time, string Symbol, string Step, string Side, string? Price, string? Size,
+    string? Amount, string? MarkPrice, string? Shortfall);
+
+/// <param name="Balance">The fund's equity: its collateral plus the unrealised PnL of positions it took over.</param>
+/// <param name="FundLossCapBps">The most the fund may lose in this market, in basis points of its equity (positions it holds
+/// here included), before the rest is auto-deleveraged.</param>
+public sealed record InsuranceFundResponse(string Symbol, long FundAccountId, string Balance, string Collateral, int FeeBps, int FundLossCapBps,
+    string SliceSize, long CooldownMs, LiquidationResponse[] History);
+
+public sealed record LiquidationRulesRequest(long FundAccountId, int? FeeBps, string? SliceSize, long? CooldownMs, int? FundLossCapBps);
