@@ -35,7 +35,7 @@ public sealed record MarkPriceResponse(string Symbol, string? MarkPrice);
 /// <param name="NetPositions">Per market, the sum of all positions: zero when every long has its short.</param>
 /// <param name="BadDebt">Negative equity nobody has paid (already inside holdings: shown so that it is never silent).</param>
 public sealed record AuditResponse(int Accounts, string Holdings, string Fees, string InsuranceFund, string NetDeposits,
-    string MoneyDifference, Dictionary<string, string> NetPositions, bool Balanced, string BadDebt = "0");
+    string MoneyDifference, Dictionary<string, string> NetPositions, bool Balanced, string BadDebt = "0", string FundingKept = "0");
 
 /// <param name="ReferencePrice">Breaks ties between equally good uncrossing prices (closest wins).</param>
 public sealed record UncrossRequest(string ReferencePrice);

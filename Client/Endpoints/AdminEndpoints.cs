@@ -209,7 +209,8 @@ public static class AdminEndpoints
                 : p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal);
         return new AuditResponse(report.Accounts, AccountEndpoints.SignedMoney(report.Holdings), AccountEndpoints.SignedMoney(report.Fees),
             AccountEndpoints.SignedMoney(report.InsuranceFund), AccountEndpoints.SignedMoney(report.NetDeposits),
-            AccountEndpoints.SignedMoney(report.MoneyDifference), positions, report.Balanced, AccountEndpoints.SignedMoney(report.BadDebt));
+            AccountEndpoints.SignedMoney(report.MoneyDifference), positions, report.Balanced, AccountEndpoints.SignedMoney(report.BadDebt),
+            AccountEndpoints.SignedMoney(report.FundingKept));
     }
 
     private static async Task<long> ExistingAccount(string text, ApiKeys keys, CancellationToken cancellationToken)

@@ -21,6 +21,10 @@ public sealed class AccountLedger
     public long FeesPaid { get; private set; }
     public long RealisedPnl { get; private set; }
 
+    /// <summary>Funding paid (positive) or received (negative) over the account's life; summed over all accounts it is what
+    /// the venue kept from rounding, never less than zero.</summary>
+    public long FundingPaid { get; private set; }
+
     public IReadOnlyCollection<MarketExposure> Markets => _markets.Values;
 
     public MarketExposure Track(MarketSpec spec)
@@ -180,8 +184,8 @@ public sealed class AccountLedger
         if (completeThrough > exposure.Cursor) exposure.Cursor = completeThrough;
     }
 
-    public void Restore(long collateral, long deposited, long withdrawn, long feesPaid, long realisedPnl) =>
-        (Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl) = (collateral, deposited, withdrawn, feesPaid, realisedPnl);
+    public void Restore(long collateral, long deposited, long withdrawn, long feesPaid, long realisedPnl, long fundingPaid = 0) =>
+        (Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl, FundingPaid) = (collateral, deposited, withdrawn, feesPaid, realisedPnl, fundingPaid);
 
     private void Apply(MarketExposure m, in MarketEvent e)
     {
@@ -216,6 +220,11 @@ public sealed class AccountLedger
             case EventKind.LiquidationFeeCharged:
                 if (e.AccountId == AccountId) Collateral = checked(Collateral - e.Size);
                 if (e.MakerAccountId == AccountId) Collateral = checked(Collateral + e.Size);
+                break;
+            case EventKind.FundingApplied:
+                var payment = Risk.FundingRate.Payment(m.Position.Size, e.Price, m.Spec.NotionalPerTickLot, e.Size);
+                Collateral = checked(Collateral - payment);
+                FundingPaid = checked(FundingPaid + payment);
                 break;
             case EventKind.RiskChanged:
                 m.Risk = e.Risk!;

@@ -6,8 +6,9 @@ namespace Exchange.Accounts;
 /// An account's ledger as stored between activations (JSON: small, and readable by an operator). Pending orders
 /// are never stored: they are in flight and settle through the markets' journals.
 /// </summary>
+/// <param name="FundingPaid">Funding paid net of funding received (0 in snapshots from before funding existed).</param>
 public sealed record AccountSnapshot(long Collateral, long Deposited, long Withdrawn, long FeesPaid, long RealisedPnl,
-    AccountSnapshot.Market[] Markets)
+    AccountSnapshot.Market[] Markets, long FundingPaid = 0)
 {
     /// <param name="Risk">The market's risk parameters as of the cursor (null in snapshots from before they were journaled: the spec's).</param>
     public sealed record Market(string Symbol, long Size, long Cost, long Cursor, Order[] Orders, MarketRisk? Risk = null,
@@ -19,12 +20,12 @@ public sealed record AccountSnapshot(long Collateral, long Deposited, long Withd
         ledger.Collateral, ledger.Deposited, ledger.Withdrawn, ledger.FeesPaid, ledger.RealisedPnl,
         [.. ledger.Markets.Select(m => new Market(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Cursor,
             [.. m.OpenOrders.Select(o => new Order(o.Key, o.Value.Side, o.Value.Price, o.Value.Remaining, o.Value.ReduceOnly))],
-            m.Risk, m.Mode))]);
+            m.Risk, m.Mode))], ledger.FundingPaid);
 
     /// <summary>Restores the ledger; <paramref name="specOf"/> supplies each market's spec.</summary>
     public void RestoreInto(AccountLedger ledger, Func<string, MarketSpec> specOf)
     {
-        ledger.Restore(Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl);
+        ledger.Restore(Collateral, Deposited, Withdrawn, FeesPaid, RealisedPnl, FundingPaid);
         foreach (var m in Markets)
         {
             var exposure = ledger.Track(specOf(m.Symbol));

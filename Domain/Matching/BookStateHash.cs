@@ -46,6 +46,13 @@ internal static class BookStateHash
             }
         }
         else if (recentTrades.Length > 0) throw new InvalidOperationException("recent trades remembered without breaker rules");
+        if (terms.Funding is { } funding)
+        {
+            h.Add(funding.PeriodEnd);
+            h.Add(funding.IntervalMs);
+            h.Add(funding.RatePpm);
+            h.Add(funding.Mark);
+        }
         if (terms.Liquidation is { } liquidation)
         {
             h.Add(liquidation.FundAccountId);

@@ -26,4 +26,6 @@ public enum EventKind : byte
     PositionDeleveraged = 42,
     /// <summary>A liquidated account paid its liquidation fee to the market's insurance fund.</summary>
     LiquidationFeeCharged = 43,
+    /// <summary>A funding interval settled at a rate: every position in the market pays or receives its share.</summary>
+    FundingApplied = 44,
 }

@@ -32,7 +32,7 @@ public static class EventKinds
     {
         EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended
             or EventKind.PositionTakenOver or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged => EventAudience.Parties,
-        EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
+        EventKind.ModeChanged or EventKind.RiskChanged or EventKind.FundingApplied => EventAudience.Market,
         EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
             or EventKind.BreakerRulesChanged or EventKind.LiquidationRulesChanged => EventAudience.None,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),

@@ -258,6 +258,13 @@ public sealed partial class FastOrderBook : IOrderBook
         Sequence = sequence;
     }
 
+    public void ApplyFunding(long periodEnd, long intervalMs, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = FundingChanges.Apply(Terms, periodEnd, intervalMs, LastTradePrice, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
     public void ApplyIndex(in IndexTick tick, long timestamp, EventBuffer events) =>
         IndexFollowing.Apply(this, tick, timestamp, events, (terms, sequence) => (Terms, Sequence) = (terms, sequence));
 

@@ -62,6 +62,13 @@ public interface IOrderBook
     void ChargeLiquidationFee(long accountId, long amount, long timestamp, EventBuffer events);
 
     /// <summary>
+    /// Settles funding for the interval ending at <paramref name="periodEnd"/> (ms) of <paramref name="intervalMs"/>, at the
+    /// mark and the trusted index (<see cref="Risk.FundingRate"/>): a market-wide event every account applies to its
+    /// position. An interval at or before the last one settled is refused, so each is settled once however often asked.
+    /// </summary>
+    void ApplyFunding(long periodEnd, long intervalMs, long timestamp, EventBuffer events);
+
+    /// <summary>
     /// Ends an auction: executes at the single price that maximises executed volume (ties: smallest imbalance,
     /// then closest to <paramref name="referencePrice"/>, then the lower price), then opens the market.
     /// </summary>

@@ -45,3 +45,23 @@ internal static class LiquidationChanges
         events.Add(MarketEvent.FeeCharged(++sequence, timestamp, accountId, terms.Liquidation!.FundAccountId, amount));
     }
 }
+
+/// <summary>Funding settlement, once per interval: both books run it from here.</summary>
+internal static class FundingChanges
+{
+    public static MarketTerms Apply(MarketTerms terms, long periodEnd, long intervalMs, long lastTradePrice, ref long sequence, long timestamp,
+        EventBuffer events)
+    {
+        var mark = terms.EffectiveMark(lastTradePrice);
+        if (periodEnd <= 0 || intervalMs <= 0 || intervalMs > FundingRate.EightHoursMs || mark <= 0 || periodEnd <= (terms.Funding?.PeriodEnd ?? 0))
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, 0, RejectReason.FundingNotDue));
+            return terms;
+        }
+        // Premium only against a trusted index: a market with no index, or a stale one, pays interest alone.
+        var index = terms.Index is { Tick.IsTrusted: true } followed ? followed.Tick.IndexTicks : 0;
+        var rate = FundingRate.Of(mark, index, intervalMs);
+        events.Add(MarketEvent.Funded(++sequence, timestamp, mark, rate, periodEnd, intervalMs));
+        return terms with { Funding = new FundingSettled(periodEnd, intervalMs, rate, mark), MarketWideSequence = sequence };
+    }
+}

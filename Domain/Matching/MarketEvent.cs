@@ -31,6 +31,8 @@ namespace Exchange.Matching;
 /// <item>PositionTakenOver, PositionDeleveraged: AccountId (the liquidated account), MakerAccountId (the fund, or the
 /// deleveraged trader), Side (the liquidated account's: Sell closes its long), Price (its bankruptcy price), Size.</item>
 /// <item>LiquidationFeeCharged: AccountId (the liquidated account), MakerAccountId (the fund), Size (the fee in minor units).</item>
+/// <item>FundingApplied: Price (the mark it settled at), Size (the rate in ppm, positive: longs pay), PreviousPrice (the end of
+/// the interval it settles, ms since the epoch), PreviousSize (the interval's length in ms).</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -83,6 +85,12 @@ public readonly record struct MarketEvent
     {
         Kind = kind, Sequence = sequence, Timestamp = timestamp, AccountId = accountId, MakerAccountId = counterpartyId,
         Side = side, Price = price, Size = size,
+    };
+
+    public static MarketEvent Funded(long sequence, long timestamp, long mark, long ratePpm, long periodEnd, long intervalMs) => new()
+    {
+        Kind = EventKind.FundingApplied, Sequence = sequence, Timestamp = timestamp, Price = mark, Size = ratePpm,
+        PreviousPrice = periodEnd, PreviousSize = intervalMs,
     };
 
     public static MarketEvent FeeCharged(long sequence, long timestamp, long accountId, long fundAccountId, long amount) => new()

@@ -35,8 +35,9 @@ public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
 /// equal terms are equal records).</param>
 /// <param name="Liquidation">How the market liquidates: its insurance fund, fee, slices and fund cap (null: no liquidation
 /// rules yet, so no liquidation in this market).</param>
+/// <param name="Funding">The last funding settled (null: none yet): each interval is settled once.</param>
 public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null,
-    BreakerRules? Breaker = null, Risk.LiquidationRules? Liquidation = null)
+    BreakerRules? Breaker = null, Risk.LiquidationRules? Liquidation = null, Risk.FundingSettled? Funding = null)
 {
     public static MarketTerms Initial(MarketSpec spec) =>
         new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker), Liquidation: spec.Liquidation);

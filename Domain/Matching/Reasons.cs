@@ -49,6 +49,8 @@ public enum RejectReason : byte
     NoLiquidationRules = 41,
     /// <summary>A takeover or deleveraging with values that do not exist (size, price, parties), or a fee that is not positive.</summary>
     InvalidTransfer = 42,
+    /// <summary>Funding for an interval already settled (or an interval that does not exist), or with no mark to settle at.</summary>
+    FundingNotDue = 43,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

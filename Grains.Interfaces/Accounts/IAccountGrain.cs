@@ -77,8 +77,9 @@ public sealed record PositionView(string Symbol, long Size, long Cost, long Mark
 /// <param name="Liquidating">A liquidation of this account is in progress.</param>
 [GenerateSerializer, Immutable, Alias("AccountView")]
 public sealed record AccountView(long AccountId, long Collateral, long Equity, long InitialMargin, long MaintenanceMargin,
-    long Available, long FeesPaid, long RealisedPnl, PositionView[] Positions, long MarginRatioPpm = 0, bool Liquidating = false);
+    long Available, long FeesPaid, long RealisedPnl, PositionView[] Positions, long MarginRatioPpm = 0, bool Liquidating = false,
+    long FundingPaid = 0);
 
 [GenerateSerializer, Immutable, Alias("AccountAudit")]
 public sealed record AccountAudit(long AccountId, long Collateral, long UnrealisedPnl, long Deposited, long Withdrawn,
-    long FeesPaid, Dictionary<string, long> Positions);
+    long FeesPaid, Dictionary<string, long> Positions, long FundingPaid = 0);

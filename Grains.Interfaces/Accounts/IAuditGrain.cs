@@ -18,11 +18,13 @@ public interface IAuditGrain : IGrainWithIntegerKey
 /// <param name="BadDebt">Negative equity nobody has paid: the sum over accounts (funds included) of equity below zero. It is
 /// inside <paramref name="Holdings"/> already (money is conserved: someone holds the matching profit); shown on its own
 /// line so that a loss nobody could cover is never silent.</param>
+/// <param name="FundingKept">What the venue kept from funding's rounding (payers round up, receivers down): the sum over
+/// accounts of funding paid net of received, never below zero.</param>
 public sealed record AuditReport(int Accounts, long Holdings, long Fees, long InsuranceFund, long NetDeposits,
-    Dictionary<string, long> NetPositions, long BadDebt = 0)
+    Dictionary<string, long> NetPositions, long BadDebt = 0, long FundingKept = 0)
 {
-    /// <summary>Holdings + fees + insurance - net deposits: zero when no money was created or lost.</summary>
-    public long MoneyDifference => Holdings + Fees + InsuranceFund - NetDeposits;
+    /// <summary>Holdings + fees + insurance + funding kept - net deposits: zero when no money was created or lost.</summary>
+    public long MoneyDifference => Holdings + Fees + InsuranceFund + FundingKept - NetDeposits;
 
     public bool Balanced => MoneyDifference == 0 && NetPositions.Values.All(v => v == 0);
 }

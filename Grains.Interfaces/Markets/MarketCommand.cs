@@ -64,6 +64,10 @@ public sealed record SetLiquidationRulesCommand(Risk.LiquidationRules Rules) : M
 [GenerateSerializer, Immutable, Alias("TransferPositionCommand")]
 public sealed record TransferPositionCommand(Risk.PositionTransfer Transfer, long AccountCursor = -1) : MarketCommand;
 
+/// <summary>Settles funding for the interval ending at <paramref name="PeriodEnd"/> (ms since the epoch), once (see <c>IOrderBook.ApplyFunding</c>).</summary>
+[GenerateSerializer, Immutable, Alias("ApplyFundingCommand")]
+public sealed record ApplyFundingCommand(long PeriodEnd, long IntervalMs) : MarketCommand;
+
 /// <summary>A liquidated account's fee to the market's insurance fund (its amount decided by the liquidation, journaled as
 /// decided); <paramref name="AccountCursor"/> as on <see cref="TransferPositionCommand"/>, so a fee is never charged twice.</summary>
 [GenerateSerializer, Immutable, Alias("ChargeLiquidationFeeCommand")]

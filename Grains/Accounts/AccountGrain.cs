@@ -129,7 +129,7 @@ public sealed partial class AccountGrain(
                 x.Market.Spec.Symbol, x.Market.Position.Size, x.Market.Position.Cost, MarkOf(x.Market.Spec.Symbol),
                 x.Market.Position.UnrealisedPnl(x.Market.Spec, MarkOf(x.Market.Spec.Symbol)), x.Market.OpenOrders.Count, x.Market.Cursor,
                 marks.Count == 0 ? 0 : Risk.LiquidationPolicy.LiquidationPrice(x.Market.Spec, _ledger.Collateral, risks, x.Index)))],
-            Risk.LiquidationPolicy.MarginRatioPpm(equity, maintenance), _liquidation.InProgress);
+            Risk.LiquidationPolicy.MarginRatioPpm(equity, maintenance), _liquidation.InProgress, _ledger.FundingPaid);
     }
 
     public async Task<AccountAudit> Audit(Dictionary<string, long> marks)
@@ -140,7 +140,7 @@ public sealed partial class AccountGrain(
         return new AccountAudit(AccountId, _ledger.Collateral,
             _ledger.Markets.Sum(m => m.Position.UnrealisedPnl(m.Spec, MarkOf(m.Spec.Symbol))),
             _ledger.Deposited, _ledger.Withdrawn, _ledger.FeesPaid,
-            _ledger.Markets.ToDictionary(m => m.Spec.Symbol, m => m.Position.Size));
+            _ledger.Markets.ToDictionary(m => m.Spec.Symbol, m => m.Position.Size), _ledger.FundingPaid);
     }
 
     private async Task<AccountOrderResult> Forward(string symbol, MarketCommand command)

@@ -44,13 +44,13 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
             {
                 var marks = await markets.Marks(MarkAge.Current);
                 if (!markets.MayLiquidate(marks) || !IsUnder(marks)) return;
-                if (await CancelOrders()) continue; // cancelling released margin: look again at fresh marks
                 var target = ledger.Markets.Where(m => m.Position.Size != 0)
                     .MaxBy(m => MarginSchedule.Maintenance(m.Risk, m.Position.Notional(m.Spec, marks.GetValueOrDefault(m.Spec.Symbol))));
                 if (target is null) return;
                 var summary = await markets.Market(target.Spec.Symbol).GetSummary();
                 if (summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly))
-                    return; // no rules there, or the market is paused, halted or cancel-only: told again later
+                    return; // no rules there (no liquidation in that market), or it is paused, halted or cancel-only: told again later
+                if (await CancelOrders()) continue; // cancelling released margin: look again at fresh marks
                 if (!await CloseSlice(target, rules, marks))
                 {
                     // What neither the fund nor deleveraging could take stays (bad debt if equity is negative) until told again.

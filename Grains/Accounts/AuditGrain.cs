@@ -39,6 +39,7 @@ public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOpt
             InsuranceFund: audits.Where(a => funds.Contains(a.AccountId)).Sum(Equity),
             NetDeposits: deposits - withdrawals,
             NetPositions: netPositions,
-            BadDebt: audits.Sum(a => Math.Max(0, -Equity(a))));
+            BadDebt: audits.Sum(a => Math.Max(0, -Equity(a))),
+            FundingKept: audits.Sum(a => a.FundingPaid));
     }
 }

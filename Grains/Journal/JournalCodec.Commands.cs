@@ -13,7 +13,7 @@ public static partial class JournalCodec
     {
         Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker,
         // The liquidation engine's commands are numbered from 40 so that commands added beside them keep their own range.
-        SetLiquidation = 40, TransferPosition, ChargeLiquidationFee,
+        SetLiquidation = 40, TransferPosition, ChargeLiquidationFee, ApplyFunding,
     }
 
     /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
@@ -171,6 +171,19 @@ public static partial class JournalCodec
             {
                 var accountId = r.ReadVarInt64();
                 return new ChargeLiquidationFeeCommand(accountId, r.ReadVarInt64());
+            }),
+
+        new(CommandKind.ApplyFunding, typeof(ApplyFundingCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (ApplyFundingCommand)command;
+                w.WriteVarInt64(c.PeriodEnd);
+                w.WriteVarInt64(c.IntervalMs);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var periodEnd = r.ReadVarInt64();
+                return new ApplyFundingCommand(periodEnd, r.ReadVarInt64());
             }),
     ]);
 

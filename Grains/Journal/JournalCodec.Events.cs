@@ -249,6 +249,23 @@ public static partial class JournalCodec
                 return MarketEvent.FeeCharged(sequence, timestamp, accountId, fund, r.ReadVarInt64());
             },
             static (in MarketEvent e) => MarketEvent.FeeCharged(e.Sequence, e.Timestamp, e.AccountId, e.MakerAccountId, e.Size)),
+
+        new(EventKind.FundingApplied, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) =>
+            {
+                w.WriteVarInt64(e.Price);
+                w.WriteVarInt64(e.Size);
+                w.WriteVarInt64(e.PreviousPrice);
+                w.WriteVarInt64(e.PreviousSize);
+            },
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+            {
+                var mark = r.ReadVarInt64();
+                var rate = r.ReadVarInt64();
+                var periodEnd = r.ReadVarInt64();
+                return MarketEvent.Funded(sequence, timestamp, mark, rate, periodEnd, r.ReadVarInt64());
+            },
+            static (in MarketEvent e) => MarketEvent.Funded(e.Sequence, e.Timestamp, e.Price, e.Size, e.PreviousPrice, e.PreviousSize)),
     ]);
 
     /// <summary>A takeover and a deleveraging carry the same fields: account, counterparty, side, price, size.</summary>

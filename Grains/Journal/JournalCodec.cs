@@ -41,6 +41,7 @@ namespace Exchange.Journal;
 ///           | b 40 SetLiquidationRules liquidation                            (v4)
 ///           | b 41 TransferPosition b kind, z account, z counterparty, b side, z price, z size   (v4)
 ///           | b 42 ChargeLiquidationFee z account, z amount                   (v4)
+///           | b 43 ApplyFunding z periodEnd, z intervalMs                     (v4)
 /// liquidation = z fundAccount, z feeBps, z sliceLots, z cooldownMs, z fundLossCapBps
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
@@ -62,11 +63,12 @@ namespace Exchange.Journal;
 ///   LiquidationRulesChanged liquidation                                     (v4)
 ///   PositionTakenOver, PositionDeleveraged z account, z counterparty, b side, z price, z size   (v4)
 ///   LiquidationFeeCharged z account, z fund, z amount                       (v4)
+///   FundingApplied z mark, z ratePpm, z periodEnd, z intervalMs             (v4)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
 ///             u count, (z account, s id, z orderId)*
 /// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
-///             [v3: b parts (bit 0: index follows, bit 1: breaker follows, v4 bit 2: liquidation follows), index?, breaker?,
-///             liquidation?]
+///             [v3: b parts (bit 0: index follows, bit 1: breaker follows, v4 bit 2: liquidation follows, v4 bit 3: funding
+///             follows), index?, breaker?, liquidation?, funding? (z periodEnd, z intervalMs, z ratePpm, z mark)]
 /// trades    = u count, (z (timestamp - previous trade's, 0 before the first), z price)*   (the velocity rule's recent
 ///             trades, oldest first)
 /// index     = tick, z basisMilliTicks, z trustedSince, z auctionSince, z initialMultiplierBps,
@@ -173,7 +175,7 @@ public static partial class JournalCodec
             var trades = snapshot.RecentTrades ?? [];
             if (terms is null && trades.Length > 0) throw new ArgumentException("recent trades need the terms they were kept under", nameof(snapshot));
             var version = terms is null ? (byte)1
-                : terms.Liquidation is not null ? (byte)4
+                : terms.Liquidation is not null || terms.Funding is not null ? (byte)4
                 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
             w.WriteByte(version);
             w.WriteByte(SnapshotKind);
@@ -189,10 +191,18 @@ public static partial class JournalCodec
                 w.WriteVarInt64(terms.MarketWideSequence);
                 if (version >= 3)
                 {
-                    w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2) | (terms.Liquidation is null ? 0 : 4)));
+                    w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2) | (terms.Liquidation is null ? 0 : 4)
+                        | (terms.Funding is null ? 0 : 8)));
                     if (terms.Index is { } index) WriteIndexState(ref w, index);
                     if (terms.Breaker is { } breaker) WriteBreaker(ref w, breaker);
                     if (terms.Liquidation is { } liquidation) WriteLiquidation(ref w, liquidation);
+                    if (terms.Funding is { } funding)
+                    {
+                        w.WriteVarInt64(funding.PeriodEnd);
+                        w.WriteVarInt64(funding.IntervalMs);
+                        w.WriteVarInt64(funding.RatePpm);
+                        w.WriteVarInt64(funding.Mark);
+                    }
                     w.WriteVarUInt64((ulong)trades.Length);
                     long previousTimestamp = 0;
                     foreach (var t in trades)
@@ -240,13 +250,14 @@ public static partial class JournalCodec
             {
                 var start = r.Position;
                 var parts = r.ReadByte();
-                var known = version >= 4 ? 7 : 3;
-                if ((parts & ~known) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 to {(version >= 4 ? 2 : 1)})");
+                var known = version >= 4 ? 15 : 3;
+                if ((parts & ~known) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 to {(version >= 4 ? 3 : 1)})");
                 terms = terms with
                 {
                     Index = (parts & 1) != 0 ? ReadIndexState(ref r) : null,
                     Breaker = (parts & 2) != 0 ? ReadBreaker(ref r) : null,
                     Liquidation = (parts & 4) != 0 ? ReadLiquidation(ref r) : null,
+                    Funding = (parts & 8) != 0 ? ReadFunding(ref r) : null,
                 };
                 var tradeCount = r.ReadCount(MinTradeBytes);
                 long timestamp = 0;
@@ -466,6 +477,14 @@ public static partial class JournalCodec
         if (fee is < int.MinValue or > int.MaxValue || cap is < int.MinValue or > int.MaxValue)
             throw new JournalFormatException($"byte {r.Position}: liquidation rules out of range");
         return new Risk.LiquidationRules(fund, (int)fee, slice, cooldown, (int)cap);
+    }
+
+    private static Risk.FundingSettled ReadFunding(ref VarintReader r)
+    {
+        var periodEnd = r.ReadVarInt64();
+        var interval = r.ReadVarInt64();
+        var rate = r.ReadVarInt64();
+        return new Risk.FundingSettled(periodEnd, interval, rate, r.ReadVarInt64());
     }
 
     private static BreakerRules ReadBreaker(ref VarintReader r)

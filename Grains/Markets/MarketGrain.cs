@@ -58,6 +58,8 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
             if (spec is null) { _writer.Refuse($"unknown market {Symbol}"); return; }
             await Reload(spec, deadline.Token);
             await DistrustIndexOnStart();
+            // Funding runs on its own durable schedule; asking on every activation makes sure one exists.
+            _ = GrainFactory.GetGrain<Risk.IFundingGrain>(Symbol).Start();
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {

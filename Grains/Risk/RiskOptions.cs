@@ -16,8 +16,14 @@ public sealed class RiskOptions
     /// <summary>How many counterparties one shard offers for one deleveraging.</summary>
     public int DeleverageCandidates { get; set; } = 50;
 
+    /// <summary>How often funding settles (each interval pays its share of the eight-hour rate). One hour, as Hyperliquid and
+    /// dYdX; at least a minute (Orleans reminders' shortest period) and at most eight hours.</summary>
+    public TimeSpan FundingInterval { get; set; } = TimeSpan.FromHours(1);
+
     public IEnumerable<string> Problems()
     {
+        if (FundingInterval < TimeSpan.FromMinutes(1) || FundingInterval > TimeSpan.FromHours(8))
+            yield return "Exchange:Risk:FundingInterval must be 1 minute to 8 hours";
         if (Shards is < 1 or > 1024) yield return "Exchange:Risk:Shards must be 1 to 1024";
         if (RenotifyAfter <= TimeSpan.Zero) yield return "Exchange:Risk:RenotifyAfter must be positive";
         if (DeleverageCandidates is < 1 or > 10_000) yield return "Exchange:Risk:DeleverageCandidates must be 1 to 10000";

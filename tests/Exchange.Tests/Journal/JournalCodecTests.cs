@@ -243,6 +243,7 @@ public sealed class JournalCodecTests
         EventKind.PositionTakenOver => (MarketEvent.Transferred(EventKind.PositionTakenOver, 1, 1, 7, 99, Side.Sell, 95, 3), 4),
         EventKind.PositionDeleveraged => (MarketEvent.Transferred(EventKind.PositionDeleveraged, 1, 1, 7, 8, Side.Buy, 105, 2), 4),
         EventKind.LiquidationFeeCharged => (MarketEvent.FeeCharged(1, 1, 7, 99, 1_234), 4),
+        EventKind.FundingApplied => (MarketEvent.Funded(1, 1, 100, -12, 3_600_000, 3_600_000), 4),
         _ => throw new InvalidOperationException($"no sample of {kind}: add one, with the version it is first written in"),
     };
 
@@ -294,6 +295,7 @@ public sealed class JournalCodecTests
         nameof(TransferPositionCommand) => (new TransferPositionCommand(
             new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 7, 99, Side.Sell, 95, 3)), 4, 4),
         nameof(ChargeLiquidationFeeCommand) => (new ChargeLiquidationFeeCommand(7, 1_234), 4, 4),
+        nameof(ApplyFundingCommand) => (new ApplyFundingCommand(3_600_000, 3_600_000), 4, 4),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 

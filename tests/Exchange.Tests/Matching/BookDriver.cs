@@ -77,6 +77,8 @@ public sealed class BookDriver
 
     public MarketEvent[] Transfer(Exchange.Risk.PositionTransfer transfer) => Run((book, now, events) => book.TransferPosition(transfer, now, events));
 
+    public MarketEvent[] Funding(long periodEnd) => Run((book, now, events) => book.ApplyFunding(periodEnd, 3_600_000, now, events));
+
     public MarketEvent[] Fee(long accountId, long amount) => Run((book, now, events) => book.ChargeLiquidationFee(accountId, amount, now, events));
 
     /// <summary>Lets <paramref name="ms"/> milliseconds pass before the next command.</summary>

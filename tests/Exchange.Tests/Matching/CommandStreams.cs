@@ -133,6 +133,13 @@ public sealed record FeeCommand(long AccountId, long Amount) : BookCommand
     public override string ToString() => $"Fee(acct {AccountId}, {Amount})";
 }
 
+public sealed record FundingCommand(long PeriodEnd) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ApplyFunding(PeriodEnd, 3_600_000, timestamp, events);
+
+    public override string ToString() => $"Funding(period end {PeriodEnd})";
+}
+
 public sealed record IndexTickCommand(IndexTick Tick) : BookCommand
 {
     public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.ApplyIndex(Tick, timestamp, events);
@@ -275,10 +282,14 @@ public static class CommandStreams
     private static readonly Gen<BookCommand> Fee = Gen.Select(Gen.Frequency((8, Account), (1, Gen.Const(9L))),
         Gen.Frequency((5, Gen.Long[1, 1_000]), (1, Gen.Const(0L))), (account, amount) => (BookCommand)new FeeCommand(account, amount));
 
+    /// <summary>Interval ends from a small range, so that some repeat (refused: already settled).</summary>
+    private static readonly Gen<BookCommand> Funding = Gen.Frequency((8, Gen.Long[1, 30]), (1, Gen.Const(0L)))
+        .Select(n => (BookCommand)new FundingCommand(n * 3_600_000));
+
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
         (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker),
-        (1, SetLiquidation), (2, Transfer), (1, Fee));
+        (1, SetLiquidation), (2, Transfer), (1, Fee), (1, Funding));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

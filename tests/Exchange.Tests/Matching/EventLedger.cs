@@ -269,6 +269,13 @@ public sealed class EventLedger
                     $"a liquidation fee that should have been refused: {e}");
                 break;
 
+            case EventKind.FundingApplied:
+                Assert.True(e.PreviousPrice > (_terms.Funding?.PeriodEnd ?? 0) && e.Price > 0 && e.PreviousSize > 0,
+                    $"funding for an interval already settled, or with no mark: {e}");
+                _terms = _terms with { Funding = new Exchange.Risk.FundingSettled(e.PreviousPrice, e.PreviousSize, e.Size, e.Price),
+                    MarketWideSequence = e.Sequence };
+                break;
+
             case EventKind.IndexPriceSet:
                 Assert.True(e.PreviousPrice == _indexTicks, $"index change does not start from {_indexTicks}: {e}");
                 (_indexTicks, _indexStatus, _indexTicked) = (e.Price, e.IndexStatus, true);

@@ -107,6 +107,7 @@ public sealed class SequenceAndRejectionTests
         reasons.Add(Expect.Rejection(d.Transfer(new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 1, 2, Side.Sell, 99, 1)),
             RejectReason.InvalidTransfer).Reject);
         reasons.Add(Expect.Rejection(d.Fee(9, 10), RejectReason.InvalidAccount).Reject);
+        reasons.Add(Expect.Rejection(d.Funding(0), RejectReason.FundingNotDue).Reject);
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
 
@@ -134,6 +135,6 @@ public sealed class SequenceAndRejectionTests
         var seen = d.History.Where(e => e.Kind == EventKind.OrderRejected).Select(e => e.Reject).ToHashSet();
         var all = Enum.GetValues<RejectReason>().Where(r => r != RejectReason.None);
         Assert.Empty(all.Except(seen));
-        Assert.Equal(23, reasons.Count);
+        Assert.Equal(24, reasons.Count);
     }
 }
