@@ -214,7 +214,9 @@ public static class BinanceMarketData
             var price = mark == 0 ? "0" : Units.Price(spec, mark);
             // A market without an index (or before its first tick) has only its mark to show as the index.
             var index = Contracts.ApiMapping.IndexPrice(spec, terms) ?? price;
-            answers.Add(new BinancePremiumIndex(BinanceSymbols.Of(spec.Symbol)!, price, index, price, "0", "0", 0, now,
+            var funding = Markets.FundingView.Of(terms, mark, now);
+            answers.Add(new BinancePremiumIndex(BinanceSymbols.Of(spec.Symbol)!, price, index, price, funding.LastRate ?? funding.PredictedRate,
+                Markets.FundingView.Rate(Risk.FundingRate.InterestPpmPerEightHours), funding.NextTime, now,
                 Contracts.ApiMapping.IndexStatus(spec, terms), Contracts.ApiMapping.Multiplier(terms), Vocabulary.Of(terms.ModeCause.Actor),
                 terms.ModeCause.Reason));
         }

@@ -26,7 +26,8 @@ public sealed record TradeResponse(long TradeId, string Price, string Size, stri
 public sealed record TickerResponse(string Symbol, string Mode, long Sequence, string? BestBid, string? BestBidSize,
     string? BestAsk, string? BestAskSize, string? LastPrice, string? LastSize, string? MarkPrice, long? LastTradeTime,
     string? Index = null, string? IndexPrice = null, string? IndexStatus = null, MarginMultiplierResponse? MarginMultiplier = null,
-    string ModeSetBy = "operator", string? ModeReason = null);
+    string ModeSetBy = "operator", string? ModeReason = null, string? FundingRate = null, long? LastFundingTime = null,
+    string? PredictedFundingRate = null, long? NextFundingTime = null);
 
 public sealed record TimeResponse(long ServerTime);
 

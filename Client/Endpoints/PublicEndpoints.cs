@@ -67,7 +67,7 @@ public static class PublicEndpoints
         return [.. (await markets.Market(spec).GetRecentTrades(limit)).Select(t => ApiMapping.Trade(spec, t))];
     }
 
-    private static async Task<TickerResponse> Ticker(string symbol, HttpContext context, MarketDirectory markets)
+    private static async Task<TickerResponse> Ticker(string symbol, HttpContext context, MarketDirectory markets, TimeProvider clock)
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
@@ -78,12 +78,13 @@ public static class PublicEndpoints
         var terms = (await market.GetSummary()).Terms ?? MarketTerms.Initial(spec);
         var bid = book.Bids.FirstOrDefault();
         var ask = book.Asks.FirstOrDefault();
+        var funding = FundingView.Of(terms, mark, clock.GetUtcNow().ToUnixTimeMilliseconds());
         return new TickerResponse(spec.Symbol, Vocabulary.Of(book.Mode), book.Sequence,
             book.Bids.Length == 0 ? null : Units.Price(spec, bid.Price), book.Bids.Length == 0 ? null : Units.Size(spec, bid.Size),
             book.Asks.Length == 0 ? null : Units.Price(spec, ask.Price), book.Asks.Length == 0 ? null : Units.Size(spec, ask.Size),
             last.Length == 0 ? null : Units.Price(spec, last[0].Price), last.Length == 0 ? null : Units.Size(spec, last[0].Size),
             mark == 0 ? null : Units.Price(spec, mark), last.Length == 0 ? null : ApiMapping.Millis(last[0].Timestamp),
             spec.Index?.Index, ApiMapping.IndexPrice(spec, terms), ApiMapping.IndexStatus(spec, terms), ApiMapping.Multiplier(terms),
-            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason);
+            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, funding.LastRate, funding.LastTime, funding.PredictedRate, funding.NextTime);
     }
 }

@@ -296,12 +296,15 @@ await check('fetchTrades, fetchTicker(s) and fetchOHLCV agree with those trades'
     assert.equal(Math.max(...candles.map((c) => c[2])), 30000.5);
 });
 
-await check('fetchMarkPrice and fetchFundingRate: the mark is the last trade, no funding yet', async () => {
+await check('fetchMarkPrice and fetchFundingRate: the mark is the last trade; with no index and nothing settled yet, the rate is the interest', async () => {
     const mark = await trader.fetchMarkPrice(symbol);
     assert.equal(mark.markPrice, 29000);
     const funding = await trader.fetchFundingRate(symbol);
     assert.equal(funding.markPrice, 29000);
-    assert.equal(funding.fundingRate, 0);
+    // 0.01% per 8 hours, an hour's share: 12 ppm (rounded toward zero); settled at the next hour.
+    assert.equal(funding.fundingRate, 0.000012);
+    assert.equal(funding.interestRate, 0.0001);
+    assert.ok(funding.fundingTimestamp > Date.now() && funding.fundingTimestamp <= Date.now() + 3600000, `next funding at ${funding.fundingTimestamp}`);
 });
 
 await check('setLeverage: echoed up to the first tier; beyond it BadRequest', async () => {
