@@ -90,5 +90,6 @@ public static class ErrorCodes
     public const string InvalidLiquidationRules = "INVALID_LIQUIDATION_RULES";
     public const string NoLiquidationRules = "NO_LIQUIDATION_RULES";
     public const string InvalidTransfer = "INVALID_TRANSFER";
+    public const string FundingNotDue = "FUNDING_NOT_DUE";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -39,6 +39,7 @@ public static class RejectionErrors
         RejectReason.InvalidLiquidationRules => ApiError.BadRequest(ErrorCodes.InvalidLiquidationRules,
             $"liquidation rules need a positive fund account id, a fee of 0 to {Exchange.Risk.LiquidationRules.MaxFeeBps} bps, a positive slice, a cooldown of 0 to {Exchange.Risk.LiquidationRules.MaxCooldownMs} ms and a fund loss cap of 0 to 10000 bps"),
         RejectReason.NoLiquidationRules => ApiError.Refused(ErrorCodes.NoLiquidationRules, "the market has no liquidation rules (no insurance fund)"),
+        RejectReason.FundingNotDue => ApiError.Conflict(ErrorCodes.FundingNotDue, "that funding interval is already settled, or the market has no mark yet"),
         RejectReason.InvalidTransfer => ApiError.BadRequest(ErrorCodes.InvalidTransfer, "the position transfer or fee names values that do not exist"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };

@@ -60,7 +60,11 @@ public static class ExchangeServices
     public static ISiloBuilder AddExchangeReminders(this ISiloBuilder silo, string? postgres)
     {
         if (postgres is null) return silo.UseInMemoryReminderService();
-        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+        // Reminders are rare reads and writes: a small pool whose idle connections close soon. Orleans' ADO.NET providers
+        // open connections by connection string, so their pools outlive a silo; unbounded, a process that starts many
+        // silos over many databases (the test suite) would keep hundreds of idle connections.
+        var pooled = new NpgsqlConnectionStringBuilder(postgres) { MaxPoolSize = 4, ConnectionIdleLifetime = 15, ConnectionPruningInterval = 5 };
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = ("Npgsql", pooled.ConnectionString));
         // As the oracles' storage: a silo starts without its database (StartedOnFirstUseReminderTable).
         var registered = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
         silo.Services.Remove(registered);

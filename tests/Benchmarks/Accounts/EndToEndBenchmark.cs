@@ -11,7 +11,7 @@ namespace Exchange.Benchmarks.Accounts;
 
 internal sealed record AccountsBenchOptions(
     string Journal, string? Postgres, int[] Callers, int Orders, int MaxSeconds, int WarmupOrders, ulong Seed,
-    int HotMakerSeconds, int Takers, int TakerSize, IReadOnlyList<string> Settings);
+    int HotMakerSeconds, int Takers, int TakerSize, IReadOnlyList<string> Settings, int MarkTicks = 0);
 
 /// <summary>
 /// Orders end to end: W1 messages sent as <see cref="IAccountGrain.PlaceOrder"/> and <see cref="IAccountGrain.CancelOrder"/>
@@ -60,8 +60,14 @@ internal static class EndToEndBenchmark
             foreach (var callers in o.Callers)
             {
                 var run = await EndToEndRun.StartAsync(client, data, ++runNumber, data.Timed.Length);
+                // With --mark-ticks, a journaled mark every 1/N s while the orders run: each is sent to every risk shard,
+                // which values its accounts exposed to the market (none is liquidated: they hold 10 M USD each).
+                using var ticking = new CancellationTokenSource();
+                var ticks = o.MarkTicks > 0 ? run.TickMarks(client, o.MarkTicks, ticking.Token) : Task.CompletedTask;
                 var result = await run.ClosedLoop(callers, o.MaxSeconds, db.PostmasterPid, gc);
-                var label = $"{callers} caller{(callers == 1 ? "" : "s")}";
+                await ticking.CancelAsync();
+                try { await ticks; } catch (OperationCanceledException) { }
+                var label = $"{callers} caller{(callers == 1 ? "" : "s")}" + (o.MarkTicks > 0 ? $", {o.MarkTicks} mark ticks/s" : "");
                 Print(label, result);
                 var audit = await client.GetGrain<IAuditGrain>(0).Run();
                 Console.WriteLine($"  audit after the run: {audit.Accounts} accounts, money difference {audit.MoneyDifference}, "
@@ -172,6 +178,19 @@ internal sealed class EndToEndRun
     }
 
     /// <summary>C callers, each taking the next message and awaiting its answer; stops taking at the deadline.</summary>
+    /// <summary>Sets the market's mark <paramref name="perSecond"/> times a second, one tick either side of the last price.</summary>
+    public async Task TickMarks(IClusterClient client, int perSecond, CancellationToken cancellationToken)
+    {
+        var market = client.GetGrain<IMarketGrain>(_symbol);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1.0 / perSecond));
+        var up = false;
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) is true)
+        {
+            var last = (await market.GetRecentTrades(1)).FirstOrDefault().Price;
+            if (last > 1) await market.SetMarkPrice(last + ((up = !up) ? 1 : -1));
+        }
+    }
+
     public async Task<Result> ClosedLoop(int callers, int maxSeconds, int? postmaster, GcPauseListener gc)
     {
         var next = -1;
