@@ -22,6 +22,8 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.BadRequest,              // Kestrel's own refusals of broken HTTP (not reachable through a test server)
         ErrorCodes.InternalError,           // a bug
         ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
+        ErrorCodes.InvalidTransfer,         // takeovers, deleveragings and fees come from the liquidation engine only
+        ErrorCodes.FundingNotDue,           // funding is settled by the market's schedule, never through the gateway
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];

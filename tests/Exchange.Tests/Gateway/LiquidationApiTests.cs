@@ -55,4 +55,28 @@ public sealed class LiquidationApiTests(PostgresFixture postgres) : GatewayWithM
         Assert.True(audit.Node("balanced").GetValue<bool>(), audit.ToString());
         Assert.Equal(("14.45", "0"), (audit.String("insuranceFund"), audit.String("badDebt")));
     }
+
+    [Fact]
+    public async Task While_an_account_is_liquidated_in_slices_it_takes_no_new_risk()
+    {
+        var (fund, maker, victim, bidder) = (await Gateway.NewTrader("10"), await Gateway.NewTrader(), await Gateway.NewTrader("120"), await Gateway.NewTrader());
+        // One lot per slice and ten minutes between slices: the liquidation is in progress for as long as the test runs.
+        var set = await Admin("/liquidation", $$"""{"fundAccountId":{{fund.AccountId}},"sliceSize":"0.001","cooldownMs":600000}""");
+        Assert.True(set.Status == 200, set.ToString());
+        Assert.Equal(201, (await maker.Limit(Symbol, "sell", "1000", "1")).Status);
+        Assert.Equal(201, (await victim.Limit(Symbol, "buy", "1000", "1", timeInForce: "ioc")).Status);
+        Assert.Equal(201, (await bidder.Limit(Symbol, "buy", "890", "1")).Status);
+        Assert.Equal(200, (await Admin("/mark-price", """{"price":"900"}""")).Status);
+
+        await Polling.Eventually(async () =>
+        {
+            var found = await Public($"/api/v1/liquidations?symbol={Symbol}");
+            Assert.Contains(found.Array, s => s!["step"]!.GetValue<string>() == "book" && s["size"]!.GetValue<string>() == "0.001");
+            return found;
+        });
+        Api.Problem(await victim.Limit(Symbol, "buy", "800", "0.01"), 409, "LIQUIDATING");
+        var account = await victim.Get("/api/v1/account");
+        Assert.True(account.Node("liquidating").GetValue<bool>(), account.ToString());
+        Assert.Equal("0.999", account.Node("positions").AsArray().Single()!["size"]!.GetValue<string>()); // one slice of one lot sold
+    }
 }
