@@ -25,6 +25,7 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             clustering.Apply(silo);
+            silo.AddExchangeReminders(postgres);
             silo.AddActivityPropagation().AddDashboard();
         });
         return builder;

@@ -51,6 +51,25 @@ public static class ExchangeServices
     }
 
     /// <summary>
+    /// The reminder service (Orleans registers it on the silo builder, not on the services): in PostgreSQL
+    /// (migration 0009) when there is a database, so that a wake-up outlives the silo that registered it, in memory
+    /// otherwise. Every silo that hosts the exchange's grains calls this beside <see cref="AddExchangeGrainServices"/>.
+    /// </summary>
+    public static ISiloBuilder AddExchangeReminders(this ISiloBuilder silo, string? postgres)
+    {
+        if (postgres is null) return silo.UseInMemoryReminderService();
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
+        // As the oracles' storage: a silo starts without its database (StartedOnFirstUseReminderTable).
+        var registered = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
+        silo.Services.Remove(registered);
+        silo.Services.AddSingleton<IReminderTable>(sp => new StartedOnFirstUseReminderTable((IReminderTable)(
+            registered.ImplementationInstance
+            ?? registered.ImplementationFactory?.Invoke(sp)
+            ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!))));
+        return silo;
+    }
+
+    /// <summary>
     /// Orleans' ADO.NET grain storage, as <c>AddAdoNetGrainStorage</c> registers it, except that it starts on first use
     /// (<see cref="StartedOnFirstUseGrainStorage"/>) rather than with the silo.
     /// </summary>

@@ -149,7 +149,8 @@ internal static class BenchSilo
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
             .AddFilter("Orleans.Runtime.Silo", LogLevel.Error); // its "not running with ServerGC" notes; the GC mode is printed above
         var clusterId = $"bench-{Guid.NewGuid():N}";
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), null, clusterId, clusterId));
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort(), FreePort(), null, clusterId, clusterId)
+            .AddExchangeReminders(db.ConnectionString));
         // Registered first, a journal wins over the one AddExchangeGrainServices would add (it only tries to add);
         // the choice below is the one it makes, plus the discarding journal.
         if (timeAppends || db.Discard is not null)

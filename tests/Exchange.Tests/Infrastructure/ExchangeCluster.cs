@@ -39,6 +39,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             silo.AddActivityPropagation().AddDashboard();
             configure?.Invoke(silo.Services);
             silo.Services.AddExchangeGrainServices(postgres);
+            silo.AddExchangeReminders(postgres);
             if (options is not null) silo.Services.Configure(options);
         });
         builder.ConfigureClient(client =>
