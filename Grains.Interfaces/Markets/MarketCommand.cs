@@ -49,3 +49,10 @@ public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("SetBreakerRulesCommand")]
 public sealed record SetBreakerRulesCommand(BreakerRules Rules) : MarketCommand;
+
+/// <summary>
+/// Ends an auction as <see cref="UncrossCommand"/> does, on another actor's word (the circuit breaker's reopen): the
+/// cause goes with the mode change to Open, so the journal says who reopened the market and why.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ReopenCommand")]
+public sealed record ReopenCommand(long ReferencePrice, ModeCause Cause) : MarketCommand;

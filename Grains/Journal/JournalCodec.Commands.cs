@@ -9,7 +9,7 @@ namespace Exchange.Journal;
 // of the format grammar on JournalCodec) plus its tests.
 public static partial class JournalCodec
 {
-    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker }
+    private enum CommandKind : byte { Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker, Reopen = 30 }
 
     /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
     private delegate void CommandFieldsWriter(ref VarintWriter w, MarketCommand command, byte version);
@@ -124,6 +124,19 @@ public static partial class JournalCodec
             static (ref VarintWriter w, MarketCommand command, byte version) => WriteBreaker(ref w,
                 ((SetBreakerRulesCommand)command).Rules ?? throw new ArgumentException("a breaker command has no rules", nameof(command))),
             static (ref VarintReader r, byte version) => new SetBreakerRulesCommand(ReadBreaker(ref r))),
+
+        new(CommandKind.Reopen, typeof(ReopenCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (ReopenCommand)command;
+                w.WriteVarInt64(c.ReferencePrice);
+                WriteCause(ref w, c.Cause);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var reference = r.ReadVarInt64();
+                return new ReopenCommand(reference, ReadCause(ref r));
+            }),
     ]);
 
     /// <summary>The same layouts by command type, for writing.</summary>

@@ -23,7 +23,7 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1 to 3), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 to 4), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -36,6 +36,7 @@ namespace Exchange.Journal;
 ///           | b 8 SetRisk  risk                                               (v2)
 ///           | b 9 ApplyIndex tick                                             (v3)
 ///           | b 10 SetBreakerRules breaker                                    (v3)
+///           | b 30 Reopen  z referencePrice, b actor, s reason                (v4)
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
@@ -76,10 +77,10 @@ namespace Exchange.Journal;
 public static partial class JournalCodec
 {
     /// <summary>The version written.</summary>
-    public const byte FormatVersion = 3;
+    public const byte FormatVersion = 4;
 
     /// <summary>Every version this build reads.</summary>
-    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3];
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3, 4];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -465,8 +466,8 @@ public static partial class JournalCodec
     {
         if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
         var version = r.ReadByte();
-        if (version is not (1 or 2 or 3))
-            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 3)");
+        if (version is not (1 or 2 or 3 or 4))
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 4)");
         var kind = r.ReadByte();
         if (kind != expectedKind)
             throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");

@@ -19,6 +19,7 @@ public static class MarketCommandRunner
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
             case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
             case SetBreakerRulesCommand c: book.SetBreakerRules(c.Rules, timestamp, events); break;
+            case ReopenCommand c: book.Uncross(c.ReferencePrice, c.Cause, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -26,7 +27,8 @@ public static class MarketCommandRunner
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
-            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null };
+            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
+            or ReopenCommand { Cause.IsValid: true };
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
     public static long AccountOf(MarketCommand command) => command switch

@@ -286,6 +286,7 @@ public sealed class JournalCodecTests
         nameof(SetRiskCommand) => (new SetRiskCommand(MarketRisk.Default), 2, 2),
         nameof(ApplyIndexCommand) => (new ApplyIndexCommand(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 5, 7, default)), 3, 3),
         nameof(SetBreakerRulesCommand) => (new SetBreakerRulesCommand(new BreakerRules(500)), 3, 3),
+        nameof(ReopenCommand) => (new ReopenCommand(100, new ModeCause(ModeActor.Breaker, "reopened")), 4, 4),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 
