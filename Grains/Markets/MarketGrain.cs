@@ -54,6 +54,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
             if (spec is null) { _writer.Refuse($"unknown market {Symbol}"); return; }
             await Reload(spec, deadline.Token);
             await DistrustIndexOnStart();
+            RemindBreakerOnStart();
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
@@ -103,7 +104,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private MarketEvent[] Run(FastOrderBook book, MarketCommand command, PendingBatch batch)
     {
         // An uncross (asked for, or by an index tick ending a reopening auction) may change every level.
-        if (command is UncrossCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(MarketViews.AllLevels(book));
+        if (command is UncrossCommand or ReopenCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(MarketViews.AllLevels(book));
         _events.Clear();
         var timestamp = (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         try
@@ -146,6 +147,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         // After a reload the batch is already in memory (recent events, trades, the mark): it is only announced.
         if (!reloaded) Remember(batch);
         if (batch.HasEntries) _accounts.Notify(batch, _mark.Report);
+        if (batch.Trip is { } trip) TellBreaker(trip);
         if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 

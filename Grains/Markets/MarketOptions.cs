@@ -39,6 +39,12 @@ public sealed class MarketOptions
     /// <summary>How often a market that follows an index checks for its silence.</summary>
     public TimeSpan IndexSilenceCheck { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a market paused by its circuit breaker repeats the news to its breaker (one way, idempotent), so that
+    /// a message lost with a silo never leaves the market paused with nobody to reopen it.
+    /// </summary>
+    public TimeSpan BreakerNotice { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
     public IEnumerable<string> Problems()
     {
@@ -52,5 +58,6 @@ public sealed class MarketOptions
         if (IndexSilence <= TimeSpan.Zero) yield return "Exchange:Markets:IndexSilence must be positive";
         if (IndexSilenceCheck <= TimeSpan.Zero || IndexSilenceCheck > IndexSilence)
             yield return "Exchange:Markets:IndexSilenceCheck must be positive and at most IndexSilence";
+        if (BreakerNotice <= TimeSpan.Zero) yield return "Exchange:Markets:BreakerNotice must be positive";
     }
 }

@@ -1,3 +1,4 @@
+using Exchange.Breakers;
 using Exchange.Journal;
 using Exchange.Matching;
 
@@ -33,6 +34,9 @@ internal sealed class PendingBatch
 
     /// <summary>The book as of <see cref="LastSequence"/>, when a snapshot was due at the cut.</summary>
     public CapturedBook? Snapshot { get; private set; }
+
+    /// <summary>The circuit breaker's trip recorded in this batch, if any (its breaker is told once the batch commits).</summary>
+    public BreakerTrip? Trip { get; private set; }
 
     public void AddWaiter() => _waiters++;
 
@@ -76,6 +80,9 @@ internal sealed class PendingBatch
                 case EventKind.TradeExecuted:
                     _touchedLevels.Add((e.Side.Opposite(), e.Price));
                     _trades.Add(new PublicTrade(e.Sequence, e.Timestamp, e.Price, e.Size, e.Side));
+                    break;
+                case EventKind.ModeChanged when e.Mode == MarketMode.Auction && e.Actor == ModeActor.Breaker:
+                    Trip = new BreakerTrip(e.Sequence, e.Timestamp / 1_000, e.Reason, book.Terms.Breaker);
                     break;
             }
         }
