@@ -36,6 +36,8 @@ public static class RejectionErrors
             "the limit price is beyond the market's price band around its reference price"),
         RejectReason.InvalidBreakerRules => ApiError.BadRequest(ErrorCodes.InvalidBreakerRules,
             $"breaker rules need bands of 0 (off) to {BreakerRules.MaxBps} bps, and a velocity of 0 with a window of 0, or both positive (window up to {BreakerRules.MaxWindowMs} ms)"),
+        RejectReason.Overloaded => ApiError.Unavailable(ErrorCodes.Overloaded,
+            "the market is overloaded and takes no new risk for a moment; cancels and reduce-only orders are still accepted").With("retryAfter", 1),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 

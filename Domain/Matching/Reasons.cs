@@ -42,6 +42,11 @@ public enum RejectReason : byte
     PriceOutsideBand,
     /// <summary>Breaker rules out of range (see <see cref="BreakerRules.Problem"/>).</summary>
     InvalidBreakerRules,
+    /// <summary>
+    /// The market's journal is falling behind: an order that adds risk is refused until it catches up (cancels and
+    /// reduce-only orders are not). Numbered apart from the values above so that parallel additions do not collide.
+    /// </summary>
+    Overloaded = 30,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

@@ -45,6 +45,16 @@ public sealed class MarketOptions
     /// </summary>
     public TimeSpan BreakerNotice { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Load shedding: while this many commands wait for the journal, new orders that add risk are refused
+    /// (<c>Overloaded</c>); cancels, cancel-all and reduce-only orders never are. Far above what a healthy journal
+    /// queues (a group commit of a few thousand commands), so only a journal falling behind reaches it.
+    /// </summary>
+    public int ShedQueuedCommands { get; set; } = 50_000;
+
+    /// <summary>Load shedding: refuse new risk while a journal write takes this long (in flight, or the last one).</summary>
+    public TimeSpan ShedJournalLatency { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
     public IEnumerable<string> Problems()
     {
@@ -59,5 +69,8 @@ public sealed class MarketOptions
         if (IndexSilenceCheck <= TimeSpan.Zero || IndexSilenceCheck > IndexSilence)
             yield return "Exchange:Markets:IndexSilenceCheck must be positive and at most IndexSilence";
         if (BreakerNotice <= TimeSpan.Zero) yield return "Exchange:Markets:BreakerNotice must be positive";
+        if (ShedQueuedCommands < 1) yield return "Exchange:Markets:ShedQueuedCommands must be at least 1";
+        if (ShedJournalLatency <= TimeSpan.Zero || ShedJournalLatency > AppendTimeout)
+            yield return "Exchange:Markets:ShedJournalLatency must be positive and at most AppendTimeout";
     }
 }

@@ -22,6 +22,9 @@ internal sealed class PendingBatch
     public long FirstSequence { get; private set; }
     public long LastSequence { get; private set; }
     public bool HasWork => _entries.Count > 0 || _waiters > 0;
+
+    /// <summary>How many commands and queries wait for this batch's commit.</summary>
+    public int Waiting => _waiters;
     public bool HasEntries => _entries.Count > 0;
     public string? Error { get; private set; }
     public IReadOnlyList<JournalEntry> Entries => _entries;
