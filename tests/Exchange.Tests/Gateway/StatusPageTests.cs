@@ -58,6 +58,13 @@ public sealed class StatusPageTests(PostgresFixture postgres) : BrowserTests(pos
         Assert.Equal(201, (await late.Limit(symbol, "buy", "103", "0.3")).Status);
         Assert.Equal(201, (await maker.Limit(symbol, "sell", "102", "0.2")).Status);
 
+        // The API says so first (the breaker hears of the trip one way, after the commit).
+        await Polling.Eventually(async () =>
+        {
+            var view = await Api.Send(Gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{symbol}/breaker");
+            return view.String("state") == "paused" && view.Json!["reopensAt"] is not null ? view : throw new InvalidOperationException(view.ToString());
+        });
+
         var page = await Browser.NewPageAsync();
         var scriptErrors = new List<string>();
         page.PageError += (_, error) => scriptErrors.Add(error);
