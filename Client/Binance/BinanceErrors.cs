@@ -4,15 +4,21 @@ using Exchange.Client.Errors;
 namespace Exchange.Client.Binance;
 
 /// <summary>A refusal as Binance writes it: <c>{"code": -2011, "msg": "..."}</c> with an HTTP status.</summary>
-public sealed record BinanceError(int Status, int Code, string Msg)
+/// <param name="RetryAfter">Seconds, sent as the Retry-After header (null: none).</param>
+public sealed record BinanceError(int Status, int Code, string Msg, int? RetryAfter = null)
 {
     public BinanceError WithDetail(string detail) => this with { Msg = $"{Msg} ({detail})" };
 
-    public IResult ToResult() => Results.Json(new BinanceErrorBody(Code, Msg), BinanceJson.Options, statusCode: Status);
+    public IResult ToResult()
+    {
+        var result = Results.Json(new BinanceErrorBody(Code, Msg), BinanceJson.Options, statusCode: Status);
+        return RetryAfter is { } seconds ? new WithRetryAfter(result, seconds) : result;
+    }
 
     public async Task WriteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
+        if (RetryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await context.Response.WriteAsJsonAsync(new BinanceErrorBody(Code, Msg), BinanceJson.Options);
     }
 }
@@ -101,6 +107,9 @@ public static class BinanceErrors
         ErrorCodes.ServiceUnavailable => Unavailable,
         // Temporary: the index of a market the account holds is stale; CCXT reads a 503 as ExchangeNotAvailable.
         ErrorCodes.MarkUntrusted => new(StatusCodes.Status503ServiceUnavailable, -1000, error.Detail),
+        // Binance's own words for -1008 (CCXT: ExchangeNotAvailable, a retry); cancels are still accepted meanwhile.
+        ErrorCodes.Overloaded => new(StatusCodes.Status503ServiceUnavailable, -1008,
+            "Server is currently overloaded with other requests. Please try again in a few minutes.", error.RetryAfter),
         ErrorCodes.PayloadTooLarge => new(StatusCodes.Status413PayloadTooLarge, -1000, error.Detail),
         _ when error.Status >= 500 => new(error.Status, -1000, "An unknown error occurred while processing the request."),
         _ => new(BadRequest, -1000, error.Detail),

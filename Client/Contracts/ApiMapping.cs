@@ -27,10 +27,14 @@ public static class ApiMapping
     /// <summary>paused while the market is in an auction (whoever started it), else normal.</summary>
     public static string BreakerState(MarketMode mode) => mode == MarketMode.Auction ? "paused" : "normal";
 
-    public static BreakerResponse Breaker(MarketSpec spec, BreakerView view)
+    /// <param name="breaker">The breaker grain's state, for when it reopens (null: not asked).</param>
+    public static BreakerResponse Breaker(MarketSpec spec, BreakerView view, Exchange.Breakers.BreakerStatus? breaker = null)
     {
         var rules = view.Terms.Breaker ?? BreakerRules.Off;
         var paused = view.Mode == MarketMode.Auction;
+        // The breaker's schedule speaks for the market only while the market is in the breaker's own auction.
+        var held = paused && view.Terms.ModeCause.Actor == ModeActor.Breaker
+            && breaker?.State.Phase is Exchange.Breakers.BreakerPhase.Paused or Exchange.Breakers.BreakerPhase.Reopening;
         var band = rules.Band(view.Reference) is var (low, high)
             ? new BandResponse(Units.Price(spec, low), Units.Price(spec, high))
             : null;
@@ -41,7 +45,8 @@ public static class ApiMapping
         return new BreakerResponse(spec.Symbol, BreakerState(view.Mode), Vocabulary.Of(view.Mode), view.Sequence,
             new BreakerRulesResponse(rules.BandBps, rules.VelocityBps, rules.VelocityWindowMs),
             view.Reference > 0 ? Units.Price(spec, view.Reference) : null, band,
-            paused ? Vocabulary.Of(view.Terms.ModeCause.Actor) : null, paused ? view.Terms.ModeCause.Reason : null, indicative);
+            paused ? Vocabulary.Of(view.Terms.ModeCause.Actor) : null, paused ? view.Terms.ModeCause.Reason : null, indicative,
+            held ? breaker!.State.ReopenAtMs : null, held ? breaker!.State.Extensions : 0);
     }
 
     /// <summary>The market's latest index tick in its own units; null when it follows no index or has no trusted price yet.</summary>

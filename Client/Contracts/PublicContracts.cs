@@ -40,8 +40,11 @@ public sealed record TimeResponse(long ServerTime);
 /// <param name="TrippedBy">While paused, who started the auction: breaker, operator, oracle or recovery (null when normal).</param>
 /// <param name="Reason">While paused, why, in their words.</param>
 /// <param name="Indicative">While paused with a crossed book, what an uncross at the reference would do now.</param>
+/// <param name="ReopensAt">While the circuit breaker holds the pause, when it next tries to reopen the market (Unix ms;
+/// the reopen waits longer if the index is not trusted or the auction cannot clear within its band); null otherwise.</param>
+/// <param name="Extensions">How many times the breaker has extended this pause (0 when normal).</param>
 public sealed record BreakerResponse(string Symbol, string State, string Mode, long Sequence, BreakerRulesResponse Rules, string? Reference,
-    BandResponse? Band, string? TrippedBy, string? Reason, IndicativeResponse? Indicative);
+    BandResponse? Band, string? TrippedBy, string? Reason, IndicativeResponse? Indicative, long? ReopensAt = null, int Extensions = 0);
 
 /// <summary>0 switches a rule off.</summary>
 public sealed record BreakerRulesResponse(int BandBps, int VelocityBps, long VelocityWindowMs);

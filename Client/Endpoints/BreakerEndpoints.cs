@@ -27,11 +27,13 @@ public static class BreakerEndpoints
         api.MapGet("/markets/{symbol}/breaker", Get).Produces<BreakerResponse>()
             .WithSummary("The circuit breaker: normal or paused, rules, reference, band, who tripped it and why, the indicative uncross");
 
-    private static async Task<BreakerResponse> Get(string symbol, HttpContext context, MarketDirectory markets)
+    private static async Task<BreakerResponse> Get(string symbol, HttpContext context, MarketDirectory markets, IGrainFactory grains)
     {
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
-        return ApiMapping.Breaker(spec, await markets.Market(spec).GetBreaker());
+        var view = markets.Market(spec).GetBreaker();
+        var breaker = grains.GetGrain<Exchange.Breakers.ICircuitBreakerGrain>(spec.Symbol).GetStatus();
+        return ApiMapping.Breaker(spec, await view, await breaker);
     }
 
     private static async Task<IResult> SetRules(string symbol, HttpContext context, MarketDirectory markets)

@@ -28,12 +28,16 @@ public sealed record ApiError(int Status, string Code, string Detail, IReadOnlyD
         return problem;
     }
 
-    public IResult ToResult() => Results.Problem(ToProblemDetails());
+    /// <summary>Seconds after which a retry may succeed (the <c>retryAfter</c> extra), sent as the Retry-After header too.</summary>
+    public int? RetryAfter => Extra?.GetValueOrDefault("retryAfter") as int?;
+
+    public IResult ToResult() => RetryAfter is { } seconds ? new WithRetryAfter(Results.Problem(ToProblemDetails()), seconds) : Results.Problem(ToProblemDetails());
 
     /// <summary>For middleware that answers before an endpoint runs.</summary>
     public async Task WriteAsync(HttpContext context)
     {
         context.Response.StatusCode = Status;
+        if (RetryAfter is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await context.Response.WriteAsJsonAsync(ToProblemDetails(), (System.Text.Json.JsonSerializerOptions?)null, ContentType);
     }
 
@@ -59,4 +63,14 @@ public sealed record ApiError(int Status, string Code, string Detail, IReadOnlyD
 
     /// <summary>Echoing hostile input back in full would make every error as large as the request.</summary>
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}
+
+/// <summary>A result with a Retry-After header in front of it.</summary>
+public sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }

@@ -82,6 +82,7 @@ public static class ErrorCodes
     public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string MarkUntrusted = "MARK_UNTRUSTED";
+    public const string Overloaded = "OVERLOADED";
     public const string NoIndex = "NO_INDEX";
     public const string PriceOutsideBand = "PRICE_OUTSIDE_BAND";
     public const string InvalidBreakerRules = "INVALID_BREAKER_RULES";

@@ -41,6 +41,8 @@ public static class RejectionErrors
         RejectReason.NoLiquidationRules => ApiError.Refused(ErrorCodes.NoLiquidationRules, "the market has no liquidation rules (no insurance fund)"),
         RejectReason.FundingNotDue => ApiError.Conflict(ErrorCodes.FundingNotDue, "that funding interval is already settled, or the market has no mark yet"),
         RejectReason.InvalidTransfer => ApiError.BadRequest(ErrorCodes.InvalidTransfer, "the position transfer or fee names values that do not exist"),
+        RejectReason.Overloaded => ApiError.Unavailable(ErrorCodes.Overloaded,
+            "the market is overloaded and takes no new risk for a moment; cancels and reduce-only orders are still accepted").With("retryAfter", 1),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 

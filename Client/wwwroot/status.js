@@ -1,12 +1,14 @@
 // The status page: every market's mode, best bid and ask, last price, depth and recent trades, kept live from the
 // gateway's public WebSocket channels (book: a snapshot then sequenced deltas; trades); for a market that follows an
 // index, the index, its status and each feed's (channel index), and the mark and margin multipliers from the market's
-// terms (re-read every few seconds). A banner says when an index runs on simulated feeds. Plain script, no build step.
+// terms (re-read every few seconds); the circuit breaker's state, band, countdown to the reopen and, while paused, the
+// auction's indicative price (GET .../breaker, re-read with the terms). A banner says when an index runs on simulated
+// feeds. Plain script, no build step.
 "use strict";
 
 const RecentTrades = 20, ChartLevels = 50, Width = 600, Height = 180;
 const TermsRefreshMs = 3000;
-const markets = new Map(); // symbol -> { bids, asks (Map price text -> size text), sequence, mode, trades, element, spec }
+const markets = new Map(); // symbol -> { bids, asks (Map price text -> size text), sequence, mode, trades, element, spec, breaker }
 const indices = new Map(); // index name -> its latest view (GET /api/v1/indices/{index})
 
 async function start() {
@@ -23,7 +25,9 @@ async function start() {
     render(spec.symbol);
   }
   connect();
+  refreshTerms();
   setInterval(refreshTerms, TermsRefreshMs);
+  setInterval(() => { for (const market of markets.values()) renderBreaker(market); }, 1000); // the countdown
 }
 
 /** The markets' terms (mark, index tick, multipliers, why in their mode) change without a book event: re-read them. */
@@ -33,6 +37,11 @@ async function refreshTerms() {
       const market = markets.get(spec.symbol);
       if (!market) continue;
       market.spec = spec;
+      try {
+        market.breaker = await (await fetch(`/api/v1/markets/${encodeURIComponent(spec.symbol)}/breaker`)).json();
+      } catch (error) {
+        // shown as it was; the next refresh tries again
+      }
       render(spec.symbol);
     }
   } catch (error) {
@@ -140,6 +149,7 @@ function render(symbol) {
   element.querySelector(".last-price").textContent = market.trades.length ? market.trades[0].price : "–";
   element.querySelector(".sequence").textContent = market.sequence >= 0 ? String(market.sequence) : "–";
   renderPricing(market);
+  renderBreaker(market);
   drawDepth(element.querySelector(".depth"), bids.slice(0, ChartLevels), asks.slice(0, ChartLevels));
   const rows = element.querySelector(".trades tbody");
   rows.textContent = "";
@@ -200,6 +210,21 @@ function renderPricing(market) {
     item.append(status);
     feeds.appendChild(item);
   }
+}
+
+/** The breaker: its state (and who paused the market), the band, the countdown to the reopen, the indicative uncross. */
+function renderBreaker(market) {
+  const element = market.element, breaker = market.breaker;
+  if (!breaker) return;
+  const state = element.querySelector(".breaker-state");
+  state.textContent = breaker.state === "paused" ? `paused by ${breaker.trippedBy}` : breaker.state;
+  state.className = `breaker-state status-${breaker.state}`;
+  element.querySelector(".band").textContent = breaker.band ? `${breaker.band.low} – ${breaker.band.high}` : "none";
+  const seconds = breaker.reopensAt ? Math.max(0, Math.ceil((breaker.reopensAt - Date.now()) / 1000)) : null;
+  element.querySelector(".reopens-in").textContent = seconds === null ? "–"
+    : `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}${breaker.extensions ? ` (extended ×${breaker.extensions})` : ""}`;
+  const i = breaker.indicative;
+  element.querySelector(".indicative").textContent = i ? `${i.price} (${i.volume}${i.side ? `, ${i.imbalance} ${i.side} left` : ""})` : "–";
 }
 
 function renderBanner() {

@@ -65,7 +65,11 @@ public static class IndexFollowing
         if (!tick.IsTrusted)
         {
             var untrusted = previous with { Tick = tick, TrustedSince = 0, AuctionSince = 0 };
-            var stop = mode is MarketMode.CancelOnly or MarketMode.Halted ? IndexModeStep.None : IndexModeStep.SafeMode;
+            // A breaker's auction trades nothing either: it stays, so the breaker's pause keeps its orders and its schedule,
+            // and its reopen waits until the index is trusted again (BreakerReopening).
+            var safe = mode is MarketMode.CancelOnly or MarketMode.Halted
+                || (mode == MarketMode.Auction && terms.ModeCause.Actor == ModeActor.Breaker);
+            var stop = safe ? IndexModeStep.None : IndexModeStep.SafeMode;
             return new IndexPlan(untrusted, terms.MarkPrice, null, stop, new ModeCause(ModeActor.Oracle, WhyUntrusted(rules.Index, tick.Origin)));
         }
 

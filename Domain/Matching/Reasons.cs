@@ -51,6 +51,11 @@ public enum RejectReason : byte
     InvalidTransfer = 42,
     /// <summary>Funding for an interval already settled (or an interval that does not exist), or with no mark to settle at.</summary>
     FundingNotDue = 43,
+    /// <summary>
+    /// The market's journal is falling behind: an order that adds risk is refused until it catches up (cancels and
+    /// reduce-only orders are not). Numbered apart from the values above so that parallel additions do not collide.
+    /// </summary>
+    Overloaded = 30,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>

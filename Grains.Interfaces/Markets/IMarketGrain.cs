@@ -31,6 +31,14 @@ public interface IMarketGrain : IGrainWithStringKey
     /// </summary>
     Task<BreakerView> GetBreaker();
 
+    /// <summary>
+    /// The breaker's reopen: if the market is still in the auction its breaker started, its index (if any) trusted and
+    /// the indicative price within the collar, uncrosses (journaled <see cref="ReopenCommand"/>, actor breaker) and puts
+    /// back the rules the breaker had widened, in the same batch; otherwise says why not and changes nothing. Checked and
+    /// run on one turn, so the uncross trades exactly what was checked. Durable when it returns.
+    /// </summary>
+    Task<Breakers.ReopenAnswer> ReopenByBreaker(Breakers.BreakerReopen request);
+
     Task<PublicTrade[]> GetRecentTrades(int limit);
 
     /// <summary>The latest liquidation steps in this market (book, fund, deleveraging, fee), newest first.</summary>

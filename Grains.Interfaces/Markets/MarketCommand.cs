@@ -72,3 +72,9 @@ public sealed record ApplyFundingCommand(long PeriodEnd, long IntervalMs) : Mark
 /// decided); <paramref name="AccountCursor"/> as on <see cref="TransferPositionCommand"/>, so a fee is never charged twice.</summary>
 [GenerateSerializer, Immutable, Alias("ChargeLiquidationFeeCommand")]
 public sealed record ChargeLiquidationFeeCommand(long AccountId, long Amount, long AccountCursor = -1) : MarketCommand;
+/// <summary>
+/// Ends an auction as <see cref="UncrossCommand"/> does, on another actor's word (the circuit breaker's reopen): the
+/// cause goes with the mode change to Open, so the journal says who reopened the market and why.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ReopenCommand")]
+public sealed record ReopenCommand(long ReferencePrice, ModeCause Cause) : MarketCommand;

@@ -60,11 +60,10 @@ public static class ExchangeServices
     public static ISiloBuilder AddExchangeReminders(this ISiloBuilder silo, string? postgres)
     {
         if (postgres is null) return silo.UseInMemoryReminderService();
-        // Reminders are rare reads and writes: a small pool whose idle connections close soon. Orleans' ADO.NET providers
-        // open connections by connection string, so their pools outlive a silo; unbounded, a process that starts many
-        // silos over many databases (the test suite) would keep hundreds of idle connections.
-        var pooled = new NpgsqlConnectionStringBuilder(postgres) { MaxPoolSize = 4, ConnectionIdleLifetime = 15, ConnectionPruningInterval = 5 };
-        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = ("Npgsql", pooled.ConnectionString));
+        // Through the silo's data source (AddExchangeGrainServices registers it), so that the reminder table's connections
+        // are pooled with the journal's and closed with the silo, not left in a process-wide pool per connection string.
+        silo.UseAdoNetReminderService(options => options.Configure<IServiceProvider>((o, services) =>
+            (o.Invariant, o.DataSource) = ("Npgsql", services.GetRequiredService<NpgsqlDataSource>())));
         // As the oracles' storage: a silo starts without its database (StartedOnFirstUseReminderTable).
         var registered = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
         silo.Services.Remove(registered);

@@ -14,6 +14,8 @@ public static partial class JournalCodec
         Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker,
         // The liquidation engine's commands are numbered from 40 so that commands added beside them keep their own range.
         SetLiquidation = 40, TransferPosition, ChargeLiquidationFee, ApplyFunding,
+        // The circuit breaker's from 30.
+        Reopen = 30,
     }
 
     /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
@@ -184,6 +186,19 @@ public static partial class JournalCodec
             {
                 var periodEnd = r.ReadVarInt64();
                 return new ApplyFundingCommand(periodEnd, r.ReadVarInt64());
+            }),
+
+        new(CommandKind.Reopen, typeof(ReopenCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (ReopenCommand)command;
+                w.WriteVarInt64(c.ReferencePrice);
+                WriteCause(ref w, c.Cause);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var reference = r.ReadVarInt64();
+                return new ReopenCommand(reference, ReadCause(ref r));
             }),
     ]);
 

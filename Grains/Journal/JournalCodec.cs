@@ -43,6 +43,7 @@ namespace Exchange.Journal;
 ///           | b 42 ChargeLiquidationFee z account, z amount                   (v4)
 ///           | b 43 ApplyFunding z periodEnd, z intervalMs                     (v4)
 /// liquidation = z fundAccount, z feeBps, z sliceLots, z cooldownMs, z fundLossCapBps
+///           | b 30 Reopen  z referencePrice, b actor, s reason                (v4)
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*

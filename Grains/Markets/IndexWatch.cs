@@ -25,7 +25,8 @@ internal sealed class IndexWatch(TimeProvider clock, MarketOptions options)
     public IndexTick? Distrust(FastOrderBook book, IndexTickOrigin origin)
     {
         var held = book.Terms.Index?.Tick;
-        var safe = book.Mode is MarketMode.CancelOnly or MarketMode.Halted;
+        var safe = book.Mode is MarketMode.CancelOnly or MarketMode.Halted
+            || (book.Mode == MarketMode.Auction && book.Terms.ModeCause.Actor == ModeActor.Breaker);
         if (held is { IsTrusted: false } && safe) return null;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return new IndexTick(held?.IndexTicks ?? 0, IndexStatus.Stale, now, -1, origin);

@@ -36,6 +36,16 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
 {
     private Task? _flushing;
     private Task? _recovering;
+    private long _writeStarted; // the clock's timestamp when the write in flight began; 0 when none is
+    private TimeSpan _lastWrite;
+
+    /// <summary>
+    /// How slow the journal is now, while a write is in flight: its age, or how long the previous write took if that
+    /// was longer (a journal that was slow a moment ago is refused new risk at once). Zero while no write is in
+    /// flight: an idle journal keeps up, whatever its last write took.
+    /// </summary>
+    public TimeSpan Latency => _writeStarted == 0 ? TimeSpan.Zero
+        : TimeSpan.FromTicks(Math.Max(_lastWrite.Ticks, clock.GetElapsedTime(_writeStarted).Ticks));
 
     /// <summary>The batch new commands join.</summary>
     public PendingBatch Open { get; private set; } = new();
@@ -86,15 +96,18 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
     /// <summary>Writes one batch. False when it failed; the batch and the queue behind it are then settled.</summary>
     private async Task<bool> Append(PendingBatch batch)
     {
+        _writeStarted = clock.GetTimestamp();
         try
         {
             using var deadline = new CancellationTokenSource(options.AppendTimeout, clock);
             // The deadline holds even against a journal that ignores its token.
             await journal.Append(market, batch.ToJournalBatch(), deadline.Token).WaitAsync(options.AppendTimeout, clock);
+            _lastWrite = clock.GetElapsedTime(_writeStarted);
             return true;
         }
         catch (JournalFencedException ex)
         {
+            _lastWrite = clock.GetElapsedTime(_writeStarted);
             log($"Journal append fenced for {market}: {ex.Message}", null);
             Abandon(batch, CommandStatus.Failed, "another activation of this market is writing its journal");
             owner.Deactivate();
@@ -102,9 +115,14 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
         }
         catch (Exception ex)
         {
+            _lastWrite = clock.GetElapsedTime(_writeStarted);
             log($"Journal append failed for {market}; recovering", ex);
             await (_recovering = Recover(batch));
             return false;
+        }
+        finally
+        {
+            _writeStarted = 0;
         }
     }
 

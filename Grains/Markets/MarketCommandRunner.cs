@@ -23,6 +23,7 @@ public static class MarketCommandRunner
             case TransferPositionCommand c: book.TransferPosition(c.Transfer, timestamp, events); break;
             case ChargeLiquidationFeeCommand c: book.ChargeLiquidationFee(c.AccountId, c.Amount, timestamp, events); break;
             case ApplyFundingCommand c: book.ApplyFunding(c.PeriodEnd, c.IntervalMs, timestamp, events); break;
+            case ReopenCommand c: book.Uncross(c.ReferencePrice, c.Cause, timestamp, events); break;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
     }
@@ -31,7 +32,8 @@ public static class MarketCommandRunner
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
             or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
-            or SetLiquidationRulesCommand { Rules: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand or ApplyFundingCommand;
+            or SetLiquidationRulesCommand { Rules: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand or ApplyFundingCommand
+            or ReopenCommand { Cause.IsValid: true };
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
     public static long AccountOf(MarketCommand command) => command switch

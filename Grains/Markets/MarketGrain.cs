@@ -60,6 +60,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
             await DistrustIndexOnStart();
             // Funding runs on its own durable schedule; asking on every activation makes sure one exists.
             _ = GrainFactory.GetGrain<Risk.IFundingGrain>(Symbol).Start();
+            RemindBreakerOnStart();
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
@@ -77,6 +78,8 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         if (MarketCommandRunner.AccountMovedSince(command, _heads) is { } moved) return CommandOutcome.Fail(moved);
         var batch = _writer.Open;
         var previous = _heads.Previous(MarketCommandRunner.AccountOf(command));
+        if (LoadShedding.AddsRisk(book, command) && LoadShedding.Overloaded(_writer, _options))
+            return LoadShedding.Refusal(book, command, Timestamp(), previous);
         var events = Run(book, command, batch);
         return Outcome(await _writer.Committed(batch), batch, events, previous);
     }
@@ -86,13 +89,16 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         if (await Ready() is not { } book) return [.. commands.Select(_ => CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded"))];
         if (commands.Length == 0) return [];
         var batch = _writer.Open;
-        // A malformed command fails alone; the others run, in order, in the same batch.
-        var runs = commands.Select(c => MarketCommandRunner.IsWellFormed(c)
-            ? (Previous: _heads.Previous(MarketCommandRunner.AccountOf(c)), Events: Run(book, c, batch))
-            : (Previous: AccountHeads.Unknown, Events: null)).ToArray();
+        var shedding = LoadShedding.Overloaded(_writer, _options);
+        // A malformed command fails alone, and under overload one that adds risk is refused alone; the others run, in
+        // order, in the same batch.
+        var runs = commands.Select(c => !MarketCommandRunner.IsWellFormed(c) ? (Previous: AccountHeads.Unknown, Events: null, Refused: null)
+            : shedding && LoadShedding.AddsRisk(book, c)
+                ? (Previous: 0L, Events: null, Refused: LoadShedding.Refusal(book, c, Timestamp(), _heads.Previous(MarketCommandRunner.AccountOf(c))))
+            : (Previous: _heads.Previous(MarketCommandRunner.AccountOf(c)), Events: Run(book, c, batch), Refused: (CommandOutcome?)null)).ToArray();
         var status = await _writer.Committed(batch);
-        return [.. runs.Select(r => r.Events is null ? CommandOutcome.Fail("malformed command")
-            : Outcome(status, batch, r.Events, r.Previous))];
+        return [.. runs.Select(r => r.Refused ?? (r.Events is null ? CommandOutcome.Fail("malformed command")
+            : Outcome(status, batch, r.Events, r.Previous)))];
     }
 
     /// <summary>The book once any recovery has finished; null while the market cannot serve.</summary>
@@ -110,9 +116,9 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private MarketEvent[] Run(FastOrderBook book, MarketCommand command, PendingBatch batch)
     {
         // An uncross (asked for, or by an index tick ending a reopening auction) may change every level.
-        if (command is UncrossCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(MarketViews.AllLevels(book));
+        if (command is UncrossCommand or ReopenCommand || (command is ApplyIndexCommand && book.Mode == MarketMode.Auction)) batch.TouchLevels(MarketViews.AllLevels(book));
         _events.Clear();
-        var timestamp = (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
+        var timestamp = Timestamp();
         try
         {
             MarketCommandRunner.Run(book, command, timestamp, _events);
@@ -129,6 +135,9 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         batch.Record(command, timestamp, events, _heads, book);
         return events;
     }
+
+    /// <summary>Now, in the journal's unit (microseconds since the epoch).</summary>
+    private long Timestamp() => (_clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     private CommandOutcome Outcome(CommandStatus status, PendingBatch batch, MarketEvent[] events, long accountPrevious) => status switch
     {
@@ -154,6 +163,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         if (!reloaded) Remember(batch);
         if (batch.HasEntries) _accounts.Notify(batch, _mark.Report);
         _risk.Publish(_mark.Report, _book!.Terms.Risk);
+        if (batch.Trip is { } trip) TellBreaker(trip);
         if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }
 

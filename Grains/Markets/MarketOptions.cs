@@ -39,6 +39,22 @@ public sealed class MarketOptions
     /// <summary>How often a market that follows an index checks for its silence.</summary>
     public TimeSpan IndexSilenceCheck { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a market paused by its circuit breaker repeats the news to its breaker (one way, idempotent), so that
+    /// a message lost with a silo never leaves the market paused with nobody to reopen it.
+    /// </summary>
+    public TimeSpan BreakerNotice { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Load shedding: while this many commands wait for the journal, new orders that add risk are refused
+    /// (<c>Overloaded</c>); cancels, cancel-all and reduce-only orders never are. Far above what a healthy journal
+    /// queues (a group commit of a few thousand commands), so only a journal falling behind reaches it.
+    /// </summary>
+    public int ShedQueuedCommands { get; set; } = 50_000;
+
+    /// <summary>Load shedding: refuse new risk while a journal write takes this long (in flight, or the last one).</summary>
+    public TimeSpan ShedJournalLatency { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>What is wrong with these options, in an operator's words (empty: nothing).</summary>
     public IEnumerable<string> Problems()
     {
@@ -52,5 +68,9 @@ public sealed class MarketOptions
         if (IndexSilence <= TimeSpan.Zero) yield return "Exchange:Markets:IndexSilence must be positive";
         if (IndexSilenceCheck <= TimeSpan.Zero || IndexSilenceCheck > IndexSilence)
             yield return "Exchange:Markets:IndexSilenceCheck must be positive and at most IndexSilence";
+        if (BreakerNotice <= TimeSpan.Zero) yield return "Exchange:Markets:BreakerNotice must be positive";
+        if (ShedQueuedCommands < 1) yield return "Exchange:Markets:ShedQueuedCommands must be at least 1";
+        if (ShedJournalLatency <= TimeSpan.Zero || ShedJournalLatency > AppendTimeout)
+            yield return "Exchange:Markets:ShedJournalLatency must be positive and at most AppendTimeout";
     }
 }

@@ -1,3 +1,4 @@
+using Exchange.Breakers;
 using Exchange.Journal;
 using Exchange.Matching;
 
@@ -21,6 +22,9 @@ internal sealed class PendingBatch
     public long FirstSequence { get; private set; }
     public long LastSequence { get; private set; }
     public bool HasWork => _entries.Count > 0 || _waiters > 0;
+
+    /// <summary>How many commands and queries wait for this batch's commit.</summary>
+    public int Waiting => _waiters;
     public bool HasEntries => _entries.Count > 0;
     public string? Error { get; private set; }
     public IReadOnlyList<JournalEntry> Entries => _entries;
@@ -33,6 +37,9 @@ internal sealed class PendingBatch
 
     /// <summary>The book as of <see cref="LastSequence"/>, when a snapshot was due at the cut.</summary>
     public CapturedBook? Snapshot { get; private set; }
+
+    /// <summary>The circuit breaker's trip recorded in this batch, if any (its breaker is told once the batch commits).</summary>
+    public BreakerTrip? Trip { get; private set; }
 
     public void AddWaiter() => _waiters++;
 
@@ -76,6 +83,9 @@ internal sealed class PendingBatch
                     break;
                 case EventKind.TradeExecuted:
                     _touchedLevels.Add((e.Side.Opposite(), e.Price));
+                    break;
+                case EventKind.ModeChanged when e.Mode == MarketMode.Auction && e.Actor == ModeActor.Breaker:
+                    Trip = new BreakerTrip(e.Sequence, e.Timestamp / 1_000, e.Reason, book.Terms.Breaker);
                     break;
             }
         }

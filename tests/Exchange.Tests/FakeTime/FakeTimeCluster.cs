@@ -24,19 +24,27 @@ public sealed class FakeTimeCluster : IAsyncDisposable
     public InMemoryAccountStore Store { get; }
 
     /// <param name="accountStore">Wraps the in-memory account store the grains use (to inject store faults).</param>
-    public static async Task<FakeTimeCluster> StartAsync(Func<IAccountStore, IAccountStore>? accountStore = null)
+    /// <param name="journal">Wraps the in-memory journal the markets use (to make it slow, or fail).</param>
+    /// <param name="options">Market options for the silo.</param>
+    /// <param name="services">More silo services (a grain call filter, ...).</param>
+    public static async Task<FakeTimeCluster> StartAsync(Func<IAccountStore, IAccountStore>? accountStore = null,
+        Func<IMarketJournal, IMarketJournal>? journal = null, Action<Exchange.Markets.MarketOptions>? options = null,
+        Action<IServiceCollection>? services = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
-        var journal = new InMemoryMarketJournal();
+        var memory = new InMemoryMarketJournal();
+        var wrap = journal;
         var store = new InMemoryAccountStore();
+        var extra = services;
         var cluster = await ExchangeCluster.StartAsync(postgres: null, silos: 1, configure: services =>
         {
+            extra?.Invoke(services);
             services.AddSingleton<TimeProvider>(clock);
             services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
-            services.AddSingleton<IMarketJournal>(journal);
+            services.AddSingleton<IMarketJournal>(wrap?.Invoke(memory) ?? memory);
             services.AddSingleton<IAccountStore>(accountStore?.Invoke(store) ?? store);
-        });
-        return new FakeTimeCluster(cluster, clock, journal, store);
+        }, options);
+        return new FakeTimeCluster(cluster, clock, memory, store);
     }
 
     public void Advance(TimeSpan by) => Clock.Advance(by);

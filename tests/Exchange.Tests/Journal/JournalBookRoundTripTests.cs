@@ -138,7 +138,8 @@ public sealed class JournalBookRoundTripTests
             }
             else if (roll < 89) command = new CancelAllCommand(Account());
             else if (roll < 95) command = new SetModeCommand(Mode());
-            else if (roll < 98) command = new UncrossCommand(_random.Next(20) == 0 ? 0 : Price());
+            else if (roll < 97) command = new UncrossCommand(_random.Next(20) == 0 ? 0 : Price());
+            else if (roll < 98) command = new ReopenCommand(Price(), new ModeCause(ModeActor.Breaker, "reopened"));
             else command = new SetBreakerRulesCommand(_random.Next(5) switch
             {
                 0 => BreakerRules.Off,

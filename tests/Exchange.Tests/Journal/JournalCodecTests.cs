@@ -296,6 +296,7 @@ public sealed class JournalCodecTests
             new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 7, 99, Side.Sell, 95, 3)), 4, 4),
         nameof(ChargeLiquidationFeeCommand) => (new ChargeLiquidationFeeCommand(7, 1_234), 4, 4),
         nameof(ApplyFundingCommand) => (new ApplyFundingCommand(3_600_000, 3_600_000), 4, 4),
+        nameof(ReopenCommand) => (new ReopenCommand(100, new ModeCause(ModeActor.Breaker, "reopened")), 4, 4),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 

@@ -76,7 +76,8 @@ public static class JournalGen
         AnyLong.Select(p => (MarketCommand)new SetMarkPriceCommand(p)),
         Risk.Select(r => (MarketCommand)new SetRiskCommand(r)),
         Tick.Select(t => (MarketCommand)new ApplyIndexCommand(t)),
-        Breaker.Select(b => (MarketCommand)new SetBreakerRulesCommand(b)));
+        Breaker.Select(b => (MarketCommand)new SetBreakerRulesCommand(b)),
+        Gen.Select(AnyLong, Cause, (p, c) => (MarketCommand)new ReopenCommand(p, c)));
 
     /// <summary>Events of every kind, built with MarketEvent's own constructors, with arbitrary values.</summary>
     public static readonly Gen<MarketEvent> Event = Gen.OneOf(

@@ -74,6 +74,25 @@ public sealed class JournalWriterTests
     }
 
     [Fact]
+    public async Task Latency_is_the_age_of_the_write_in_flight_and_nothing_when_idle()
+    {
+        Assert.Equal(TimeSpan.Zero, _writer.Latency);
+        var gate = _journal.Next(Write.Gated);
+        var first = _writer.Committed(Record());
+        _clock.Advance(TimeSpan.FromMilliseconds(1_500));
+        Assert.Equal(TimeSpan.FromMilliseconds(1_500), _writer.Latency);
+        var second = Record();
+        Assert.Equal(1, _writer.Open.Waiting);
+
+        var secondGate = _journal.Next(Write.Gated);
+        gate.SetResult();
+        await first;
+        secondGate.SetResult();
+        Assert.Equal(CommandStatus.Committed, await Settled(_writer.Committed(second)));
+        Assert.Equal(TimeSpan.Zero, _writer.Latency);
+    }
+
+    [Fact]
     public async Task A_failed_write_fails_its_batch_and_the_queue_behind_it_then_serves_again()
     {
         var gate = _journal.Next(Write.GatedThenFail);

@@ -129,9 +129,10 @@ public sealed class BreakerTests
         Assert.Collection(d.Buy(2, 195, 1, TimeInForce.ImmediateOrCancel),
             Expect.Accepted(4), Expect.Tripped("band: 100 outside 190 to 210 around 200"), Expect.Cancelled(4, 1, CancelReason.Unfilled));
 
-        // A stale index is no reference: the market stops (cancel-only), and once reopened the last trade is the reference.
+        // A stale index is no reference. The breaker's auction stays (it trades nothing, as cancel-only would not; the
+        // breaker's reopen waits for a trusted index), and once reopened the last trade is the reference.
         d.Index(new IndexTick(200, IndexStatus.Stale, 0, -1));
-        Assert.Equal(MarketMode.CancelOnly, d.Book.Mode);
+        Assert.Equal((MarketMode.Auction, ModeActor.Breaker), (d.Book.Mode, d.Book.Terms.ModeCause.Actor));
         d.SetMode(MarketMode.Open);
         Expect.Rejection(d.Buy(2, 106, 1), RejectReason.PriceOutsideBand);
         Assert.Collection(d.Buy(2, 105, 1), Expect.Accepted(5), Expect.Trade(5, 3, 100, 1));
