@@ -32,3 +32,23 @@ public sealed record TransferRequest(string Amount, string TransferId);
 
 /// <param name="Duplicate">True when the transfer id was already applied (nothing moved this time).</param>
 public sealed record TransferResponse(long AccountId, string TransferId, string Kind, string Amount, bool Duplicate, string Collateral);
+
+/// <summary>Orders for <c>POST /api/v1/orders/batch</c>: each item is a <see cref="PlaceOrderRequest"/>.</summary>
+public sealed record PlaceBatchRequest(PlaceOrderRequest[] Orders);
+
+/// <param name="Symbol">The market of the items that name none.</param>
+public sealed record CancelBatchRequest(string? Symbol, CancelBatchItem[] Orders);
+
+/// <summary>One order to cancel: by orderId, or else by clientOrderId.</summary>
+public sealed record CancelBatchItem(string? Symbol, long? OrderId, string? ClientOrderId);
+
+/// <summary>
+/// One item's outcome in a batch: the HTTP status the same request alone would have had (201 placed, 200 a repeated
+/// clientOrderId or a cancel), with the order, or the problem (<c>code</c> as for a single request).
+/// </summary>
+public sealed record BatchItemResponse(int Status, OrderResponse? Order, Microsoft.AspNetCore.Mvc.ProblemDetails? Error)
+{
+    public static BatchItemResponse Failed(Errors.ApiError error) => new(error.Status, null, error.ToProblemDetails());
+}
+
+public sealed record BatchResponse(BatchItemResponse[] Orders);

@@ -47,6 +47,7 @@ public static class GatewayServices
         services.TryAddSingleton<SignedRequestVerifier>();
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
+        services.TryAddSingleton<BatchOrders>();
         services.TryAddSingleton<MarketDataHub>();
         services.TryAddSingleton<WebSocketConnections>();
         services.TryAddSingleton<AccountFeedHub>();

@@ -20,6 +20,16 @@ public interface IAccountGrain : IGrainWithIntegerKey
 
     Task<AccountOrderResult> CancelAll(string symbol);
 
+    /// <summary>
+    /// Places several orders in one market: each is checked against margin in the order given (each sees the ones before
+    /// it reserved), then all go to the market together, so that they usually share one journal batch. One result per
+    /// order, in order, each as <see cref="PlaceOrder"/> answers it (durable when its outcome is Committed).
+    /// </summary>
+    Task<AccountOrderResult[]> PlaceOrders(string symbol, PlaceOrder[] orders);
+
+    /// <summary>Cancels several orders in one market, sent together; one result per cancel, in order, as <see cref="CancelOrder"/>.</summary>
+    Task<AccountOrderResult[]> CancelOrders(string symbol, CancelOrder[] cancels);
+
     /// <summary>Credits collateral once per transfer id; durable when it returns.</summary>
     Task<TransferResult> Deposit(long amount, string transferId);
 
