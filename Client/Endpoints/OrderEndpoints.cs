@@ -157,16 +157,7 @@ public static class OrderEndpoints
         var caller = ApiCaller.Of(context);
         var spec = symbol is not null ? await markets.Get(symbol) : await MarketHoldingOpen(markets, caller.AccountId, id);
         if (spec is null) return ApiError.OrderNotFound().ToResult();
-        var price = priceText is null ? 0 : Units.Ticks(spec, priceText);
-        var size = sizeText is null ? 0 : Units.Lots(spec, sizeText);
-        if (await markets.Market(spec).GetOrder(id) is not { State: Exchange.Markets.OrderState.Open, Order: { } current }
-            || current.AccountId != caller.AccountId)
-            return ApiError.OrderNotFound().ToResult();
-        // Conditional on an open size: the caller's (openSize, a compare-and-set), else the one just read, so that a
-        // price-only amend never regrows what a fill takes meanwhile.
-        var openSize = openSizeText is null ? current.Remaining : Units.Lots(spec, openSizeText);
-        return Answer(spec, await orders.Amend(caller.AccountId, spec, id, priceText is null ? current.Price : price,
-            sizeText is null ? current.Remaining : size, openSize));
+        return Answer(spec, await orders.AmendAsAsked(caller.AccountId, spec, id, priceText, sizeText, openSizeText));
     }
 
     private static async Task<IResult> CancelByClientId(string clientOrderId, HttpContext context, MarketDirectory markets, OrderService orders)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Exchange.Accounts;
 using Exchange.Client.Errors;
+using Exchange.Client.Input;
 using Exchange.Client.Markets;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -165,6 +166,25 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         if (Refusal(result) is { } error) return OrderResult.Failed(error);
         return await Find(accountId, spec, orderId) is { } order ? new OrderResult(order, null) : OrderResult.Failed(ApiError.OrderNotFound());
+    }
+
+    /// <summary>
+    /// An amend as a request gives it: a new price and/or size as decimal text (null: unchanged), conditional on the open
+    /// size the caller read (<paramref name="openSizeText"/>), else on the one read here just before.
+    /// </summary>
+    public async Task<OrderResult> AmendAsAsked(long accountId, MarketSpec spec, long orderId, string? priceText, string? sizeText,
+        string? openSizeText)
+    {
+        var price = priceText is null ? 0 : Units.Ticks(spec, priceText);
+        var size = sizeText is null ? 0 : Units.Lots(spec, sizeText);
+        if (await markets.Market(spec).GetOrder(orderId) is not { State: OrderState.Open, Order: { } current }
+            || current.AccountId != accountId)
+            return OrderResult.Failed(ApiError.OrderNotFound());
+        // Conditional on an open size: the caller's (openSize, a compare-and-set), else the one just read, so that a
+        // price-only amend never regrows what a fill takes meanwhile.
+        var openSize = openSizeText is null ? current.Remaining : Units.Lots(spec, openSizeText);
+        return await Amend(accountId, spec, orderId, priceText is null ? current.Price : price,
+            sizeText is null ? current.Remaining : size, openSize);
     }
 
     /// <summary>Cancels every resting order of the account in the market; the cancel events, or an error.</summary>
