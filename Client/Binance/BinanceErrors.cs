@@ -92,6 +92,8 @@ public static class BinanceErrors
         ErrorCodes.InvalidSize => new(BadRequest, -4023, $"Filter failure: LOT_SIZE: {error.Detail}"),
         ErrorCodes.InvalidClientOrderId => new(BadRequest, -4015, "Client order id is not valid: 1 to 64 printable ASCII characters."),
         ErrorCodes.InvalidOrderTerms => new(BadRequest, -1014, "Unsupported order combination."),
+        ErrorCodes.WouldTriggerImmediately => new(BadRequest, -2021, "Order would immediately trigger."),
+        ErrorCodes.InvalidTrigger => new(BadRequest, -4014, $"Filter failure: PRICE_FILTER: {error.Detail}"),
         ErrorCodes.DuplicateClientOrderId => new(BadRequest, -4116, "ClientOrderId is duplicated."),
         ErrorCodes.UnknownMarket => InvalidSymbol,
         ErrorCodes.RateLimited => RateLimited,

@@ -36,6 +36,10 @@ public static class RejectionErrors
             "the limit price is beyond the market's price band around its reference price"),
         RejectReason.InvalidBreakerRules => ApiError.BadRequest(ErrorCodes.InvalidBreakerRules,
             $"breaker rules need bands of 0 (off) to {BreakerRules.MaxBps} bps, and a velocity of 0 with a window of 0, or both positive (window up to {BreakerRules.MaxWindowMs} ms)"),
+        RejectReason.InvalidTrigger => ApiError.BadRequest(ErrorCodes.InvalidTrigger,
+            $"a stop or take-profit needs a trigger price inside the market's range; a trailing stop a callback of {TriggerBook.MinCallbackBps} to {TriggerBook.MaxCallbackBps} bps and no trigger price"),
+        RejectReason.WouldTriggerImmediately => ApiError.Refused(ErrorCodes.WouldTriggerImmediately,
+            "the trigger price is already reached: the order would fire at once (send an ordinary order instead)"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
     };
 

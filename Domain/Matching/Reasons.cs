@@ -42,6 +42,11 @@ public enum RejectReason : byte
     PriceOutsideBand,
     /// <summary>Breaker rules out of range (see <see cref="BreakerRules.Problem"/>).</summary>
     InvalidBreakerRules,
+    // Numbered from 40 so that reasons other work appends before merging keep their values.
+    /// <summary>A conditional order's trigger price out of range, or a trailing stop's callback out of range.</summary>
+    InvalidTrigger = 40,
+    /// <summary>A conditional order that would fire as soon as it is accepted (its trigger is already reached).</summary>
+    WouldTriggerImmediately = 41,
 }
 
 /// <summary>Why a quantity left the book without trading.</summary>
