@@ -17,4 +17,11 @@ public enum EventKind : byte
     IndexPriceSet,
     /// <summary>The market's price band and velocity rules changed (an operator's command).</summary>
     BreakerRulesChanged,
+    // Numbered from 20 so that kinds appended on other branches keep their values.
+    /// <summary>A conditional order (stop, take-profit, trailing stop) was accepted into the trigger book.</summary>
+    ConditionalAccepted = 20,
+    /// <summary>A conditional order was cancelled before it fired.</summary>
+    ConditionalCancelled = 21,
+    /// <summary>A conditional order fired: it left the trigger book, and its account now places the order it carries.</summary>
+    ConditionalTriggered = 22,
 }

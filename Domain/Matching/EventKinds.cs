@@ -30,7 +30,8 @@ public static class EventKinds
 {
     public static EventAudience AudienceOf(EventKind kind) => kind switch
     {
-        EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended => EventAudience.Parties,
+        EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended
+            or EventKind.ConditionalAccepted or EventKind.ConditionalCancelled or EventKind.ConditionalTriggered => EventAudience.Parties,
         EventKind.ModeChanged or EventKind.RiskChanged => EventAudience.Market,
         EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
             or EventKind.BreakerRulesChanged => EventAudience.None,

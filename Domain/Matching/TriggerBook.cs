@@ -18,6 +18,7 @@ public sealed class TriggerBook
     // In id order: ids only grow, so appending keeps it sorted.
     private readonly List<ConditionalOrder> _orders = [];
     private readonly Dictionary<(long AccountId, string ClientOrderId), long> _byClientId = [];
+    private readonly List<ConditionalOrder> _fired = [];
 
     public TriggerBook(long nextId = 1, IEnumerable<ConditionalOrder>? orders = null)
     {
@@ -51,6 +52,80 @@ public sealed class TriggerBook
         if (new ConditionalOrder(0, terms, 0, 0).FiresAt(currentPrice)) return RejectReason.WouldTriggerImmediately;
         return RejectReason.None;
     }
+
+    /// <summary>
+    /// Accepts a conditional order into this book, or rejects it (the market's mode, the terms, a client order id the
+    /// account already uses here or on a resting order); the event takes the book's next sequence number.
+    /// </summary>
+    public void Place(IOrderBook book, in ConditionalTerms terms, long timestamp, EventBuffer events)
+    {
+        var o = terms.Order;
+        var current = PriceOf(book, terms.Source);
+        var reject = o.AccountId <= 0 ? RejectReason.InvalidAccount
+            : book.Mode == MarketMode.Halted ? RejectReason.MarketHalted
+            : book.Mode == MarketMode.CancelOnly ? RejectReason.MarketCancelOnly
+            : o.ClientOrderId is not { } id || !ClientOrderIds.IsValid(id) ? RejectReason.InvalidClientOrderId
+            : Check(book.Spec, terms, current);
+        long existing = 0;
+        if (reject == RejectReason.None && ((existing = FindByClientId(o.AccountId, o.ClientOrderId!)) != 0
+                || book.TryGetOrderId(o.AccountId, o.ClientOrderId!, out _)))
+            reject = RejectReason.DuplicateClientOrderId;
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(book.Sequence, timestamp, o.AccountId, reject, o.ClientOrderId, existing));
+            return;
+        }
+        var accepted = Add(terms, current, timestamp);
+        events.Add(MarketEvent.ConditionalPlaced(book.TakeSequence(), timestamp, accepted));
+    }
+
+    /// <summary>Cancels an account's conditional order by id (non-zero) or else by client order id.</summary>
+    public void Cancel(IOrderBook book, long accountId, long id, string? clientOrderId, long timestamp, EventBuffer events)
+    {
+        if (id == 0 && clientOrderId is not null) id = FindByClientId(accountId, clientOrderId);
+        var reject = OrderRules.CheckCancel(book.Mode, accountId);
+        if (reject == RejectReason.None)
+        {
+            if (TryRemove(accountId, id, out var removed))
+            {
+                events.Add(MarketEvent.ConditionalRemoved(book.TakeSequence(), timestamp, removed, CancelReason.Requested));
+                return;
+            }
+            reject = RejectReason.OrderNotFound;
+        }
+        events.Add(MarketEvent.Rejected(book.Sequence, timestamp, accountId, reject, clientOrderId, id));
+    }
+
+    /// <summary>Cancels every conditional order of the account, in id order (beside the book's cancel-all).</summary>
+    public void CancelAll(IOrderBook book, long accountId, long timestamp, EventBuffer events)
+    {
+        if (OrderRules.CheckCancel(book.Mode, accountId) != RejectReason.None) return; // the book's cancel-all said why
+        for (var i = 0; i < _orders.Count; i++)
+        {
+            if (_orders[i].AccountId != accountId) continue;
+            var removed = _orders[i];
+            RemoveAt(i--);
+            events.Add(MarketEvent.ConditionalRemoved(book.TakeSequence(), timestamp, removed, CancelReason.CancelAll));
+        }
+    }
+
+    /// <summary>
+    /// Fires what the book's prices now reach, in id order, one ConditionalTriggered event each: run at the end of every
+    /// command that may have moved the mark or the last price, inside that command.
+    /// </summary>
+    public void Fire(IOrderBook book, long timestamp, EventBuffer events)
+    {
+        if (_orders.Count == 0) return;
+        var last = book.LastTradePrice;
+        _fired.Clear();
+        Collect(PriceOf(book, TriggerSource.MarkPrice), last, _fired);
+        foreach (var c in _fired)
+            events.Add(MarketEvent.ConditionalFired(book.TakeSequence(), timestamp, c.Id, c.Terms.Order, PriceOf(book, c.Terms.Source), c.EffectiveTrigger));
+    }
+
+    /// <summary>The price a source reads now: the mark (the journaled mark, else the last trade), or the last trade.</summary>
+    public static long PriceOf(IOrderBook book, TriggerSource source) =>
+        source == TriggerSource.MarkPrice && book.Terms.MarkPrice != 0 ? book.Terms.MarkPrice : book.LastTradePrice;
 
     /// <summary>The live conditional order of an account under a client order id (0: none).</summary>
     public long FindByClientId(long accountId, string clientOrderId) =>

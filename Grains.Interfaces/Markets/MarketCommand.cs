@@ -49,3 +49,14 @@ public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("SetBreakerRulesCommand")]
 public sealed record SetBreakerRulesCommand(BreakerRules Rules) : MarketCommand;
+
+/// <summary>
+/// Accepts a conditional order (stop, take-profit, trailing stop) into the market's trigger book. It reserves nothing:
+/// when it fires, its account places the order it carries like any new order (margin checked then).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PlaceConditionalCommand")]
+public sealed record PlaceConditionalCommand(ConditionalTerms Terms) : MarketCommand;
+
+/// <summary>Cancels a conditional order that has not fired, by id (non-zero) or else by client order id.</summary>
+[GenerateSerializer, Immutable, Alias("CancelConditionalCommand")]
+public sealed record CancelConditionalCommand(long AccountId, long ConditionalId, string? ClientOrderId = null) : MarketCommand;

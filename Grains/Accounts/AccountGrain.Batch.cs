@@ -4,7 +4,8 @@ using Exchange.Matching;
 namespace Exchange.Accounts;
 
 /// <summary>
-/// Several orders or cancels in one call: the gateway makes one grain call for a batch, and the market, which commits
+/// Conditional orders (held by the market until they fire, then placed from here like any new order), and several
+/// orders or cancels in one call: the gateway makes one grain call for a batch, and the market, which commits
 /// whatever commands arrive while a write is in flight as one batch, usually journals them together.
 /// </summary>
 public sealed partial class AccountGrain
@@ -18,6 +19,26 @@ public sealed partial class AccountGrain
         var placing = new Task<AccountOrderResult>[orders.Length];
         for (var i = 0; i < orders.Length; i++) placing[i] = Guarded(PlaceOrder(symbol, orders[i]));
         return await Task.WhenAll(placing);
+    }
+
+    /// <summary>Nothing is reserved: a conditional order is checked like a new order when it fires (see <see cref="PlaceTriggered"/>).</summary>
+    public Task<AccountOrderResult> PlaceConditional(string symbol, ConditionalTerms terms) =>
+        Forward(symbol, new PlaceConditionalCommand(terms with { Order = terms.Order with { AccountId = AccountId } }));
+
+    public Task<AccountOrderResult> CancelConditional(string symbol, long conditionalId, string? clientOrderId) =>
+        Forward(symbol, new CancelConditionalCommand(AccountId, conditionalId, clientOrderId));
+
+    private async Task PlaceTriggered(string symbol, PlaceOrder order)
+    {
+        try
+        {
+            await PlaceOrder(symbol, order);
+        }
+        catch (Exception ex)
+        {
+            // Its trigger stays journaled; the account's private channel shows what became of the order, if anything.
+            logger.TriggeredOrderFailed(AccountId, symbol, order.ClientOrderId, ex);
+        }
     }
 
     public async Task<AccountOrderResult[]> CancelOrders(string symbol, CancelOrder[] cancels)

@@ -19,6 +19,7 @@ public sealed partial class AccountGrain
         _markets = new AccountMarkets(AccountId, _ledger, GrainFactory, store, _options,
             new MarkPrices(clock, _options.MarkMaxAge), _snapshots, _observers, logger);
         _transfers = new AccountTransfers(AccountId, _ledger, store, _options, _snapshots, _health, logger);
+        _markets.Triggered = (symbol, order) => _ = PlaceTriggered(symbol, order);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.StoreTimeout);

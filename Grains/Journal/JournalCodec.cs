@@ -10,7 +10,8 @@ namespace Exchange.Journal;
 /// mark and risk commands and events exist, and a snapshot holds the terms. Version 3 is version 2 plus the index a
 /// market follows: index ticks as commands and events, and a snapshot's terms hold the index state; an amend's
 /// expected open size (its compare-and-set); and the circuit breaker's price band and velocity rules (command, event,
-/// the terms' rules and the snapshot's recent trades). A payload is
+/// the terms' rules and the snapshot's recent trades). Version 4 is version 3 plus conditional orders: their place and
+/// cancel commands, their accepted, cancelled and triggered events, and a snapshot's trigger book. A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
 /// has terms; version 3 only with an index tick, index state, a conditional amend, breaker rules or recent trades), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
@@ -23,7 +24,7 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1 to 3), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 to 4), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -36,6 +37,9 @@ namespace Exchange.Journal;
 ///           | b 8 SetRisk  risk                                               (v2)
 ///           | b 9 ApplyIndex tick                                             (v3)
 ///           | b 10 SetBreakerRules breaker                                    (v3)
+///           | b 20 PlaceConditional conditionalTerms                          (v4)
+///           | b 21 CancelConditional z account, z conditionalId, s clientOrderId (v4)
+/// conditionalTerms = b triggerKind, b triggerSource, z triggerPrice, z callbackBps, then the fields of a Place command
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
 /// tick      = z indexTicks, b indexStatus, z asOf, z horizonSigmaPpm, b origin
 /// risk      = z makerFeeBps, z takerFeeBps, u tierCount, (z notionalFloor, z initialBps, z maintenanceBps)*
@@ -53,8 +57,12 @@ namespace Exchange.Journal;
 ///   RiskChanged      risk                                                   (v2)
 ///   IndexPriceSet    z price, z previousPrice, b indexStatus                (v3)
 ///   BreakerRulesChanged breaker                                             (v3)
+///   ConditionalAccepted  z conditionalId, conditionalTerms                  (v4)
+///   ConditionalCancelled z conditionalId, z account, b side, z size, s clientOrderId, b cancelReason  (v4)
+///   ConditionalTriggered z conditionalId, then the fields of a Place command (the order to place), z price, z level  (v4)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
-///             u count, (z account, s id, z orderId)*
+///             u count, (z account, s id, z orderId)*,
+///             [v4: z nextConditionalId, u count, (z conditionalId, conditionalTerms, z extreme, z acceptedAt)*]
 /// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
 ///             [v3: b parts (bit 0: index follows, bit 1: breaker follows), index?, breaker?]
 /// trades    = u count, (z (timestamp - previous trade's, 0 before the first), z price)*   (the velocity rule's recent
@@ -76,10 +84,10 @@ namespace Exchange.Journal;
 public static partial class JournalCodec
 {
     /// <summary>The version written.</summary>
-    public const byte FormatVersion = 3;
+    public const byte FormatVersion = 4;
 
     /// <summary>Every version this build reads.</summary>
-    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3];
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3, 4];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -91,6 +99,7 @@ public static partial class JournalCodec
     private const int MinClientIdBytes = 3;  // account, string header, order id
     private const int MinTierBytes = 3;      // floor, initial, maintenance
     private const int MinTradeBytes = 2;     // timestamp delta, price
+    private const int MinConditionalBytes = 16; // id, four trigger fields, nine order fields, extreme, acceptedAt
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -162,7 +171,12 @@ public static partial class JournalCodec
             var terms = snapshot.Terms;
             var trades = snapshot.RecentTrades ?? [];
             if (terms is null && trades.Length > 0) throw new ArgumentException("recent trades need the terms they were kept under", nameof(snapshot));
-            var version = terms is null ? (byte)1 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
+            var conditionals = snapshot.Conditionals;
+            if (terms is null && (conditionals is not null || snapshot.NextConditionalId != 1))
+                throw new ArgumentException("conditional orders need the terms they were kept under", nameof(snapshot));
+            var version = terms is null ? (byte)1
+                : conditionals is not null || snapshot.NextConditionalId != 1 ? (byte)4
+                : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
             w.WriteByte(version);
             w.WriteByte(SnapshotKind);
             w.WriteEnum(snapshot.Mode);
@@ -198,6 +212,18 @@ public static partial class JournalCodec
                 w.WriteVarInt64(c.AccountId);
                 w.WriteString(c.ClientOrderId ?? throw new ArgumentException("a client order id entry has no id", nameof(snapshot)));
                 w.WriteVarInt64(c.OrderId);
+            }
+            if (version >= 4)
+            {
+                w.WriteVarInt64(snapshot.NextConditionalId);
+                w.WriteVarUInt64((ulong)(conditionals?.Length ?? 0));
+                foreach (var c in conditionals ?? [])
+                {
+                    w.WriteVarInt64(c.Id);
+                    WriteConditionalTerms(ref w, c.Terms);
+                    w.WriteVarInt64(c.Extreme);
+                    w.WriteVarInt64(c.AcceptedAt);
+                }
             }
             return w.ToArray();
         }
@@ -255,8 +281,24 @@ public static partial class JournalCodec
             var orderId = r.ReadVarInt64();
             clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
         }
+        ConditionalOrder[]? conditionals = null;
+        long nextConditionalId = 1;
+        if (version >= 4)
+        {
+            nextConditionalId = r.ReadVarInt64();
+            var conditionalCount = r.ReadCount(MinConditionalBytes);
+            conditionals = new ConditionalOrder[conditionalCount];
+            for (var i = 0; i < conditionals.Length; i++)
+            {
+                var id = r.ReadVarInt64();
+                var conditionalTerms = ReadConditionalTerms(ref r);
+                var extreme = r.ReadVarInt64();
+                conditionals[i] = new ConditionalOrder(id, conditionalTerms, extreme, r.ReadVarInt64());
+            }
+        }
         r.EnsureEnd();
-        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades);
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades,
+            conditionals, nextConditionalId);
     }
 
     /// <summary>An order's terms, as a place command and an accepted event both carry them (the event's price is its limit).</summary>
@@ -465,8 +507,8 @@ public static partial class JournalCodec
     {
         if (r.Remaining == 0) throw new JournalFormatException("the payload is empty");
         var version = r.ReadByte();
-        if (version is not (1 or 2 or 3))
-            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 3)");
+        if (version is not (1 or 2 or 3 or 4))
+            throw new JournalFormatException($"unknown journal format version {version} (this build reads versions 1 to 4)");
         var kind = r.ReadByte();
         if (kind != expectedKind)
             throw new JournalFormatException($"the payload is {Describe(kind)}, expected {Describe(expectedKind)}");

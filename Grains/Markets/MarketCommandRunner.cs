@@ -19,14 +19,21 @@ public static class MarketCommandRunner
             case UncrossCommand c: book.Uncross(c.ReferencePrice, timestamp, events); break;
             case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
             case SetBreakerRulesCommand c: book.SetBreakerRules(c.Rules, timestamp, events); break;
+            case PlaceConditionalCommand c: book.Triggers.Place(book, c.Terms, timestamp, events); return;
+            case CancelConditionalCommand c: book.Triggers.Cancel(book, c.AccountId, c.ConditionalId, c.ClientOrderId, timestamp, events); return;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
+        // A cancel-all takes the account's conditional orders too; and inside every command that may have moved the mark
+        // or the last price, what they now reach fires, in sequence with the command's own events.
+        if (command is CancelAllCommand all) book.Triggers.CancelAll(book, all.AccountId, timestamp, events);
+        book.Triggers.Fire(book, timestamp, events);
     }
 
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
-            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null };
+            or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
+            or PlaceConditionalCommand or CancelConditionalCommand;
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
     public static long AccountOf(MarketCommand command) => command switch
@@ -35,6 +42,8 @@ public static class MarketCommandRunner
         CancelCommand c => c.Cancel.AccountId,
         AmendCommand c => c.Amend.AccountId,
         CancelAllCommand c => c.AccountId,
+        PlaceConditionalCommand c => c.Terms.Order.AccountId,
+        CancelConditionalCommand c => c.AccountId,
         _ => 0,
     };
 

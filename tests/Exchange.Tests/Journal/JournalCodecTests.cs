@@ -223,6 +223,9 @@ public sealed class JournalCodecTests
         Assert.Equal(2, trip[0]);
     }
 
+    private static readonly ConditionalTerms SampleConditional = new(TriggerKind.TrailingStop, TriggerSource.LastPrice, 0, 150,
+        new PlaceOrder(7, Side.Sell, OrderType.Limit, 90, 5, TimeInForce.ImmediateOrCancel, OrderFlags.ReduceOnly, ClientOrderId: "sl-1"));
+
     public static TheoryData<EventKind> EveryEventKind => new(Enum.GetValues<EventKind>());
 
     /// <summary>One event of each kind and the version a payload holding it is written in (a new kind adds its row).</summary>
@@ -239,6 +242,11 @@ public sealed class JournalCodecTests
         EventKind.RiskChanged => (MarketEvent.RiskSet(1, 1, MarketRisk.Default), 2),
         EventKind.IndexPriceSet => (MarketEvent.IndexSet(1, 1, 100, 0, Exchange.Pricing.IndexStatus.Fresh), 3),
         EventKind.BreakerRulesChanged => (MarketEvent.BreakerSet(1, 1, new BreakerRules(500)), 3),
+        EventKind.ConditionalAccepted => (MarketEvent.ConditionalPlaced(1, 1, new ConditionalOrder(4, SampleConditional, 0, 0)), 4),
+        EventKind.ConditionalCancelled => (MarketEvent.ConditionalRemoved(1, 1,
+            new ConditionalOrder(4, SampleConditional with { Kind = default, Source = default, TriggerPrice = 0, CallbackBps = 0,
+                Order = new PlaceOrder(7, Side.Sell, default, 0, 5, ClientOrderId: "sl-1") }, 0, 0), CancelReason.Requested), 4),
+        EventKind.ConditionalTriggered => (MarketEvent.ConditionalFired(1, 1, 4, SampleConditional.Order, 95, 96), 4),
         _ => throw new InvalidOperationException($"no sample of {kind}: add one, with the version it is first written in"),
     };
 
@@ -286,6 +294,8 @@ public sealed class JournalCodecTests
         nameof(SetRiskCommand) => (new SetRiskCommand(MarketRisk.Default), 2, 2),
         nameof(ApplyIndexCommand) => (new ApplyIndexCommand(new IndexTick(100, Exchange.Pricing.IndexStatus.Fresh, 5, 7, default)), 3, 3),
         nameof(SetBreakerRulesCommand) => (new SetBreakerRulesCommand(new BreakerRules(500)), 3, 3),
+        nameof(PlaceConditionalCommand) => (new PlaceConditionalCommand(SampleConditional), 4, 4),
+        nameof(CancelConditionalCommand) => (new CancelConditionalCommand(7, 4, "sl-1"), 4, 4),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 
