@@ -52,3 +52,17 @@ public sealed record BatchItemResponse(int Status, OrderResponse? Order, Microso
 }
 
 public sealed record BatchResponse(BatchItemResponse[] Orders);
+
+/// <summary>
+/// A conditional order for <c>POST /api/v1/conditional-orders</c>: the fields of <see cref="PlaceOrderRequest"/> (the order it
+/// places when it fires) and its trigger: stop, take_profit or trailing_stop; by the mark or the last price.
+/// </summary>
+public sealed record PlaceConditionalRequest(string Symbol, string Side, string Type, string? Price, string Size,
+    string? TimeInForce, bool? ReduceOnly, string? ClientOrderId, string? SelfTradePrevention, string Trigger, string? TriggerPrice,
+    string? TriggerBy, int? CallbackBps);
+
+/// <param name="Status">pending (waiting for its trigger) or cancelled; once it fires it is an ordinary order, found by its clientOrderId.</param>
+/// <param name="TrailingTrigger">A trailing stop's trigger level now (null before it has seen a price).</param>
+public sealed record ConditionalOrderResponse(long ConditionalId, string? ClientOrderId, string Symbol, string Status, string Trigger,
+    string TriggerBy, string? TriggerPrice, int? CallbackBps, string? TrailingTrigger, string? Side, string? Type, string? Price,
+    string? Size, string? TimeInForce, bool ReduceOnly, long CreatedAt);

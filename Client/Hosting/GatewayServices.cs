@@ -48,6 +48,7 @@ public static class GatewayServices
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
         services.TryAddSingleton<BatchOrders>();
+        services.TryAddSingleton<ConditionalOrders>();
         services.TryAddSingleton<OrderEntryLimits>();
         services.TryAddSingleton<MarketDataHub>();
         services.TryAddSingleton<WebSocketConnections>();

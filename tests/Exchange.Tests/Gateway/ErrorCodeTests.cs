@@ -22,8 +22,6 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.BadRequest,              // Kestrel's own refusals of broken HTTP (not reachable through a test server)
         ErrorCodes.InternalError,           // a bug
         ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
-        ErrorCodes.InvalidTrigger,          // conditional orders: the market holds them, no gateway endpoint takes them yet
-        ErrorCodes.WouldTriggerImmediately, // the same
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];
