@@ -13,8 +13,9 @@ namespace Exchange.Client.Binance;
 /// Binance USDⓈ-M order entry and order queries, through the same account grains and <see cref="OrderService"/> as the
 /// native API (the same margin check, rules and idempotency: a repeated newClientOrderId answers with the original order).
 /// LIMIT and MARKET orders with GTC, IOC, FOK and GTX (post-only), reduce-only and self-trade prevention. Conditional
-/// orders do not exist yet: STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET and TRAILING_STOP_MARKET, and the algo
-/// order endpoint, answer -1116. One-way mode only (positionSide BOTH).
+/// types (STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET) are refused here (-1116), as Binance
+/// refuses them on this endpoint: they go to the algo order endpoints (<see cref="BinanceAlgoOrders"/>). One-way mode only
+/// (positionSide BOTH).
 /// </summary>
 public static class BinanceOrders
 {
@@ -30,9 +31,7 @@ public static class BinanceOrders
     public static void Map(RouteGroupBuilder fapi)
     {
         Signed(fapi.MapPost("/v1/order", Place), BinanceRateLimitPolicy.Orders, PlaceParameters);
-        // Conditional orders: not yet. Any parameters, so that every such request gets this answer.
-        fapi.MapPost("/v1/algoOrder", () => BinanceErrors.UnsupportedOrderType.ToResult())
-            .WithMetadata(new BinanceEndpoint(RequiresSignature: true, null)).RequireRateLimiting(BinanceRateLimitPolicy.Orders);
+        BinanceAlgoOrders.Map(fapi); // conditional orders: Binance takes them on its algo order endpoints only
         Signed(fapi.MapDelete("/v1/order", Cancel), BinanceRateLimitPolicy.Cancels, "symbol", "orderId", "origClientOrderId");
         Signed(fapi.MapDelete("/v1/allOpenOrders", CancelAll), BinanceRateLimitPolicy.Cancels, "symbol");
         Signed(fapi.MapGet("/v1/order", Get), BinanceRateLimitPolicy.Queries, "symbol", "orderId", "origClientOrderId");
