@@ -349,6 +349,18 @@ await check('stop-market, take-profit-market and trailing stop: held by the mark
     await rejects(() => trader.cancelOrder(stop.id, symbol, { trigger: true }), ccxt.OrderNotFound, -2011);
 });
 
+await check('createOrders: one batch request, each order answered on its own', async () => {
+    const placed = await trader.createOrders([
+        { symbol, type: 'limit', side: 'buy', amount: 0.001, price: 20000 },
+        { symbol, type: 'limit', side: 'buy', amount: 0.001, price: 5000000 },    // above the market's highest price
+        { symbol, type: 'limit', side: 'buy', amount: 0.002, price: 20000.5, params: { clientOrderId: 'batch-2' } },
+    ]);
+    assert.equal(placed.length, 3);
+    assert.deepEqual(placed.map((o) => o.status), ['open', 'rejected', 'open'], JSON.stringify(placed.map((o) => o.info)));
+    assert.equal(placed[2].clientOrderId, 'batch-2');
+    for (const order of [placed[0], placed[2]]) await trader.cancelOrder(order.id, symbol);
+});
+
 await check('a stop that would fire at once: OrderImmediatelyFillable; conditional types on /fapi/v1/order: BadRequest', async () => {
     // A stop-loss sell above the last price would fire at once.
     await rejects(() => trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { stopLossPrice: 900000 }), ccxt.OrderImmediatelyFillable);
