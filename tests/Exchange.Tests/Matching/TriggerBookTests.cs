@@ -5,6 +5,11 @@ namespace Exchange.Tests.Matching;
 /// <summary>The trigger book on its own: when each kind fires, trailing, order of firing, ids, client ids and the hash.</summary>
 public sealed class TriggerBookTests
 {
+    /// <summary>The event kinds and rejection reasons only the trigger book gives (the books' own tests leave them to these).</summary>
+    public static readonly EventKind[] Kinds = [EventKind.ConditionalAccepted, EventKind.ConditionalCancelled, EventKind.ConditionalTriggered];
+
+    public static readonly RejectReason[] Reasons = [RejectReason.InvalidTrigger, RejectReason.WouldTriggerImmediately];
+
     private static readonly MarketSpec Spec = new("TRIG-PERP", TickSize: 0.5m, LotSize: 0.001m,
         MinPrice: 1, MaxPrice: 1_000_000, MinSize: 1, MaxSize: 1_000_000, MarketProtectionTicks: 100);
 
@@ -153,5 +158,49 @@ public sealed class TriggerBookTests
             Assert.Equal(book.StateHash(), copy.StateHash());
         }
         Assert.NotEqual(new TriggerBook().StateHash(), book.StateHash());
+    }
+
+    [Fact]
+    public void Through_the_book_refusals_change_neither_sequence_nor_hash_and_each_kind_of_event_is_given()
+    {
+        var book = new FastOrderBook(Spec);
+        var events = new EventBuffer();
+        book.Place(new PlaceOrder(1, Side.Sell, OrderType.Limit, 1_000, 5), 1, events);
+        book.Place(new PlaceOrder(2, Side.Buy, OrderType.Limit, 1_000, 1, ClientOrderId: "rest-1"), 2, events);   // last price 1,000
+        var placed = Terms(TriggerKind.Stop, Side.Sell, 900, clientOrderId: "sl-1");
+        book.Triggers.Place(book, placed, 3, events);
+        Assert.Equal((EventKind.ConditionalAccepted, 4L), (events.Events[^1].Kind, events.Events[^1].Sequence));
+        var (sequence, hash) = (book.Sequence, book.StateHash());
+
+        var refusals = new (ConditionalTerms Terms, RejectReason Reason)[]
+        {
+            (Terms(TriggerKind.Stop, Side.Sell, 900, clientOrderId: "x", account: 0), RejectReason.InvalidAccount),
+            (Terms(TriggerKind.Stop, Side.Sell, 900), RejectReason.InvalidClientOrderId),
+            (Terms(TriggerKind.Stop, Side.Sell, 2_000_000, clientOrderId: "x"), RejectReason.InvalidTrigger),
+            (Terms(TriggerKind.Stop, Side.Sell, 1_000, clientOrderId: "x"), RejectReason.WouldTriggerImmediately),
+            (Terms(TriggerKind.Stop, Side.Sell, 800, clientOrderId: "sl-1"), RejectReason.DuplicateClientOrderId),
+            (Terms(TriggerKind.Stop, Side.Sell, 800, clientOrderId: "rest-1", account: 2), RejectReason.DuplicateClientOrderId),
+        };
+        foreach (var (terms, reason) in refusals)
+        {
+            events.Clear();
+            book.Triggers.Place(book, terms, 4, events);
+            Assert.Equal((EventKind.OrderRejected, reason, sequence), (events.Events[0].Kind, events.Events[0].Reject, events.Events[0].Sequence));
+        }
+        events.Clear();
+        book.Triggers.Cancel(book, 8, 1, null, 5, events);
+        Assert.Equal(RejectReason.OrderNotFound, events.Events[0].Reject);
+        Assert.Equal((sequence, hash), (book.Sequence, book.StateHash()));
+
+        // A sale at 900 fires the stop in the same command, after the trade.
+        events.Clear();
+        book.Place(new PlaceOrder(3, Side.Buy, OrderType.Limit, 900, 1), 6, events);
+        book.Place(new PlaceOrder(4, Side.Sell, OrderType.Limit, 900, 1), 7, events);
+        book.Triggers.Fire(book, 7, events);
+        var fired = events.Events[^1];
+        Assert.Equal((EventKind.ConditionalTriggered, 1L, 900L, 900L, "sl-1"), (fired.Kind, fired.OrderId, fired.PreviousPrice, fired.PreviousSize, fired.ClientOrderId));
+        Assert.Equal(events.Events[^2].Sequence + 1, fired.Sequence);
+        Assert.Equal(placed.Order with { AccountId = 7 }, fired.TriggeredOrder);
+        book.CheckConsistency();
     }
 }
