@@ -73,3 +73,9 @@ public sealed record BinanceBracket(int Bracket, int InitialLeverage, decimal No
 public sealed record BinanceLeverageBrackets(string Symbol, int NotionalCoef, BinanceBracket[] Brackets);
 
 public sealed record BinanceLeverage(int Leverage, string MaxNotionalValue, string Symbol);
+
+/// <summary>A conditional order as Binance's algo order service shows it (algoType CONDITIONAL).</summary>
+public sealed record BinanceAlgoOrder(long AlgoId, string? ClientAlgoId, string AlgoType, string OrderType, string Symbol, string Side,
+    string PositionSide, string TimeInForce, string Quantity, string AlgoStatus, string TriggerPrice, string Price,
+    string SelfTradePreventionMode, string WorkingType, string PriceMatch, bool ClosePosition, bool PriceProtect, bool ReduceOnly,
+    long CreateTime, long UpdateTime, long TriggerTime, long GoodTillDate, string? CallbackRate);

@@ -66,7 +66,7 @@ public static class BinanceErrors
     public static readonly BinanceError UnknownOrderOnCancel = new(BadRequest, -2011, "Unknown order sent.");
     public static readonly BinanceError UnknownOrderOnQuery = new(BadRequest, -2013, "Order does not exist.");
     public static readonly BinanceError UnsupportedOrderType = new(BadRequest, -1116,
-        "Invalid orderType. Conditional orders (STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET) are not supported yet; LIMIT and MARKET are.");
+        "Invalid orderType. Conditional orders (STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET) go to POST /fapi/v1/algoOrder; this endpoint takes LIMIT and MARKET.");
     public static readonly BinanceError PositionSide = new(BadRequest, -4061,
         "Order's position side does not match user's setting. Only one-way mode (positionSide BOTH) exists.");
 
@@ -98,6 +98,9 @@ public static class BinanceErrors
         ErrorCodes.InvalidSize => new(BadRequest, -4023, $"Filter failure: LOT_SIZE: {error.Detail}"),
         ErrorCodes.InvalidClientOrderId => new(BadRequest, -4015, "Client order id is not valid: 1 to 64 printable ASCII characters."),
         ErrorCodes.InvalidOrderTerms => new(BadRequest, -1014, "Unsupported order combination."),
+        // Binance says "Order would immediately trigger."; CCXT maps this wording exactly, whatever the host.
+        ErrorCodes.WouldTriggerImmediately => new(BadRequest, -2021, "Order would trigger immediately."),
+        ErrorCodes.InvalidTrigger => new(BadRequest, -4014, $"Filter failure: PRICE_FILTER: {error.Detail}"),
         ErrorCodes.DuplicateClientOrderId => new(BadRequest, -4116, "ClientOrderId is duplicated."),
         ErrorCodes.UnknownMarket => InvalidSymbol,
         ErrorCodes.RateLimited => RateLimited,

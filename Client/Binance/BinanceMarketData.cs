@@ -63,7 +63,8 @@ public static class BinanceMarketData
         var baseAsset = BinanceSymbols.Base(spec.Symbol)!;
         return new BinanceSymbol(BinanceSymbols.Of(spec.Symbol)!, BinanceSymbols.Of(spec.Symbol)!, "PERPETUAL", 4133404800000, 0,
             Status(mode), Percent(first.MaintenanceBps), Percent(first.InitialBps), baseAsset, BinanceSymbols.Quote, BinanceSymbols.Quote,
-            Decimals(spec.TickSize), Decimals(spec.LotSize), 8, 8, "COIN", filters, ["LIMIT", "MARKET"], ["GTC", "IOC", "FOK", "GTX"]);
+            Decimals(spec.TickSize), Decimals(spec.LotSize), 8, 8, "COIN", filters,
+            ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"], ["GTC", "IOC", "FOK", "GTX"]);
     }
 
     /// <summary>Open and post-only markets trade; an auction is about to; cancel-only and halted markets are in a break.</summary>

@@ -13,8 +13,9 @@ namespace Exchange.Client.Binance;
 /// Binance USDⓈ-M order entry and order queries, through the same account grains and <see cref="OrderService"/> as the
 /// native API (the same margin check, rules and idempotency: a repeated newClientOrderId answers with the original order).
 /// LIMIT and MARKET orders with GTC, IOC, FOK and GTX (post-only), reduce-only and self-trade prevention. Conditional
-/// orders do not exist yet: STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET and TRAILING_STOP_MARKET, and the algo
-/// order endpoint, answer -1116. One-way mode only (positionSide BOTH).
+/// types (STOP, STOP_MARKET, TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET) are refused here (-1116), as Binance
+/// refuses them on this endpoint: they go to the algo order endpoints (<see cref="BinanceAlgoOrders"/>). One-way mode only
+/// (positionSide BOTH).
 /// </summary>
 public static class BinanceOrders
 {
@@ -30,9 +31,8 @@ public static class BinanceOrders
     public static void Map(RouteGroupBuilder fapi)
     {
         Signed(fapi.MapPost("/v1/order", Place), BinanceRateLimitPolicy.Orders, PlaceParameters);
-        // Conditional orders: not yet. Any parameters, so that every such request gets this answer.
-        fapi.MapPost("/v1/algoOrder", () => BinanceErrors.UnsupportedOrderType.ToResult())
-            .WithMetadata(new BinanceEndpoint(RequiresSignature: true, null)).RequireRateLimiting(BinanceRateLimitPolicy.Orders);
+        Signed(fapi.MapPost("/v1/batchOrders", PlaceBatch), BinanceRateLimitPolicy.Orders, "batchOrders");
+        BinanceAlgoOrders.Map(fapi); // conditional orders: Binance takes them on its algo order endpoints only
         Signed(fapi.MapDelete("/v1/order", Cancel), BinanceRateLimitPolicy.Cancels, "symbol", "orderId", "origClientOrderId");
         Signed(fapi.MapDelete("/v1/allOpenOrders", CancelAll), BinanceRateLimitPolicy.Cancels, "symbol");
         Signed(fapi.MapGet("/v1/order", Get), BinanceRateLimitPolicy.Queries, "symbol", "orderId", "origClientOrderId");
@@ -55,6 +55,62 @@ public static class BinanceOrders
         var result = await orders.Place(caller.AccountId, spec, order, clientOrderIdGiven);
         metrics.OrderAnswered(startedAt, result.Error?.Code, newOrder: !result.Repeated);
         return result.Error is { } error ? BinanceErrors.From(error).ToResult() : BinanceMarketData.Json(Order(spec, result.Order!));
+    }
+
+    /// <summary>
+    /// <c>batchOrders</c>: a JSON list of up to <c>Gateway:MaxBatchOrders</c> orders (Binance takes 5), each with the parameters
+    /// of <c>POST /fapi/v1/order</c>; answered, in order, with each order or its <c>{code, msg}</c>, as Binance answers. The
+    /// orders of one market go through one account call, as on <c>POST /api/v1/orders/batch</c>.
+    /// </summary>
+    private static async Task<IResult> PlaceBatch(HttpContext context, MarketDirectory markets, OrderService orders, GatewayMetrics metrics,
+        Microsoft.Extensions.Options.IOptions<Hosting.GatewayOptions> options)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var caller = ApiCaller.Of(context);
+        System.Text.Json.JsonElement[] items;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(BinanceParameters.Of(context).Required("batchOrders"));
+            items = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? [.. document.RootElement.EnumerateArray().Select(e => e.Clone())] : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            items = [];
+        }
+        var max = options.Value.MaxBatchOrders;
+        if (items.Length is 0 || items.Length > max)
+            throw new BinanceException(BinanceErrors.Invalid("batchOrders", $"a JSON list of 1 to {max} orders"));
+        var read = new (MarketSpec Spec, PlaceOrder Order, bool Given)?[items.Length];
+        var answers = new object[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            try
+            {
+                var query = BinanceParameters.FromJson(items[i], PlaceParameters);
+                var spec = await BinanceSymbols.Market(markets, query.Required("symbol"));
+                var (order, given) = Read(query, spec, caller.AccountId);
+                read[i] = (spec, order, given);
+            }
+            catch (BinanceException ex)
+            {
+                answers[i] = new BinanceErrorBody(ex.Error.Code, ex.Error.Msg);
+            }
+        }
+        foreach (var market in Enumerable.Range(0, items.Length).Where(i => read[i] is not null).GroupBy(i => read[i]!.Value.Spec.Symbol))
+        {
+            var positions = market.ToArray();
+            var spec = read[positions[0]]!.Value.Spec;
+            var results = await orders.PlaceMany(caller.AccountId, spec, [.. positions.Select(i => read[i]!.Value.Order)],
+                [.. positions.Select(i => read[i]!.Value.Given)]);
+            for (var k = 0; k < positions.Length; k++)
+            {
+                metrics.OrderAnswered(startedAt, results[k].Error?.Code, newOrder: !results[k].Repeated);
+                answers[positions[k]] = results[k].Error is { } error
+                    ? new BinanceErrorBody(BinanceErrors.From(error).Code, BinanceErrors.From(error).Msg) : Order(spec, results[k].Order!);
+            }
+        }
+        return BinanceMarketData.Json(answers);
     }
 
     private static (PlaceOrder Order, bool ClientOrderIdGiven) Read(BinanceParameters query, MarketSpec spec, long accountId)

@@ -36,6 +36,28 @@ public sealed class BinanceParameters
         return new BinanceParameters(values);
     }
 
+    /// <summary>
+    /// One order of a batch (<c>batchOrders</c>, a JSON array of objects): its members read as parameters, strings as they
+    /// are, numbers and booleans as written; anything else in it is malformed (-1130), an unknown name -1104.
+    /// </summary>
+    public static BinanceParameters FromJson(System.Text.Json.JsonElement item, IReadOnlyCollection<string> allowed)
+    {
+        if (item.ValueKind != System.Text.Json.JsonValueKind.Object) throw new BinanceException(BinanceErrors.Invalid("batchOrders", "a list of order objects"));
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in item.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name)) throw new BinanceException(BinanceErrors.UnknownParameter(property.Name, allowed));
+            var value = property.Value.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.String => property.Value.GetString()!,
+                System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => property.Value.GetRawText(),
+                _ => throw new BinanceException(BinanceErrors.Invalid(property.Name, "a string or a number")),
+            };
+            if (!values.TryAdd(property.Name, value)) throw new BinanceException(BinanceErrors.Duplicate(property.Name));
+        }
+        return new BinanceParameters(values);
+    }
+
     /// <summary>The value, or null when absent or empty.</summary>
     public string? Text(string name) => _values.TryGetValue(name, out var v) && v.Length > 0 ? v : null;
 

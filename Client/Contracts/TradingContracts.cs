@@ -37,3 +37,37 @@ public sealed record TransferRequest(string Amount, string TransferId);
 
 /// <param name="Duplicate">True when the transfer id was already applied (nothing moved this time).</param>
 public sealed record TransferResponse(long AccountId, string TransferId, string Kind, string Amount, bool Duplicate, string Collateral);
+
+/// <summary>Orders for <c>POST /api/v1/orders/batch</c>: each item is a <see cref="PlaceOrderRequest"/>.</summary>
+public sealed record PlaceBatchRequest(PlaceOrderRequest[] Orders);
+
+/// <param name="Symbol">The market of the items that name none.</param>
+public sealed record CancelBatchRequest(string? Symbol, CancelBatchItem[] Orders);
+
+/// <summary>One order to cancel: by orderId, or else by clientOrderId.</summary>
+public sealed record CancelBatchItem(string? Symbol, long? OrderId, string? ClientOrderId);
+
+/// <summary>
+/// One item's outcome in a batch: the HTTP status the same request alone would have had (201 placed, 200 a repeated
+/// clientOrderId or a cancel), with the order, or the problem (<c>code</c> as for a single request).
+/// </summary>
+public sealed record BatchItemResponse(int Status, OrderResponse? Order, Microsoft.AspNetCore.Mvc.ProblemDetails? Error)
+{
+    public static BatchItemResponse Failed(Errors.ApiError error) => new(error.Status, null, error.ToProblemDetails());
+}
+
+public sealed record BatchResponse(BatchItemResponse[] Orders);
+
+/// <summary>
+/// A conditional order for <c>POST /api/v1/conditional-orders</c>: the fields of <see cref="PlaceOrderRequest"/> (the order it
+/// places when it fires) and its trigger: stop, take_profit or trailing_stop; by the mark or the last price.
+/// </summary>
+public sealed record PlaceConditionalRequest(string Symbol, string Side, string Type, string? Price, string Size,
+    string? TimeInForce, bool? ReduceOnly, string? ClientOrderId, string? SelfTradePrevention, string Trigger, string? TriggerPrice,
+    string? TriggerBy, int? CallbackBps);
+
+/// <param name="Status">pending (waiting for its trigger) or cancelled; once it fires it is an ordinary order, found by its clientOrderId.</param>
+/// <param name="TrailingTrigger">A trailing stop's trigger level now (null before it has seen a price).</param>
+public sealed record ConditionalOrderResponse(long ConditionalId, string? ClientOrderId, string Symbol, string Status, string Trigger,
+    string TriggerBy, string? TriggerPrice, int? CallbackBps, string? TrailingTrigger, string? Side, string? Type, string? Price,
+    string? Size, string? TimeInForce, bool ReduceOnly, long CreatedAt);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Exchange.Client.Contracts;
 using Exchange.Client.Errors;
 using Exchange.Client.Hosting;
@@ -25,6 +26,12 @@ public static class OrderEndpoints
         orders.MapPost("", Place).RequireRateLimiting(RateLimits.Orders)
             .Accepts<PlaceOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
             .WithSummary("Place an order; repeating a clientOrderId answers with the original order (200)");
+        orders.MapPost("/batch", PlaceBatch).RequireRateLimiting(RateLimits.Orders)
+            .Accepts<PlaceBatchRequest>("application/json").Produces<BatchResponse>()
+            .WithSummary("Place up to Gateway:MaxBatchOrders orders; each item answers on its own, in the request's order");
+        orders.MapPost("/batch/cancel", CancelBatch).RequireRateLimiting(RateLimits.Cancels)
+            .Accepts<CancelBatchRequest>("application/json").Produces<BatchResponse>()
+            .WithSummary("Cancel up to Gateway:MaxBatchOrders orders by orderId or clientOrderId; each item answers on its own");
         orders.MapGet("", List).RequireRateLimiting(RateLimits.Queries)
             .WithSummary("The account's orders: status=open (default), closed or all; optional symbol and limit");
         orders.MapGet("/{orderId}", Get).RequireRateLimiting(RateLimits.Queries).WithSummary("One order of the account");
@@ -60,6 +67,37 @@ public static class OrderEndpoints
             metrics.OrderAnswered(startedAt, ex.Error.Code);
             throw;
         }
+    }
+
+    private static async Task<IResult> PlaceBatch(HttpContext context, BatchOrders batch, GatewayMetrics metrics,
+        Microsoft.Extensions.Options.IOptions<GatewayOptions> options)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        _ = new QueryReader(context.Request);
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "orders");
+        var items = BatchItems(body, options.Value.MaxBatchOrders);
+        var answers = await batch.Place(ApiCaller.Of(context).AccountId, items);
+        foreach (var answer in answers)
+            metrics.OrderAnswered(startedAt, answer.Error?.Extensions["code"] as string, newOrder: answer.Status == StatusCodes.Status201Created);
+        return Results.Ok(new BatchResponse(answers));
+    }
+
+    private static async Task<IResult> CancelBatch(HttpContext context, BatchOrders batch,
+        Microsoft.Extensions.Options.IOptions<GatewayOptions> options)
+    {
+        _ = new QueryReader(context.Request);
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "symbol", "orders");
+        var symbol = body.Text("symbol");
+        var items = BatchItems(body, options.Value.MaxBatchOrders);
+        return Results.Ok(new BatchResponse(await batch.Cancel(ApiCaller.Of(context).AccountId, symbol, items)));
+    }
+
+    private static JsonElement[] BatchItems(JsonBody body, int max)
+    {
+        var items = body.Array("orders", max)
+            ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "orders", "'orders' is required: an array of orders"));
+        return items.Length > 0 ? items
+            : throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "orders", $"'orders' must hold 1 to {max} items"));
     }
 
     private static async Task<IResult> Get(string orderId, HttpContext context, MarketDirectory markets, OrderService orders)
@@ -119,16 +157,7 @@ public static class OrderEndpoints
         var caller = ApiCaller.Of(context);
         var spec = symbol is not null ? await markets.Get(symbol) : await MarketHoldingOpen(markets, caller.AccountId, id);
         if (spec is null) return ApiError.OrderNotFound().ToResult();
-        var price = priceText is null ? 0 : Units.Ticks(spec, priceText);
-        var size = sizeText is null ? 0 : Units.Lots(spec, sizeText);
-        if (await markets.Market(spec).GetOrder(id) is not { State: Exchange.Markets.OrderState.Open, Order: { } current }
-            || current.AccountId != caller.AccountId)
-            return ApiError.OrderNotFound().ToResult();
-        // Conditional on an open size: the caller's (openSize, a compare-and-set), else the one just read, so that a
-        // price-only amend never regrows what a fill takes meanwhile.
-        var openSize = openSizeText is null ? current.Remaining : Units.Lots(spec, openSizeText);
-        return Answer(spec, await orders.Amend(caller.AccountId, spec, id, priceText is null ? current.Price : price,
-            sizeText is null ? current.Remaining : size, openSize));
+        return Answer(spec, await orders.AmendAsAsked(caller.AccountId, spec, id, priceText, sizeText, openSizeText));
     }
 
     private static async Task<IResult> CancelByClientId(string clientOrderId, HttpContext context, MarketDirectory markets, OrderService orders)

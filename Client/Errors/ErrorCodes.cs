@@ -86,6 +86,8 @@ public static class ErrorCodes
     public const string NoIndex = "NO_INDEX";
     public const string PriceOutsideBand = "PRICE_OUTSIDE_BAND";
     public const string InvalidBreakerRules = "INVALID_BREAKER_RULES";
+    public const string InvalidTrigger = "INVALID_TRIGGER";
+    public const string WouldTriggerImmediately = "WOULD_TRIGGER_IMMEDIATELY";
     public const string OrderChanged = "ORDER_CHANGED";
     public const string Liquidating = "LIQUIDATING";
     public const string InvalidLiquidationRules = "INVALID_LIQUIDATION_RULES";

@@ -50,6 +50,14 @@ public sealed class GatewayOptions
     /// <summary>Open WebSockets (<c>/ws</c> and <c>/fapi/ws</c> together) per client address; one more is refused (429).</summary>
     public int WebSocketConnectionsPerAddress { get; set; } = 50;
 
+    /// <summary>
+    /// The most orders (or cancels) one batch request may carry (<c>POST /api/v1/orders/batch</c> and <c>/batch/cancel</c>);
+    /// a request counts once against the rate limit whatever its size. At most <see cref="MaxBatchOrdersLimit"/>.
+    /// </summary>
+    public int MaxBatchOrders { get; set; } = 20;
+
+    public const int MaxBatchOrdersLimit = 100;
+
     public RateLimitOptions RateLimits { get; set; } = new();
 }
 

@@ -28,6 +28,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (options.MaxBodyBytes <= 0) errors.Add($"Gateway:MaxBodyBytes must be positive, not {options.MaxBodyBytes}");
         if (options.WebSocketOutboxBytes < 64 * 1024)
             errors.Add($"Gateway:WebSocketOutboxBytes must be at least 65536 (a book snapshot must fit), not {options.WebSocketOutboxBytes}");
+        if (options.MaxBatchOrders is <= 0 or > GatewayOptions.MaxBatchOrdersLimit)
+            errors.Add($"Gateway:MaxBatchOrders must be from 1 to {GatewayOptions.MaxBatchOrdersLimit}, not {options.MaxBatchOrders}");
         if (options.WebSocketConnectionsPerAddress <= 0)
             errors.Add($"Gateway:WebSocketConnectionsPerAddress must be positive, not {options.WebSocketConnectionsPerAddress}");
         if (options.SecretKey is { Length: > 0 } key && GatewayServices.SecretKeyBytes(key) is null)

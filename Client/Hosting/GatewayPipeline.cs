@@ -23,6 +23,7 @@ public static class GatewayPipeline
 
         PublicEndpoints.Map(app);
         OrderEndpoints.Map(app);
+        ConditionalOrderEndpoints.Map(app);
         AccountEndpoints.Map(app);
         AdminEndpoints.Map(app);
         IndexEndpoints.Map(app);

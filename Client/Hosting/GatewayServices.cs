@@ -47,6 +47,9 @@ public static class GatewayServices
         services.TryAddSingleton<SignedRequestVerifier>();
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
+        services.TryAddSingleton<BatchOrders>();
+        services.TryAddSingleton<ConditionalOrders>();
+        services.TryAddSingleton<OrderEntryLimits>();
         services.TryAddSingleton<MarketDataHub>();
         services.TryAddSingleton<WebSocketConnections>();
         services.TryAddSingleton<AccountFeedHub>();

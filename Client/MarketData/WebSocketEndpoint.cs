@@ -16,7 +16,7 @@ public static class WebSocketEndpoint
 
     private static async Task Accept(HttpContext context, MarketDataHub hub, MarketDirectory markets, IOptions<GatewayOptions> options,
         SignedRequestVerifier verifier, AccountFeedHub accounts, GatewayMetrics metrics, Indices.IndexHub indices,
-        WebSocketConnections connections, TimeProvider clock)
+        WebSocketConnections connections, TimeProvider clock, Orders.OrderService orders, Orders.OrderEntryLimits limits)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -37,7 +37,8 @@ public static class WebSocketEndpoint
         {
             var outbox = new SocketOutbox(socket, options.Value.WebSocketOutboxBytes, metrics);
             var budget = new MessageBudget(options.Value.RateLimits.WebSocketMessages, clock);
-            await new WebSocketSession(socket, outbox, budget, hub, markets, verifier, accounts, indices).Run(context.RequestAborted);
+            await new WebSocketSession(socket, outbox, budget, hub, markets, verifier, accounts, indices,
+                caller => new Orders.WebSocketOrderEntry(caller, orders, markets, limits, metrics, outbox.TrySend)).Run(context.RequestAborted);
         }
         finally
         {

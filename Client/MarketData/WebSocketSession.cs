@@ -3,6 +3,7 @@ using Exchange.Client.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Input;
 using Exchange.Client.Markets;
+using Exchange.Client.Orders;
 using Exchange.Client.Security;
 
 namespace Exchange.Client.MarketData;
@@ -12,16 +13,19 @@ namespace Exchange.Client.MarketData;
 /// indices, its account) send through an outbox bounded in bytes. A client that falls that far behind is dropped rather
 /// than allowed to hold memory; it reconnects and starts again from a snapshot. A client that sends more messages than
 /// its budget is closed (1008). The private channels (orders, fills) need the socket authenticated first, with
-/// an API key's signature over timestamp + "GET" + "/ws", checked exactly like a signed request.
+/// an API key's signature over timestamp + "GET" + "/ws", checked exactly like a signed request; so does order entry
+/// (<see cref="WebSocketOrderEntry"/>), whose requests are charged to the key's order buckets, not the message budget.
 /// </summary>
 public sealed class WebSocketSession(WebSocket socket, SocketOutbox outbox, MessageBudget budget, MarketDataHub hub,
-    MarketDirectory markets, SignedRequestVerifier verifier, AccountFeedHub accounts, Indices.IndexHub indices) : IFeedSubscriber
+    MarketDirectory markets, SignedRequestVerifier verifier, AccountFeedHub accounts, Indices.IndexHub indices,
+    Func<ApiCaller, WebSocketOrderEntry> orderEntry) : IFeedSubscriber
 {
     /// <summary>What an auth message signs after its timestamp: the method and path of the WebSocket request.</summary>
     public const string SignedMethod = "GET", SignedPath = "/ws";
 
     private ApiCaller? _caller;
     private AccountFeed? _accountFeed;
+    private WebSocketOrderEntry? _orders;
 
     public const int MaxMessageBytes = 4096, MaxSubscriptions = 64;
 
@@ -46,6 +50,11 @@ public sealed class WebSocketSession(WebSocket socket, SocketOutbox outbox, Mess
         }
         finally
         {
+            if (_orders is not null)
+            {
+                await _orders.Drain();
+                _orders.Dispose();
+            }
             hub.Remove(this);
             indices.Remove(this);
             if (_accountFeed is not null)
@@ -78,22 +87,46 @@ public sealed class WebSocketSession(WebSocket socket, SocketOutbox outbox, Mess
             }
             while (!received.EndOfMessage && received.MessageType != WebSocketMessageType.Close);
             if (received.MessageType == WebSocketMessageType.Close) return;
-            if (!budget.TryTake())
-            {
-                TrySend(FeedMessages.Error(ErrorCodes.RateLimited, "too many messages on this connection; it is closed"));
-                outbox.Drop(WebSocketCloseStatus.PolicyViolation, TooManyMessages, "flood");
-                return;
-            }
             await Handle(buffer.AsMemory(0, length));
         }
+    }
+
+    /// <summary>Takes a message's token; when there is none, says so and closes (the read loop ends on the drop).</summary>
+    private bool WithinBudget()
+    {
+        if (budget.TryTake()) return true;
+        TrySend(FeedMessages.Error(ErrorCodes.RateLimited, "too many messages on this connection; it is closed"));
+        outbox.Drop(WebSocketCloseStatus.PolicyViolation, TooManyMessages, "flood");
+        return false;
     }
 
     private async Task Handle(ReadOnlyMemory<byte> message)
     {
         try
         {
-            var request = JsonBody.Parse(message, "op", "channel", "symbol", "index", "apiKey", "timestamp", "signature");
-            switch (request.RequiredText("op"))
+            JsonBody request;
+            try
+            {
+                request = JsonBody.Parse(message, "op", "channel", "symbol", "index", "apiKey", "timestamp", "signature", "id", "args");
+            }
+            catch (ApiException) when (!WithinBudget())
+            {
+                return;
+            }
+            var op = request.RequiredText("op");
+            if (WebSocketOrderEntry.IsOrderOp(op) && _caller is not null)
+            {
+                await (_orders ??= orderEntry(_caller)).Start(op, request);
+                return;
+            }
+            if (!WithinBudget()) return;
+            if (WebSocketOrderEntry.IsOrderOp(op))
+            {
+                TrySend(WebSocketOrderEntry.Answer(op, request.Element("id"), Contracts.BatchItemResponse.Failed(
+                    ApiError.Unauthorized(ErrorCodes.Unauthorized, "order entry needs an authenticated connection: send auth first"))));
+                return;
+            }
+            switch (op)
             {
                 case "auth":
                     await Authenticate(request);
@@ -108,7 +141,7 @@ public sealed class WebSocketSession(WebSocket socket, SocketOutbox outbox, Mess
                     await Unsubscribe(request);
                     break;
                 default:
-                    TrySend(FeedMessages.Error(ErrorCodes.InvalidField, "'op' must be auth, subscribe, unsubscribe or ping"));
+                    TrySend(FeedMessages.Error(ErrorCodes.InvalidField, "'op' must be auth, subscribe, unsubscribe, ping, order.place, order.cancel or order.amend"));
                     break;
             }
         }

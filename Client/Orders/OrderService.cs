@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Exchange.Accounts;
 using Exchange.Client.Errors;
+using Exchange.Client.Input;
 using Exchange.Client.Markets;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -40,7 +41,32 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         {
             return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)).With("clientOrderId", order.ClientOrderId));
         }
+        return await Placed(accountId, spec, order, clientOrderIdGiven, result);
+    }
 
+    /// <summary>
+    /// Places orders of one market through one account call (each checked in the order given, sent together so that
+    /// they usually share a journal batch); one result per order, in order, each as <see cref="Place"/> gives it.
+    /// </summary>
+    public async Task<OrderResult[]> PlaceMany(long accountId, MarketSpec spec, PlaceOrder[] orders, bool[] clientOrderIdGiven)
+    {
+        AccountOrderResult[] results;
+        try
+        {
+            results = await Account(accountId).PlaceOrders(spec.Symbol, orders);
+        }
+        catch (Exception ex)
+        {
+            return [.. orders.Select(o => OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)).With("clientOrderId", o.ClientOrderId)))];
+        }
+        var answers = new Task<OrderResult>[orders.Length];
+        for (var i = 0; i < orders.Length; i++) answers[i] = Placed(accountId, spec, orders[i], clientOrderIdGiven[i], results[i]);
+        return await Task.WhenAll(answers);
+    }
+
+    /// <summary>What the account's answer to a new order means for the caller.</summary>
+    private async Task<OrderResult> Placed(long accountId, MarketSpec spec, PlaceOrder order, bool clientOrderIdGiven, AccountOrderResult result)
+    {
         if (result.Reject != AccountReject.None)
         {
             // A repeat of an accepted order may be refused by the account's own checks (its margin has moved on since):
@@ -80,6 +106,27 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         {
             return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
         }
+        return await Cancelled(accountId, spec, before, result);
+    }
+
+    /// <summary>Cancels orders of one market through one account call; one result per cancel, in order, as <see cref="Cancel"/>.</summary>
+    public async Task<OrderResult[]> CancelMany(long accountId, MarketSpec spec, CancelOrder[] cancels)
+    {
+        var before = await Task.WhenAll(cancels.Select(c => RestingView(accountId, spec, c.OrderId, c.ClientOrderId)));
+        AccountOrderResult[] results;
+        try
+        {
+            results = await Account(accountId).CancelOrders(spec.Symbol, cancels);
+        }
+        catch (Exception ex)
+        {
+            return [.. cancels.Select(_ => OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex))))];
+        }
+        return await Task.WhenAll(results.Select((r, i) => Cancelled(accountId, spec, before[i], r)));
+    }
+
+    private async Task<OrderResult> Cancelled(long accountId, MarketSpec spec, OrderView? before, AccountOrderResult result)
+    {
         if (Refusal(result) is { } error) return OrderResult.Failed(error);
         var cancelled = result.Outcome!.Events.FirstOrDefault(e => e.Kind == EventKind.OrderCancelled);
         if (before is { } view && UnfilledUntilCancelled(view, cancelled))
@@ -119,6 +166,25 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         if (Refusal(result) is { } error) return OrderResult.Failed(error);
         return await Find(accountId, spec, orderId) is { } order ? new OrderResult(order, null) : OrderResult.Failed(ApiError.OrderNotFound());
+    }
+
+    /// <summary>
+    /// An amend as a request gives it: a new price and/or size as decimal text (null: unchanged), conditional on the open
+    /// size the caller read (<paramref name="openSizeText"/>), else on the one read here just before.
+    /// </summary>
+    public async Task<OrderResult> AmendAsAsked(long accountId, MarketSpec spec, long orderId, string? priceText, string? sizeText,
+        string? openSizeText)
+    {
+        var price = priceText is null ? 0 : Units.Ticks(spec, priceText);
+        var size = sizeText is null ? 0 : Units.Lots(spec, sizeText);
+        if (await markets.Market(spec).GetOrder(orderId) is not { State: OrderState.Open, Order: { } current }
+            || current.AccountId != accountId)
+            return OrderResult.Failed(ApiError.OrderNotFound());
+        // Conditional on an open size: the caller's (openSize, a compare-and-set), else the one just read, so that a
+        // price-only amend never regrows what a fill takes meanwhile.
+        var openSize = openSizeText is null ? current.Remaining : Units.Lots(spec, openSizeText);
+        return await Amend(accountId, spec, orderId, priceText is null ? current.Price : price,
+            sizeText is null ? current.Remaining : size, openSize);
     }
 
     /// <summary>Cancels every resting order of the account in the market; the cancel events, or an error.</summary>

@@ -17,9 +17,12 @@ public static class PlaceOrderReader
 
     public sealed record Request(MarketSpec Spec, PlaceOrder Order, bool ClientOrderIdGiven);
 
-    public static async Task<Request> Read(ReadOnlyMemory<byte> bytes, long accountId, MarketDirectory markets)
+    public static Task<Request> Read(ReadOnlyMemory<byte> bytes, long accountId, MarketDirectory markets) =>
+        Read(JsonBody.Parse(bytes, Fields), accountId, markets);
+
+    /// <summary>An order already read as a JSON object with <see cref="Fields"/> (an item of a batch, a WebSocket request).</summary>
+    public static async Task<Request> Read(JsonBody body, long accountId, MarketDirectory markets)
     {
-        var body = JsonBody.Parse(bytes, Fields);
         var symbol = body.RequiredText("symbol");
         var side = Word(body, "side", Vocabulary.ParseSide, "buy or sell", required: true) ?? Side.Buy;
         var type = Word(body, "type", Vocabulary.ParseType, "limit or market", required: true) ?? OrderType.Limit;

@@ -4,7 +4,8 @@ namespace Exchange.Matching;
 /// Everything that decides a book's future behaviour, in a form that either book can be rebuilt from: resting
 /// orders of each side in priority order, the counters, the client-order-id map and the market's terms (null: the
 /// spec's initial terms, as snapshots taken before terms existed hold), and the recent trades the velocity rule
-/// measures against (oldest first; null or empty: none).
+/// measures against (oldest first; null or empty: none), and the conditional orders of the trigger book in id order with
+/// the id the next one gets (null: none, as snapshots taken before conditional orders existed hold).
 /// </summary>
 public sealed record BookSnapshot(
     MarketMode Mode,
@@ -15,6 +16,8 @@ public sealed record BookSnapshot(
     ClientOrderIdEntry[] ClientOrderIds,
     long LastTradePrice = 0,
     MarketTerms? Terms = null,
-    RecentTrade[]? RecentTrades = null);
+    RecentTrade[]? RecentTrades = null,
+    ConditionalOrder[]? Conditionals = null,
+    long NextConditionalId = 1);
 
 public readonly record struct ClientOrderIdEntry(long AccountId, string ClientOrderId, long OrderId);

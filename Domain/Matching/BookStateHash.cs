@@ -8,16 +8,16 @@ internal static class BookStateHash
 {
     public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash, RecentTrade[] recentTrades) =>
         Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice, book.Terms, recentTrades,
-            book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash);
+            book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash, book.Triggers);
 
     /// <summary>The same hash from a captured book: it holds the same orders in the same order.</summary>
     public static ulong Compute(string symbol, BookSnapshot snapshot, ulong clientOrderIdsHash) =>
         Compute(symbol, snapshot.Mode, snapshot.Sequence, snapshot.NextOrderId, snapshot.LastTradePrice,
             snapshot.Terms ?? throw new ArgumentException("the snapshot carries no terms", nameof(snapshot)), snapshot.RecentTrades ?? [],
-            snapshot.Bids, snapshot.Asks, clientOrderIdsHash);
+            snapshot.Bids, snapshot.Asks, clientOrderIdsHash, new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals));
 
     private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice, MarketTerms terms,
-        RecentTrade[] recentTrades, IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash)
+        RecentTrade[] recentTrades, IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash, TriggerBook triggers)
     {
         var h = new Fnv64();
         h.Add(symbol);
@@ -78,6 +78,8 @@ internal static class BookStateHash
             }
         }
         h.Add(unchecked((long)clientOrderIdsHash));
+        // Only a market that has held conditional orders hashes its trigger book, so other markets' hashes are unchanged.
+        if (triggers.NextId > 1) triggers.AddTo(ref h);
         return h.Value;
     }
 

@@ -17,6 +17,13 @@ public enum EventKind : byte
     IndexPriceSet,
     /// <summary>The market's price band and velocity rules changed (an operator's command).</summary>
     BreakerRulesChanged,
+    // Numbered from 20 so that kinds appended on other branches keep their values.
+    /// <summary>A conditional order (stop, take-profit, trailing stop) was accepted into the trigger book.</summary>
+    ConditionalAccepted = 20,
+    /// <summary>A conditional order was cancelled before it fired.</summary>
+    ConditionalCancelled = 21,
+    /// <summary>A conditional order fired: it left the trigger book, and its account now places the order it carries.</summary>
+    ConditionalTriggered = 22,
     // The liquidation engine's kinds are numbered from 40 so that kinds added beside them keep their own range.
     /// <summary>The market's liquidation rules (insurance fund, fee, slices, fund cap) changed.</summary>
     LiquidationRulesChanged = 40,

@@ -31,7 +31,8 @@ public static class EventKinds
     public static EventAudience AudienceOf(EventKind kind) => kind switch
     {
         EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended
-            or EventKind.PositionTakenOver or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged => EventAudience.Parties,
+            or EventKind.PositionTakenOver or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged
+            or EventKind.ConditionalAccepted or EventKind.ConditionalCancelled or EventKind.ConditionalTriggered => EventAudience.Parties,
         EventKind.ModeChanged or EventKind.RiskChanged or EventKind.FundingApplied => EventAudience.Market,
         EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
             or EventKind.BreakerRulesChanged or EventKind.LiquidationRulesChanged => EventAudience.None,

@@ -50,6 +50,7 @@ public sealed partial class FastOrderBook : IOrderBook
         LastTradePrice = snapshot.LastTradePrice;
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _window.Restore(snapshot.RecentTrades);
+        Triggers = new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
@@ -66,6 +67,10 @@ public sealed partial class FastOrderBook : IOrderBook
     public MarketSpec Spec { get; }
     public MarketMode Mode { get; private set; }
     public long Sequence { get; private set; }
+
+    public long TakeSequence() => ++Sequence;
+
+    public TriggerBook Triggers { get; } = new();
     public int RestingOrderCount => _slotsById.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }

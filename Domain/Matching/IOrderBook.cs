@@ -16,6 +16,15 @@ public interface IOrderBook
 
     int RestingOrderCount { get; }
 
+    /// <summary>
+    /// Takes the next sequence number for an event that changes state beside the book (the conditional orders of the
+    /// <see cref="TriggerBook"/>), so that the market's numbers stay gap-free and in the order things happened.
+    /// </summary>
+    long TakeSequence();
+
+    /// <summary>The market's conditional orders, kept beside the book and captured with it (see <see cref="TriggerBook"/>).</summary>
+    TriggerBook Triggers { get; }
+
     /// <summary>The price of the latest trade or uncross (0 before any): the mark price falls back to it, and without a
     /// trusted index it is the price band's reference.</summary>
     long LastTradePrice { get; }

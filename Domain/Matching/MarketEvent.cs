@@ -26,6 +26,14 @@ namespace Exchange.Matching;
 /// <item>BreakerRulesChanged: Price (band bps), Size (velocity bps), PreviousPrice (velocity window ms), read together as
 /// <see cref="Breaker"/> (the new rules; <see cref="BreakerRules.Off"/> when switched off). Kept in the numeric fields, not
 /// a reference of its own: every event of every kind carries every field, so a field more costs all of matching.</item>
+/// <item>ConditionalAccepted: OrderId (the conditional order's id, numbered apart from orders), AccountId, Side, OrderType,
+///   Price (its limit price, 0 for market), Size, TimeInForce, Flags, SelfTradePrevention, ClientOrderId, and the trigger:
+///   PreviousPrice (trigger price), PreviousSize (callback bps), Remaining (the <see cref="TriggerKind"/>), MakerRemaining
+///   (the <see cref="TriggerSource"/>), read together as <see cref="Conditional"/>.</item>
+/// <item>ConditionalCancelled: OrderId (conditional id), AccountId, Side, Size, ClientOrderId, CancelReason.</item>
+/// <item>ConditionalTriggered: OrderId (conditional id), and the order its account is to place: AccountId, Side, OrderType,
+///   Price (limit price, 0 for market), Size, TimeInForce, Flags, SelfTradePrevention, ClientOrderId (read together as
+///   <see cref="TriggeredOrder"/>); PreviousPrice (the price that fired it), PreviousSize (the trigger level it reached).</item>
 /// <item>LiquidationRulesChanged: MakerAccountId (the fund's account), Price (fee bps), Size (slice lots), PreviousPrice
 /// (cooldown ms), PreviousSize (fund loss cap bps), read together as <see cref="Liquidation"/>.</item>
 /// <item>PositionTakenOver, PositionDeleveraged: AccountId (the liquidated account), MakerAccountId (the fund, or the
@@ -165,6 +173,43 @@ public readonly record struct MarketEvent
         Kind = EventKind.BreakerRulesChanged, Sequence = sequence, Timestamp = timestamp,
         Price = rules.BandBps, Size = rules.VelocityBps, PreviousPrice = rules.VelocityWindowMs,
     };
+
+    public static MarketEvent ConditionalPlaced(long sequence, long timestamp, in ConditionalOrder conditional)
+    {
+        var o = conditional.Terms.Order;
+        return new()
+        {
+            Kind = EventKind.ConditionalAccepted, Sequence = sequence, Timestamp = timestamp, OrderId = conditional.Id,
+            AccountId = o.AccountId, Side = o.Side, OrderType = o.Type, Price = o.Price, Size = o.Size, TimeInForce = o.TimeInForce,
+            Flags = o.Flags, SelfTradePrevention = o.SelfTradePrevention, ClientOrderId = o.ClientOrderId,
+            PreviousPrice = conditional.Terms.TriggerPrice, PreviousSize = conditional.Terms.CallbackBps,
+            Remaining = (long)conditional.Terms.Kind, MakerRemaining = (long)conditional.Terms.Source,
+        };
+    }
+
+    public static MarketEvent ConditionalRemoved(long sequence, long timestamp, in ConditionalOrder conditional, CancelReason reason) => new()
+    {
+        Kind = EventKind.ConditionalCancelled, Sequence = sequence, Timestamp = timestamp, OrderId = conditional.Id,
+        AccountId = conditional.AccountId, Side = conditional.Side, Size = conditional.Terms.Order.Size,
+        ClientOrderId = conditional.Terms.Order.ClientOrderId, CancelReason = reason,
+    };
+
+    public static MarketEvent ConditionalFired(long sequence, long timestamp, long conditionalId, in PlaceOrder order, long price, long level) => new()
+    {
+        Kind = EventKind.ConditionalTriggered, Sequence = sequence, Timestamp = timestamp, OrderId = conditionalId,
+        AccountId = order.AccountId, Side = order.Side, OrderType = order.Type, Price = order.Price, Size = order.Size,
+        TimeInForce = order.TimeInForce, Flags = order.Flags, SelfTradePrevention = order.SelfTradePrevention,
+        ClientOrderId = order.ClientOrderId, PreviousPrice = price, PreviousSize = level,
+    };
+
+    /// <summary>The order a ConditionalTriggered event tells its account to place (default for any other kind).</summary>
+    public PlaceOrder TriggeredOrder => Kind != EventKind.ConditionalTriggered ? default
+        : new PlaceOrder(AccountId, Side, OrderType, Price, Size, TimeInForce, Flags, SelfTradePrevention, ClientOrderId);
+
+    /// <summary>The terms of a ConditionalAccepted event (default for any other kind).</summary>
+    public ConditionalTerms Conditional => Kind != EventKind.ConditionalAccepted ? default
+        : new((TriggerKind)Remaining, (TriggerSource)MakerRemaining, PreviousPrice, (int)PreviousSize,
+            new PlaceOrder(AccountId, Side, OrderType, Price, Size, TimeInForce, Flags, SelfTradePrevention, ClientOrderId));
 
     /// <summary>The cause of a ModeChanged event.</summary>
     public ModeCause Cause => new(Actor, Reason);

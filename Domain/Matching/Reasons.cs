@@ -42,6 +42,11 @@ public enum RejectReason : byte
     PriceOutsideBand,
     /// <summary>Breaker rules out of range (see <see cref="BreakerRules.Problem"/>).</summary>
     InvalidBreakerRules,
+    // Conditional orders' reasons are numbered from 50 (the breaker's from 30, the liquidation engine's from 40).
+    /// <summary>A conditional order's trigger price out of range, or a trailing stop's callback out of range.</summary>
+    InvalidTrigger = 50,
+    /// <summary>A conditional order that would fire as soon as it is accepted (its trigger is already reached).</summary>
+    WouldTriggerImmediately = 51,
     // The liquidation engine's reasons are numbered from 40 so that reasons added beside them keep their own range.
     /// <summary>Liquidation rules out of range (see <see cref="Risk.LiquidationRules.Problem"/>).</summary>
     InvalidLiquidationRules = 40,

@@ -58,6 +58,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         LastTradePrice = snapshot.LastTradePrice;
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _recentTrades.Restore(snapshot.RecentTrades);
+        Triggers = new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
@@ -71,6 +72,10 @@ public sealed class ReferenceOrderBook : IOrderBook
     public MarketSpec Spec { get; }
     public MarketMode Mode { get; private set; }
     public long Sequence { get; private set; }
+
+    public long TakeSequence() => ++Sequence;
+
+    public TriggerBook Triggers { get; } = new();
     public int RestingOrderCount => _resting.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }
@@ -304,7 +309,8 @@ public sealed class ReferenceOrderBook : IOrderBook
 
     public BookSnapshot Capture() =>
         new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms,
-            _recentTrades.Count > 0 ? _recentTrades.Entries() : null);
+            _recentTrades.Count > 0 ? _recentTrades.Entries() : null,
+            Triggers.NextId > 1 ? [.. Triggers.Orders] : null, Triggers.NextId);
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 

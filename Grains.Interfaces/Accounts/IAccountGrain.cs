@@ -20,6 +20,26 @@ public interface IAccountGrain : IGrainWithIntegerKey
 
     Task<AccountOrderResult> CancelAll(string symbol);
 
+    /// <summary>
+    /// Places several orders in one market: each is checked against margin in the order given (each sees the ones before
+    /// it reserved), then all go to the market together, so that they usually share one journal batch. One result per
+    /// order, in order, each as <see cref="PlaceOrder"/> answers it (durable when its outcome is Committed).
+    /// </summary>
+    Task<AccountOrderResult[]> PlaceOrders(string symbol, PlaceOrder[] orders);
+
+    /// <summary>Cancels several orders in one market, sent together; one result per cancel, in order, as <see cref="CancelOrder"/>.</summary>
+    Task<AccountOrderResult[]> CancelOrders(string symbol, CancelOrder[] cancels);
+
+    /// <summary>
+    /// Sends a conditional order (stop, take-profit, trailing stop) to the market, which holds it until its trigger is
+    /// reached; it reserves no margin until then, when the account places the order it carries like any new order. The
+    /// outcome is the market's (durable when Committed).
+    /// </summary>
+    Task<AccountOrderResult> PlaceConditional(string symbol, ConditionalTerms terms);
+
+    /// <summary>Cancels a conditional order that has not fired, by id (non-zero) or else by client order id.</summary>
+    Task<AccountOrderResult> CancelConditional(string symbol, long conditionalId, string? clientOrderId);
+
     /// <summary>Credits collateral once per transfer id; durable when it returns.</summary>
     Task<TransferResult> Deposit(long amount, string transferId);
 

@@ -50,6 +50,9 @@ public interface IMarketGrain : IGrainWithStringKey
 
     Task<OrderView[]> GetOpenOrders(long accountId);
 
+    /// <summary>The account's conditional orders that have not fired, in the order they were accepted.</summary>
+    Task<ConditionalOrder[]> GetConditionalOrders(long accountId);
+
     /// <summary>Committed events of one account after a sequence, in order (for accounts catching up).</summary>
     Task<Accounts.AccountEvents> GetAccountEvents(long accountId, long afterSequence);
 

@@ -50,6 +50,17 @@ public sealed record ApplyIndexCommand(IndexTick Tick) : MarketCommand;
 [GenerateSerializer, Immutable, Alias("SetBreakerRulesCommand")]
 public sealed record SetBreakerRulesCommand(BreakerRules Rules) : MarketCommand;
 
+/// <summary>
+/// Accepts a conditional order (stop, take-profit, trailing stop) into the market's trigger book. It reserves nothing:
+/// when it fires, its account places the order it carries like any new order (margin checked then).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("PlaceConditionalCommand")]
+public sealed record PlaceConditionalCommand(ConditionalTerms Terms) : MarketCommand;
+
+/// <summary>Cancels a conditional order that has not fired, by id (non-zero) or else by client order id.</summary>
+[GenerateSerializer, Immutable, Alias("CancelConditionalCommand")]
+public sealed record CancelConditionalCommand(long AccountId, long ConditionalId, string? ClientOrderId = null) : MarketCommand;
+
 /// <summary>Sets how the market liquidates (its insurance fund, fee, slices, fund cap): an operator's word, journaled.</summary>
 [GenerateSerializer, Immutable, Alias("SetLiquidationRulesCommand")]
 public sealed record SetLiquidationRulesCommand(Risk.LiquidationRules Rules) : MarketCommand;

@@ -22,6 +22,7 @@ public sealed partial class AccountGrain
             new MarkPrices(clock, _options.MarkMaxAge), _snapshots, _observers, logger);
         _liquidation = new AccountLiquidation(AccountId, _ledger, _markets, GrainFactory, riskOptions.Value, clock, logger);
         _transfers = new AccountTransfers(AccountId, _ledger, store, _options, _snapshots, _health, logger);
+        _markets.Triggered = (symbol, order) => _ = PlaceTriggered(symbol, order);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.StoreTimeout);

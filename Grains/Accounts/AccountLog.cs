@@ -17,6 +17,9 @@ internal static partial class AccountLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId} transfer write failed; deactivating")]
     public static partial void TransferFailed(this ILogger logger, Exception ex, long accountId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {AccountId} could not place the order of its conditional {ClientOrderId} that fired in {Market}")]
+    public static partial void TriggeredOrderFailed(this ILogger logger, long accountId, string market, string? clientOrderId, Exception ex);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Account {AccountId}: liquidation stopped; the risk view will start it again")]
     public static partial void LiquidationFailed(this ILogger logger, Exception ex, long accountId);
 }

@@ -198,12 +198,21 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
     }
 
     /// <summary>The ledger's <see cref="AccountLedger.Apply"/>, counting the events and telling the observers what it applied.</summary>
+    /// <summary>
+    /// Told of each of this account's conditional orders that fired, once its event is applied: the account then places
+    /// the order it carries like any new order (the market refuses a repeat by its client order id, so an event applied
+    /// again after a reload places nothing twice).
+    /// </summary>
+    public Action<string, PlaceOrder>? Triggered { get; set; }
+
     private bool Apply(string symbol, long previous, MarketEvent[] events)
     {
         var before = ledger.Find(symbol)!.Cursor;
         if (!ledger.Apply(symbol, previous, events)) return false;
         snapshots.Applied(events.Length);
         observers.Applied(symbol, before, events);
+        foreach (var e in events)
+            if (e.Kind == EventKind.ConditionalTriggered && e.AccountId == accountId && e.Sequence > before) Triggered?.Invoke(symbol, e.TriggeredOrder);
         return true;
     }
 }

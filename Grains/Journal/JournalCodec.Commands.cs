@@ -12,6 +12,8 @@ public static partial class JournalCodec
     private enum CommandKind : byte
     {
         Place = 1, Cancel, Amend, CancelAll, SetMode, Uncross, SetMark, SetRisk, ApplyIndex, SetBreaker,
+        // Conditional orders' from 20.
+        PlaceConditional = 20, CancelConditional = 21,
         // The liquidation engine's commands are numbered from 40 so that commands added beside them keep their own range.
         SetLiquidation = 40, TransferPosition, ChargeLiquidationFee, ApplyFunding,
         // The circuit breaker's from 30.
@@ -200,6 +202,25 @@ public static partial class JournalCodec
                 var reference = r.ReadVarInt64();
                 return new ReopenCommand(reference, ReadCause(ref r));
             }),
+
+        new(CommandKind.PlaceConditional, typeof(PlaceConditionalCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteConditionalTerms(ref w, ((PlaceConditionalCommand)command).Terms),
+            static (ref VarintReader r, byte version) => new PlaceConditionalCommand(ReadConditionalTerms(ref r))),
+
+        new(CommandKind.CancelConditional, typeof(CancelConditionalCommand), Since: 4,
+            static (ref VarintWriter w, MarketCommand command, byte version) =>
+            {
+                var c = (CancelConditionalCommand)command;
+                w.WriteVarInt64(c.AccountId);
+                w.WriteVarInt64(c.ConditionalId);
+                w.WriteString(c.ClientOrderId);
+            },
+            static (ref VarintReader r, byte version) =>
+            {
+                var accountId = r.ReadVarInt64();
+                var id = r.ReadVarInt64();
+                return new CancelConditionalCommand(accountId, id, r.ReadString());
+            }),
     ]);
 
     /// <summary>The same layouts by command type, for writing.</summary>
@@ -244,5 +265,26 @@ public static partial class JournalCodec
         foreach (var kind in kinds)
             if (table[(byte)kind] is null) throw new InvalidOperationException($"no journal layout for the {kind} command");
         return table;
+    }
+
+    /// <summary>A conditional order's terms: b kind, b source, z triggerPrice, z callbackBps, then the order (as a place command).</summary>
+    private static void WriteConditionalTerms(ref VarintWriter w, in ConditionalTerms terms)
+    {
+        w.WriteEnum(terms.Kind);
+        w.WriteEnum(terms.Source);
+        w.WriteVarInt64(terms.TriggerPrice);
+        w.WriteVarInt64(terms.CallbackBps);
+        WriteOrder(ref w, terms.Order);
+    }
+
+    private static ConditionalTerms ReadConditionalTerms(ref VarintReader r)
+    {
+        var kind = r.ReadEnum<TriggerKind>();
+        var source = r.ReadEnum<TriggerSource>();
+        var trigger = r.ReadVarInt64();
+        var start = r.Position;
+        var callback = r.ReadVarInt64();
+        if (callback is < 0 or > int.MaxValue) throw new JournalFormatException($"byte {start}: {callback} is not a callback in bps");
+        return new ConditionalTerms(kind, source, trigger, (int)callback, ReadOrder(ref r));
     }
 }

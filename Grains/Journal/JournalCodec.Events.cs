@@ -266,7 +266,63 @@ public static partial class JournalCodec
                 return MarketEvent.Funded(sequence, timestamp, mark, rate, periodEnd, r.ReadVarInt64());
             },
             static (in MarketEvent e) => MarketEvent.Funded(e.Sequence, e.Timestamp, e.Price, e.Size, e.PreviousPrice, e.PreviousSize)),
+
+        new(EventKind.ConditionalAccepted, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) =>
+            {
+                w.WriteVarInt64(e.OrderId);
+                WriteConditionalTerms(ref w, e.Conditional);
+            },
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+            {
+                var id = r.ReadVarInt64();
+                return MarketEvent.ConditionalPlaced(sequence, timestamp, new ConditionalOrder(id, ReadConditionalTerms(ref r), 0, 0));
+            },
+            static (in MarketEvent e) => MarketEvent.ConditionalPlaced(e.Sequence, e.Timestamp, new ConditionalOrder(e.OrderId, e.Conditional, 0, 0))),
+
+        new(EventKind.ConditionalCancelled, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) =>
+            {
+                w.WriteVarInt64(e.OrderId);
+                w.WriteVarInt64(e.AccountId);
+                w.WriteEnum(e.Side);
+                w.WriteVarInt64(e.Size);
+                w.WriteString(e.ClientOrderId);
+                w.WriteEnum(e.CancelReason);
+            },
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+            {
+                var id = r.ReadVarInt64();
+                var account = r.ReadVarInt64();
+                var side = r.ReadEnum<Side>();
+                var size = r.ReadVarInt64();
+                var clientOrderId = r.ReadString();
+                return MarketEvent.ConditionalRemoved(sequence, timestamp, Stub(id, account, side, size, clientOrderId), r.ReadEnum<CancelReason>());
+            },
+            static (in MarketEvent e) => MarketEvent.ConditionalRemoved(e.Sequence, e.Timestamp,
+                Stub(e.OrderId, e.AccountId, e.Side, e.Size, e.ClientOrderId), e.CancelReason)),
+
+        new(EventKind.ConditionalTriggered, Since: 4,
+            static (ref VarintWriter w, in MarketEvent e, byte version) =>
+            {
+                w.WriteVarInt64(e.OrderId);
+                WriteOrder(ref w, e.TriggeredOrder);
+                w.WriteVarInt64(e.PreviousPrice);
+                w.WriteVarInt64(e.PreviousSize);
+            },
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+            {
+                var id = r.ReadVarInt64();
+                var order = ReadOrder(ref r);
+                var price = r.ReadVarInt64();
+                return MarketEvent.ConditionalFired(sequence, timestamp, id, order, price, r.ReadVarInt64());
+            },
+            static (in MarketEvent e) => MarketEvent.ConditionalFired(e.Sequence, e.Timestamp, e.OrderId, e.TriggeredOrder, e.PreviousPrice, e.PreviousSize)),
     ]);
+
+    /// <summary>The part of a conditional order its cancelled and triggered events carry.</summary>
+    private static ConditionalOrder Stub(long id, long account, Side side, long size, string? clientOrderId) =>
+        new(id, new ConditionalTerms(default, default, 0, 0, new PlaceOrder(account, side, default, 0, size, ClientOrderId: clientOrderId)), 0, 0);
 
     /// <summary>A takeover and a deleveraging carry the same fields: account, counterparty, side, price, size.</summary>
     private static EventLayout TransferLayout(EventKind kind) => new(kind, Since: 4,

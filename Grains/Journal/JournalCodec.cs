@@ -12,7 +12,8 @@ namespace Exchange.Journal;
 /// expected open size (its compare-and-set); and the circuit breaker's price band and velocity rules (command, event,
 /// the terms' rules and the snapshot's recent trades). Version 4 is version 3 plus the liquidation engine: its rules
 /// (command, event, the terms' rules), position takeovers and deleveragings, liquidation fees, and a liquidation
-/// order's flag. A payload is
+/// order's flag; conditional orders (their place and cancel commands, their accepted, cancelled and triggered events, and
+/// a snapshot's trigger book); the circuit breaker's reopen. A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
 /// has terms; version 3 only with an index tick, index state, a conditional amend, breaker rules or recent trades), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
@@ -36,6 +37,9 @@ namespace Exchange.Journal;
 ///           | b 6 Uncross  z referencePrice
 ///           | b 7 SetMark  z price                                            (v2)
 ///           | b 8 SetRisk  risk                                               (v2)
+///           | b 20 PlaceConditional conditionalTerms                          (v4)
+///           | b 21 CancelConditional z account, z conditionalId, s clientOrderId (v4)
+/// conditionalTerms = b triggerKind, b triggerSource, z triggerPrice, z callbackBps, then the fields of a Place command
 ///           | b 9 ApplyIndex tick                                             (v3)
 ///           | b 10 SetBreakerRules breaker                                    (v3)
 ///           | b 40 SetLiquidationRules liquidation                            (v4)
@@ -65,8 +69,12 @@ namespace Exchange.Journal;
 ///   PositionTakenOver, PositionDeleveraged z account, z counterparty, b side, z price, z size   (v4)
 ///   LiquidationFeeCharged z account, z fund, z amount                       (v4)
 ///   FundingApplied z mark, z ratePpm, z periodEnd, z intervalMs             (v4)
+///   ConditionalAccepted  z conditionalId, conditionalTerms                  (v4)
+///   ConditionalCancelled z conditionalId, z account, b side, z size, s clientOrderId, b cancelReason  (v4)
+///   ConditionalTriggered z conditionalId, then the fields of a Place command (the order to place), z price, z level  (v4)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
-///             u count, (z account, s id, z orderId)*
+///             u count, (z account, s id, z orderId)*,
+///             [v4: z nextConditionalId, u count, (z conditionalId, conditionalTerms, z extreme, z acceptedAt)*]
 /// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
 ///             [v3: b parts (bit 0: index follows, bit 1: breaker follows, v4 bit 2: liquidation follows, v4 bit 3: funding
 ///             follows), index?, breaker?, liquidation?, funding? (z periodEnd, z intervalMs, z ratePpm, z mark)]
@@ -104,6 +112,7 @@ public static partial class JournalCodec
     private const int MinClientIdBytes = 3;  // account, string header, order id
     private const int MinTierBytes = 3;      // floor, initial, maintenance
     private const int MinTradeBytes = 2;     // timestamp delta, price
+    private const int MinConditionalBytes = 16; // id, four trigger fields, nine order fields, extreme, acceptedAt
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -175,8 +184,11 @@ public static partial class JournalCodec
             var terms = snapshot.Terms;
             var trades = snapshot.RecentTrades ?? [];
             if (terms is null && trades.Length > 0) throw new ArgumentException("recent trades need the terms they were kept under", nameof(snapshot));
+            var conditionals = snapshot.Conditionals;
+            if (terms is null && (conditionals is not null || snapshot.NextConditionalId != 1))
+                throw new ArgumentException("conditional orders need the terms they were kept under", nameof(snapshot));
             var version = terms is null ? (byte)1
-                : terms.Liquidation is not null || terms.Funding is not null ? (byte)4
+                : terms.Liquidation is not null || terms.Funding is not null || conditionals is not null || snapshot.NextConditionalId != 1 ? (byte)4
                 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
             w.WriteByte(version);
             w.WriteByte(SnapshotKind);
@@ -222,6 +234,18 @@ public static partial class JournalCodec
                 w.WriteVarInt64(c.AccountId);
                 w.WriteString(c.ClientOrderId ?? throw new ArgumentException("a client order id entry has no id", nameof(snapshot)));
                 w.WriteVarInt64(c.OrderId);
+            }
+            if (version >= 4)
+            {
+                w.WriteVarInt64(snapshot.NextConditionalId);
+                w.WriteVarUInt64((ulong)(conditionals?.Length ?? 0));
+                foreach (var c in conditionals ?? [])
+                {
+                    w.WriteVarInt64(c.Id);
+                    WriteConditionalTerms(ref w, c.Terms);
+                    w.WriteVarInt64(c.Extreme);
+                    w.WriteVarInt64(c.AcceptedAt);
+                }
             }
             return w.ToArray();
         }
@@ -282,8 +306,24 @@ public static partial class JournalCodec
             var orderId = r.ReadVarInt64();
             clientOrderIds[i] = new ClientOrderIdEntry(accountId, id, orderId);
         }
+        ConditionalOrder[]? conditionals = null;
+        long nextConditionalId = 1;
+        if (version >= 4)
+        {
+            nextConditionalId = r.ReadVarInt64();
+            var conditionalCount = r.ReadCount(MinConditionalBytes);
+            conditionals = new ConditionalOrder[conditionalCount];
+            for (var i = 0; i < conditionals.Length; i++)
+            {
+                var id = r.ReadVarInt64();
+                var conditionalTerms = ReadConditionalTerms(ref r);
+                var extreme = r.ReadVarInt64();
+                conditionals[i] = new ConditionalOrder(id, conditionalTerms, extreme, r.ReadVarInt64());
+            }
+        }
         r.EnsureEnd();
-        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades);
+        return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades,
+            conditionals, nextConditionalId);
     }
 
     /// <summary>An order's terms, as a place command and an accepted event both carry them (the event's price is its limit).</summary>

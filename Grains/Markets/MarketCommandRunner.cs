@@ -24,8 +24,14 @@ public static class MarketCommandRunner
             case ChargeLiquidationFeeCommand c: book.ChargeLiquidationFee(c.AccountId, c.Amount, timestamp, events); break;
             case ApplyFundingCommand c: book.ApplyFunding(c.PeriodEnd, c.IntervalMs, timestamp, events); break;
             case ReopenCommand c: book.Uncross(c.ReferencePrice, c.Cause, timestamp, events); break;
+            case PlaceConditionalCommand c: book.Triggers.Place(book, c.Terms, timestamp, events); return;
+            case CancelConditionalCommand c: book.Triggers.Cancel(book, c.AccountId, c.ConditionalId, c.ClientOrderId, timestamp, events); return;
             default: throw new ArgumentException($"unknown command {command.GetType().Name}", nameof(command));
         }
+        // A cancel-all takes the account's conditional orders too; and inside every command that may have moved the mark
+        // or the last price, what they now reach fires, in sequence with the command's own events.
+        if (command is CancelAllCommand all) book.Triggers.CancelAll(book, all.AccountId, timestamp, events);
+        book.Triggers.Fire(book, timestamp, events);
     }
 
     /// <summary>Whether a command (from the wire, possibly hostile) is one the runner knows, with its parts present.</summary>
@@ -33,7 +39,7 @@ public static class MarketCommandRunner
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
             or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
             or SetLiquidationRulesCommand { Rules: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand or ApplyFundingCommand
-            or ReopenCommand { Cause.IsValid: true };
+            or ReopenCommand { Cause.IsValid: true } or PlaceConditionalCommand or CancelConditionalCommand;
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>
     public static long AccountOf(MarketCommand command) => command switch
@@ -44,6 +50,8 @@ public static class MarketCommandRunner
         CancelAllCommand c => c.AccountId,
         TransferPositionCommand c => c.Transfer.AccountId,
         ChargeLiquidationFeeCommand c => c.AccountId,
+        PlaceConditionalCommand c => c.Terms.Order.AccountId,
+        CancelConditionalCommand c => c.AccountId,
         _ => 0,
     };
 

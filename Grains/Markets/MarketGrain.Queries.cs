@@ -37,6 +37,9 @@ public sealed partial class MarketGrain
 
     public Task<OrderView[]> GetOpenOrders(long accountId) => Answer(book => MarketViews.OpenOrders(book, accountId));
 
+    public Task<ConditionalOrder[]> GetConditionalOrders(long accountId) =>
+        Answer(book => book.Triggers.Orders.Where(o => o.AccountId == accountId).ToArray());
+
     public Task Subscribe(IMarketDataObserver observer)
     {
         _observers.Subscribe(observer, observer);

@@ -324,13 +324,52 @@ await check('an invalid order reaching the gateway: InvalidOrder (price off the 
     await rejects(() => trader.fapiPrivatePostOrder({ ...raw, price: '29000', quantity: '0.0015' }), ccxt.InvalidOrder, -4023);
 });
 
-await check('stop-market and take-profit-market: not offered, refused by CCXT from exchangeInfo and by the gateway', async () => {
-    await rejects(() => trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { stopLossPrice: 25000 }), ccxt.InvalidOrder);
-    await rejects(() => trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { takeProfitPrice: 35000 }), ccxt.InvalidOrder);
+await check('stop-market, take-profit-market and trailing stop: held by the market, listed and cancelled as algo orders', async () => {
+    // Far from the last price, so nothing fires: a stop-loss sell below it, a take-profit sell above it, a 1% trailing stop.
+    const stop = await trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { stopLossPrice: 1000, reduceOnly: true });
+    assert.equal(stop.status, 'open');
+    assert.equal(stop.triggerPrice, 1000);
+    assert.equal(stop.info.orderType, 'STOP_MARKET');
+    assert.equal(stop.info.workingType, 'CONTRACT_PRICE');
+    const profit = await trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { takeProfitPrice: 900000, workingType: 'MARK_PRICE' });
+    assert.equal(profit.info.orderType, 'TAKE_PROFIT_MARKET');
+    assert.equal(profit.info.workingType, 'MARK_PRICE');
+    const trailing = await trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { trailingPercent: 1 });
+    assert.equal(trailing.info.orderType, 'TRAILING_STOP_MARKET');
+    assert.equal(trailing.info.callbackRate, '1');
+
+    const waiting = await trader.fetchOpenOrders(symbol, undefined, undefined, { trigger: true });
+    assert.deepEqual(waiting.map((o) => o.id).sort(), [stop.id, profit.id, trailing.id].sort());
+    assert.ok(waiting.every((o) => o.status === 'open'));
+    // They are not orders until they fire.
+    assert.ok(!(await trader.fetchOpenOrders(symbol)).some((o) => o.clientOrderId === stop.clientOrderId));
+
+    for (const order of [stop, profit, trailing]) {
+        const cancelled = await trader.cancelOrder(order.id, symbol, { trigger: true });
+        assert.equal(cancelled.id, order.id);
+    }
+    assert.deepEqual(await trader.fetchOpenOrders(symbol, undefined, undefined, { trigger: true }), []);
+    await rejects(() => trader.cancelOrder(stop.id, symbol, { trigger: true }), ccxt.OrderNotFound, -2011);
+});
+
+await check('createOrders: one batch request, each order answered on its own', async () => {
+    const placed = await trader.createOrders([
+        { symbol, type: 'limit', side: 'buy', amount: 0.001, price: 20000 },
+        { symbol, type: 'limit', side: 'buy', amount: 0.001, price: 5000000 },    // above the market's highest price
+        { symbol, type: 'limit', side: 'buy', amount: 0.002, price: 20000.5, params: { clientOrderId: 'batch-2' } },
+    ]);
+    assert.equal(placed.length, 3);
+    assert.deepEqual(placed.map((o) => o.status), ['open', 'rejected', 'open'], JSON.stringify(placed.map((o) => o.info)));
+    assert.equal(placed[2].clientOrderId, 'batch-2');
+    for (const order of [placed[0], placed[2]]) await trader.cancelOrder(order.id, symbol);
+});
+
+await check('a stop that would fire at once: OrderImmediatelyFillable; conditional types on /fapi/v1/order: BadRequest', async () => {
+    // A stop-loss sell above the last price would fire at once.
+    await rejects(() => trader.createOrder(symbol, 'market', 'sell', 0.001, undefined, { stopLossPrice: 900000 }), ccxt.OrderImmediatelyFillable);
     const raw = { symbol: 'BTCUSDT', side: 'SELL', quantity: '0.001' };
     await rejects(() => trader.fapiPrivatePostOrder({ ...raw, type: 'STOP_MARKET', stopPrice: '25000' }), ccxt.BadRequest, -1116);
     await rejects(() => trader.fapiPrivatePostOrder({ ...raw, type: 'TAKE_PROFIT_MARKET', stopPrice: '35000' }), ccxt.BadRequest, -1116);
-    await rejects(() => trader.fapiPrivatePostAlgoOrder({ ...raw, type: 'STOP_MARKET', triggerPrice: '25000', algoType: 'CONDITIONAL' }), ccxt.BadRequest, -1116);
 });
 
 await check('authentication: a wrong secret, an unknown key and a stale timestamp are refused', async () => {

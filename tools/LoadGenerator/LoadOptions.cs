@@ -5,7 +5,7 @@ namespace Exchange.LoadGenerator;
 /// <summary>The command line: <c>--name value</c> pairs, every one optional except the admin token.</summary>
 internal sealed record LoadOptions(
     Uri Url, string AdminToken, int Accounts, int Concurrency, int Rate, TimeSpan Duration, TimeSpan Warmup,
-    string[] Symbols, int MaxOpenPerAccount, int CrossPercent, int CancelPercent, int Seed, string Deposit)
+    string[] Symbols, int MaxOpenPerAccount, int CrossPercent, int CancelPercent, int Seed, string Deposit, string[] Modes, int BatchSize)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tools/LoadGenerator -- --token ADMIN_TOKEN [options]
@@ -21,6 +21,11 @@ internal sealed record LoadOptions(
           --cross P             percent of orders that cross the spread as IOC (8)
           --cancel P            percent chance to cancel when an account has resting orders (45)
           --seed N              random seed (1)
+          --mode M              how orders are sent: rest (one signed request per order or cancel), batch (signed
+                                POST /api/v1/orders/batch of --batch orders, and batch cancels), ws (order entry over
+                                one authenticated WebSocket per account), or all: the three, one after another on the
+                                same accounts, each with its own warm-up and measured phase, then a comparison (rest)
+          --batch N             orders per batch request in batch mode (20)
         """;
 
     public int Callers => Math.Min(Concurrency, Accounts);
@@ -44,9 +49,12 @@ internal sealed record LoadOptions(
             Int("accounts", 200), Int("concurrency", 64), Int("rate", 0),
             TimeSpan.FromSeconds(Int("duration", 30)), TimeSpan.FromSeconds(Int("warmup", 5)),
             Text("symbols", "BTC-PERP").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Int("max-open", 8), Int("cross", 8), Int("cancel", 45), Int("seed", 1), Text("deposit", "100000000"));
+            Int("max-open", 8), Int("cross", 8), Int("cancel", 45), Int("seed", 1), Text("deposit", "100000000"),
+            Text("mode", "rest") is var mode && mode == "all" ? ["rest", "batch", "ws"] : [mode], Int("batch", 20));
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (options.AdminToken.Length == 0) throw new ArgumentException("--token (the admin token the gateway printed) is required");
+        if (options.Modes.Any(m => m is not ("rest" or "batch" or "ws"))) throw new ArgumentException("--mode is rest, batch, ws or all");
+        if (options.BatchSize <= 0) throw new ArgumentException("--batch must be positive");
         if (options.Accounts <= 0 || options.Concurrency <= 0 || options.Rate < 0) throw new ArgumentException("counts must be positive");
         return options;
     }

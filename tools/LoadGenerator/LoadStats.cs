@@ -18,6 +18,7 @@ internal sealed class LoadStats
 
     private readonly long[] _kinds = new long[3];
     private long _intervalRequests;
+    private long _requests;
 
     public HistogramBase Total { get; } = new LongHistogram(1, HighestMicros, 3);
 
@@ -27,14 +28,29 @@ internal sealed class LoadStats
 
     public bool Measuring { get; set; }
 
-    public long Requests => _kinds.Sum();
+    /// <summary>Requests answered while measuring (a batch is one request of many items).</summary>
+    public long Requests => Interlocked.Read(ref _requests);
 
+    [System.Runtime.CompilerServices.IndexerName("Count")]
     public long this[RequestKind kind] => Interlocked.Read(ref _kinds[(int)kind]);
 
     public void Record(RequestKind kind, long micros, int status, string? code)
     {
+        Latency(micros);
+        Item(kind, status, code);
+    }
+
+    /// <summary>One request's latency, however many orders it carried.</summary>
+    public void Latency(long micros)
+    {
         _recorder.RecordValue(Math.Clamp(micros, 1, HighestMicros));
         Interlocked.Increment(ref _intervalRequests);
+        if (Measuring) Interlocked.Increment(ref _requests);
+    }
+
+    /// <summary>One order's (or cancel's) answer: its status as the API gives it, and its error code.</summary>
+    public void Item(RequestKind kind, int status, string? code)
+    {
         if (!Measuring) return;
         Interlocked.Increment(ref _kinds[(int)kind]);
         Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);

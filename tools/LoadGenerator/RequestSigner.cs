@@ -27,6 +27,18 @@ internal sealed class RequestSigner(string apiKey, string secret)
         return request;
     }
 
+    public string ApiKey => apiKey;
+
+    /// <summary>The WebSocket's <c>auth</c> message: the signature of timestamp + "GET" + "/ws", no body.</summary>
+    public byte[] WebSocketAuth()
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            op = "auth", apiKey, timestamp, signature = Signature(timestamp, "GET", "/ws", []),
+        });
+    }
+
     private string Signature(string timestamp, string method, string pathAndQuery, ReadOnlySpan<byte> body)
     {
         var length = timestamp.Length + method.Length + Encoding.UTF8.GetMaxByteCount(pathAndQuery.Length) + 1 + body.Length;

@@ -31,5 +31,7 @@ public static class JournalAssert
         Assert.Equal(expected.ClientOrderIds, actual.ClientOrderIds);
         Assert.Equal(expected.Terms, actual.Terms);
         Assert.Equal(expected.RecentTrades ?? [], actual.RecentTrades ?? []);
+        Assert.Equal(expected.Conditionals ?? [], actual.Conditionals ?? []);
+        Assert.Equal(expected.NextConditionalId, actual.NextConditionalId);
     }
 }

@@ -37,6 +37,9 @@ public sealed class JournalBookRoundTripTests
         Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.OrderAmended));
         Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.BreakerRulesChanged));
         Assert.Contains(journal, e => e.Events.Any(x => x is { Kind: EventKind.ModeChanged, Actor: ModeActor.Breaker }));
+        Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.ConditionalAccepted));
+        Assert.Contains(journal, e => e.Events.Any(x => x.Kind == EventKind.ConditionalCancelled));
+        Assert.Contains(journal, e => e.Command is not PlaceConditionalCommand && e.Events.Any(x => x.Kind == EventKind.ConditionalTriggered));
 
         // Encode in batches of varying size, as the market grain cuts them.
         var decoded = new List<JournalEntry>();
@@ -117,6 +120,7 @@ public sealed class JournalBookRoundTripTests
 
         private readonly Random _random = new(seed);
         private readonly List<(long OrderId, long AccountId, string? ClientOrderId)> _accepted = [];
+        private readonly List<(long Id, long AccountId, string? ClientOrderId)> _conditionals = [];
         private long _timestamp = 1_700_000_000_000_000;
         private int _clientIds;
 
@@ -125,6 +129,8 @@ public sealed class JournalBookRoundTripTests
             _timestamp += _random.Next(10) < 3 ? 0 : _random.Next(1, 5_000);
             var roll = _random.Next(100);
             MarketCommand command;
+            // Conditional orders beside the book: placed, sometimes cancelled, fired by whatever moves the price.
+            if (_random.Next(100) < 8) return (Conditional(), _timestamp);
             if (roll < 60) command = new PlaceCommand(NewOrder());
             else if (roll < 72)
             {
@@ -151,8 +157,25 @@ public sealed class JournalBookRoundTripTests
             return (command, _timestamp);
         }
 
+        private MarketCommand Conditional()
+        {
+            if (_conditionals.Count > 0 && _random.Next(4) == 0)
+            {
+                var (id, account, clientId) = _conditionals[_random.Next(_conditionals.Count)];
+                return _random.Next(3) == 0 ? new CancelConditionalCommand(account, 0, clientId) : new CancelConditionalCommand(account, id);
+            }
+            var kind = (TriggerKind)_random.Next(3);
+            var order = NewOrder() with { ClientOrderId = _random.Next(8) == 0 ? null : $"t-{++_clientIds}" };
+            if (order.Type == OrderType.Market) order = order with { Price = 0 };
+            return new PlaceConditionalCommand(new ConditionalTerms(kind, (TriggerSource)_random.Next(2),
+                kind == TriggerKind.TrailingStop ? 0 : Price(), kind == TriggerKind.TrailingStop ? _random.Next(5, 1_200) : 0, order));
+        }
+
         public void Observe(ReadOnlySpan<MarketEvent> events)
         {
+            foreach (var e in events)
+                if (e.Kind == EventKind.ConditionalAccepted) _conditionals.Add((e.OrderId, e.AccountId, e.ClientOrderId));
+            if (_conditionals.Count > 100) _conditionals.RemoveRange(0, 50);
             foreach (var e in events)
                 if (e.Kind == EventKind.OrderAccepted) _accepted.Add((e.OrderId, e.AccountId, e.ClientOrderId));
             if (_accepted.Count > 400) _accepted.RemoveRange(0, 200);

@@ -223,6 +223,9 @@ public sealed class JournalCodecTests
         Assert.Equal(2, trip[0]);
     }
 
+    private static readonly ConditionalTerms SampleConditional = new(TriggerKind.TrailingStop, TriggerSource.LastPrice, 0, 150,
+        new PlaceOrder(7, Side.Sell, OrderType.Limit, 90, 5, TimeInForce.ImmediateOrCancel, OrderFlags.ReduceOnly, ClientOrderId: "sl-1"));
+
     public static TheoryData<EventKind> EveryEventKind => new(Enum.GetValues<EventKind>());
 
     /// <summary>One event of each kind and the version a payload holding it is written in (a new kind adds its row).</summary>
@@ -239,6 +242,11 @@ public sealed class JournalCodecTests
         EventKind.RiskChanged => (MarketEvent.RiskSet(1, 1, MarketRisk.Default), 2),
         EventKind.IndexPriceSet => (MarketEvent.IndexSet(1, 1, 100, 0, Exchange.Pricing.IndexStatus.Fresh), 3),
         EventKind.BreakerRulesChanged => (MarketEvent.BreakerSet(1, 1, new BreakerRules(500)), 3),
+        EventKind.ConditionalAccepted => (MarketEvent.ConditionalPlaced(1, 1, new ConditionalOrder(4, SampleConditional, 0, 0)), 4),
+        EventKind.ConditionalCancelled => (MarketEvent.ConditionalRemoved(1, 1,
+            new ConditionalOrder(4, SampleConditional with { Kind = default, Source = default, TriggerPrice = 0, CallbackBps = 0,
+                Order = new PlaceOrder(7, Side.Sell, default, 0, 5, ClientOrderId: "sl-1") }, 0, 0), CancelReason.Requested), 4),
+        EventKind.ConditionalTriggered => (MarketEvent.ConditionalFired(1, 1, 4, SampleConditional.Order, 95, 96), 4),
         EventKind.LiquidationRulesChanged => (MarketEvent.LiquidationSet(1, 1, new Exchange.Risk.LiquidationRules(99, 50, 10, 1_000, 2_000)), 4),
         EventKind.PositionTakenOver => (MarketEvent.Transferred(EventKind.PositionTakenOver, 1, 1, 7, 99, Side.Sell, 95, 3), 4),
         EventKind.PositionDeleveraged => (MarketEvent.Transferred(EventKind.PositionDeleveraged, 1, 1, 7, 8, Side.Buy, 105, 2), 4),
@@ -286,6 +294,8 @@ public sealed class JournalCodecTests
         nameof(AmendCommand) => (new AmendCommand(new AmendOrder(7, 3, null, 101, 4, ExpectedRemaining: 5)), 3, 1),
         nameof(CancelAllCommand) => (new CancelAllCommand(7), 1, 1),
         nameof(SetModeCommand) => (new SetModeCommand(MarketMode.Halted, new ModeCause(ModeActor.Breaker, "band")), 2, 1),
+        nameof(PlaceConditionalCommand) => (new PlaceConditionalCommand(SampleConditional), 4, 4),
+        nameof(CancelConditionalCommand) => (new CancelConditionalCommand(7, 4, "sl-1"), 4, 4),
         nameof(UncrossCommand) => (new UncrossCommand(100), 1, 1),
         nameof(SetMarkPriceCommand) => (new SetMarkPriceCommand(100), 2, 2),
         nameof(SetRiskCommand) => (new SetRiskCommand(MarketRisk.Default), 2, 2),

@@ -282,7 +282,7 @@ public sealed class MarketRecoveryTests(PostgresFixture postgres) : IAsyncLifeti
     /// The real journal with its snapshots hidden, so recovery replays history from the first batch; optionally
     /// only the history up to a sequence.
     /// </summary>
-    private sealed class HistoryOnlyJournal(IMarketJournal inner, long upTo = long.MaxValue) : IMarketJournal
+    internal sealed class HistoryOnlyJournal(IMarketJournal inner, long upTo = long.MaxValue) : IMarketJournal
     {
         public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => inner.CreateMarket(spec, cancellationToken);
 

@@ -119,10 +119,13 @@ public sealed class MatchingPropertyTests
             }
         }
 
-        Assert.Equal(Enum.GetValues<EventKind>(), kinds.Order());
+        // The conditional orders' kinds and reasons are the trigger book's, beside the books these streams drive: the journal
+        // round trip draws them on random streams through the command runner, and TriggerBookTests covers each.
+        Assert.Equal(Enum.GetValues<EventKind>().Where(k => !TriggerBookTests.Kinds.Contains(k)), kinds.Order());
         Assert.Equal(Enum.GetValues<CancelReason>().Where(r => r != CancelReason.None), cancels.Order());
         // Overloaded is the market grain's refusal under load, never the book's.
-        Assert.Equal(Enum.GetValues<RejectReason>().Where(r => r is not (RejectReason.None or RejectReason.Overloaded)), rejects.Order());
+        Assert.Equal(Enum.GetValues<RejectReason>().Where(r => r is not (RejectReason.None or RejectReason.Overloaded) && !TriggerBookTests.Reasons.Contains(r)),
+            rejects.Order());
         Assert.True(uncrossTrades > 0, "no auction ever uncrossed with trades");
         Assert.True(bandTrips > 0 && velocityTrips > 0, $"the breaker tripped {bandTrips} times on the band and {velocityTrips} on velocity");
     }
