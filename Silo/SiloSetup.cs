@@ -20,6 +20,7 @@ public static class SiloSetup
         builder.Services.AddExchangeGrainServices(postgres);
         builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo", metrics: m => m.AddMeter(OracleMetrics.MeterName));
         var clustering = SiloClustering.From(builder.Configuration, postgres);
+        builder.Services.AddSiloFailureDetection(builder.Configuration);
         // Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics
         // that the gateway's /dashboard shows.
         builder.UseOrleans(silo =>
