@@ -250,6 +250,9 @@ internal sealed class ChaosProcess : IDisposable
     /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM: the graceful stop an orchestrator sends before it removes a container.</summary>
+    public void Terminate() => Signal("TERM");
+
     public void Freeze() => Signal("STOP");
 
     public void Thaw() => Signal("CONT");

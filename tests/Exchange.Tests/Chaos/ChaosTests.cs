@@ -99,6 +99,19 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await cluster.StartDatabase(cancellationToken);
         var databaseBackAt = clock.Elapsed;
         var servedAfterDatabase = await ServingSince(databaseBackAt, 20);
+        Report(report, $"PostgreSQL stopped {DatabaseDown.TotalSeconds:0} s", databaseStoppedAt, databaseBackAt, servedAfterDatabase, acks(), AllRequests());
+
+        // 4. SIGTERM drains the silo hosting a market, as a scale-down or a rolling restart does: it must leave within
+        //    its shutdown timeout, and the market move with at most a short pause.
+        var drained = await Polling.Eventually(() => cluster.HostOf("BTC-PERP"));
+        var drainedAt = clock.Elapsed;
+        drained.Terminate();
+        await Polling.Eventually(() => drained.HasExited ? Task.CompletedTask : throw new InvalidOperationException("the drained silo still runs"),
+            TimeSpan.FromSeconds(40));
+        var drainTook = clock.Elapsed - drainedAt;
+        var servedAfterDrain = await ServingSince(drainedAt, 20);
+        Report(report, $"SIGTERM {drained.Name} (hosting BTC-PERP)", drainedAt, drainedAt, servedAfterDrain, acks(), AllRequests());
+        report.AppendLine(CultureInfo.InvariantCulture, $"  the process exited {Seconds(drainTook)} after SIGTERM");
         stopLoad.Cancel();
         await Task.WhenAll(load);
         var loadEnded = clock.Elapsed;
@@ -175,7 +188,6 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }, TimeSpan.FromSeconds(60));
         Assert.Equal("0", audit.GetProperty("moneyDifference").GetString());
 
-        Report(report, $"PostgreSQL stopped {DatabaseDown.TotalSeconds:0} s", databaseStoppedAt, databaseBackAt, servedAfterDatabase, acks(), AllRequests());
         var reasked = requests.Where(r => r.Answer == Answer.InDoubt).Select(r => r.Key).Distinct().Count();
         var states = string.Join(", ", finalStates.OrderBy(s => s.Key).Select(s => $"{s.Key} {s.Value}"));
         report.AppendLine(CultureInfo.InvariantCulture,
