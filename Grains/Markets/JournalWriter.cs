@@ -27,7 +27,8 @@ internal interface IJournaledMarket
 /// round trip carries many commands. A write that fails or passes its deadline fails everything queued behind it
 /// (never sent), then asks the journal whether the batch in flight committed, answers its commands Committed or
 /// Failed accordingly and reloads the market, and only then serves again; if the journal cannot be asked, the batch
-/// is Unknown and the activation goes. A fenced write (another activation moved the journal) is Failed and the
+/// is Unknown and the activation goes. Until it serves again, new commands are refused definitely, flagged as for want
+/// of the journal (<see cref="Refusal"/>). A fenced write (another activation moved the journal) is Failed and the
 /// activation goes. Nothing that is not durable survives in memory, and nothing is answered Committed unless it is.
 /// Single-threaded like the grain it serves: every call comes from the market's turn.
 /// </summary>
@@ -66,7 +67,7 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
     /// <summary>The write loop in progress, if any (a caller on the market's turn never needs it; tests on the thread pool do).</summary>
     internal Task Writing => _flushing ?? Task.CompletedTask;
 
-    /// <summary>Commands and queries that arrive during a recovery wait for it (it has its own deadline).</summary>
+    /// <summary>Queries that arrive during a recovery wait for it (it has its own deadline); commands are refused at once.</summary>
     public async Task RecoveryFinished()
     {
         while (_recovering is { IsCompleted: false } recovering) await recovering;
