@@ -22,7 +22,7 @@ public static class SiloSetup
         builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo", metrics: m => m.AddMeter(OracleMetrics.MeterName));
         var clustering = SiloClustering.From(builder.Configuration, postgres);
         builder.Services.AddSiloFailureDetection(builder.Configuration);
-        // SIGTERM drains: Orleans deactivates every grain (markets and accounts store their snapshots) and leaves the
+        // SIGTERM drains: Orleans deactivates every grain (accounts store their snapshots) and leaves the
         // membership table, within this bound; it stays under docker-compose's stop_grace_period (30 s).
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
         // Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics

@@ -67,19 +67,6 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         }
     }
 
-    /// <summary>
-    /// A drain (SIGTERM, a scale-down, a rolling restart) or an idle collection: once the write in flight has settled, a
-    /// market with events since its last snapshot stores one, so that its next activation, on another silo, replays
-    /// nothing. Not from a market that cannot serve (its memory is not to be trusted), and never past the deadline.
-    /// </summary>
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        try { await _writer.Writing.WaitAsync(cancellationToken); }
-        catch (OperationCanceledException) { return; }
-        if (_writer.Unavailable is not null || _writer.Open.HasEntries || _book is not { } book || !_snapshots.Behind(book.Sequence)) return;
-        await _snapshots.SaveInBackground(new CapturedBook(Symbol, book.Capture(), book.ClientOrderIdsHash)).WaitAsync(cancellationToken);
-    }
-
     public async Task<CommandOutcome> Execute(MarketCommand command)
     {
         if (Serving() is not { } book) return _writer.Refusal();

@@ -16,9 +16,6 @@ internal sealed class MarketSnapshots(string symbol, IMarketJournal journal, Tim
     /// <summary>Counts from the given sequence, now: the book was just loaded there.</summary>
     public void Reset(long sequence) => (_sequence, _time) = (sequence, clock.GetUtcNow());
 
-    /// <summary>Whether the book at <paramref name="sequence"/> holds events that no snapshot has yet.</summary>
-    public bool Behind(long sequence) => sequence > _sequence;
-
     /// <summary>Whether a batch ending at <paramref name="sequence"/> should be snapshotted; if so, counts from it.</summary>
     public bool TakeIfDue(long sequence)
     {
