@@ -123,7 +123,8 @@ public sealed class GatewayUnitTests
         var refused = RejectionErrors.For(CommandOutcome.Fail("BTC-PERP cannot load its journal", journalUnavailable: true));
         Assert.Equal((503, ErrorCodes.JournalUnavailable), (refused.Status, refused.Code));
         Assert.Contains("not applied", refused.Detail, StringComparison.Ordinal);
-        Assert.Equal(ErrorCodes.ServiceUnavailable, RejectionErrors.For(CommandOutcome.Fail("fenced")).Code);
+        // Not applied for another reason (a fenced write, an engine fault): definite too, under the general code.
+        Assert.Equal("SERVICE_UNAVAILABLE", RejectionErrors.For(CommandOutcome.Fail("another activation of this market is writing its journal")).Code);
         Assert.Equal(ErrorCodes.OutcomeUnknown, RejectionErrors.For(CommandOutcome.Unknown("in flight")).Code);
     }
 
