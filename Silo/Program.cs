@@ -1,3 +1,4 @@
+using Exchange;
 using Exchange.Persistence;
 using Exchange.Silo;
 using Microsoft.Extensions.Configuration;
@@ -21,6 +22,15 @@ else
     await new MigrationRunner(postgres).ApplyAsync();
 
 await host.StartAsync();
-await SiloSetup.CreateDemoMarketsAsync(host.Services.GetRequiredService<IClusterClient>(), Console.Out);
+try
+{
+    await SiloSetup.CreateDemoMarketsAsync(host.Services.GetRequiredService<IClusterClient>(), Console.Out);
+}
+catch (Exception ex) when (ex is OrleansException or TimeoutException or UnavailableException)
+{
+    // A silo joining a busy cluster (a replacement, a scale-up) may find a market moving or the database away: the
+    // markets exist already or another silo creates them, and this silo serves either way. Never a reason to exit.
+    Console.Error.WriteLine($"The demo markets could not be checked now ({ex.GetType().Name}: {ex.Message}); the silo serves on.");
+}
 Console.WriteLine($"Silo running ({(postgres is null ? "in-memory journal" : "PostgreSQL journal")}). Press Ctrl+C to stop.");
 await host.WaitForShutdownAsync();

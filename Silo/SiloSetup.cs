@@ -3,6 +3,7 @@ using Exchange.Markets;
 using Exchange.Matching;
 using Exchange.Oracles;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Dashboard;
 
@@ -20,6 +21,10 @@ public static class SiloSetup
         builder.Services.AddExchangeGrainServices(postgres);
         builder.Services.AddExchangeTelemetry(builder.Configuration, "exchange-silo", metrics: m => m.AddMeter(OracleMetrics.MeterName));
         var clustering = SiloClustering.From(builder.Configuration, postgres);
+        builder.Services.AddSiloFailureDetection(builder.Configuration);
+        // SIGTERM drains: Orleans deactivates every grain (accounts store their snapshots) and leaves the
+        // membership table, within this bound; it stays under docker-compose's stop_grace_period (30 s).
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(25));
         // Activity propagation carries a gateway request's trace into the grains; the dashboard keeps the statistics
         // that the gateway's /dashboard shows.
         builder.UseOrleans(silo =>

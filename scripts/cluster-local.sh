@@ -2,7 +2,8 @@
 # The docker-compose topology as local processes: a throwaway PostgreSQL, two silos that find each other through the
 # ADO.NET membership table (Exchange:Clustering=AdoNet) on different ports, and the gateway, which finds the silos the
 # same way. Checks /health/ready, places a signed order, kills one silo outright and shows that the gateway still
-# serves (the market grains move to the surviving silo and recover from the journal).
+# serves (the market grains move to the surviving silo and recover from the journal). It behaves as a client should:
+# scripts/place-order.sh asks again after a 503 with the same transfer id and client order id.
 #
 #   scripts/cluster-local.sh            # builds Release first; everything is stopped and deleted at the end
 set -euo pipefail
@@ -86,7 +87,7 @@ order_ok() {  # the whole answer first: grep -q closing the pipe early would fai
 }
 started=$SECONDS
 wait_for 180 "an order to succeed with one silo left" order_ok
-echo "an order succeeded again $((SECONDS - started)) s after the kill"
+echo "a new account, its deposit and an order succeeded $((SECONDS - started)) s after the kill (the client asked again after each 503)"
 scripts/place-order.sh "$token" "http://127.0.0.1:$gw_port" ETH-PERP buy 3000 0.1 | sed -n '1,5p'
 wait_for 120 "the gateway to be ready" ready
 echo "== /health/ready"; curl -s "http://127.0.0.1:$gw_port/health/ready"; echo

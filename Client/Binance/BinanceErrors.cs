@@ -107,7 +107,8 @@ public static class BinanceErrors
         // CCXT: OperationFailed. The order may or may not stand: ask for it by its client order id.
         ErrorCodes.OutcomeUnknown => new(StatusCodes.Status503ServiceUnavailable, -1006,
             "An unexpected response was received from the message bus. Execution status unknown. " + error.Detail),
-        ErrorCodes.ServiceUnavailable => Unavailable,
+        // Not applied, certainly: safe to send again (with the same client order id).
+        ErrorCodes.ServiceUnavailable or ErrorCodes.JournalUnavailable => Unavailable,
         // Temporary: the index of a market the account holds is stale; CCXT reads a 503 as ExchangeNotAvailable.
         ErrorCodes.MarkUntrusted => new(StatusCodes.Status503ServiceUnavailable, -1000, error.Detail),
         // Binance's own words for -1008 (CCXT: ExchangeNotAvailable, a retry); cancels are still accepted meanwhile.

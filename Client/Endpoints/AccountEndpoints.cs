@@ -71,13 +71,20 @@ public static class AccountEndpoints
             () => cluster.GetGrain<IAccountGrain>(accountId).Withdraw(amount, transferId));
     }
 
-    /// <summary>Runs a deposit or withdrawal and answers; an unanswered call is OUTCOME_UNKNOWN (retry with the same id).</summary>
+    /// <summary>
+    /// Runs a deposit or withdrawal and answers; an unanswered call is OUTCOME_UNKNOWN (retry with the same id). The
+    /// transfer id makes a repeat safe, so a delivery the cluster refused (a silo died) is repeated here first.
+    /// </summary>
     public static async Task<IResult> Transfer(long accountId, string kind, long amount, string transferId, Func<Task<TransferResult>> run)
     {
         TransferResult result;
         try
         {
-            result = await run();
+            result = await ClusterRetry.Run(run);
+        }
+        catch (UnavailableException ex)
+        {
+            return RejectionErrors.JournalUnavailable(ex.Message).With("transferId", transferId).ToResult();
         }
         catch (Exception ex)
         {

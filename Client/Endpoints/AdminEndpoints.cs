@@ -177,11 +177,15 @@ public static class AdminEndpoints
         {
             outcome = await markets.Market(spec).Execute(command);
         }
+        catch (UnavailableException ex)
+        {
+            return (null, RejectionErrors.JournalUnavailable(ex.Message));
+        }
         catch (Exception ex)
         {
             return (null, RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})"));
         }
-        if (outcome.Status != CommandStatus.Committed) return (null, RejectionErrors.For(outcome.Status, outcome.Error));
+        if (outcome.Status != CommandStatus.Committed) return (null, RejectionErrors.For(outcome));
         if (outcome.Rejection != RejectReason.None) return (null, RejectionErrors.For(outcome.Rejection));
         return (outcome, null);
     }

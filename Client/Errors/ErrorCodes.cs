@@ -80,6 +80,7 @@ public static class ErrorCodes
     // Load and infrastructure.
     public const string RateLimited = "RATE_LIMITED";
     public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
+    public const string JournalUnavailable = "JOURNAL_UNAVAILABLE";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
     public const string MarkUntrusted = "MARK_UNTRUSTED";
     public const string Overloaded = "OVERLOADED";

@@ -67,6 +67,19 @@ public static class RejectionErrors
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected account refusal {reject}"),
     };
 
+    /// <summary>A command that did not commit: <see cref="For(CommandStatus, string?)"/>, or JOURNAL_UNAVAILABLE when the market refused it for want of its journal.</summary>
+    public static ApiError For(CommandOutcome outcome) => outcome is { Status: CommandStatus.Failed, JournalUnavailable: true }
+        ? JournalUnavailable(outcome.Error ?? "the market's journal cannot be reached")
+        : For(outcome.Status, outcome.Error);
+
+    /// <summary>
+    /// Definitely not applied because a market's journal or an account's store cannot be reached now, or the grain is
+    /// reloading after losing it (a market's refusal, or an <see cref="UnavailableException"/>, which grains throw only
+    /// before anything was sent). Retry with the same client order id or transfer id once the exchange answers.
+    /// </summary>
+    public static ApiError JournalUnavailable(string why) => ApiError.Unavailable(ErrorCodes.JournalUnavailable,
+        $"not applied ({why}); it is safe to retry");
+
     /// <summary>A command that did not commit. Failed is definite (safe to retry); Unknown must be asked about.</summary>
     public static ApiError For(CommandStatus status, string? error) => status switch
     {

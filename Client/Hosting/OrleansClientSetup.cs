@@ -27,6 +27,8 @@ public static class OrleansClientSetup
                     ?? throw new InvalidOperationException("Exchange:Clustering=AdoNet finds silos in PostgreSQL: set ConnectionStrings:Exchange");
                 client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", postgres));
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
+                // Silos come and go (scaling, rolling restarts): read the live gateways every few seconds, not every minute.
+                client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             }
             else if (gateways.Length == 0)
             {

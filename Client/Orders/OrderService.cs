@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Exchange.Accounts;
 using Exchange.Client.Errors;
 using Exchange.Client.Input;
+using Exchange.Client.Hosting;
 using Exchange.Client.Markets;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -35,7 +36,14 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         AccountOrderResult result;
         try
         {
-            result = await Account(accountId).PlaceOrder(spec.Symbol, order);
+            // With the caller's client order id a repeat is answered as the original, so a refused delivery is repeated.
+            result = clientOrderIdGiven
+                ? await ClusterRetry.Run(() => Account(accountId).PlaceOrder(spec.Symbol, order))
+                : await Account(accountId).PlaceOrder(spec.Symbol, order);
+        }
+        catch (UnavailableException ex)
+        {
+            return OrderResult.Failed(RejectionErrors.JournalUnavailable(ex.Message).With("clientOrderId", order.ClientOrderId));
         }
         catch (Exception ex)
         {
@@ -77,7 +85,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         var outcome = result.Outcome!;
         if (outcome.Status != CommandStatus.Committed)
-            return OrderResult.Failed(RejectionErrors.For(outcome.Status, outcome.Error).With("clientOrderId", order.ClientOrderId));
+            return OrderResult.Failed(RejectionErrors.For(outcome).With("clientOrderId", order.ClientOrderId));
         if (outcome.Events is [{ Kind: EventKind.OrderRejected } rejected])
         {
             if (rejected.Reject == RejectReason.DuplicateClientOrderId
@@ -101,6 +109,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         try
         {
             result = await Account(accountId).CancelOrder(spec.Symbol, new CancelOrder(accountId, orderId, clientOrderId));
+        }
+        catch (UnavailableException ex)
+        {
+            return OrderResult.Failed(RejectionErrors.JournalUnavailable(ex.Message));
         }
         catch (Exception ex)
         {
@@ -160,6 +172,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         {
             result = await Account(accountId).AmendOrder(spec.Symbol, new AmendOrder(accountId, orderId, null, price, size, expectedRemaining));
         }
+        catch (UnavailableException ex)
+        {
+            return OrderResult.Failed(RejectionErrors.JournalUnavailable(ex.Message));
+        }
         catch (Exception ex)
         {
             return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
@@ -194,6 +210,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         try
         {
             result = await Account(accountId).CancelAll(spec.Symbol);
+        }
+        catch (UnavailableException ex)
+        {
+            return ([], RejectionErrors.JournalUnavailable(ex.Message));
         }
         catch (Exception ex)
         {
@@ -245,7 +265,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
     {
         if (result.Reject != AccountReject.None) return RejectionErrors.For(result.Reject);
         var outcome = result.Outcome!;
-        if (outcome.Status != CommandStatus.Committed) return RejectionErrors.For(outcome.Status, outcome.Error);
+        if (outcome.Status != CommandStatus.Committed) return RejectionErrors.For(outcome);
         return outcome.Rejection is var reason and not RejectReason.None ? RejectionErrors.For(reason) : null;
     }
 

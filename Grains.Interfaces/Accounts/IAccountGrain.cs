@@ -8,6 +8,9 @@ namespace Exchange.Accounts;
 /// One trading account, keyed by account id: collateral, positions and orders across all markets, with cross
 /// margin. Orders reach markets only through here, after the pre-trade check. Transfers are durable when they
 /// return Applied. Fills arrive from the markets in each market's sequence order and are applied exactly once.
+/// A command or transfer that throws an <see cref="UnavailableException"/> was not applied: the account throws one only
+/// before it sent or wrote anything (a market or store it needs cannot answer, or it is reloading); any other failure
+/// may have left the command applied, and is settled by asking with its client order id or transfer id.
 /// </summary>
 public interface IAccountGrain : IGrainWithIntegerKey
 {

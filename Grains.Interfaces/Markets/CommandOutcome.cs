@@ -19,10 +19,16 @@ public enum CommandStatus : byte
 /// these events in order (-1 when the market cannot tell).
 /// </param>
 /// <param name="Mark">The market's committed mark when it answered (price 0: none yet), so that accounts need not ask.</param>
+/// <param name="JournalUnavailable">
+/// Failed because the market's journal cannot be reached now (a write failed, the market is reloading, or it could not
+/// load): definitely not applied, and worth retrying once the database answers. Distinct from Unknown, which is left to
+/// the commands that were actually in flight when the journal went away.
+/// </param>
 public sealed record CommandOutcome(CommandStatus Status, MarketEvent[] Events, string? Error = null, long AccountPrevious = -1,
-    MarkReport Mark = default)
+    MarkReport Mark = default, bool JournalUnavailable = false)
 {
-    public static CommandOutcome Fail(string error) => new(CommandStatus.Failed, [], error);
+    public static CommandOutcome Fail(string error, bool journalUnavailable = false) =>
+        new(CommandStatus.Failed, [], error, JournalUnavailable: journalUnavailable);
 
     public static CommandOutcome Unknown(string error) => new(CommandStatus.Unknown, [], error);
 

@@ -66,7 +66,11 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
 
     /// <summary>
     /// Sends a command and applies its outcome. If the outcome is not known to be committed, events of it may
-    /// still exist: the market is marked suspect and caught up before the account's next check.
+    /// still exist: the market is marked suspect and caught up before the account's next check. A Failed outcome is
+    /// definite (nothing of it is in the journal), so it leaves nothing to catch up with. A committed outcome is
+    /// returned even when applying it needs a catch-up that fails now: it is durable, and the ledger learns it later.
+    /// Nothing thrown after the command was sent is an <see cref="UnavailableException"/> (that would claim nothing
+    /// changed), so callers may take one as a definite refusal.
     /// </summary>
     public async Task<CommandOutcome> ExecuteAndSettle(string symbol, MarketCommand command)
     {
@@ -75,13 +79,22 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
         {
             outcome = await Market(symbol).Execute(command);
         }
-        catch
+        catch (Exception ex)
         {
             _suspect.Add(symbol);
+            if (ex is UnavailableException) throw new OrleansException($"the outcome in {symbol} is not known: {ex.Message}", ex);
             throw;
         }
-        if (outcome.Status != CommandStatus.Committed) _suspect.Add(symbol);
-        await Settle(symbol, outcome);
+        if (outcome.Status == CommandStatus.Unknown) _suspect.Add(symbol);
+        try
+        {
+            await Settle(symbol, outcome);
+        }
+        catch (Exception ex)
+        {
+            _suspect.Add(symbol);
+            logger.CatchUpFailed(ex, accountId, symbol);
+        }
         return outcome;
     }
 

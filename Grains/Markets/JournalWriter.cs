@@ -27,7 +27,8 @@ internal interface IJournaledMarket
 /// round trip carries many commands. A write that fails or passes its deadline fails everything queued behind it
 /// (never sent), then asks the journal whether the batch in flight committed, answers its commands Committed or
 /// Failed accordingly and reloads the market, and only then serves again; if the journal cannot be asked, the batch
-/// is Unknown and the activation goes. A fenced write (another activation moved the journal) is Failed and the
+/// is Unknown and the activation goes. Until it serves again, new commands are refused definitely, flagged as for want
+/// of the journal (<see cref="Refusal"/>). A fenced write (another activation moved the journal) is Failed and the
 /// activation goes. Nothing that is not durable survives in memory, and nothing is answered Committed unless it is.
 /// Single-threaded like the grain it serves: every call comes from the market's turn.
 /// </summary>
@@ -53,8 +54,18 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
     /// <summary>Why the market serves nothing but definite failures now (null: it serves).</summary>
     public string? Unavailable { get; private set; }
 
+    // Whether Unavailable is the journal's absence (a failed write, a recovery, a load that failed) rather than fencing or a bug.
+    private bool _journalUnreachable;
+
+    /// <summary>
+    /// What a command arriving while the market cannot serve is answered: definitely not applied (it never reaches the
+    /// book), flagged when the journal is the reason. Unknown is only ever the answer of a batch that was in flight.
+    /// </summary>
+    public CommandOutcome Refusal() => CommandOutcome.Fail(Unavailable ?? "market not loaded", _journalUnreachable);
+
     /// <summary>Marks the market unusable for this activation (its journal could not be loaded, the engine threw).</summary>
-    public void Refuse(string reason) => Unavailable = reason;
+    public void Refuse(string reason, bool journalUnreachable = false) =>
+        (Unavailable, _journalUnreachable) = (reason, journalUnreachable);
 
     /// <summary>Waits until the batch the caller joined is settled, starting the writer if it is idle.</summary>
     public Task<CommandStatus> Committed(PendingBatch batch)
@@ -66,18 +77,18 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
     /// <summary>The write loop in progress, if any (a caller on the market's turn never needs it; tests on the thread pool do).</summary>
     internal Task Writing => _flushing ?? Task.CompletedTask;
 
-    /// <summary>Commands and queries that arrive during a recovery wait for it (it has its own deadline).</summary>
+    /// <summary>Queries that arrive during a recovery wait for it (it has its own deadline); commands are refused at once.</summary>
     public async Task RecoveryFinished()
     {
         while (_recovering is { IsCompleted: false } recovering) await recovering;
     }
 
     /// <summary>Settles the given batch and everything queued behind it, and stops serving.</summary>
-    public void Abandon(PendingBatch batch, CommandStatus status, string error)
+    public void Abandon(PendingBatch batch, CommandStatus status, string error, bool journalUnreachable = false)
     {
-        Unavailable = error;
-        batch.Complete(status, error);
-        Open.Complete(CommandStatus.Failed, "not applied: " + error);
+        Refuse(error, journalUnreachable);
+        batch.Complete(status, error, journalUnreachable);
+        Open.Complete(CommandStatus.Failed, "not applied: " + error, journalUnreachable);
     }
 
     private async Task Flush()
@@ -128,24 +139,26 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
 
     private async Task Recover(PendingBatch inFlight)
     {
-        Unavailable = $"{market} is recovering from a journal failure";
+        // From here until the journal answers, new commands are refused at once (the market grain asks Unavailable
+        // before running one), so none of them can be in doubt.
+        Refuse($"{market} is recovering from a journal failure", journalUnreachable: true);
         var queued = Open;
         Open = new PendingBatch();
-        queued.Complete(CommandStatus.Failed, "not applied: an earlier journal write failed");
+        queued.Complete(CommandStatus.Failed, "not applied: an earlier journal write failed", journalUnavailable: true);
         try
         {
             using var deadline = new CancellationTokenSource(options.RecoveryTimeout, clock);
             var committed = await journal.ContainsBatch(market, inFlight.BatchId, deadline.Token);
             await owner.Reload(deadline.Token);
-            Unavailable = null;
+            (Unavailable, _journalUnreachable) = (null, false);
             inFlight.Complete(committed ? CommandStatus.Committed : CommandStatus.Failed,
-                committed ? null : "not applied: the journal write failed");
+                committed ? null : "not applied: the journal write failed", journalUnavailable: !committed);
             if (committed) owner.Publish(inFlight, reloaded: true);
         }
         catch (Exception ex)
         {
             log($"Recovery failed for {market}; deactivating", ex);
-            Abandon(inFlight, CommandStatus.Unknown, "the journal cannot be reached to confirm the outcome");
+            Abandon(inFlight, CommandStatus.Unknown, "the journal cannot be reached to confirm the outcome", journalUnreachable: true);
             owner.Deactivate();
         }
     }

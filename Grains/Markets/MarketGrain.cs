@@ -64,16 +64,19 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         }
         catch (Exception ex) when (ex is not JournalReplayException)
         {
-            // Serve definite failures until this activation goes; the next one tries the journal again.
+            // Serve definite failures until this activation goes; the next one tries the journal again. Not at once:
+            // messages that reach an activation deactivating as it starts are forwarded, and after two forwards the
+            // caller gets a rejection that tells it nothing, where a refusal from here says "not applied".
             LogJournal($"Recovery failed for {Symbol}; deactivating", ex);
-            _writer.Refuse($"{Symbol} cannot load its journal: {ex.Message}");
-            DeactivateOnIdle();
+            _writer.Refuse($"{Symbol} cannot load its journal: {ex.Message}", journalUnreachable: true);
+            this.RegisterGrainTimer(_ => { DeactivateOnIdle(); return Task.CompletedTask; },
+                new GrainTimerCreationOptions(_options.LoadRetryDelay, Timeout.InfiniteTimeSpan));
         }
     }
 
     public async Task<CommandOutcome> Execute(MarketCommand command)
     {
-        if (await Ready() is not { } book) return CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded");
+        if (Serving() is not { } book) return _writer.Refusal();
         if (!MarketCommandRunner.IsWellFormed(command)) return CommandOutcome.Fail("malformed command");
         if (MarketCommandRunner.AccountMovedSince(command, _heads) is { } moved) return CommandOutcome.Fail(moved);
         var batch = _writer.Open;
@@ -86,7 +89,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
 
     public async Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands)
     {
-        if (await Ready() is not { } book) return [.. commands.Select(_ => CommandOutcome.Fail(_writer.Unavailable ?? "market not loaded"))];
+        if (Serving() is not { } book) return [.. commands.Select(_ => _writer.Refusal())];
         if (commands.Length == 0) return [];
         var batch = _writer.Open;
         var shedding = LoadShedding.Overloaded(_writer, _options);
@@ -101,7 +104,13 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
             : Outcome(status, batch, r.Events, r.Previous)))];
     }
 
-    /// <summary>The book once any recovery has finished; null while the market cannot serve.</summary>
+    /// <summary>
+    /// The book if a command may run now; null while the market cannot serve, recovering included: a command is then
+    /// refused at once and definitely (it never joins a batch), rather than waiting for a journal that may be gone.
+    /// </summary>
+    private FastOrderBook? Serving() => _writer.Unavailable is null ? _book : null;
+
+    /// <summary>The book for a query once any recovery has finished; null while the market cannot serve.</summary>
     private async Task<FastOrderBook?> Ready()
     {
         await _writer.RecoveryFinished();
@@ -143,7 +152,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     {
         CommandStatus.Committed => new CommandOutcome(status, events, AccountPrevious: accountPrevious, Mark: _mark.Report),
         CommandStatus.Unknown => new CommandOutcome(status, [], batch.Error ?? "outcome unknown", accountPrevious),
-        _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious),
+        _ => new CommandOutcome(CommandStatus.Failed, [], batch.Error ?? "not applied", accountPrevious, JournalUnavailable: batch.JournalUnavailable),
     };
 
     void IJournaledMarket.Cut(PendingBatch batch)

@@ -12,6 +12,12 @@ public sealed class MarketOptions
     /// </summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long an activation that could not load its journal refuses commands (definitely) before it goes and the
+    /// next call tries the journal again: how soon after the database returns a market serves again.
+    /// </summary>
+    public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Orleans' default response timeout: no deadline of a market may reach it.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
@@ -61,6 +67,8 @@ public sealed class MarketOptions
         if (AppendTimeout <= TimeSpan.Zero) yield return "Exchange:Markets:AppendTimeout must be positive";
         if (RecoveryTimeout <= TimeSpan.Zero || RecoveryTimeout >= CallTimeout)
             yield return $"Exchange:Markets:RecoveryTimeout must be positive and below the {CallTimeout.TotalSeconds:0} s call timeout";
+        if (LoadRetryDelay <= TimeSpan.Zero || LoadRetryDelay >= CallTimeout)
+            yield return $"Exchange:Markets:LoadRetryDelay must be positive and below the {CallTimeout.TotalSeconds:0} s call timeout";
         if (SnapshotEveryEvents < 1) yield return "Exchange:Markets:SnapshotEveryEvents must be at least 1";
         if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
         if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";

@@ -27,6 +27,9 @@ internal sealed class PendingBatch
     public int Waiting => _waiters;
     public bool HasEntries => _entries.Count > 0;
     public string? Error { get; private set; }
+
+    /// <summary>Settled as not applied because the journal could not be reached (see <see cref="CommandOutcome.JournalUnavailable"/>).</summary>
+    public bool JournalUnavailable { get; private set; }
     public IReadOnlyList<JournalEntry> Entries => _entries;
 
     /// <summary>Completes with the batch's fate: Committed, Failed or Unknown.</summary>
@@ -123,9 +126,10 @@ internal sealed class PendingBatch
         if (snapshotDue) Snapshot = new CapturedBook(book.Spec.Symbol, book.Capture(), book.ClientOrderIdsHash);
     }
 
-    public void Complete(CommandStatus status, string? error = null)
+    public void Complete(CommandStatus status, string? error = null, bool journalUnavailable = false)
     {
         Error = error;
+        JournalUnavailable = journalUnavailable && status == CommandStatus.Failed;
         _done.TrySetResult(status);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Exchange.Accounts;
 using Exchange.Client.Errors;
+using Exchange.Client.Hosting;
 using Exchange.Client.Input;
 using Exchange.Client.Orders;
 using Exchange.Client.Security;
@@ -114,6 +115,35 @@ public sealed class GatewayUnitTests
         Assert.Equal(ErrorCodes.ServiceUnavailable, RejectionErrors.For(CommandStatus.Failed, null).Code);
         Assert.Equal(ErrorCodes.InsufficientMargin, RejectionErrors.For(AccountReject.InsufficientMargin).Code);
         Assert.Equal(ErrorCodes.PostOnlyWouldTake, RejectionErrors.For(RejectReason.PostOnlyWouldTake).Code);
+    }
+
+    [Fact]
+    public void A_command_refused_for_want_of_the_journal_is_a_definite_refusal_not_an_unknown_outcome()
+    {
+        var refused = RejectionErrors.For(CommandOutcome.Fail("BTC-PERP cannot load its journal", journalUnavailable: true));
+        Assert.Equal((503, ErrorCodes.JournalUnavailable), (refused.Status, refused.Code));
+        Assert.Contains("not applied", refused.Detail, StringComparison.Ordinal);
+        // Not applied for another reason (a fenced write, an engine fault): definite too, under the general code.
+        Assert.Equal("SERVICE_UNAVAILABLE", RejectionErrors.For(CommandOutcome.Fail("another activation of this market is writing its journal")).Code);
+        Assert.Equal(ErrorCodes.OutcomeUnknown, RejectionErrors.For(CommandOutcome.Unknown("in flight")).Code);
+    }
+
+    [Fact]
+    public async Task A_call_the_cluster_refused_to_deliver_is_repeated_a_bounded_number_of_times()
+    {
+        var calls = 0;
+        Task<int> RejectedTwice() => ++calls <= 2 ? Task.FromException<int>(new SiloUnavailableException()) : Task.FromResult(calls);
+        Assert.Equal(3, await ClusterRetry.Run(RejectedTwice));
+
+        calls = 0;
+        Task<int> AlwaysRejected() { calls++; return Task.FromException<int>(new SiloUnavailableException("the silo is dead")); }
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => ClusterRetry.Run(AlwaysRejected));
+        Assert.Equal(ClusterRetry.Delays.Length + 1, calls);
+
+        calls = 0; // a timeout may mean the call is running: never repeated
+        Task<int> TimedOut() { calls++; return Task.FromException<int>(new TimeoutException()); }
+        await Assert.ThrowsAsync<TimeoutException>(() => ClusterRetry.Run(TimedOut));
+        Assert.Equal(1, calls);
     }
 
     [Fact]

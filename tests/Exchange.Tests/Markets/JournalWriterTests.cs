@@ -170,6 +170,59 @@ public sealed class JournalWriterTests
         Assert.Empty(_owner.Published);
     }
 
+    [Fact]
+    public async Task While_recovering_a_new_command_is_refused_definitely_for_want_of_the_journal()
+    {
+        _journal.Next(Write.Fail);
+        var answer = _journal.GateContains();
+        var inFlight = Record();
+        var done = _writer.Committed(inFlight);
+        await _journal.ContainsStarted.Task;
+
+        // The market knows its journal failed: what arrives now never runs, and says why.
+        var refusal = _writer.Refusal();
+        Assert.Equal(CommandStatus.Failed, refusal.Status);
+        Assert.True(refusal.JournalUnavailable);
+        Assert.False(done.IsCompleted); // the batch in flight waits for the journal's answer
+
+        answer.SetResult(); // the journal answers: the batch is not there
+        Assert.Equal(CommandStatus.Failed, await Settled(done));
+        Assert.True(inFlight.JournalUnavailable);
+        Assert.Null(_writer.Unavailable);
+    }
+
+    [Fact]
+    public async Task When_the_journal_is_gone_only_the_batch_in_flight_is_unknown()
+    {
+        var gate = _journal.Next(Write.GatedThenFail);
+        _journal.ContainsFails = true;
+        var inFlight = Record();
+        var inFlightDone = _writer.Committed(inFlight);
+        var queued = Record();
+        var queuedDone = _writer.Committed(queued);
+        gate.SetResult();
+
+        Assert.Equal(CommandStatus.Unknown, await inFlightDone);
+        Assert.False(inFlight.JournalUnavailable);
+        Assert.Equal(CommandStatus.Failed, await Settled(queuedDone));
+        Assert.True(queued.JournalUnavailable); // never sent: definite
+        Assert.Equal(1, _owner.Deactivations);
+        Assert.Equal((CommandStatus.Failed, true), (_writer.Refusal().Status, _writer.Refusal().JournalUnavailable));
+
+        var later = _writer.Open; // anything that joined before the activation went is refused the same way
+        later.AddWaiter();
+        Assert.Equal(CommandStatus.Failed, await later.Done);
+        Assert.True(later.JournalUnavailable);
+    }
+
+    [Fact]
+    public async Task A_fenced_market_refuses_definitely_but_not_for_want_of_the_journal()
+    {
+        _journal.Next(Write.Fenced);
+        Assert.Equal(CommandStatus.Failed, await Settled(_writer.Committed(Record())));
+        Assert.Equal((CommandStatus.Failed, false), (_writer.Refusal().Status, _writer.Refusal().JournalUnavailable));
+    }
+
     private enum Write { Pass, Gated, GatedThenFail, Fail, StoreThenFail, HangUntilCancelled, Fenced }
 
     /// <summary>The in-memory journal, with each append behaving as scripted.</summary>
@@ -214,8 +267,19 @@ public sealed class JournalWriterTests
             if (how == Write.StoreThenFail) throw new IOException("injected: the reply was lost after the commit");
         }
 
-        public Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken) =>
-            ContainsFails ? throw new IOException("injected: the journal cannot be reached") : Inner.ContainsBatch(market, batchId, cancellationToken);
+        public TaskCompletionSource ContainsStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource? _containsGate;
+
+        /// <summary>The next question whether a batch committed waits until the returned gate opens.</summary>
+        public TaskCompletionSource GateContains() => _containsGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<bool> ContainsBatch(string market, Guid batchId, CancellationToken cancellationToken)
+        {
+            ContainsStarted.TrySetResult();
+            if (_containsGate is { } gate) await gate.Task;
+            if (ContainsFails) throw new IOException("injected: the journal cannot be reached");
+            return await Inner.ContainsBatch(market, batchId, cancellationToken);
+        }
 
         public Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken) => Inner.CreateMarket(spec, cancellationToken);
         public Task<MarketSpec[]> ListMarkets(CancellationToken cancellationToken) => Inner.ListMarkets(cancellationToken);
