@@ -70,6 +70,36 @@ public sealed class LiquidationTests(PostgresFixture postgres) : AccountsWithMar
         Assert.Equal(0, audit.BadDebt);
     }
 
+    [Fact]
+    public async Task A_takeover_decided_before_the_account_moved_is_refused_and_changes_nothing()
+    {
+        const long seller = 4, buyer = 5, fund = 901;
+        await Account(seller).Deposit(1_000 * Usd, "d4");
+        await Account(buyer).Deposit(1_000 * Usd, "d5");
+        await Account(fund).Deposit(10 * Usd, "d901");
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetLiquidationRulesCommand(new LiquidationRules(fund)))).Status);
+        Assert.True((await Account(seller).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 10, "s"))).IsAccepted());
+        Assert.True((await Account(buyer).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 10, "b"))).IsAccepted());
+        var cursor = (await Account(buyer).GetView()).Positions.Single(p => p.Symbol == Symbol).SettledSequence;
+
+        // Decided at a cursor before the buyer's fill: the market refuses it without running it.
+        var stale = await Market.Execute(new TransferPositionCommand(
+            new PositionTransfer(PositionTransferKind.Takeover, buyer, fund, Side.Sell, 1_000, 10), AccountCursor: cursor - 1));
+        Assert.Equal(CommandStatus.Failed, stale.Status);
+        Assert.Equal(10, (await Account(buyer).GetView()).PositionIn(Symbol));
+
+        // Decided at the account's current cursor it runs, once: sent again, it finds the account moved by itself.
+        var takeover = new TransferPositionCommand(new PositionTransfer(PositionTransferKind.Takeover, buyer, fund, Side.Sell, 1_000, 10), cursor);
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(takeover)).Status);
+        Assert.Equal(CommandStatus.Failed, (await Market.Execute(takeover)).Status);
+        await Eventually(async () =>
+        {
+            Require((await Account(buyer).GetView()).PositionIn(Symbol) == 0, "the takeover has not reached the buyer yet");
+            return true;
+        }, Deadline);
+        Assert.Equal(10, (await Account(fund).GetView()).PositionIn(Symbol));
+    }
+
     private async Task<List<MarketEvent>> TradesAndTransfers()
     {
         var found = new List<MarketEvent>();
