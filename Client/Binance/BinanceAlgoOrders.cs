@@ -26,7 +26,7 @@ public static class BinanceAlgoOrders
 
     public static void Map(RouteGroupBuilder fapi)
     {
-        BinanceOrders.Signed(fapi.MapPost("/v1/algoOrder", Place), BinanceRateLimitPolicy.Orders, PlaceParameters);
+        BinanceOrders.Signed(fapi.MapPost("/v1/algoOrder", Place).WithMetadata(Hosting.OrderAdmission.Metadata.Instance), BinanceRateLimitPolicy.Orders, PlaceParameters);
         BinanceOrders.Signed(fapi.MapDelete("/v1/algoOrder", Cancel), BinanceRateLimitPolicy.Cancels, "symbol", "algoId", "clientAlgoId");
         BinanceOrders.Signed(fapi.MapGet("/v1/algoOrder", Get), BinanceRateLimitPolicy.Queries, "symbol", "algoId", "clientAlgoId");
         BinanceOrders.Signed(fapi.MapGet("/v1/openAlgoOrders", Open), BinanceRateLimitPolicy.Queries, "symbol", "algoType", "algoId");

@@ -30,8 +30,8 @@ public static class BinanceOrders
 
     public static void Map(RouteGroupBuilder fapi)
     {
-        Signed(fapi.MapPost("/v1/order", Place), BinanceRateLimitPolicy.Orders, PlaceParameters);
-        Signed(fapi.MapPost("/v1/batchOrders", PlaceBatch), BinanceRateLimitPolicy.Orders, "batchOrders");
+        Signed(fapi.MapPost("/v1/order", Place).WithMetadata(Hosting.OrderAdmission.Metadata.Instance), BinanceRateLimitPolicy.Orders, PlaceParameters);
+        Signed(fapi.MapPost("/v1/batchOrders", PlaceBatch).WithMetadata(Hosting.OrderAdmission.Metadata.Instance), BinanceRateLimitPolicy.Orders, "batchOrders");
         BinanceAlgoOrders.Map(fapi); // conditional orders: Binance takes them on its algo order endpoints only
         Signed(fapi.MapDelete("/v1/order", Cancel), BinanceRateLimitPolicy.Cancels, "symbol", "orderId", "origClientOrderId");
         Signed(fapi.MapDelete("/v1/allOpenOrders", CancelAll), BinanceRateLimitPolicy.Cancels, "symbol");
@@ -52,7 +52,7 @@ public static class BinanceOrders
         var caller = ApiCaller.Of(context);
         var spec = await BinanceSymbols.Market(markets, query.Required("symbol"));
         var (order, clientOrderIdGiven) = Read(query, spec, caller.AccountId);
-        var result = await orders.Place(caller.AccountId, spec, order, clientOrderIdGiven);
+        var result = await orders.Place(caller.AccountId, spec, order, clientOrderIdGiven, Hosting.OrderAdmission.Shed(context));
         metrics.OrderAnswered(startedAt, result.Error?.Code, newOrder: !result.Repeated);
         return result.Error is { } error ? BinanceErrors.From(error).ToResult() : BinanceMarketData.Json(Order(spec, result.Order!));
     }
@@ -102,7 +102,7 @@ public static class BinanceOrders
             var positions = market.ToArray();
             var spec = read[positions[0]]!.Value.Spec;
             var results = await orders.PlaceMany(caller.AccountId, spec, [.. positions.Select(i => read[i]!.Value.Order)],
-                [.. positions.Select(i => read[i]!.Value.Given)]);
+                [.. positions.Select(i => read[i]!.Value.Given)], Hosting.OrderAdmission.Shed(context));
             for (var k = 0; k < positions.Length; k++)
             {
                 metrics.OrderAnswered(startedAt, results[k].Error?.Code, newOrder: !results[k].Repeated);

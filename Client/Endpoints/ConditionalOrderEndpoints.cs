@@ -17,7 +17,7 @@ public static class ConditionalOrderEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/conditional-orders").WithTags("Conditional orders").RequireSignature();
-        group.MapPost("", Place).RequireRateLimiting(RateLimits.Orders)
+        group.MapPost("", Place).RequireRateLimiting(RateLimits.Orders).WithMetadata(OrderAdmission.Metadata.Instance)
             .Accepts<PlaceConditionalRequest>("application/json").Produces<ConditionalOrderResponse>(StatusCodes.Status201Created)
             .WithSummary("Place a stop, take-profit or trailing stop; a repeated clientOrderId answers with the original (200) while it waits");
         group.MapGet("", List).RequireRateLimiting(RateLimits.Queries)

@@ -23,10 +23,10 @@ public static class OrderEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireSignature();
-        orders.MapPost("", Place).RequireRateLimiting(RateLimits.Orders)
+        orders.MapPost("", Place).RequireRateLimiting(RateLimits.Orders).WithMetadata(OrderAdmission.Metadata.Instance)
             .Accepts<PlaceOrderRequest>("application/json").Produces<OrderResponse>(StatusCodes.Status201Created)
             .WithSummary("Place an order; repeating a clientOrderId answers with the original order (200)");
-        orders.MapPost("/batch", PlaceBatch).RequireRateLimiting(RateLimits.Orders)
+        orders.MapPost("/batch", PlaceBatch).RequireRateLimiting(RateLimits.Orders).WithMetadata(OrderAdmission.Metadata.Instance)
             .Accepts<PlaceBatchRequest>("application/json").Produces<BatchResponse>()
             .WithSummary("Place up to Gateway:MaxBatchOrders orders; each item answers on its own, in the request's order");
         orders.MapPost("/batch/cancel", CancelBatch).RequireRateLimiting(RateLimits.Cancels)
@@ -37,7 +37,7 @@ public static class OrderEndpoints
         orders.MapGet("/{orderId}", Get).RequireRateLimiting(RateLimits.Queries).WithSummary("One order of the account");
         orders.MapGet("/by-client-id/{clientOrderId}", GetByClientId).RequireRateLimiting(RateLimits.Queries)
             .WithSummary("One order of the account, by its client order id");
-        orders.MapPatch("/{orderId}", Amend).RequireRateLimiting(RateLimits.Orders)
+        orders.MapPatch("/{orderId}", Amend).RequireRateLimiting(RateLimits.Orders).WithMetadata(OrderAdmission.Metadata.Instance)
             .Accepts<AmendOrderRequest>("application/json").Produces<OrderResponse>()
             .WithSummary("Change a resting order's price and/or open size (a smaller size at the same price keeps priority)");
         orders.MapDelete("/{orderId}", Cancel).RequireRateLimiting(RateLimits.Cancels).WithSummary("Cancel one order");
@@ -55,7 +55,7 @@ public static class OrderEndpoints
             _ = new QueryReader(context.Request);
             var caller = ApiCaller.Of(context);
             var request = await PlaceOrderReader.Read(RequestBody.Of(context).Bytes, caller.AccountId, markets);
-            var result = await orders.Place(caller.AccountId, request.Spec, request.Order, request.ClientOrderIdGiven);
+            var result = await orders.Place(caller.AccountId, request.Spec, request.Order, request.ClientOrderIdGiven, OrderAdmission.Shed(context));
             metrics.OrderAnswered(startedAt, result.Error?.Code, newOrder: !result.Repeated);
             if (result.Error is not null) return result.Error.ToResult();
             var order = ApiMapping.Order(request.Spec, result.Order!);
@@ -76,7 +76,7 @@ public static class OrderEndpoints
         _ = new QueryReader(context.Request);
         var body = JsonBody.Parse(RequestBody.Of(context).Bytes, "orders");
         var items = BatchItems(body, options.Value.MaxBatchOrders);
-        var answers = await batch.Place(ApiCaller.Of(context).AccountId, items);
+        var answers = await batch.Place(ApiCaller.Of(context).AccountId, items, OrderAdmission.Shed(context));
         foreach (var answer in answers)
             metrics.OrderAnswered(startedAt, answer.Error?.Extensions["code"] as string, newOrder: answer.Status == StatusCodes.Status201Created);
         return Results.Ok(new BatchResponse(answers));

@@ -59,6 +59,9 @@ public sealed class GatewayOptions
     public const int MaxBatchOrdersLimit = 100;
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>How many order requests are worked on at once, and how long the others wait (<see cref="OrderAdmission"/>).</summary>
+    public OrderAdmissionOptions OrderAdmission { get; set; } = new();
 }
 
 /// <summary>Token buckets per API key (per client address for public endpoints).</summary>

@@ -28,6 +28,10 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (options.MaxBodyBytes <= 0) errors.Add($"Gateway:MaxBodyBytes must be positive, not {options.MaxBodyBytes}");
         if (options.WebSocketOutboxBytes < 64 * 1024)
             errors.Add($"Gateway:WebSocketOutboxBytes must be at least 65536 (a book snapshot must fit), not {options.WebSocketOutboxBytes}");
+        var admission = options.OrderAdmission;
+        if (admission.InFlight <= 0) errors.Add($"Gateway:OrderAdmission:InFlight must be positive, not {admission.InFlight}");
+        if (admission.Queue < 0) errors.Add($"Gateway:OrderAdmission:Queue cannot be negative, not {admission.Queue}");
+        if (admission.MaxWait <= TimeSpan.Zero) errors.Add($"Gateway:OrderAdmission:MaxWait must be positive, not {admission.MaxWait}");
         if (options.MaxBatchOrders is <= 0 or > GatewayOptions.MaxBatchOrdersLimit)
             errors.Add($"Gateway:MaxBatchOrders must be from 1 to {GatewayOptions.MaxBatchOrdersLimit}, not {options.MaxBatchOrders}");
         if (options.WebSocketConnectionsPerAddress <= 0)

@@ -20,6 +20,7 @@ public static class GatewayPipeline
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseBinanceSignature();
         app.UseRateLimiter();
+        app.UseMiddleware<OrderAdmission>();
         app.UseReadRetries();
 
         PublicEndpoints.Map(app);

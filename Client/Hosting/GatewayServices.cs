@@ -47,6 +47,7 @@ public static class GatewayServices
         services.TryAddSingleton<SignedRequestVerifier>();
         services.TryAddSingleton<MarketDirectory>();
         services.TryAddSingleton<OrderService>();
+        services.TryAddSingleton<OrderAdmission>();
         services.TryAddSingleton<BatchOrders>();
         services.TryAddSingleton<ConditionalOrders>();
         services.TryAddSingleton<OrderEntryLimits>();

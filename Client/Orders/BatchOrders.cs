@@ -19,7 +19,7 @@ public sealed class BatchOrders(MarketDirectory markets, OrderService orders)
     /// <summary>One order of a batch as read: the request, or why it was not taken.</summary>
     private readonly record struct Item<T>(T? Request, ApiError? Error);
 
-    public async Task<BatchItemResponse[]> Place(long accountId, JsonElement[] items)
+    public async Task<BatchItemResponse[]> Place(long accountId, JsonElement[] items, bool shedRisk = false)
     {
         var read = new Item<PlaceOrderReader.Request>[items.Length];
         for (var i = 0; i < items.Length; i++)
@@ -32,7 +32,7 @@ public sealed class BatchOrders(MarketDirectory markets, OrderService orders)
         {
             var spec = read[market[0]].Request!.Spec;
             var results = await orders.PlaceMany(accountId, spec, [.. market.Select(i => read[i].Request!.Order)],
-                [.. market.Select(i => read[i].Request!.ClientOrderIdGiven)]);
+                [.. market.Select(i => read[i].Request!.ClientOrderIdGiven)], shedRisk);
             for (var k = 0; k < market.Length; k++)
                 answers[market[k]] = Answer(spec, results[k], StatusCodes.Status201Created);
         }));

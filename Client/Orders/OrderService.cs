@@ -31,8 +31,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
     private IAccountGrain Account(long accountId) =>
         _accounts.GetOrAdd(accountId, static (id, c) => c.GetGrain<IAccountGrain>(id), cluster);
 
-    public async Task<OrderResult> Place(long accountId, MarketSpec spec, PlaceOrder order, bool clientOrderIdGiven)
+    /// <param name="shedRisk">The gateway is shedding load (<see cref="OrderAdmission"/>): refuse the order unless it is reduce-only.</param>
+    public async Task<OrderResult> Place(long accountId, MarketSpec spec, PlaceOrder order, bool clientOrderIdGiven, bool shedRisk = false)
     {
+        if (shedRisk && AddsRisk(order)) return Shed(order);
         AccountOrderResult result;
         try
         {
@@ -56,8 +58,17 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
     /// Places orders of one market through one account call (each checked in the order given, sent together so that
     /// they usually share a journal batch); one result per order, in order, each as <see cref="Place"/> gives it.
     /// </summary>
-    public async Task<OrderResult[]> PlaceMany(long accountId, MarketSpec spec, PlaceOrder[] orders, bool[] clientOrderIdGiven)
+    public async Task<OrderResult[]> PlaceMany(long accountId, MarketSpec spec, PlaceOrder[] orders, bool[] clientOrderIdGiven, bool shedRisk = false)
     {
+        if (shedRisk && orders.Any(AddsRisk))
+        {
+            // Only the reduce-only orders go on; each answer keeps its place.
+            var kept = Enumerable.Range(0, orders.Length).Where(i => !AddsRisk(orders[i])).ToArray();
+            var placed = kept.Length == 0 ? [] : await PlaceMany(accountId, spec, [.. kept.Select(i => orders[i])], [.. kept.Select(i => clientOrderIdGiven[i])]);
+            var shed = orders.Select(Shed).ToArray();
+            for (var k = 0; k < kept.Length; k++) shed[kept[k]] = placed[k];
+            return shed;
+        }
         AccountOrderResult[] results;
         try
         {
@@ -71,6 +82,10 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         for (var i = 0; i < orders.Length; i++) answers[i] = Placed(accountId, spec, orders[i], clientOrderIdGiven[i], results[i]);
         return await Task.WhenAll(answers);
     }
+
+    private static bool AddsRisk(PlaceOrder order) => (order.Flags & OrderFlags.ReduceOnly) == 0;
+
+    private static OrderResult Shed(PlaceOrder order) => OrderResult.Failed(OrderAdmission.Overloaded().With("clientOrderId", order.ClientOrderId));
 
     /// <summary>What the account's answer to a new order means for the caller.</summary>
     private async Task<OrderResult> Placed(long accountId, MarketSpec spec, PlaceOrder order, bool clientOrderIdGiven, AccountOrderResult result)

@@ -17,7 +17,7 @@ namespace Exchange.Tests.Gateway;
 [Collection(PostgresCollection.Name)]
 public sealed class OverloadTests(PostgresFixture postgres) : IAsyncLifetime
 {
-    private readonly Gate _gate = new();
+    private readonly JournalGate _gate = new();
     private readonly Arrivals _arrivals = new();
     private GatewayHarness _gateway = null!;
     private Trader _trader = null!;
@@ -84,35 +84,6 @@ public sealed class OverloadTests(PostgresFixture postgres) : IAsyncLifetime
         };
         request.Headers.Add("X-MBX-APIKEY", _trader.ApiKey);
         return Api.Read(_gateway.Anonymous.SendAsync(request));
-    }
-
-    private sealed class Gate
-    {
-        private TaskCompletionSource _open = Done();
-        private TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task Entered => _entered.Task;
-        public Task Opened => _open.Task;
-        public void Close() => (_open, _entered) = (new(TaskCreationOptions.RunContinuationsAsynchronously), new(TaskCreationOptions.RunContinuationsAsynchronously));
-        public void Open() => _open.TrySetResult();
-        public void Enter() => _entered.TrySetResult();
-
-        private static TaskCompletionSource Done()
-        {
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            done.SetResult();
-            return done;
-        }
-    }
-
-    private sealed class GatedJournal(IMarketJournal inner, Gate gate) : DelegatingJournal(inner)
-    {
-        public override async Task Append(string market, JournalBatch batch, CancellationToken cancellationToken)
-        {
-            gate.Enter();
-            await gate.Opened;
-            await Inner.Append(market, batch, cancellationToken);
-        }
     }
 
     /// <summary>Counts commands reaching markets, on the market's turn.</summary>
