@@ -5,7 +5,8 @@ namespace Exchange.LoadGenerator;
 /// <summary>The command line: <c>--name value</c> pairs, every one optional except the admin token.</summary>
 internal sealed record LoadOptions(
     Uri Url, string AdminToken, int Accounts, int Concurrency, int Rate, TimeSpan Duration, TimeSpan Warmup,
-    string[] Symbols, int MaxOpenPerAccount, int CrossPercent, int CancelPercent, int Seed, string Deposit, string[] Modes, int BatchSize)
+    string[] Symbols, int MaxOpenPerAccount, int CrossPercent, int CancelPercent, int Seed, string Deposit, string[] Modes, int BatchSize,
+    int BurstMultiplier, TimeSpan BurstAt, TimeSpan BurstFor, int CancelProbe)
 {
     public const string Usage = """
         usage: dotnet run -c Release --project tools/LoadGenerator -- --token ADMIN_TOKEN [options]
@@ -26,6 +27,11 @@ internal sealed record LoadOptions(
                                 one authenticated WebSocket per account), or all: the three, one after another on the
                                 same accounts, each with its own warm-up and measured phase, then a comparison (rest)
           --batch N             orders per batch request in batch mode (20)
+          --burst M             an overload burst: the open-loop --rate is multiplied by M for --burst-for S seconds
+                                from --burst-at S seconds into the measured phase (rest mode; default none)
+          --burst-at S          (10)   --burst-for S   (10)
+          --cancel-probe N      cancels/s from 8 accounts of its own that rested orders far from the mid before the
+                                measured phase: their latency before, during and after the burst (0)
         """;
 
     public int Callers => Math.Min(Concurrency, Accounts);
@@ -50,11 +56,15 @@ internal sealed record LoadOptions(
             TimeSpan.FromSeconds(Int("duration", 30)), TimeSpan.FromSeconds(Int("warmup", 5)),
             Text("symbols", "BTC-PERP").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Int("max-open", 8), Int("cross", 8), Int("cancel", 45), Int("seed", 1), Text("deposit", "100000000"),
-            Text("mode", "rest") is var mode && mode == "all" ? ["rest", "batch", "ws"] : [mode], Int("batch", 20));
+            Text("mode", "rest") is var mode && mode == "all" ? ["rest", "batch", "ws"] : [mode], Int("batch", 20),
+            Int("burst", 0), TimeSpan.FromSeconds(Int("burst-at", 10)), TimeSpan.FromSeconds(Int("burst-for", 10)), Int("cancel-probe", 0));
         if (values.Count > 0) throw new ArgumentException($"unknown option --{values.Keys.First()}");
         if (options.AdminToken.Length == 0) throw new ArgumentException("--token (the admin token the gateway printed) is required");
         if (options.Modes.Any(m => m is not ("rest" or "batch" or "ws"))) throw new ArgumentException("--mode is rest, batch, ws or all");
         if (options.BatchSize <= 0) throw new ArgumentException("--batch must be positive");
+        if (options.BurstMultiplier > 1 && (options.Rate == 0 || options.Modes is not ["rest"]))
+            throw new ArgumentException("--burst needs an open-loop --rate in rest mode");
+        if (options.BurstMultiplier < 0 || options.CancelProbe < 0) throw new ArgumentException("--burst and --cancel-probe cannot be negative");
         if (options.Accounts <= 0 || options.Concurrency <= 0 || options.Rate < 0) throw new ArgumentException("counts must be positive");
         return options;
     }

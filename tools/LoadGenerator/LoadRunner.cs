@@ -12,7 +12,7 @@ namespace Exchange.LoadGenerator;
 /// request's latency counts from when it was due, so a stall is not hidden by the requests it delayed (no coordinated
 /// omission).
 /// </summary>
-internal sealed class LoadRunner(HttpClient http, LoadOptions options, Market[] markets, TradingAccount[] accounts, LoadStats stats, string mode)
+internal sealed class LoadRunner(HttpClient http, LoadOptions options, Market[] markets, TradingAccount[] accounts, LoadStats stats, string mode, Burst burst)
 {
     public async Task RunAsync(CancellationToken stop)
     {
@@ -62,7 +62,7 @@ internal sealed class LoadRunner(HttpClient http, LoadOptions options, Market[] 
                     catch (OperationCanceledException) { return; }
                 }
                 start = due;
-                due += interval;
+                due += burst.Interval(due, interval);
             }
             var account = mine[n % mine.Length];
             switch (mode)
@@ -84,7 +84,9 @@ internal sealed class LoadRunner(HttpClient http, LoadOptions options, Market[] 
     {
         var (status, body) = await HttpAsync(account, planned);
         var answer = Answer.Read(body);
-        stats.Record(planned.Kind, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds, status, answer.Code);
+        var micros = (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        stats.Record(planned.Kind, micros, status, answer.Code);
+        if (burst.Enabled) stats.Phased(burst.PhaseAt(start), planned.Kind, micros, status, answer.Code);
         Track(account, planned, status, answer);
     }
 

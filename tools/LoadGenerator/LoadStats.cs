@@ -70,6 +70,34 @@ internal sealed class LoadStats
             $"p99 {Ms(interval.GetValueAtPercentile(99))}  max {Ms(interval.GetMaxValue())}  non-2xx {NonSuccess()}{phase}");
     }
 
+    private readonly HistogramBase[] _phaseLatency = Burst.Phases.Select(_ => (HistogramBase)new LongHistogram(1, HighestMicros, 3)).ToArray();
+    private readonly long[,] _phaseOrders = new long[3, 3]; // phase x (acknowledged, OVERLOADED, other)
+
+    /// <summary>An order's or cancel's answer attributed to the burst's phase (only while measuring).</summary>
+    public void Phased(int phase, RequestKind kind, long micros, int status, string? code)
+    {
+        if (!Measuring || kind == RequestKind.Cancel) return;
+        lock (_phaseLatency)
+        {
+            _phaseLatency[phase].RecordValue(Math.Clamp(micros, 1, HighestMicros));
+            _phaseOrders[phase, status == 201 ? 0 : code == "OVERLOADED" ? 1 : 2]++;
+        }
+    }
+
+    /// <summary>Per phase of the burst: orders acknowledged, refused OVERLOADED, otherwise answered; their latency.</summary>
+    public IEnumerable<string> PhaseReport(TimeSpan before, TimeSpan burst, TimeSpan after)
+    {
+        TimeSpan[] lengths = [before, burst, after];
+        for (var p = 0; p < Burst.Phases.Length; p++)
+        {
+            var h = _phaseLatency[p];
+            if (h.TotalCount == 0) continue;
+            var seconds = Math.Max(lengths[p].TotalSeconds, 1e-3);
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"orders {Burst.Phases[p],-6}: {h.TotalCount / seconds,8:N0} answered/s, acknowledged {_phaseOrders[p, 0]:N0}, OVERLOADED {_phaseOrders[p, 1]:N0}, other {_phaseOrders[p, 2]:N0}; p50 {Ms(h.GetValueAtPercentile(50))}  p99 {Ms(h.GetValueAtPercentile(99))}");
+        }
+    }
+
     public long NonSuccess() => Statuses.Where(s => s.Key is < 200 or >= 300).Sum(s => s.Value);
 
     public static string Ms(long micros) => (micros / 1000.0).ToString("0.00", CultureInfo.InvariantCulture) + " ms";

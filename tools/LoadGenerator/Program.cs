@@ -36,6 +36,13 @@ Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 var markets = await Setup.ReadMarketsAsync(http, options, cancel.Token);
 var setupTime = Stopwatch.StartNew();
 var accounts = await Setup.CreateAccountsAsync(http, options, markets, cancel.Token);
+var burst = new Burst(options);
+CancelProbe? probe = null;
+if (options.CancelProbe > 0)
+{
+    probe = new CancelProbe(http, options, markets[0], await Setup.CreateAccountsAsync(http, options with { Accounts = 8 }, markets, cancel.Token), burst);
+    await probe.StockAsync(cancel.Token);
+}
 var loop = options.Rate > 0 ? FormattableString.Invariant($"open loop at {options.Rate:N0} req/s") : "closed loop";
 Console.WriteLine(FormattableString.Invariant(
     $"{accounts.Length} accounts funded in {setupTime.Elapsed.TotalSeconds:F1} s; {options.Callers} callers, {loop}, {options.Warmup.TotalSeconds:F0} s warm-up + {options.Duration.TotalSeconds:F0} s on {string.Join(", ", options.Symbols)} against {options.Url}"));
@@ -65,7 +72,8 @@ async Task<(string, double, double, double, long, long)> RunPhase(string mode)
     var stats = new LoadStats();
     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
     var started = Stopwatch.StartNew();
-    var run = new LoadRunner(http, options, markets, accounts, stats, mode).RunAsync(stop.Token);
+    var run = new LoadRunner(http, options, markets, accounts, stats, mode, burst).RunAsync(stop.Token);
+    var probing = probe?.RunAsync(stop.Token) ?? Task.CompletedTask;
     var measuredFrom = TimeSpan.Zero;
     using (var ticker = new PeriodicTimer(TimeSpan.FromSeconds(1)))
     {
@@ -79,11 +87,13 @@ async Task<(string, double, double, double, long, long)> RunPhase(string mode)
             {
                 stats.Measuring = true;
                 measuredFrom = started.Elapsed;
+                burst.StartMeasuring();
             }
             if (stats.Measuring && now - measuredFrom >= options.Duration) stop.Cancel();
         }
     }
     await run;
+    await probing;
     var measured = started.Elapsed - measuredFrom;
     stats.Interval(started.Elapsed, TimeSpan.FromSeconds(1)); // the last partial second joins the total
 
@@ -98,6 +108,12 @@ async Task<(string, double, double, double, long, long)> RunPhase(string mode)
     Console.WriteLine("status per order or cancel: " + string.Join(", ", stats.Statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "transport error" : s.Key)}: {s.Value:N0}")));
     if (!stats.Codes.IsEmpty)
         Console.WriteLine("error codes: " + string.Join(", ", stats.Codes.OrderByDescending(c => c.Value).Select(c => $"{c.Key}: {c.Value:N0}")));
+    if (burst.Enabled)
+    {
+        var after = measured - options.BurstAt - options.BurstFor;
+        foreach (var line in stats.PhaseReport(options.BurstAt, options.BurstFor, after < TimeSpan.Zero ? TimeSpan.Zero : after)) Console.WriteLine(line);
+    }
+    foreach (var line in probe?.Report() ?? []) Console.WriteLine(line);
     return (mode, stats.Requests / seconds, orders / seconds, stats[RequestKind.Cancel] / seconds,
         total.GetValueAtPercentile(50), total.GetValueAtPercentile(99));
 }
