@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# CPU per order in the gateway, the silo and PostgreSQL, for REST, REST batches and WebSocket order entry, in one run:
+# a throwaway PostgreSQL, one silo process and one gateway process (as deployed, on the ADO.NET membership), and the
+# load generator (--mode all) against the gateway. For each mode the CPU time each process used during the measured
+# phase (from /proc, user + system) is divided by the requests and by the orders and cancels answered in it.
+#
+#   scripts/cpu-per-order.sh [load generator options...]     # e.g. --rate 3000 --duration 30
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+work="$(mktemp -d /tmp/exchange-cpu.XXXXXX)"
+chmod 755 "$work"
+gw_port=5191 pg_port=55434 token="cpu-per-order-admin-token"
+pids=()
+pg_bin="$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
+as_pg() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+wait_for() {  # SECONDS DESCRIPTION COMMAND...
+    local deadline=$((SECONDS + $1)) what="$2"; shift 2
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then echo "timed out waiting for $what" >&2; return 1; fi
+        sleep 0.2
+    done
+}
+
+dotnet build Silo/Silo.csproj -c Release -v quiet -nologo >/dev/null
+dotnet build Client/Client.csproj -c Release -v quiet -nologo >/dev/null
+dotnet build tools/LoadGenerator/LoadGenerator.csproj -c Release -v quiet -nologo >/dev/null
+
+[[ "$(id -u)" -eq 0 ]] && chown postgres "$work"
+as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null
+as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
+psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database exchange"
+postmaster="$(head -n 1 "$work/pg/postmaster.pid")"
+
+export ConnectionStrings__Exchange="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=exchange" \
+    Exchange__Clustering=AdoNet Orleans__ClusterId=cpu-per-order Orleans__ServiceId=exchange
+Orleans__SiloPort=11411 Orleans__GatewayPort=30401 Orleans__AdvertisedAddress=127.0.0.1 \
+    dotnet Silo/bin/Release/net10.0/Exchange.Silo.dll >"$work/silo.log" 2>&1 &
+silo=$!; pids+=("$silo")
+# One WebSocket per account, all from this address (ws mode).
+Gateway__AdminToken="$token" Gateway__SecretKey="$(head -c 32 /dev/urandom | base64)" Gateway__WebSocketConnectionsPerAddress=5000 \
+    dotnet Client/bin/Release/net10.0/Exchange.Client.dll --urls "http://127.0.0.1:$gw_port" >"$work/gateway.log" 2>&1 &
+gateway=$!; pids+=("$gateway")
+ready() { curl -sf "http://127.0.0.1:$gw_port/health/ready" | grep -q '"status":"Healthy"'; }
+wait_for 180 "the gateway to be ready" ready
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system, in clock ticks
+postgres_ticks() {  # the postmaster and every backend it has now (pooled connections live through the phase)
+    local total; total=$(ticks "$postmaster")
+    for child in $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$child"))); done
+    echo "$total"
+}
+sample() { echo "$(ticks "$gateway") $(ticks "$silo") $(postgres_ticks) $(ticks "$load")"; }
+
+dotnet tools/LoadGenerator/bin/Release/net10.0/Exchange.LoadGenerator.dll --url "http://127.0.0.1:$gw_port" --token "$token" \
+    --mode all --warmup 5 --duration 30 "$@" >"$work/load.log" 2>&1 &
+load=$!; pids+=("$load")
+hz=$(getconf CLK_TCK)
+printf '%-6s %11s %20s %12s %12s %12s %12s\n' mode "requests/s" "orders+cancels/s" "gateway" "silo" "postgres" "load gen"
+printf '%-6s %11s %20s %12s %12s %12s %12s\n' "" "" "" "CPU us per order or cancel" "" "" ""
+for mode in rest batch ws; do
+    header="== $mode"
+    wait_for 600 "the $mode phase" grep -q "^$header" "$work/load.log"
+    phase_start=$(grep -n "^$header" "$work/load.log" | cut -d: -f1)
+    measuring() { tail -n "+$phase_start" "$work/load.log" | grep -q '^\[ *[0-9]*s\] [^(]*$'; }   # the first line that is not warm-up
+    wait_for 120 "the $mode measured phase" measuring
+    read -r g0 s0 p0 l0 <<<"$(sample)"
+    measured() { tail -n "+$phase_start" "$work/load.log" | grep -q '^measured '; }
+    wait_for 300 "the end of the $mode phase" measured
+    read -r g1 s1 p1 l1 <<<"$(sample)"
+    line="$(tail -n "+$phase_start" "$work/load.log" | grep '^measured ')"
+    seconds=$(sed -E 's/^measured ([0-9.]+) s.*/\1/' <<<"$line")
+    rate=$(sed -E 's/.* requests, ([0-9,]+) req\/s.*/\1/' <<<"$line" | tr -d ,)
+    orders=$(sed -E 's/.*\(orders ([0-9,]+)\/s.*/\1/' <<<"$line" | tr -d ,)
+    cancels=$(sed -E 's/.*cancels ([0-9,]+)\/s\).*/\1/' <<<"$line" | tr -d ,)
+    items=$(awk -v o="$orders" -v c="$cancels" -v s="$seconds" 'BEGIN { printf "%d", (o + c) * s }')
+    per() { awk -v t="$1" -v n="$items" -v hz="$hz" 'BEGIN { printf "%.0f", t * 1000000 / hz / n }'; }
+    printf '%-6s %11s %20s %12s %12s %12s %12s\n' "$mode" "$rate" "$((orders + cancels))" "$(per $((g1 - g0)))" "$(per $((s1 - s0)))" "$(per $((p1 - p0)))" "$(per $((l1 - l0)))"
+done
+wait "$load" || true
+echo
+echo "== load generator"
+grep -E '^(==|measured|latency|status|error codes|mode|rest|batch|ws)' "$work/load.log"
+echo "load average: $(cat /proc/loadavg)"
