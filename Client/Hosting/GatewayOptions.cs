@@ -59,6 +59,13 @@ public sealed class GatewayOptions
     public const int MaxBatchOrdersLimit = 100;
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// A directory holding a stress report as the stress lab writes it (<c>index.html</c>, <c>plots/</c>,
+    /// <c>result.json</c>), served read-only under <c>/stress/</c> and linked from the status page once its
+    /// <c>index.html</c> exists. Relative to the gateway's working directory. Empty: no <c>/stress/</c>.
+    /// </summary>
+    public string? StressReportDirectory { get; set; }
 }
 
 /// <summary>Token buckets per API key (per client address for public endpoints).</summary>
