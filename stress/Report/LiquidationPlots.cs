@@ -36,8 +36,9 @@ internal static class LiquidationPlots
         {
             var ofOutcome = steps.Where(l => l.Outcome == outcome).ToList();
             if (ofOutcome.Count == 0) continue;
-            var (xs, ys) = PlotCanvas.Steps(
-                ofOutcome.Select(l => PlotCanvas.Seconds(l.T)).ToList(), ofOutcome.Select((_, i) => (double)(i + 1)).ToList(), runSeconds);
+            var (counted, counts) = PlotCanvas.LastPerPixel(
+                ofOutcome.Select(l => PlotCanvas.Seconds(l.T)).ToList(), ofOutcome.Select((_, i) => (double)(i + 1)).ToList());
+            var (xs, ys) = PlotCanvas.Steps(counted, counts, runSeconds);
             var line = plot.Add.ScatterLine(xs, ys, color);
             line.LineWidth = 2;
             line.LegendText = $"{name} ({Format.Count(ofOutcome.Count)})";
@@ -56,8 +57,8 @@ internal static class LiquidationPlots
             .Order().ToArray();
         if (times.Length > 0)
         {
-            var shares = times.Select((_, i) => 100.0 * (i + 1) / times.Length).ToArray();
-            var (xs, ys) = PlotCanvas.Steps(times, shares, times[^1]);
+            var (within, shares) = PlotCanvas.LastPerPixel(times, times.Select((_, i) => 100.0 * (i + 1) / times.Length).ToList());
+            var (xs, ys) = PlotCanvas.Steps(within, shares, times[^1]);
             var line = plot.Add.ScatterLine(xs, ys, Colors.SteelBlue);
             line.LineWidth = 2;
             line.LegendText = $"{Format.Of(times.Length, "step", "steps")} timed";

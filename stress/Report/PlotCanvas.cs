@@ -148,6 +148,25 @@ internal static class PlotCanvas
         return runs;
     }
 
+    /// <summary>
+    /// At most one point per pixel column of a growing count (the last in each column, so the staircase is exact at every
+    /// column's end): 100,000 liquidations draw as about a thousand steps, not a 3 MB path no eye can tell apart.
+    /// </summary>
+    public static (List<double> Xs, List<double> Ys) LastPerPixel(IReadOnlyList<double> xs, IReadOnlyList<double> ys)
+    {
+        if (xs.Count <= 2 * Width) return (xs.ToList(), ys.ToList());
+        var column = (xs[^1] - xs[0]) / Width;
+        var (thinXs, thinYs) = (new List<double> { xs[0] }, new List<double> { ys[0] });
+        for (var i = 1; i < xs.Count; i++)
+        {
+            var last = i == xs.Count - 1 || Math.Floor((xs[i + 1] - xs[0]) / column) != Math.Floor((xs[i] - xs[0]) / column);
+            if (!last) continue;
+            thinXs.Add(xs[i]);
+            thinYs.Add(ys[i]);
+        }
+        return (thinXs, thinYs);
+    }
+
     /// <summary>Turns points into a staircase (a count holds until the next change), as ScottPlot connects points straight.</summary>
     public static (double[] Xs, double[] Ys) Steps(IReadOnlyList<double> xs, IReadOnlyList<double> ys, double untilX)
     {

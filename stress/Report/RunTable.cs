@@ -9,7 +9,7 @@ internal static class RunTable
     public static string Html(StressResult result)
     {
         var run = result.Run;
-        var rows = new (string Name, string Value)[]
+        var rows = new List<(string Name, string Value)>
         {
             ("Scenario", result.Scenario.Name),
             ("Scenario file", result.Scenario.File),
@@ -20,8 +20,9 @@ internal static class RunTable
             ("Started", Format.Timestamp(run.StartedAt)),
             ("Ended", Format.Timestamp(run.EndedAt)),
             ("Length", Format.Duration((long)(run.EndedAt - run.StartedAt).TotalMilliseconds)),
-            ("Report produced after the run", Format.Duration(run.ReportMilliseconds)),
         };
+        // Known only once a report has been written (a runner times the writing, then records it in result.json).
+        if (run.ReportMilliseconds > 0) rows.Add(("Report written in", Format.Duration(run.ReportMilliseconds)));
         var html = new StringBuilder("<table class=\"run\"><tbody>");
         foreach (var (name, value) in rows)
             html.Append($"<tr><th>{Format.Html(name)}</th><td>{Format.Html(value)}</td></tr>");

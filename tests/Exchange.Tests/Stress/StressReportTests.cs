@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 using Exchange.Stress.Report;
+using Exchange.Stress.Results;
 
 namespace Exchange.Tests.Stress;
 
@@ -132,6 +133,32 @@ public sealed partial class StressReportTests : IDisposable
 
         var files = Directory.GetFiles(Path.Combine(_directory.FullName, "plots")).Select(Path.GetFileName);
         Assert.DoesNotContain("prices-ETH-PERP.svg", files);
+    }
+
+    [Fact]
+    public void A_hundred_thousand_liquidations_draw_as_small_plots_and_are_all_counted()
+    {
+        var sample = SampleStressResult.Crash();
+        string[] outcomes = ["book", "book", "fund", "adl"];
+        var steps = Enumerable.Range(0, 100_000)
+            .Select(i => new LiquidationPoint(40_000 + i / 50, "BTC-PERP", $"acct-{i}", "sell", 0.01m, 56_000m, outcomes[i % 4], 10 + i % 1_990, null))
+            .ToList();
+        var result = sample with
+        {
+            Series = sample.Series with { Liquidations = steps },
+            Summary = sample.Summary with { AccountsLiquidated = 100_000 },
+        };
+
+        var page = Page(HtmlReport.Write(result, _directory.FullName));
+
+        Assert.Contains(page.Descendants("p"), p => p.Value.StartsWith(
+            "100,000 accounts were liquidated in 100,000 steps: 50,000 through the book, 25,000 taken over by the insurance fund, " +
+            "25,000 auto-deleveraged (ADL).", StringComparison.Ordinal));
+        foreach (var plot in new[] { "liquidations.svg", "liquidation-handled.svg" })
+        {
+            var size = new FileInfo(Path.Combine(_directory.FullName, "plots", plot)).Length;
+            Assert.True(size < 400_000, $"{plot} is {size} bytes");
+        }
     }
 
     [Fact]
