@@ -51,7 +51,7 @@ public static class HtmlReport
             </head>
             <body>
             <header>
-            <h1>Stress report: {name} <span class="outcome {(result.Passed ? "passed" : "failed")}">{(result.Passed ? "PASSED" : "FAILED")}</span></h1>
+            <h1>Stress report: {name} {Outcome(result)}</h1>
             <p class="description">{Format.Html(result.Scenario.Description)}</p>
             </header>
 
@@ -71,6 +71,12 @@ public static class HtmlReport
             .Append(". The same numbers are in result.json beside this page; the plots are in plots/.</footer>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>PASSED or FAILED; a run that checked nothing passed nothing, whatever <see cref="StressResult.Passed"/> says.</summary>
+    private static string Outcome(StressResult result) =>
+        result.Verdicts.Count == 0 ? "<span class=\"outcome unchecked\">NOTHING CHECKED</span>"
+        : result.Passed ? "<span class=\"outcome passed\">PASSED</span>"
+        : "<span class=\"outcome failed\">FAILED</span>";
 
     private static void Section(StringBuilder html, string id, string heading, string body) =>
         html.Append($"<section id=\"{id}\"><h2>{Format.Html(heading)}</h2>\n{body}\n</section>\n");

@@ -35,6 +35,8 @@ internal static class Narrative
     private static string Market(StressResult result, string symbol, long runMs)
     {
         var prices = result.Series.Prices.Where(p => p.Symbol == symbol).OrderBy(p => p.T).ToList();
+        var breakers = result.Series.Breakers.Where(b => b.Symbol == symbol).ToList();
+        if (prices.Count == 0 && breakers.Count == 0) return $"{symbol}: no prices or breaker states were observed.";
         var parts = new List<string>();
         var (name, series) = prices.Any(p => p.Index is not null) ? ("index", prices.Select(p => (p.T, p.Index)))
             : ("mark", prices.Select(p => (p.T, Value: p.Mark)));
@@ -52,7 +54,6 @@ internal static class Narrative
             .Select(p => Math.Abs((double)((p.Mark!.Value - p.Index!.Value) / p.Index.Value))).ToList();
         if (gaps.Count > 0) parts.Add($"the mark stayed within {Format.Percent(gaps.Max())} of the index");
 
-        var breakers = result.Series.Breakers.Where(b => b.Symbol == symbol).ToList();
         var stops = breakers.Where(b => b.State != "reopening").GroupBy(b => b.State).ToList();
         if (stops.Count == 0) parts.Add("it traded continuously throughout");
         foreach (var state in stops)
@@ -121,6 +122,7 @@ internal static class Narrative
     private static string Orders(StressResult result)
     {
         var summary = result.Summary;
+        if (summary is { OrdersSent: 0, OrdersAcknowledged: 0, CancelsAccepted: 0, CancelsRefused: 0 }) return "No order or cancel was sent.";
         var sentence = $"Traders sent {Format.Of(summary.OrdersSent, "order", "orders")}: {Format.Count(summary.OrdersAcknowledged)} acknowledged, " +
             $"{Format.Count(summary.OrdersRefused)} refused, {Format.Count(summary.OrdersUnknown)} without a definite answer";
         var lost = result.Verdicts.FirstOrDefault(v => v.Name == "acknowledged-orders-lost");

@@ -34,22 +34,21 @@ internal static class PricePlots
         Reopens(plot, breakers);
         if (!drawn) PlotCanvas.Empty(plot, $"no prices observed for {symbol} in this run");
 
-        var trips = breakers.Count(b => b.State != "reopening");
         var caption = $"Index (black), mark (blue) and last trade (orange) of {symbol}; the grey band is the range the breaker " +
             "allows. Shaded spans: the market was not trading continuously" +
-            (trips == 0 ? " (none in this run)." : $" ({Format.Of(trips, "interval", "intervals")}; see the timeline).");
+            (breakers.Count == 0 ? " (none in this run)." : $" ({Format.Of(breakers.Count, "interval", "intervals")}; see the timeline).");
         return PlotCanvas.RenderOverTime(result, plot, $"prices-{FileSafe(symbol)}.svg", $"{symbol}: index, mark, last trade and band", caption);
     }
 
     private static bool Line(Plot plot, List<PricePoint> prices, Func<PricePoint, decimal?> value, string name, Color color, float width)
     {
         var runs = PlotCanvas.Runs(prices, p => p.T, value);
-        foreach (var (xs, ys) in runs)
+        for (var i = 0; i < runs.Count; i++)
         {
-            var line = plot.Add.ScatterLine(xs, ys, color);
+            var line = plot.Add.ScatterLine(runs[i].Xs, runs[i].Ys, color);
             line.LineWidth = width;
-            if (xs.Length == 1) line.MarkerSize = 4;
-            if (ReferenceEquals(xs, runs[0].Xs)) line.LegendText = name;
+            if (runs[i].Xs.Length == 1) line.MarkerSize = 4; // a lone point between gaps, which a line cannot show
+            if (i == 0) line.LegendText = name;
         }
         return runs.Count > 0;
     }

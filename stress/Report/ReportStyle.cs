@@ -11,6 +11,7 @@ internal static class ReportStyle
         .outcome { display: inline-block; padding: 0.15rem 0.7rem; border-radius: 0.3rem; font-weight: bold; color: white; }
         .outcome.passed { background: #2e7d32; }
         .outcome.failed { background: #c62828; }
+        .outcome.unchecked { background: #757575; }
         .description { color: #444; }
         .narrative p { margin: 0.4rem 0; }
         table { border-collapse: collapse; margin: 0.6rem 0; font-size: 0.92rem; }

@@ -65,6 +65,11 @@ public sealed partial class StressReportTests : IDisposable
         var holding = rows.Single(r => (string)r.Attribute("data-verdict")! == "acknowledged-orders-lost");
         Assert.Equal("holds", (string)holding.Attribute("class")!);
         Assert.Equal("FAILED", page.Descendants("h1").Single().Descendants("span").Single().Value);
+
+        var sample = SampleStressResult.Crash();
+        var passing = Page(HtmlReport.Write(sample with { Verdicts = sample.Verdicts.Where(v => v.Holds).ToList() }, _directory.FullName));
+        Assert.Equal("PASSED", passing.Descendants("h1").Single().Descendants("span").Single().Value);
+        Assert.DoesNotContain(passing.Descendants("tr"), r => (string?)r.Attribute("class") == "fails");
     }
 
     [Fact]
@@ -121,6 +126,8 @@ public sealed partial class StressReportTests : IDisposable
         Assert.Contains("no order was acknowledged in this run", html);
         Assert.Contains("This run checked no verdicts.", html);
         Assert.Contains("No account was liquidated.", html);
+        Assert.Contains("BTC-PERP: no prices or breaker states were observed.", html);
+        Assert.Equal("NOTHING CHECKED", page.Descendants("h1").Single().Descendants("span").Single().Value);
         foreach (var file in Directory.GetFiles(Path.Combine(_directory.FullName, "plots")))
             Assert.Equal(Svg + "svg", XDocument.Load(file).Root!.Name);
     }
