@@ -27,12 +27,23 @@ public static class HtmlReport
         // The directory may hold an earlier run's report (a "latest report" directory): plots/ keeps this run's only.
         foreach (var stale in Directory.GetFiles(plotsDirectory, "*.svg").Where(f => plots.All(p => p.File != Path.GetFileName(f))))
             File.Delete(stale);
-        foreach (var plot in plots) File.WriteAllText(Path.Combine(plotsDirectory, plot.File), plot.Svg);
+        foreach (var plot in plots) Replace(Path.Combine(plotsDirectory, plot.File), plot.Svg);
 
-        File.WriteAllText(Path.Combine(directory, "result.json"), ResultJson.Write(result));
+        Replace(Path.Combine(directory, "result.json"), ResultJson.Write(result));
         var index = Path.Combine(directory, "index.html");
-        File.WriteAllText(index, Page(result, prices, liquidations, money, traffic));
+        Replace(index, Page(result, prices, liquidations, money, traffic));
         return index;
+    }
+
+    /// <summary>
+    /// Writes beside the file, then renames over it: a gateway serving the directory (<c>/stress/</c>) hands out the old
+    /// file or the new one, never half of one. The temporary name starts with a dot, which the gateway does not serve.
+    /// </summary>
+    private static void Replace(string path, string content)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.writing");
+        File.WriteAllText(temporary, content);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static string Page(StressResult result, List<ReportPlot> prices, List<ReportPlot> liquidations, List<ReportPlot> money,

@@ -6,7 +6,7 @@ namespace Exchange.Stress.Report;
 
 /// <summary>
 /// What every plot of the report shares: size, font, the x axis in seconds since the run's start over the whole run (so
-/// plots line up one under the other), the timeline's marks as labelled vertical lines, breaker intervals as shaded
+/// plots line up one under the other), the timeline's marks as numbered vertical lines, breaker intervals as shaded
 /// spans, and a plain message in place of data when a series is empty. ScottPlot draws the axes; nothing here does.
 /// </summary>
 internal static class PlotCanvas
@@ -197,10 +197,14 @@ internal static class PlotCanvas
         return Render(plot, file, title, caption);
     }
 
+    /// <summary>Renders the plot as SVG and disposes of it (a plot holds native drawing resources).</summary>
     public static ReportPlot Render(Plot plot, string file, string title, string caption)
     {
-        if (plot.GetPlottables().Any(p => p.LegendItems.Any(item => !string.IsNullOrEmpty(item.LabelText))))
-            plot.ShowLegend(Edge.Bottom); // below the data, never over it
-        return new ReportPlot(file, title, caption, plot.GetSvgXml(Width, Height));
+        using (plot)
+        {
+            if (plot.GetPlottables().Any(p => p.LegendItems.Any(item => !string.IsNullOrEmpty(item.LabelText))))
+                plot.ShowLegend(Edge.Bottom); // below the data, never over it
+            return new ReportPlot(file, title, caption, plot.GetSvgXml(Width, Height));
+        }
     }
 }
