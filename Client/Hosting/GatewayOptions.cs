@@ -42,6 +42,13 @@ public sealed class GatewayOptions
     public TimeSpan IndexPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// A directory holding a stress report as the stress lab writes it (<c>index.html</c>, <c>plots/</c>,
+    /// <c>result.json</c>), served read-only under <c>/stress/</c> and linked from the status page once its
+    /// <c>index.html</c> exists. Relative to the gateway's working directory. Empty: no <c>/stress/</c>.
+    /// </summary>
+    public string? StressReportDirectory { get; set; }
+
+    /// <summary>
     /// Bytes queued for one WebSocket (<c>/ws</c>, <c>/fapi/ws</c>) before it counts as too slow and is dropped. It must hold
     /// a full book snapshot of the deepest market (about 50 bytes a level).
     /// </summary>

@@ -40,6 +40,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("Gateway:SecretKey must be base64 of exactly 32 bytes (e.g. head -c 32 /dev/urandom | base64)");
         if (options.AdminToken is { Length: > 0 and < 16 })
             errors.Add("Gateway:AdminToken must be at least 16 characters (e.g. openssl rand -hex 24)");
+        if (options.StressReportDirectory is { Length: > 0 } report && !Directory.Exists(report))
+            errors.Add($"Gateway:StressReportDirectory must be an existing directory (the report may be written into it later), not {report}");
         var limits = options.RateLimits;
         foreach (var (policy, bucket) in new[] { ("Orders", limits.Orders), ("Cancels", limits.Cancels), ("Queries", limits.Queries),
                      ("Public", limits.Public), ("Feeds", limits.Feeds), ("Authentication", limits.Authentication), ("WebSocketMessages", limits.WebSocketMessages) })

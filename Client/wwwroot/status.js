@@ -3,7 +3,7 @@
 // index, the index, its status and each feed's (channel index), and the mark and margin multipliers from the market's
 // terms (re-read every few seconds); the circuit breaker's state, band, countdown to the reopen and, while paused, the
 // auction's indicative price (GET .../breaker, re-read with the terms). A banner says when an index runs on simulated
-// feeds. Plain script, no build step.
+// feeds, and a link leads to the latest stress report when the gateway serves one. Plain script, no build step.
 "use strict";
 
 const RecentTrades = 20, ChartLevels = 50, Width = 600, Height = 180;
@@ -272,6 +272,19 @@ function drawDepth(svg, bids, asks) {
   }
 }
 
+// The link to the latest stress report, shown when the gateway serves one (Gateway:StressReportDirectory holding an
+// index.html); data-checked says the question was answered, either way.
+async function showStressReportLink() {
+  const link = document.getElementById("stress-report");
+  try {
+    link.hidden = !(await fetch(link.getAttribute("href"), { method: "HEAD", cache: "no-store" })).ok;
+  } catch {
+    link.hidden = true; // no answer, no link
+  }
+  link.dataset.checked = "true";
+}
+
+showStressReportLink();
 start().catch(error => {
   document.getElementById("markets").textContent = "Could not load the markets: " + error;
 });
