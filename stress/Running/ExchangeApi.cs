@@ -15,7 +15,7 @@ internal readonly record struct ApiAnswer(int Status, string Body, double Millis
     /// <summary>The error's stable code (RFC 7807 <c>code</c>), if the body has one.</summary>
     public string? Code => Json.Code(Body);
 
-    public JsonElement Json() => JsonDocument.Parse(Body).RootElement.Clone();
+    public JsonElement Parse() => JsonDocument.Parse(Body).RootElement.Clone();
 
     public override string ToString() => Status == 0 ? $"no answer ({Failure})" : $"{Status} {(Body.Length > 300 ? Body[..300] : Body)}";
 }
@@ -31,6 +31,8 @@ internal sealed class ExchangeApi(HttpClient http, string adminToken)
 
     public HttpClient Http => http;
 
+    public string AdminToken => adminToken;
+
     public Task<ApiAnswer> AdminAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         var request = new HttpRequestMessage(method, path);
@@ -44,7 +46,7 @@ internal sealed class ExchangeApi(HttpClient http, string adminToken)
     {
         var answer = await AdminAsync(method, path, body, ct);
         if (!answer.Ok) throw new InvalidOperationException($"{method} {path}: {answer}");
-        return answer.Body.Length == 0 ? default : answer.Json();
+        return answer.Body.Length == 0 ? default : answer.Parse();
     }
 
     public Task<ApiAnswer> GetAsync(string path, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);

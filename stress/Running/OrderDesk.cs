@@ -27,7 +27,7 @@ internal sealed class OrderDesk(ExchangeApi api, Recorder recorder, IReadOnlyDic
         {
             var answer = await api.SignedAsync(account, HttpMethod.Post, "/api/v1/orders", Body(orders[0], ids[0]), ct);
             recorder.Order(account, orders[0].Symbol, ids[0], answer.Status, answer.Code, answer.Milliseconds);
-            if (answer.Ok && Resting(answer.Json()) is { } id) resting.Add(new RestingOrder(orders[0].Symbol, id));
+            if (answer.Ok && Resting(answer.Parse()) is { } id) resting.Add(new RestingOrder(orders[0].Symbol, id));
             return resting;
         }
         var body = new StringBuilder("{\"orders\":[");
@@ -40,7 +40,7 @@ internal sealed class OrderDesk(ExchangeApi api, Recorder recorder, IReadOnlyDic
             for (var i = 0; i < orders.Count; i++) recorder.Order(account, orders[i].Symbol, ids[i], batch.Status, batch.Code, batch.Milliseconds);
             return resting;
         }
-        var items = batch.Json().GetProperty("orders");
+        var items = batch.Parse().GetProperty("orders");
         var k = 0;
         foreach (var item in items.EnumerateArray())
         {

@@ -8,16 +8,22 @@ namespace Exchange.Stress.Running;
 /// </summary>
 internal sealed class RunClock
 {
+    // Before the start the clock reads far below zero, so that nothing done while building counts as the run.
+    private const long BeforeStartMs = -1_000_000_000;
     private long _startTimestamp = Stopwatch.GetTimestamp();
+    private long _offsetMs = BeforeStartMs;
 
     public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
 
-    public long NowMs => (long)Stopwatch.GetElapsedTime(_startTimestamp).TotalMilliseconds;
+    public long NowMs => (long)Stopwatch.GetElapsedTime(Volatile.Read(ref _startTimestamp)).TotalMilliseconds + Volatile.Read(ref _offsetMs);
+
+    public bool Started => Volatile.Read(ref _offsetMs) == 0;
 
     public void Start()
     {
-        _startTimestamp = Stopwatch.GetTimestamp();
         StartedAt = DateTimeOffset.UtcNow;
+        Volatile.Write(ref _startTimestamp, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _offsetMs, 0);
     }
 
     /// <summary>Waits until the run's clock reaches <paramref name="ms"/> (at once if it has).</summary>
