@@ -164,16 +164,25 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
             $"fund steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "fund")}, book steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "book")}");
     }
 
+    /// <summary>
+    /// The fund takes over only while its loss in the market is within its cap: no fund step may follow a reading of the
+    /// fund already down by the cap or more. (A position it holds can lose more afterwards as the price moves on: the
+    /// cap bounds what it takes, not the market.)
+    /// </summary>
     private Verdict FundWithinCap(string market)
     {
         var points = facts.Funds.Where(f => f.Symbol == market).ToList();
-        if (points.Count == 0) return new Verdict($"fund-within-cap {market}", "no readings", "drawn at most the cap", false, "the insurance fund was never read");
+        if (points.Count == 0) return new Verdict($"fund-within-cap {market}", "no readings", "no takeover beyond the cap", false, "the insurance fund was never read");
         var start = points[0].Balance;
-        var low = points.Min(p => p.Balance);
         var cap = scenario.Markets.First(m => m.Symbol == market).Liquidation.FundLossCapBps * start / 10_000;
-        var drawn = Math.Max(0, start - low);
-        return new Verdict($"fund-within-cap {market}", D(drawn), $"at most {D(cap)}", drawn <= cap,
-            $"balance {D(start)} at the start, lowest {D(low)}, end {D(points[^1].Balance)}");
+        var atCap = points.FirstOrDefault(p => start - p.Balance >= cap);
+        var beyond = atCap is null ? [] : facts.Steps.Where(s => s.Symbol == market && s.Outcome == "fund" && s.T > atCap.T).ToList();
+        var low = points.Min(p => p.Balance);
+        return new Verdict($"fund-within-cap {market}", $"{beyond.Count} takeovers after the cap was reached", "none",
+            beyond.Count == 0,
+            $"cap {D(cap)} ({D(start)} at the start); lowest {D(low)}, end {D(points[^1].Balance)}; " +
+            (atCap is null ? "the fund's loss never reached the cap" : $"reached at {atCap.T} ms") +
+            $"; fund steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "fund")}, adl steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "adl")}");
     }
 
     private Verdict Untouched(IReadOnlyList<string> markets)

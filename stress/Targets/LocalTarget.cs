@@ -95,6 +95,10 @@ public sealed class LocalTarget : IExchangeTarget
             // A port of our own, so a run beside a local exchange (or another run) does not meet it.
             ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Warning",
+            ["Logging:LogLevel:Polly"] = "Warning",
             ["Orleans:ClusterId"] = "stress",
             ["Orleans:ServiceId"] = "stress",
         };
