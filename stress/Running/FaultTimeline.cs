@@ -43,7 +43,10 @@ internal sealed class FaultTimeline(Scenario scenario, IExchangeTarget target, R
         try
         {
             await clock.UntilAsync(FaultSchedule.StartMs(fault), ct);
-            Marks.Enqueue(new TimelineMark(clock.NowMs, "fault", Text(fault)));
+            // Feed, maker and trader faults act on the schedule itself, so they begin exactly at their time; an
+            // infrastructure fault begins when the target is asked to inject it.
+            var infrastructure = fault.Kind is FaultKind.SiloKill or FaultKind.SiloFreeze or FaultKind.DatabaseStop;
+            Marks.Enqueue(new TimelineMark(infrastructure ? clock.NowMs : FaultSchedule.StartMs(fault), "fault", Text(fault)));
             log.WriteLine($"[{clock.NowMs / 1000.0,6:0.0}s] fault: {Text(fault)}");
             var duration = TimeSpan.FromSeconds(fault.Seconds);
             switch (fault.Kind)
@@ -61,7 +64,7 @@ internal sealed class FaultTimeline(Scenario scenario, IExchangeTarget target, R
                     await clock.UntilAsync(FaultSchedule.EndMs(fault), ct);
                     break;
             }
-            Marks.Enqueue(new TimelineMark(clock.NowMs, "recovered", $"{fault.Kind} ends"));
+            Marks.Enqueue(new TimelineMark(infrastructure ? clock.NowMs : FaultSchedule.EndMs(fault), "recovered", $"{fault.Kind} ends"));
         }
         catch (OperationCanceledException)
         {

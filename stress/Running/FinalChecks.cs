@@ -10,7 +10,8 @@ internal sealed record FinalState(
     IReadOnlyList<string> Unverified,
     AuditResponse Audit,
     decimal NegativeEquity,
-    int AccountsWithNegativeEquity);
+    int AccountsWithNegativeEquity,
+    IReadOnlyDictionary<(long Account, string Symbol), decimal> Positions);
 
 /// <summary>
 /// The reads after the scenario has played: every acknowledged order asked for by its client order id (the exchange
@@ -51,19 +52,22 @@ internal sealed class FinalChecks(ExchangeApi api)
         decimal negative = 0;
         var negativeAccounts = 0;
         var gate = new Lock();
+        var positions = new Dictionary<(long, string), decimal>();
         await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (a, token) =>
         {
             var answer = await api.AdminAsync(HttpMethod.Get, $"/admin/v1/accounts/{a.Id}", null, token);
             if (!answer.Ok) throw new InvalidOperationException($"reading account {a.Id} at the end: {answer}");
-            var equity = Json.Decimal(Json.Read<AccountResponse>(answer.Body).Equity)!.Value;
-            if (equity >= 0) return;
+            var view = Json.Read<AccountResponse>(answer.Body);
+            var equity = Json.Decimal(view.Equity)!.Value;
             lock (gate)
             {
+                foreach (var p in view.Positions) positions[(a.Id, p.Symbol)] = Json.Decimal(p.Size)!.Value;
+                if (equity >= 0) return;
                 negative -= equity;
                 negativeAccounts++;
             }
         });
-        return new FinalState(orders.Count, [.. lost], [.. unverified], audit, negative, negativeAccounts);
+        return new FinalState(orders.Count, [.. lost], [.. unverified], audit, negative, negativeAccounts, positions);
     }
 
     /// <summary>

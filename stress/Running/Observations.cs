@@ -43,6 +43,9 @@ internal sealed class Observations
 
     public ConcurrentQueue<FundPoint> Funds { get; } = new();
 
+    /// <summary>When each fund reading's answer arrived (the reading's point carries when it was asked).</summary>
+    public ConcurrentDictionary<(string Symbol, long T), long> FundAnsweredAt { get; } = new();
+
     public ConcurrentQueue<OpenInterestPoint> OpenInterest { get; } = new();
 
     public ConcurrentQueue<BadDebtPoint> BadDebt { get; } = new();

@@ -174,6 +174,7 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         var fund = Json.Read<InsuranceFundResponse>(answer.Body);
         var balance = Json.Decimal(fund.Balance)!.Value;
         seen.FundAtStart.TryAdd(market.Symbol, balance);
+        seen.FundAnsweredAt[(market.Symbol, t)] = clock.NowMs;
         seen.Funds.Enqueue(new FundPoint(t, market.Symbol, balance, balance * fund.FundLossCapBps / 10_000));
     }
 

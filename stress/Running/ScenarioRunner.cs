@@ -101,7 +101,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
         var prices = seen.Prices.OrderBy(p => p.T).ToList();
         var funds = seen.Funds.OrderBy(f => f.T).ToList();
         var facts = new RunFacts(final, steps, breakers, prices, funds, watched, paths, schedule, recorder.CancelAnswers, recorder.OrderAnswers,
-            makers.Withdrawals);
+            makers.Withdrawals, markets.ToDictionary(m => m.Key, m => m.Value.FundAccountId), seen.FundAnsweredAt);
         foreach (var (fault, error) in timeline.Failures) log.WriteLine($"fault {fault.Kind} at {fault.At} s could not be injected: {error}");
         var marks = timeline.Marks.OrderBy(m => m.T).ToList();
         var summary = ResultBuilder.Summary(population.All.Count, recorder, facts, marks);

@@ -58,6 +58,12 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
             $"{f.AccountsWithNegativeEquity} accounts with negative equity, {D(f.NegativeEquity)} in all; the audit's bad-debt line {D(badDebt)}");
     }
 
+    /// <summary>
+    /// Per market: what liquidation closed (the positions the runner saw reduced after the mark crossed them) less what
+    /// the book took and what the insurance fund still holds at the end is what nobody but ADL could take; ADL may not
+    /// exceed it. The fund's own holding counts at the end, because a fund pushed under water is itself liquidated
+    /// (what it took over then leaves it by the book or by ADL).
+    /// </summary>
     private Verdict AdlMinimal()
     {
         var holds = true;
@@ -65,15 +71,17 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
         foreach (var market in scenario.Markets.Select(m => m.Symbol))
         {
             var steps = facts.Steps.Where(s => s.Symbol == market).ToList();
+            if (steps.Count == 0) continue;
             var adl = steps.Where(s => s.Outcome == "adl").Sum(s => s.Size);
-            if (adl == 0 && steps.Count == 0) continue;
             var book = steps.Where(s => s.Outcome == "book").Sum(s => s.Size);
-            var fund = steps.Where(s => s.Outcome == "fund").Sum(s => s.Size);
+            var fundTook = steps.Where(s => s.Outcome == "fund").Sum(s => s.Size);
+            var fundHolds = Math.Abs(facts.Final.Positions.GetValueOrDefault((facts.FundAccounts[market], market)));
             var liquidated = facts.Watched.Where(w => w.Account.Market == market && w.CrossedAt is not null)
                 .Sum(w => Math.Abs(w.StartSize) - Math.Abs(w.LastSize));
-            var required = Math.Max(0, liquidated - book - fund);
+            var required = Math.Max(0, liquidated - book - fundHolds);
             holds &= adl <= required;
-            parts.Add($"{market}: adl {D(adl)}, required at most {D(required)} (liquidated {D(liquidated)}, book {D(book)}, fund {D(fund)})");
+            parts.Add($"{market}: adl {D(adl)}, required at most {D(required)} (liquidated {D(liquidated)}, book {D(book)}, " +
+                      $"fund took {D(fundTook)} and holds {D(fundHolds)} at the end)");
         }
         return new Verdict("adl-minimal", D(facts.Steps.Where(s => s.Outcome == "adl").Sum(s => s.Size)), "no more than the shortfall requires",
             holds, parts.Count == 0 ? "no liquidation steps" : string.Join("; ", parts));
@@ -176,12 +184,14 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
         var start = points[0].Balance;
         var cap = scenario.Markets.First(m => m.Symbol == market).Liquidation.FundLossCapBps * start / 10_000;
         var atCap = points.FirstOrDefault(p => start - p.Balance >= cap);
-        var beyond = atCap is null ? [] : facts.Steps.Where(s => s.Symbol == market && s.Outcome == "fund" && s.T > atCap.T).ToList();
+        // Only steps after the reading's answer arrived: the state it showed may be that of any moment until then.
+        var answeredAt = atCap is null ? 0 : facts.FundAnsweredAt.GetValueOrDefault((market, atCap.T), atCap.T);
+        var beyond = atCap is null ? [] : facts.Steps.Where(s => s.Symbol == market && s.Outcome == "fund" && s.T > answeredAt).ToList();
         var low = points.Min(p => p.Balance);
         return new Verdict($"fund-within-cap {market}", $"{beyond.Count} takeovers after the cap was reached", "none",
             beyond.Count == 0,
             $"cap {D(cap)} ({D(start)} at the start); lowest {D(low)}, end {D(points[^1].Balance)}; " +
-            (atCap is null ? "the fund's loss never reached the cap" : $"reached at {atCap.T} ms") +
+            (atCap is null ? "the fund's loss never reached the cap" : $"seen reached by the reading sent at {atCap.T} ms, answered at {answeredAt} ms") +
             $"; fund steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "fund")}, adl steps {facts.Steps.Count(s => s.Symbol == market && s.Outcome == "adl")}");
     }
 
@@ -221,4 +231,6 @@ internal sealed record RunFacts(
     FaultSchedule Schedule,
     IReadOnlyList<(long At, bool Accepted, string? Code)> Cancels,
     IReadOnlyList<(long At, OrderOutcome Outcome)> Orders,
-    int MakerWithdrawals);
+    int MakerWithdrawals,
+    IReadOnlyDictionary<string, long> FundAccounts,
+    IReadOnlyDictionary<(string Symbol, long T), long> FundAnsweredAt);
