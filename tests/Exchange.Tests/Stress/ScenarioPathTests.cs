@@ -71,12 +71,14 @@ public sealed class ScenarioPathTests
     public void The_real_day_replays_from_the_feed_tool_sample()
     {
         var scenario = new PathScenario("BTC-USD", Csv: "../../tools/FeedTool/data/btc-2024-08-05-selloff.csv", TimeColumn: "open_time_ms",
-            PriceColumn: "close", Speed: 600, StepMs: 250);
+            PriceColumn: "close", Speed: 480, StepMs: 250);
         var path = PricePath.From(scenario, ScenarioFiles.Directory);
-        // 300 minutes at 600x: 30 seconds; the first close of the file is the first point, its last close the last.
-        Assert.Equal(30_000, path.EndMs);
+        // 300 minutes at 480x: 37.5 seconds; the minute of the low (06:24, 144 minutes in) falls on a step: 18 s.
+        Assert.Equal(37_500, path.EndMs);
         Assert.Equal(Units("53808.00"), path.Points[0].Price);
         Assert.Equal(Units("49353.40"), path.Points.Min(p => p.Price));
+        Assert.Equal(Units("49353.40"), path.PriceAt(18_000));
+        Assert.Equal(Units("52775.30"), path.Points[^1].Price);
     }
 
     [Fact]
