@@ -28,7 +28,17 @@ internal sealed class FinalChecks(ExchangeApi api)
         var lost = new ConcurrentBag<string>();
         var unverified = new ConcurrentBag<string>();
         var orders = acknowledged.ToList();
-        await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (o, token) =>
+        // First each account's recent orders per market in one read (the newest 1,000, any status); what that does not
+        // show is asked for one by one, and only the answer to that (404) counts an order as lost.
+        var toAsk = new ConcurrentBag<AcknowledgedOrder>();
+        await Parallel.ForEachAsync(orders.GroupBy(o => (o.Account, o.Symbol)), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (group, token) =>
+            {
+                var listed = await ListedClientOrderIdsAsync(group.Key.Account, group.Key.Symbol, token);
+                foreach (var o in group)
+                    if (!listed.Contains(o.ClientOrderId)) toAsk.Add(o);
+            });
+        await Parallel.ForEachAsync(toAsk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (o, token) =>
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -68,6 +78,13 @@ internal sealed class FinalChecks(ExchangeApi api)
             }
         });
         return new FinalState(orders.Count, [.. lost], [.. unverified], audit, negative, negativeAccounts, positions);
+    }
+
+    private async Task<HashSet<string>> ListedClientOrderIdsAsync(StressAccount account, string symbol, CancellationToken ct)
+    {
+        var answer = await api.SignedAsync(account, HttpMethod.Get, $"/api/v1/orders?symbol={symbol}&status=all&limit=1000", null, ct);
+        if (!answer.Ok) return [];
+        return [.. Json.Read<OrderResponse[]>(answer.Body).Select(o => o.ClientOrderId).OfType<string>()];
     }
 
     /// <summary>
