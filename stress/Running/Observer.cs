@@ -123,13 +123,18 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         }
     }
 
+    /// <summary>
+    /// <c>band</c> or <c>velocity</c> for the breaker's own trips; <c>index-stale</c> when the market is paused without a
+    /// trusted index; otherwise who paused it and the exchange's own reason text (e.g. <c>oracle: ...</c>).
+    /// </summary>
     private static string Reason(BreakerResponse breaker, TickerResponse ticker)
     {
         var text = breaker.Reason ?? ticker.ModeReason ?? "";
-        if (breaker.TrippedBy == "oracle" || ticker.ModeSetBy == "oracle") return "index-stale";
         if (text.StartsWith("band", StringComparison.Ordinal)) return "band";
         if (text.StartsWith("velocity", StringComparison.Ordinal)) return "velocity";
-        return breaker.TrippedBy ?? ticker.ModeSetBy ?? "unknown";
+        if (ticker.IndexStatus is "stale" or null && ticker.Index is not null) return "index-stale";
+        var who = breaker.TrippedBy ?? ticker.ModeSetBy ?? "unknown";
+        return text.Length == 0 ? who : $"{who}: {(text.Length > 120 ? text[..120] : text)}";
     }
 
     /// <summary>The intervals still open at the end, closed with no end.</summary>
