@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Exchange.Client.Contracts;
+
+namespace Exchange.Stress.Running;
+
+/// <summary>What the end-of-run reads found: orders not found, the final audit, and negative equity by account.</summary>
+internal sealed record FinalState(
+    long OrdersChecked,
+    IReadOnlyList<string> Lost,
+    IReadOnlyList<string> Unverified,
+    AuditResponse Audit,
+    decimal NegativeEquity,
+    int AccountsWithNegativeEquity,
+    IReadOnlyDictionary<(long Account, string Symbol), decimal> Positions);
+
+/// <summary>
+/// The reads after the scenario has played: every acknowledged order asked for by its client order id (the exchange
+/// must know every order it acknowledged, whatever happened to it since), the audit, and every account's equity (to
+/// see that all negative equity is on the audit's bad-debt line). A read that fails for a reason other than "not found"
+/// is repeated a few times, then reported as unverified (never counted as found).
+/// </summary>
+internal sealed class FinalChecks(ExchangeApi api)
+{
+    private const int Parallelism = 16, Attempts = 5;
+
+    public async Task<FinalState> RunAsync(IEnumerable<AcknowledgedOrder> acknowledged, IReadOnlyCollection<StressAccount> accounts, CancellationToken ct)
+    {
+        var lost = new ConcurrentBag<string>();
+        var unverified = new ConcurrentBag<string>();
+        var orders = acknowledged.ToList();
+        // First each account's recent orders per market in one read (the newest 1,000, any status); what that does not
+        // show is asked for one by one, and only the answer to that (404) counts an order as lost.
+        var toAsk = new ConcurrentBag<AcknowledgedOrder>();
+        await Parallel.ForEachAsync(orders.GroupBy(o => (o.Account, o.Symbol)), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (group, token) =>
+            {
+                var listed = await ListedClientOrderIdsAsync(group.Key.Account, group.Key.Symbol, token);
+                foreach (var o in group)
+                    if (!listed.Contains(o.ClientOrderId)) toAsk.Add(o);
+            });
+        await Parallel.ForEachAsync(toAsk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (o, token) =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var answer = await api.SignedAsync(o.Account, HttpMethod.Get, $"/api/v1/orders/by-client-id/{o.ClientOrderId}?symbol={o.Symbol}", null, token);
+                if (answer.Ok) return;
+                if (answer.Status == 404)
+                {
+                    lost.Add($"{o.Symbol} {o.ClientOrderId} (account {o.Account.Id}, acknowledged at {o.At} ms)");
+                    return;
+                }
+                if (attempt == Attempts)
+                {
+                    unverified.Add($"{o.Symbol} {o.ClientOrderId}: {answer}");
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token);
+            }
+        });
+
+        var audit = await ReadQuietAuditAsync(ct);
+        decimal negative = 0;
+        var negativeAccounts = 0;
+        var gate = new Lock();
+        var positions = new Dictionary<(long, string), decimal>();
+        await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (a, token) =>
+        {
+            var answer = await api.AdminAsync(HttpMethod.Get, $"/admin/v1/accounts/{a.Id}", null, token);
+            if (!answer.Ok) throw new InvalidOperationException($"reading account {a.Id} at the end: {answer}");
+            var view = Json.Read<AccountResponse>(answer.Body);
+            var equity = Json.Decimal(view.Equity)!.Value;
+            lock (gate)
+            {
+                foreach (var p in view.Positions) positions[(a.Id, p.Symbol)] = Json.Decimal(p.Size)!.Value;
+                if (equity >= 0) return;
+                negative -= equity;
+                negativeAccounts++;
+            }
+        });
+        return new FinalState(orders.Count, [.. lost], [.. unverified], audit, negative, negativeAccounts, positions);
+    }
+
+    private async Task<HashSet<string>> ListedClientOrderIdsAsync(StressAccount account, string symbol, CancellationToken ct)
+    {
+        var answer = await api.SignedAsync(account, HttpMethod.Get, $"/api/v1/orders?symbol={symbol}&status=all&limit=1000", null, ct);
+        if (!answer.Ok) return [];
+        return [.. Json.Read<OrderResponse[]>(answer.Body).Select(o => o.ClientOrderId).OfType<string>()];
+    }
+
+    /// <summary>
+    /// The audit balances at a quiet point: read until two readings half a second apart agree (liquidation steps still
+    /// in flight move money between accounts), at most ten seconds; then the last reading, whatever it says.
+    /// </summary>
+    public async Task<AuditResponse> ReadQuietAuditAsync(CancellationToken ct)
+    {
+        var last = await ReadAuditAsync(ct);
+        for (var i = 0; i < 20; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            var now = await ReadAuditAsync(ct);
+            if (Same(now, last)) return now;
+            last = now;
+        }
+        return last;
+    }
+
+    private static bool Same(AuditResponse a, AuditResponse b) =>
+        a.MoneyDifference == b.MoneyDifference && a.BadDebt == b.BadDebt && a.Holdings == b.Holdings
+        && a.NetPositions.Count == b.NetPositions.Count && a.NetPositions.All(kv => b.NetPositions.GetValueOrDefault(kv.Key) == kv.Value);
+
+    public async Task<AuditResponse> ReadAuditAsync(CancellationToken ct)
+    {
+        var answer = await api.AdminAsync(HttpMethod.Get, "/admin/v1/audit", null, ct);
+        if (!answer.Ok) throw new InvalidOperationException($"GET /admin/v1/audit at the end: {answer}");
+        return Json.Read<AuditResponse>(answer.Body);
+    }
+}

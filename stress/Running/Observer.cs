@@ -1,0 +1,254 @@
+using Exchange.Client.Contracts;
+using Exchange.Stress.Results;
+
+namespace Exchange.Stress.Running;
+
+/// <summary>
+/// Reads what the exchange says while the scenario plays, through the public and admin APIs only: each market's ticker
+/// and breaker four times a second (index, mark, last, band; the breaker's and the market's state as intervals), the
+/// public liquidation feed, each insurance fund and the audit once a second, and the accounts' views (positions for
+/// open interest, and each leveraged account's position and liquidation price to time its handling). It feeds
+/// <see cref="LiveState"/> for the makers and traders, and <see cref="Observations"/> for the result.
+/// </summary>
+internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDictionary<string, MarketInfo> markets, LiveState live,
+    Observations seen, Func<IReadOnlyCollection<StressAccount>> accounts)
+{
+    private const int PriceEveryMs = 250, SlowEveryMs = 1_000, HistoryMs = 600_000, Parallelism = 16;
+    private readonly Dictionary<string, OpenInterval> _open = new(StringComparer.Ordinal);
+
+    private sealed record OpenInterval(long From, string State, string Reason, long? LastTradeAtStart);
+
+    /// <summary>Reads prices until cancelled (started while building, so makers have an index to quote).</summary>
+    public Task RunPricesAsync(CancellationToken ct) => UntilCancelled(LoopPricesAsync, ct);
+
+    private async Task LoopPricesAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var started = clock.NowMs;
+            await Task.WhenAll(markets.Values.Select(m => SamplePricesAsync(m, ct)));
+            if (!await DelayAsync(started + PriceEveryMs, ct)) break;
+        }
+    }
+
+    /// <summary>The once-a-second readings, from the run's start until cancelled.</summary>
+    public Task RunSlowAsync(CancellationToken ct) => UntilCancelled(LoopSlowAsync, ct);
+
+    private async Task LoopSlowAsync(CancellationToken ct)
+    {
+        var fullEvery = Math.Max(1, accounts().Count / 2_000);     // a whole-population read at most ~2,000 accounts a second
+        for (var round = 0; !ct.IsCancellationRequested; round++)
+        {
+            var started = clock.NowMs;
+            await Task.WhenAll(
+                Task.WhenAll(markets.Values.Select(m => SampleLiquidationsAsync(m, ct))),
+                Task.WhenAll(markets.Values.Select(m => SampleFundAsync(m, ct))),
+                SampleAuditAsync(ct),
+                round % fullEvery == 0 ? SampleAccountsAsync(accounts(), openInterest: true, ct) : Task.CompletedTask);
+            if (!await DelayAsync(started + SlowEveryMs, ct)) break;
+        }
+    }
+
+    /// <summary>Leveraged accounts the mark has crossed, not yet seen handled: read four times a second.</summary>
+    public Task RunAtRiskAsync(CancellationToken ct) => UntilCancelled(LoopAtRiskAsync, ct);
+
+    private async Task LoopAtRiskAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var started = clock.NowMs;
+            var atRisk = seen.Watched.Values.Where(w => w.CrossedAt is not null && w.HandledAt is null).Select(w => w.Account).ToList();
+            if (atRisk.Count > 0) await SampleAccountsAsync(atRisk, openInterest: false, ct);
+            if (!await DelayAsync(started + PriceEveryMs, ct)) break;
+        }
+    }
+
+    private static async Task UntilCancelled(Func<CancellationToken, Task> loop, CancellationToken ct)
+    {
+        try
+        {
+            await loop(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Reads every leveraged account once before the run: its position and liquidation price.</summary>
+    public Task WatchAsync(IEnumerable<StressAccount> leveraged, CancellationToken ct)
+    {
+        foreach (var account in leveraged) seen.Watched[account.Id] = new WatchedAccount(account);
+        return SampleAccountsAsync([.. seen.Watched.Values.Select(w => w.Account)], openInterest: false, ct, initial: true);
+    }
+
+    private async Task SamplePricesAsync(MarketInfo market, CancellationToken ct)
+    {
+        var t = clock.NowMs;
+        var tickerAnswer = await api.GetAsync($"/api/v1/markets/{market.Symbol}/ticker", ct);
+        var breakerAnswer = await api.GetAsync($"/api/v1/markets/{market.Symbol}/breaker", ct);
+        if (!tickerAnswer.Ok || !breakerAnswer.Ok) return;
+        var ticker = Json.Read<TickerResponse>(tickerAnswer.Body);
+        var breaker = Json.Read<BreakerResponse>(breakerAnswer.Body);
+        var index = ticker.IndexStatus is "fresh" or "degraded" ? Json.Decimal(ticker.IndexPrice) : null;
+        var mark = Json.Decimal(ticker.MarkPrice);
+        live.Update(market.Symbol, t, new LiveState.MarketView(index, mark, ticker.Mode), HistoryMs);
+        if (t < 0) return;
+        seen.Prices.Enqueue(new PricePoint(t, market.Symbol, index, mark, Json.Decimal(ticker.LastPrice),
+            Json.Decimal(breaker.Band?.Low), Json.Decimal(breaker.Band?.High)));
+        TrackInterval(market.Symbol, t, ticker, breaker);
+        if (mark is { } m) MarkCrossings(market.Symbol, t, m);
+    }
+
+    private void TrackInterval(string symbol, long t, TickerResponse ticker, BreakerResponse breaker)
+    {
+        var state = breaker.State == "paused" ? "paused" : ticker.Mode switch
+        {
+            "cancel_only" => "cancel-only",
+            "halted" => "halted",
+            "post_only" => "post-only",
+            _ => null,
+        };
+        lock (_open)
+        {
+            _open.TryGetValue(symbol, out var open);
+            if (open is not null && (state is null || state != open.State))
+            {
+                _open.Remove(symbol);
+                // The auction's uncross is the market's first trade after it, when one came.
+                var reopen = state is null && ticker.LastTradeTime is { } lt && lt > (open.LastTradeAtStart ?? 0) ? Json.Decimal(ticker.LastPrice) : null;
+                seen.Breakers.Enqueue(new BreakerInterval(symbol, open.From, t, open.State, open.Reason, reopen));
+            }
+            if (state is not null && (open is null || state != open.State))
+                _open[symbol] = new OpenInterval(t, state, Reason(breaker, ticker), ticker.LastTradeTime);
+        }
+    }
+
+    /// <summary>
+    /// <c>band</c> or <c>velocity</c> for the breaker's own trips; <c>index-stale</c> when the market is paused without a
+    /// trusted index; otherwise who paused it and the exchange's own reason text (e.g. <c>oracle: ...</c>).
+    /// </summary>
+    private static string Reason(BreakerResponse breaker, TickerResponse ticker)
+    {
+        var text = breaker.Reason ?? ticker.ModeReason ?? "";
+        if (text.StartsWith("band", StringComparison.Ordinal)) return "band";
+        if (text.StartsWith("velocity", StringComparison.Ordinal)) return "velocity";
+        if (ticker.IndexStatus is "stale" or null && ticker.Index is not null) return "index-stale";
+        var who = breaker.TrippedBy ?? ticker.ModeSetBy ?? "unknown";
+        return text.Length == 0 ? who : $"{who}: {(text.Length > 120 ? text[..120] : text)}";
+    }
+
+    /// <summary>The intervals still open at the end, closed with no end.</summary>
+    public void CloseOpenIntervals()
+    {
+        lock (_open)
+        {
+            foreach (var (symbol, open) in _open) seen.Breakers.Enqueue(new BreakerInterval(symbol, open.From, null, open.State, open.Reason, null));
+            _open.Clear();
+        }
+    }
+
+    private void MarkCrossings(string symbol, long t, decimal mark)
+    {
+        foreach (var w in seen.Watched.Values)
+        {
+            if (w.Account.Market != symbol || w.CrossedAt is not null || w.LiquidationPrice is not { } price || w.StartSize == 0) continue;
+            if (w.Long ? mark <= price : mark >= price) w.CrossedAt = t;
+        }
+    }
+
+    private async Task SampleLiquidationsAsync(MarketInfo market, CancellationToken ct)
+    {
+        const int Page = 1_000;
+        var answer = await api.GetAsync($"/api/v1/liquidations?symbol={market.Symbol}&limit={Page}", ct);
+        if (!answer.Ok) return;
+        var steps = Json.Read<LiquidationResponse[]>(answer.Body);
+        var added = 0;
+        foreach (var step in steps)
+        {
+            var t = step.Time - clock.StartedAt.ToUnixTimeMilliseconds();
+            if (seen.Liquidations.TryAdd((market.Symbol, step.Sequence), (step, t))) added++;
+        }
+        if (added == Page) Interlocked.Increment(ref seen.LiquidationPagesFull);
+    }
+
+    private async Task SampleFundAsync(MarketInfo market, CancellationToken ct)
+    {
+        var t = clock.NowMs;
+        var answer = await api.GetAsync($"/api/v1/markets/{market.Symbol}/insurance-fund", ct);
+        if (!answer.Ok) return;
+        var fund = Json.Read<InsuranceFundResponse>(answer.Body);
+        var balance = Json.Decimal(fund.Balance)!.Value;
+        seen.FundAtStart.TryAdd(market.Symbol, balance);
+        seen.FundAnsweredAt[(market.Symbol, t)] = clock.NowMs;
+        seen.Funds.Enqueue(new FundPoint(t, market.Symbol, balance, balance * fund.FundLossCapBps / 10_000));
+    }
+
+    private async Task SampleAuditAsync(CancellationToken ct)
+    {
+        var t = clock.NowMs;
+        var answer = await api.AdminAsync(HttpMethod.Get, "/admin/v1/audit", null, ct);
+        if (!answer.Ok) return;
+        var audit = Json.Read<AuditResponse>(answer.Body);
+        seen.LastAudit = audit;
+        seen.BadDebt.Enqueue(new BadDebtPoint(t, Json.Decimal(audit.BadDebt)!.Value));
+    }
+
+    private async Task SampleAccountsAsync(IReadOnlyCollection<StressAccount> list, bool openInterest, CancellationToken ct, bool initial = false)
+    {
+        var t = clock.NowMs;
+        var longs = markets.Keys.ToDictionary(s => s, _ => 0m);
+        var gate = new Lock();
+        var fundIds = markets.Values.Select(m => m.FundAccountId).ToHashSet();
+        var ids = list.Select(a => a.Id).Concat(openInterest ? fundIds.Where(id => list.All(a => a.Id != id)) : []).ToList();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (id, token) =>
+        {
+            var answer = await api.AdminAsync(HttpMethod.Get, $"/admin/v1/accounts/{id}", null, token);
+            if (!answer.Ok) return;
+            var view = Json.Read<AccountResponse>(answer.Body);
+            lock (gate)
+            {
+                foreach (var p in view.Positions)
+                    if (Json.Decimal(p.Size) is > 0 and var size && longs.ContainsKey(p.Symbol)) longs[p.Symbol] += size;
+            }
+            if (seen.Watched.TryGetValue(id, out var w)) Watch(w, view, t, initial);
+        });
+        if (openInterest && t >= 0)
+            foreach (var (symbol, size) in longs) seen.OpenInterest.Enqueue(new OpenInterestPoint(t, symbol, size));
+    }
+
+    private static void Watch(WatchedAccount w, AccountResponse view, long t, bool initial)
+    {
+        var position = view.Positions.FirstOrDefault(p => p.Symbol == w.Account.Market);
+        var size = position is null ? 0 : Json.Decimal(position.Size)!.Value;
+        if (initial)
+        {
+            w.StartSize = size;
+            w.LastSize = size;
+            w.LiquidationPrice = Json.Decimal(position?.LiquidationPrice);
+            return;
+        }
+        if (t < 0 || w.StartSize == 0) return;
+        // Under maintenance by the exchange's own reckoning, before the runner saw the mark cross: that is the crossing.
+        if (w.CrossedAt is null && (view.Liquidating || Json.Decimal(view.MarginRatio) >= 1 || Math.Abs(size) < Math.Abs(w.StartSize))) w.CrossedAt = t;
+        if (w.CrossedAt is null && Json.Decimal(position?.LiquidationPrice) is { } price) w.LiquidationPrice = price;
+        // Handled: closed, or reduced and back above maintenance with no liquidation still running.
+        var reducedAndSafe = Math.Abs(size) < Math.Abs(w.StartSize) && !view.Liquidating && Json.Decimal(view.MarginRatio) is < 1;
+        if (w.HandledAt is null && w.CrossedAt is not null && (size == 0 && !view.Liquidating || reducedAndSafe)) w.HandledAt = t;
+        w.LastSize = size;
+        w.LastMarginRatio = Json.Decimal(view.MarginRatio);
+    }
+
+    private async Task<bool> DelayAsync(long untilMs, CancellationToken ct)
+    {
+        try
+        {
+            // A clock that restarted (the run began) is far behind the old target: wait one period, not the difference.
+            await clock.UntilAsync(Math.Min(untilMs, clock.NowMs + SlowEveryMs), ct);
+            return !ct.IsCancellationRequested;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using System.Runtime.InteropServices;
+using Exchange.Stress.Results;
+using Exchange.Stress.Scenarios;
+using Exchange.Stress.Targets;
+
+namespace Exchange.Stress.Running;
+
+/// <summary>The target cannot play the scenario (a fault it cannot inject): nothing was started.</summary>
+public sealed class ScenarioRefusedException(string message) : Exception(message);
+
+/// <summary>
+/// Plays one scenario against one target, in phases: set the markets up (indices, feeds, markets, rules, funds), start
+/// publishing the path's first price and wait until every market trusts its index and is open, build the population
+/// (accounts, deposits, positions), let the makers quote, then start the run's clock: the path plays, faults fire,
+/// traders trade, the observer reads; at the end the makers and traders stop, every acknowledged order is asked for,
+/// the audit is read at a quiet point, and the result is judged.
+/// </summary>
+public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExchangeTarget target, TextWriter log)
+{
+    private static readonly TimeSpan ReadyDeadline = TimeSpan.FromSeconds(60);
+
+    public async Task<StressResult> RunAsync(CancellationToken ct)
+    {
+        if (FaultTimeline.Refusal(scenario, target) is { } refusal) throw new ScenarioRefusedException(refusal);
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(scenarioFile)) ?? ".";
+        var paths = scenario.Paths.ToDictionary(p => p.Index, p => PricePath.From(p, baseDirectory), StringComparer.Ordinal);
+        var random = new Random(scenario.Seed);
+
+        using var http = ExchangeApi.NewHttpClient(target.Gateway);
+        var api = new ExchangeApi(http, target.AdminToken);
+        var clock = new RunClock();
+        var recorder = new Recorder(clock);
+        var live = new LiveState();
+        var seen = new Observations();
+        var schedule = new FaultSchedule(scenario);
+        var markets = new Dictionary<string, MarketInfo>(StringComparer.Ordinal);
+        var desk = new OrderDesk(api, recorder, markets);
+        var population = new PopulationBuilder(api, desk, log);
+
+        log.WriteLine($"{scenario.Name}: setting up {scenario.Markets.Count} market(s) on the {target.Kind} target ({target.Gateway})");
+        foreach (var (symbol, info) in await new MarketSetup(api, population).CreateAsync(scenario, ct)) markets[symbol] = info;
+
+        using var background = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var feeds = markets.Values.GroupBy(m => m.Scenario.Index).ToDictionary(g => g.Key, g => g.First().Feeds, StringComparer.Ordinal);
+        var player = new PathPlayer(http, clock, schedule, paths, feeds);
+        var playing = player.RunAsync(background.Token);
+        var observer = new Observer(api, clock, markets, live, seen, () => [.. population.All]);
+        var pricing = observer.RunPricesAsync(background.Token);
+        await WaitUntilReadyAsync(markets.Keys, live, ct);
+
+        log.WriteLine($"{scenario.Name}: building the population");
+        var makerAccounts = new Dictionary<string, StressAccount[]>(StringComparer.Ordinal);
+        foreach (var symbol in markets.Keys)
+            makerAccounts[symbol] = await population.CreateManyAsync(scenario.Population.Makers.AccountsPerMarket, AccountRole.Maker,
+                scenario.Population.Makers.Collateral, symbol, ct);
+        var traderAccounts = await population.CreateManyAsync(scenario.Population.Traders.Accounts, AccountRole.Trader,
+            scenario.Population.Traders.Collateral, null, ct);
+        var positions = new List<BuiltPosition>();
+        foreach (var group in scenario.Population.Positions)
+        {
+            var market = markets[group.Market];
+            var index = live.View(group.Market)?.Index ?? throw new InvalidOperationException($"{group.Market} lost its index while the population was built");
+            positions.AddRange(await population.BuildPositionsAsync(group, market, market.Ticks(index), random, ct));
+        }
+        await observer.WatchAsync(positions.Select(p => p.Account), ct);
+
+        using var trading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var makers = new Makers(scenario.Population.Makers, markets, makerAccounts, desk, live, clock, schedule, new Random(random.Next()));
+        var making = makers.RunAsync(trading.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1_000, 2 * scenario.Population.Makers.RefreshMs)), ct);   // the books fill
+
+        clock.Start();
+        var timeline = new FaultTimeline(scenario, target, clock, log);
+        timeline.Marks.Enqueue(new TimelineMark(0, "phase", "the path starts"));
+        log.WriteLine($"{scenario.Name}: running for {scenario.DurationSeconds} s ({population.All.Count} accounts, {positions.Count} leveraged positions)");
+        var traders = new Traders(scenario.Population.Traders, [.. markets.Values], traderAccounts, desk, live, clock, schedule, new Random(random.Next()));
+        var tasks = new[]
+        {
+            traders.RunAsync(trading.Token), timeline.RunAsync(trading.Token),
+            observer.RunSlowAsync(background.Token), observer.RunAtRiskAsync(background.Token),
+        };
+        var progress = new Progress(log, clock, recorder, live, seen, makers, markets.Keys.First()).RunAsync(background.Token);
+        var durationMs = (long)Math.Round(scenario.DurationSeconds * 1000);
+        await clock.UntilAsync(durationMs, ct);
+
+        timeline.Marks.Enqueue(new TimelineMark(clock.NowMs, "phase", "the scenario ends: makers and traders stop"));
+        await trading.CancelAsync();
+        await Task.WhenAll(making, tasks[0], tasks[1]);
+        // One more second of readings, so what the last orders and liquidations did is seen.
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var endedAt = clock.NowMs;
+        log.WriteLine($"{scenario.Name}: checking {recorder.Acknowledged.Count} acknowledged orders and the audit");
+        var final = await new FinalChecks(api).RunAsync(recorder.Acknowledged, [.. population.All], ct);
+        await background.CancelAsync();
+        await Task.WhenAll(playing, pricing, tasks[2], tasks[3], progress);
+        observer.CloseOpenIntervals();
+
+        var watched = seen.Watched.Values.OrderBy(w => w.Account.Id).ToList();
+        var steps = ResultBuilder.Steps(seen, watched);
+        var breakers = seen.Breakers.OrderBy(b => b.From).ToList();
+        var prices = seen.Prices.OrderBy(p => p.T).ToList();
+        var funds = seen.Funds.OrderBy(f => f.T).ToList();
+        var facts = new RunFacts(final, steps, breakers, prices, funds, watched, paths, schedule, recorder.CancelAnswers, recorder.OrderAnswers,
+            makers.Withdrawals, markets.ToDictionary(m => m.Key, m => m.Value.FundAccountId), seen.FundAnsweredAt);
+        foreach (var (fault, error) in timeline.Failures) log.WriteLine($"fault {fault.Kind} at {fault.At} s could not be injected: {error}");
+        var marks = timeline.Marks.OrderBy(m => m.T).ToList();
+        var summary = ResultBuilder.Summary(population.All.Count, recorder, facts, marks);
+        var verdicts = new Verdicts(scenario, facts).Judge();
+        if (seen.LiquidationPagesFull > 0)
+            log.WriteLine($"warning: the liquidation feed returned a full page {seen.LiquidationPagesFull} times: steps may be missing from the series");
+
+        return new StressResult(
+            new ScenarioInfo(scenario.Name, scenario.Description, Path.GetFileName(scenarioFile), [.. markets.Keys]),
+            new RunInfo(clock.StartedAt, clock.StartedAt.AddMilliseconds(endedAt), target.Kind, Machine(), scenario.Seed, 0),
+            new StressSeries(prices, breakers, steps, funds, [.. seen.OpenInterest.OrderBy(o => o.T)], [.. seen.BadDebt.OrderBy(b => b.T)],
+                recorder.LatencyBySecond(), recorder.CancelsBySecond()),
+            marks,
+            summary,
+            verdicts);
+    }
+
+    private static async Task WaitUntilReadyAsync(IEnumerable<string> symbols, LiveState live, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(ReadyDeadline);
+        var list = symbols.ToList();
+        while (!list.All(s => live.View(s) is { Index: not null, Mode: "open" }))
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"the markets did not open on a trusted index within {ReadyDeadline.TotalSeconds} s: " +
+                                           string.Join(", ", list.Select(s => $"{s} {live.View(s)?.Mode ?? "unread"} index {live.View(s)?.Index?.ToString() ?? "untrusted"}")));
+            }
+        }
+    }
+
+    private static string Machine() =>
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+}
