@@ -66,7 +66,9 @@ internal static class Program
         Report.HtmlReport.Write(result, directory);
         // The page cannot know how long it took to write itself; result.json, written again, does.
         result = result with { Run = result.Run with { ReportMilliseconds = watch.ElapsedMilliseconds } };
-        File.WriteAllText(Path.Combine(directory, "result.json"), ResultJson.Write(result));
+        var path = Path.Combine(directory, "result.json");
+        File.WriteAllText(path + ".part", ResultJson.Write(result));
+        File.Move(path + ".part", path, overwrite: true); // never half a file for a gateway serving the directory
         return result;
     }
 
