@@ -46,8 +46,14 @@ public static class ApiMapping
             new BreakerRulesResponse(rules.BandBps, rules.VelocityBps, rules.VelocityWindowMs),
             view.Reference > 0 ? Units.Price(spec, view.Reference) : null, band,
             paused ? Vocabulary.Of(view.Terms.ModeCause.Actor) : null, paused ? view.Terms.ModeCause.Reason : null, indicative,
-            held ? breaker!.State.ReopenAtMs : null, held ? breaker!.State.Extensions : 0);
+            held ? breaker!.State.ReopenAtMs : null, held ? breaker!.State.Extensions : 0,
+            breaker is null ? null : Policy(breaker.Policy),
+            breaker is null ? null : [.. breaker.State.History.Reverse().Select(t => new BreakerTripResponse(t.Sequence, t.TrippedAtMs, t.PauseMs,
+                t.Reason, t.Extensions, t.ReopenedAtMs > 0 ? t.ReopenedAtMs : null))]);
     }
+
+    public static BreakerPolicyResponse Policy(Exchange.Breakers.BreakerPolicy p) =>
+        new(p.PauseMs, p.EscalatedPauseMs, p.EscalationWindowMs, p.ExtensionMs, p.RecheckMs, p.MaxCollarBps);
 
     /// <summary>The market's latest index tick in its own units; null when it follows no index or has no trusted price yet.</summary>
     public static string? IndexPrice(MarketSpec spec, MarketTerms terms) =>

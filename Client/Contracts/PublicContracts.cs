@@ -44,7 +44,15 @@ public sealed record TimeResponse(long ServerTime);
 /// the reopen waits longer if the index is not trusted or the auction cannot clear within its band); null otherwise.</param>
 /// <param name="Extensions">How many times the breaker has extended this pause (0 when normal).</param>
 public sealed record BreakerResponse(string Symbol, string State, string Mode, long Sequence, BreakerRulesResponse Rules, string? Reference,
-    BandResponse? Band, string? TrippedBy, string? Reason, IndicativeResponse? Indicative, long? ReopensAt = null, int Extensions = 0);
+    BandResponse? Band, string? TrippedBy, string? Reason, IndicativeResponse? Indicative, long? ReopensAt = null, int Extensions = 0,
+    BreakerPolicyResponse? Policy = null, IReadOnlyList<BreakerTripResponse>? Trips = null);
+
+/// <summary>How long the breaker pauses and how it reopens (milliseconds; <c>maxCollarBps</c> caps the widened band).</summary>
+public sealed record BreakerPolicyResponse(long PauseMs, long EscalatedPauseMs, long EscalationWindowMs, long ExtensionMs, long RecheckMs,
+    int MaxCollarBps);
+
+/// <summary>One of the breaker's latest trips, newest first: when (Unix ms), for how long, why, and when it reopened (null: not yet).</summary>
+public sealed record BreakerTripResponse(long Sequence, long TrippedAt, long PauseMs, string? Reason, int Extensions, long? ReopenedAt);
 
 /// <summary>0 switches a rule off.</summary>
 public sealed record BreakerRulesResponse(int BandBps, int VelocityBps, long VelocityWindowMs);

@@ -17,6 +17,8 @@ public static class BreakerEndpoints
     {
         admin.MapPost("/markets/{symbol}/breaker", SetRules).Produces<BreakerResponse>()
             .WithSummary("Set the price band and velocity rules (journaled; fields left out keep their value, 0 switches a rule off)");
+        admin.MapPost("/markets/{symbol}/breaker/policy", SetPolicy).Produces<BreakerResponse>()
+            .WithSummary("Set how long the breaker pauses and how it reopens (the breaker's durable state; fields left out keep their value)");
         admin.MapPost("/markets/{symbol}/breaker/trip", Trip).Produces<BreakerResponse>()
             .WithSummary("Pause an open market by hand: it goes to an auction, set by the operator with the reason given");
         admin.MapPost("/markets/{symbol}/breaker/release", Release).Produces<UncrossResponse>()
@@ -51,6 +53,29 @@ public static class BreakerEndpoints
         if (error is { Code: ErrorCodes.NoChange }) return ApiError.Conflict(ErrorCodes.NoChange, "those rules are already in force").ToResult();
         if (error is not null) return error.ToResult();
         return Results.Ok(ApiMapping.Breaker(spec, await markets.Market(spec).GetBreaker()));
+    }
+
+    /// <summary>
+    /// The pause policy belongs to the breaker grain, not to the market's journal: it decides when the breaker asks
+    /// for a reopen, and every reopen it asks for is itself a journaled market command. A change applies from the next
+    /// trip (or the next extension) on.
+    /// </summary>
+    private static async Task<IResult> SetPolicy(string symbol, HttpContext context, MarketDirectory markets, IGrainFactory grains)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var body = JsonBody.Parse(RequestBody.Of(context).Bytes,
+            "pauseMs", "escalatedPauseMs", "escalationWindowMs", "extensionMs", "recheckMs", "maxCollarBps");
+        var breaker = grains.GetGrain<Exchange.Breakers.ICircuitBreakerGrain>(spec.Symbol);
+        var current = (await breaker.GetStatus()).Policy;
+        long? Ms(string name) => body.LongNumber(name, long.MinValue, long.MaxValue);
+        var policy = new Exchange.Breakers.BreakerPolicy(
+            Ms("pauseMs") ?? current.PauseMs, Ms("escalatedPauseMs") ?? current.EscalatedPauseMs,
+            Ms("escalationWindowMs") ?? current.EscalationWindowMs, Ms("extensionMs") ?? current.ExtensionMs,
+            Ms("recheckMs") ?? current.RecheckMs, body.WholeNumber("maxCollarBps", int.MinValue, int.MaxValue) ?? current.MaxCollarBps);
+        if (policy.Problem() is { } problem) return ApiError.BadRequest(ErrorCodes.InvalidBreakerPolicy, problem).ToResult();
+        await breaker.SetPolicy(policy);
+        return Results.Ok(ApiMapping.Breaker(spec, await markets.Market(spec).GetBreaker(), await breaker.GetStatus()));
     }
 
     /// <summary>

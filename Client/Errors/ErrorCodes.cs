@@ -87,6 +87,8 @@ public static class ErrorCodes
     public const string NoIndex = "NO_INDEX";
     public const string PriceOutsideBand = "PRICE_OUTSIDE_BAND";
     public const string InvalidBreakerRules = "INVALID_BREAKER_RULES";
+
+    public const string InvalidBreakerPolicy = "INVALID_BREAKER_POLICY";
     public const string InvalidTrigger = "INVALID_TRIGGER";
     public const string WouldTriggerImmediately = "WOULD_TRIGGER_IMMEDIATELY";
     public const string OrderChanged = "ORDER_CHANGED";

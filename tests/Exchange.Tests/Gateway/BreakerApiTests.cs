@@ -70,6 +70,9 @@ public sealed class BreakerApiTests(PostgresFixture postgres) : GatewayWithMarke
         var paused = await WhenState("paused");
         Assert.Equal(("auction", "breaker"), (paused.String("mode"), paused.String("trippedBy")));
         Assert.Equal("band: 220 outside 190 to 210 around 200", paused.String("reason")); // the engine's words, in ticks
+        var trip = await Polling.Eventually(async () => Assert.Single((await View()).Node("trips").AsArray())!); // the breaker hears of it
+        Assert.Equal(("band: 220 outside 190 to 210 around 200", 120_000L), (trip["reason"]!.GetValue<string>(), trip["pauseMs"]!.GetValue<long>()));
+        Assert.Null(trip["reopenedAt"]);
         Assert.Equal("104", paused.String("reference")); // the last trade, 0.5 at 104, before the trip
         Assert.Null(paused.Json!["indicative"]); // nothing crosses: the taker's rest was cancelled, the ask at 110 rests alone
 
@@ -97,6 +100,7 @@ public sealed class BreakerApiTests(PostgresFixture postgres) : GatewayWithMarke
         Assert.Equal(("104", "0.4", "open"), (released.String("price"), released.String("volume"), released.String("mode")));
         var reopened = await WhenState("normal");
         Assert.Equal(("open", "104"), (reopened.String("mode"), reopened.String("reference")));
+        Assert.Single(reopened.Node("trips").AsArray()); // released by the operator: the breaker's own record of the trip stays
         Assert.True(reopened.Json!["trippedBy"] is null && reopened.Json!["reason"] is null && reopened.Json!["indicative"] is null);
         var after = await Api.Send(Gateway.Anonymous, HttpMethod.Get, $"/api/v1/markets/{Symbol}");
         Assert.Equal("normal", after.String("breakerState"));
@@ -142,6 +146,32 @@ public sealed class BreakerApiTests(PostgresFixture postgres) : GatewayWithMarke
 
         // 0 switches a rule off; both velocity fields go off together.
         Assert.Equal((0, 0, 0L), Rules(await SetRules("""{"bandBps":0,"velocityBps":0,"velocityWindowMs":0}""")));
+    }
+
+    [Fact]
+    public async Task The_pause_policy_is_changed_field_by_field_and_a_bad_one_changes_nothing()
+    {
+        Assert.Equal(120_000L, (await View()).Node("policy")["pauseMs"]!.GetValue<long>());
+        var shorter = await Admin("/breaker/policy", """{"pauseMs":15000,"extensionMs":5000}""");
+        Assert.True(shorter.Status == 200, shorter.ToString());
+        var policy = shorter.Node("policy");
+        Assert.Equal((15_000L, 300_000L, 5_000L, 2_000), (policy["pauseMs"]!.GetValue<long>(), policy["escalatedPauseMs"]!.GetValue<long>(),
+            policy["extensionMs"]!.GetValue<long>(), policy["maxCollarBps"]!.GetValue<int>()));
+
+        (string Body, int Status, string Code)[] refused =
+        [
+            ("""{"pauseMs":0}""", 400, "INVALID_BREAKER_POLICY"),
+            ("""{"escalatedPauseMs":1000}""", 400, "INVALID_BREAKER_POLICY"), // shorter than the pause
+            ("""{"maxCollarBps":10001}""", 400, "INVALID_BREAKER_POLICY"),
+            ("""{"pauseMs":"15000"}""", 400, "INVALID_FIELD"),
+            ("""{"pause":15000}""", 400, "UNKNOWN_FIELD"),
+        ];
+        foreach (var (body, status, code) in refused)
+        {
+            var answer = await Admin("/breaker/policy", body);
+            Assert.True(answer.Status == status && answer.Code == code, $"{body} -> expected {status} {code}, got {answer}");
+        }
+        Assert.Equal(15_000L, (await View()).Node("policy")["pauseMs"]!.GetValue<long>());
     }
 
     [Fact]
