@@ -84,6 +84,8 @@ public sealed class AccountLedger
             return reducing && exposure.ReduceOnlySize(side) + size <= Math.Abs(position)
                 ? AccountReject.None : AccountReject.ReduceOnlyWouldIncrease;
         }
+        if (exposure.OpenInterest is { } limits && limits.AccountCapExceeded(exposure.Position.Size, side, exposure.WorkingSize(side), size))
+            return AccountReject.OpenInterestLimit;
         var required = InitialMargin(markOf) - exposure.InitialMargin(MarkFor(exposure, markOf))
                        + exposure.InitialMargin(MarkFor(exposure, markOf), new WorkingOrder(side, price, size, ReduceOnly: false));
         return EquityForNewExposure(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
@@ -228,6 +230,9 @@ public sealed class AccountLedger
                 break;
             case EventKind.RiskChanged:
                 m.Risk = e.Risk!;
+                break;
+            case EventKind.OpenInterestLimitsChanged:
+                m.OpenInterest = Risk.OpenInterestLimits.Normal(e.OpenInterest);
                 break;
             case EventKind.ModeChanged:
                 m.Mode = e.Mode;
