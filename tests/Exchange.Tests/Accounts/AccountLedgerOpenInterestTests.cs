@@ -42,6 +42,19 @@ public sealed class AccountLedgerOpenInterestTests
     }
 
     [Fact]
+    public void At_the_cap_an_amend_may_move_or_shrink_an_order_but_not_grow_it()
+    {
+        var ledger = Funded();
+        Fill(ledger, Capped, Side.Buy, 100, 6);
+        var orderId = Rest(ledger, Capped, Side.Buy, 99, 4);           // long 6, could be long 10: at the cap
+        var market = ledger.Find(Capped.Symbol)!;
+        var current = market.OpenOrders[orderId];
+        Assert.Equal(AccountReject.None, ledger.TryReserveAmend(market, current, 98, 4, Marks(100), out _));
+        Assert.Equal(AccountReject.None, ledger.TryReserveAmend(market, current, 99, 3, Marks(100), out _));
+        Assert.Equal(AccountReject.OpenInterestLimit, ledger.TryReserveAmend(market, current, 99, 5, Marks(100), out _));
+    }
+
+    [Fact]
     public void A_lowered_cap_refuses_growth_but_not_an_order_that_shrinks_the_position()
     {
         var ledger = Funded();
