@@ -12,7 +12,6 @@ namespace Exchange.Matching;
 public sealed class MarketPositions
 {
     private readonly Dictionary<long, long> _sizes = [];
-    private ulong _digest;
 
     public MarketPositions()
     {
@@ -25,7 +24,6 @@ public sealed class MarketPositions
             if (e.AccountId <= 0 || e.Size == 0 || !_sizes.TryAdd(e.AccountId, e.Size))
                 throw new ArgumentException($"position entry {e} is not a valid, distinct non-zero position", nameof(entries));
             if (e.Size > 0) OpenInterest = checked(OpenInterest + e.Size);
-            unchecked { _digest += EntryHash(e.AccountId, e.Size); }
         }
     }
 
@@ -35,8 +33,19 @@ public sealed class MarketPositions
     /// <summary>How many accounts hold a position.</summary>
     public int Count => _sizes.Count;
 
-    /// <summary>An order-independent digest of the positions, for the state hash.</summary>
-    public ulong Digest => _digest;
+    /// <summary>
+    /// An order-independent digest of the positions, for the state hash: computed when asked (a pass over the positions),
+    /// so that a trade pays for two dictionary updates and nothing more.
+    /// </summary>
+    public ulong Digest
+    {
+        get
+        {
+            ulong digest = 0;
+            foreach (var (account, size) in _sizes) unchecked { digest += EntryHash(account, size); }
+            return digest;
+        }
+    }
 
     public long Of(long accountId) => _sizes.GetValueOrDefault(accountId);
 
@@ -72,11 +81,6 @@ public sealed class MarketPositions
         var before = Of(accountId);
         var after = checked(before + delta);
         OpenInterest = checked(OpenInterest - Math.Max(0, before) + Math.Max(0, after));
-        unchecked
-        {
-            if (before != 0) _digest -= EntryHash(accountId, before);
-            if (after != 0) _digest += EntryHash(accountId, after);
-        }
         if (after == 0) _sizes.Remove(accountId);
         else _sizes[accountId] = after;
     }
