@@ -34,6 +34,8 @@ public sealed record BinanceTicker(string Symbol, string PriceChange, string Pri
 
 public sealed record BinanceBookTicker(string Symbol, string BidPrice, string BidQty, string AskPrice, string AskQty, long LastUpdateId, long Time);
 
+public sealed record BinanceOpenInterest(string OpenInterest, string Symbol, long Time);
+
 public sealed record BinancePremiumIndex(string Symbol, string MarkPrice, string IndexPrice, string EstimatedSettlePrice,
     string LastFundingRate, string InterestRate, long NextFundingTime, long Time, string? IndexStatus = null,
     Contracts.MarginMultiplierResponse? MarginMultiplier = null, string? ModeSetBy = null, string? ModeReason = null);

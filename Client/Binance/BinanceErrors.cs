@@ -90,6 +90,8 @@ public static class BinanceErrors
         // Matched by its exact text to CCXT's OrderImmediatelyFillable; -5022 is Binance's code for a GTX order that would take.
         ErrorCodes.PostOnlyWouldTake => new(BadRequest, -5022, "Order would immediately match and take."),
         ErrorCodes.ReduceOnlyWouldIncrease => new(BadRequest, -2010, "ReduceOnly Order is rejected: a reduce-only order must shrink the position."),
+        // Binance's code and words for a position beyond its limit (CCXT: InvalidOrder), then which cap it was.
+        ErrorCodes.OpenInterestLimit => new(BadRequest, -2027, "Exceeded the maximum allowable position: " + error.Detail),
         ErrorCodes.NoLiquidity => new(BadRequest, -2010, "Order would be rejected: no opposite orders to price the market order against."),
         ErrorCodes.MarketHalted or ErrorCodes.MarketCancelOnly => new(BadRequest, -1013, "Market is closed."),
         ErrorCodes.MarketPostOnly or ErrorCodes.MarketInAuction => new(BadRequest, -2010, error.Detail),

@@ -27,6 +27,7 @@ public static class BinanceMarketData
         Public(fapi.MapGet("/v1/ticker/24hr", Ticker), "symbol");
         Public(fapi.MapGet("/v1/ticker/bookTicker", BookTicker), "symbol");
         Public(fapi.MapGet("/v1/premiumIndex", PremiumIndex), "symbol");
+        Public(fapi.MapGet("/v1/openInterest", OpenInterest), "symbol");
         Public(fapi.MapGet("/v1/fundingRate", (HttpContext _) => Json(Array.Empty<object>())), "symbol", "startTime", "endTime", "limit");
     }
 
@@ -201,6 +202,15 @@ public static class BinanceMarketData
                 Size(book.Asks), book.Sequence, now));
         }
         return symbol is null ? Json(tickers.ToArray()) : Json(tickers[0]);
+    }
+
+    /// <summary>The market's open interest in base units (CCXT's fetchOpenInterest reads this endpoint).</summary>
+    private static async Task<IResult> OpenInterest(HttpContext context, MarketDirectory markets, TimeProvider clock)
+    {
+        var spec = await BinanceSymbols.Market(markets, BinanceParameters.Of(context).Required("symbol"));
+        var summary = await markets.Market(spec).GetSummary();
+        return Json(new BinanceOpenInterest(Units.Size(spec, summary.OpenInterest), BinanceSymbols.Of(spec.Symbol)!,
+            clock.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
     private static async Task<IResult> PremiumIndex(HttpContext context, MarketDirectory markets, TimeProvider clock)

@@ -8,7 +8,10 @@ public sealed record AccountCreatedResponse(long AccountId, string ApiKey, strin
 /// <summary>A market in human units: tickSize "0.5", maxPrice "1000000" (a multiple of the tick), ...</summary>
 public sealed record CreateMarketRequest(string Symbol, string TickSize, string LotSize, string? MinPrice, string MaxPrice,
     string? MinSize, string MaxSize, string? MarketProtection, int? MakerFeeBps, int? TakerFeeBps, MarginTierRequest[]? MarginTiers,
-    IndexRulesRequest? Index = null);
+    IndexRulesRequest? Index = null, string? MaxOpenInterest = null, string? MaxPositionSize = null);
+
+/// <summary>A market's open-interest caps in base units ("0": none); a field left out keeps its value.</summary>
+public sealed record OpenInterestLimitsRequest(string? MaxOpenInterest, string? MaxPositionSize);
 
 /// <summary>How a market follows an index (which must exist): fields left out take their defaults.</summary>
 public sealed record IndexRulesRequest(string Index, long? ReopenAfterMs, long? AuctionMs, MarkPolicyRequest? Mark, MarginScalingRequest? Scaling);

@@ -21,8 +21,18 @@ public static class ApiMapping
             terms.Risk.TakerFeeBps,
             [.. terms.Risk.Tiers.Select(t => new MarginTierResponse(Units.Money(t.NotionalFloor), t.InitialBps, t.MaintenanceBps))],
             Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, terms.MarkPrice == 0 ? null : Units.Price(spec, terms.MarkPrice),
-            spec.Index?.Index, IndexPrice(spec, terms), IndexStatus(spec, terms), Multiplier(terms), BreakerState(summary.Mode));
+            spec.Index?.Index, IndexPrice(spec, terms), IndexStatus(spec, terms), Multiplier(terms), BreakerState(summary.Mode),
+            OpenInterest: Units.Size(spec, summary.OpenInterest), MaxOpenInterest: MaxOpenInterest(spec, terms),
+            MaxPositionSize: MaxPositionSize(spec, terms));
     }
+
+    /// <summary>The market's open-interest cap in base units (null: none).</summary>
+    public static string? MaxOpenInterest(MarketSpec spec, MarketTerms terms) =>
+        terms.OpenInterest is { MarketLots: > 0 } l ? Units.Size(spec, l.MarketLots) : null;
+
+    /// <summary>The cap on one account's position in base units (null: none).</summary>
+    public static string? MaxPositionSize(MarketSpec spec, MarketTerms terms) =>
+        terms.OpenInterest is { AccountLots: > 0 } l ? Units.Size(spec, l.AccountLots) : null;
 
     /// <summary>paused while the market is in an auction (whoever started it), else normal.</summary>
     public static string BreakerState(MarketMode mode) => mode == MarketMode.Auction ? "paused" : "normal";

@@ -10,11 +10,17 @@ public sealed record MarginTierResponse(string NotionalFloor, int InitialBps, in
 /// <param name="BreakerState">paused while the market is in an auction, else normal (details: GET .../breaker).</param>
 /// <param name="IndicativePrice">In the single-market view, while paused with a crossed book: the price an uncross would
 /// trade at now (null otherwise, and always null in the list of markets).</param>
+/// <param name="OpenInterest">The sum of all long positions (equal to the sum of the shorts), in base units.</param>
+/// <param name="MaxOpenInterest">The cap on <paramref name="OpenInterest"/> (null: none): an order whose opening part could
+/// take open interest past it is refused with OPEN_INTEREST_LIMIT.</param>
+/// <param name="MaxPositionSize">The cap on one account's position on either side (null: none): an order that could take the
+/// position, with the account's other working orders on that side, past it is refused with OPEN_INTEREST_LIMIT.</param>
 public sealed record MarketResponse(string Symbol, string Mode, string TickSize, string LotSize, string MinPrice, string MaxPrice,
     string MinSize, string MaxSize, string MarketProtection, int MakerFeeBps, int TakerFeeBps, MarginTierResponse[] MarginTiers,
     string ModeSetBy = "operator", string? ModeReason = null, string? MarkPrice = null, string? Index = null,
     string? IndexPrice = null, string? IndexStatus = null, MarginMultiplierResponse? MarginMultiplier = null,
-    string BreakerState = "normal", string? IndicativePrice = null);
+    string BreakerState = "normal", string? IndicativePrice = null, string OpenInterest = "0", string? MaxOpenInterest = null,
+    string? MaxPositionSize = null);
 
 /// <summary>Levels as [price, size] pairs, best first.</summary>
 public sealed record BookResponse(string Symbol, long Sequence, string Mode, string[][] Bids, string[][] Asks);
@@ -27,7 +33,8 @@ public sealed record TickerResponse(string Symbol, string Mode, long Sequence, s
     string? BestAsk, string? BestAskSize, string? LastPrice, string? LastSize, string? MarkPrice, long? LastTradeTime,
     string? Index = null, string? IndexPrice = null, string? IndexStatus = null, MarginMultiplierResponse? MarginMultiplier = null,
     string ModeSetBy = "operator", string? ModeReason = null, string? FundingRate = null, long? LastFundingTime = null,
-    string? PredictedFundingRate = null, long? NextFundingTime = null);
+    string? PredictedFundingRate = null, long? NextFundingTime = null, string? OpenInterest = null, string? MaxOpenInterest = null,
+    string? MaxPositionSize = null);
 
 public sealed record TimeResponse(long ServerTime);
 

@@ -40,6 +40,7 @@ public static class AdminEndpoints
             .WithSummary("End the auction: trade the crossed orders at one price and reopen the market");
         BreakerEndpoints.MapAdmin(admin);
         LiquidationEndpoints.MapAdmin(admin);
+        OpenInterestEndpoints.MapAdmin(admin);
         admin.MapGet("/audit", Audit).WithSummary("The conservation audit: both differences are zero at a quiet point");
     }
 

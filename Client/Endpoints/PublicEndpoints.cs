@@ -75,7 +75,8 @@ public static class PublicEndpoints
         var book = await market.GetBook(1);
         var last = await market.GetRecentTrades(1);
         var mark = await market.GetMarkPrice();
-        var terms = (await market.GetSummary()).Terms ?? MarketTerms.Initial(spec);
+        var summary = await market.GetSummary();
+        var terms = summary.Terms ?? MarketTerms.Initial(spec);
         var bid = book.Bids.FirstOrDefault();
         var ask = book.Asks.FirstOrDefault();
         var funding = FundingView.Of(terms, mark, clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -85,6 +86,7 @@ public static class PublicEndpoints
             last.Length == 0 ? null : Units.Price(spec, last[0].Price), last.Length == 0 ? null : Units.Size(spec, last[0].Size),
             mark == 0 ? null : Units.Price(spec, mark), last.Length == 0 ? null : ApiMapping.Millis(last[0].Timestamp),
             spec.Index?.Index, ApiMapping.IndexPrice(spec, terms), ApiMapping.IndexStatus(spec, terms), ApiMapping.Multiplier(terms),
-            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, funding.LastRate, funding.LastTime, funding.PredictedRate, funding.NextTime);
+            Vocabulary.Of(terms.ModeCause.Actor), terms.ModeCause.Reason, funding.LastRate, funding.LastTime, funding.PredictedRate, funding.NextTime,
+            Units.Size(spec, summary.OpenInterest), ApiMapping.MaxOpenInterest(spec, terms), ApiMapping.MaxPositionSize(spec, terms));
     }
 }

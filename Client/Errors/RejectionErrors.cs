@@ -45,6 +45,10 @@ public static class RejectionErrors
         RejectReason.NoLiquidationRules => ApiError.Refused(ErrorCodes.NoLiquidationRules, "the market has no liquidation rules (no insurance fund)"),
         RejectReason.FundingNotDue => ApiError.Conflict(ErrorCodes.FundingNotDue, "that funding interval is already settled, or the market has no mark yet"),
         RejectReason.InvalidTransfer => ApiError.BadRequest(ErrorCodes.InvalidTransfer, "the position transfer or fee names values that do not exist"),
+        RejectReason.InvalidOpenInterestLimits => ApiError.BadRequest(ErrorCodes.InvalidOpenInterestLimits,
+            "open-interest limits are sizes of 0 (no cap) or more, in whole lots"),
+        RejectReason.OpenInterestLimit => ApiError.Refused(ErrorCodes.OpenInterestLimit,
+            "the order could take the market's open interest beyond its cap (see maxOpenInterest on the market); orders that reduce a position are still taken"),
         RejectReason.Overloaded => ApiError.Unavailable(ErrorCodes.Overloaded,
             "the market is overloaded and takes no new risk for a moment; cancels and reduce-only orders are still accepted").With("retryAfter", 1),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected rejection {reason}"),
@@ -64,6 +68,8 @@ public static class RejectionErrors
             "a market this account is exposed to has no trusted mark now (its index is stale): only orders that reduce a position are taken until it is fresh again"),
         AccountReject.Liquidating => ApiError.Conflict(ErrorCodes.Liquidating,
             "the account is being liquidated: until that is done only orders that reduce a position are taken and nothing is withdrawn"),
+        AccountReject.OpenInterestLimit => ApiError.Refused(ErrorCodes.OpenInterestLimit,
+            "the order could take the account's position in the market beyond its cap (see maxPositionSize on the market), counting the account's other orders on that side; orders that reduce a position are still taken"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, $"unexpected account refusal {reject}"),
     };
 

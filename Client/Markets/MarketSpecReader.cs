@@ -9,7 +9,8 @@ namespace Exchange.Client.Markets;
 /// Reads a market spec in human units (<see cref="Contracts.CreateMarketRequest"/>) into the engine's spec: prices
 /// become ticks and sizes lots, each required to be a whole multiple. Defaults: the smallest price is one tick, the
 /// smallest size one lot, market protection 100 ticks, the default fees and margin tiers, no index (an optional
-/// <c>index</c> object makes the market follow one; its rules are judged by <see cref="IndexRules.Problem"/>).
+/// <c>index</c> object makes the market follow one; its rules are judged by <see cref="IndexRules.Problem"/>), no
+/// open-interest caps (<c>maxOpenInterest</c> and <c>maxPositionSize</c> in base units set them).
 /// </summary>
 public static class MarketSpecReader
 {
@@ -18,7 +19,7 @@ public static class MarketSpecReader
     public static MarketSpec Read(ReadOnlyMemory<byte> bytes)
     {
         var body = JsonBody.Parse(bytes, "symbol", "tickSize", "lotSize", "minPrice", "maxPrice", "minSize", "maxSize",
-            "marketProtection", "makerFeeBps", "takerFeeBps", "marginTiers", "index");
+            "marketProtection", "makerFeeBps", "takerFeeBps", "marginTiers", "index", "maxOpenInterest", "maxPositionSize");
         var symbol = body.RequiredText("symbol");
         if (!MarketDirectory.IsWellFormed(symbol))
             throw Invalid("symbol", $"a symbol is 1 to {MarketDirectory.MaxSymbolLength} upper-case letters, digits and inner dashes");
@@ -29,7 +30,10 @@ public static class MarketSpecReader
         var maxSize = Whole(body.RequiredText("maxSize"), lot, "maxSize", "lotSize");
         var minSize = body.Text("minSize") is { } minS ? Whole(minS, lot, "minSize", "lotSize") : 1;
         var protection = body.Text("marketProtection") is { } p ? Whole(p, tick, "marketProtection", "tickSize") : DefaultProtectionTicks;
-        var spec = new MarketSpec(symbol, tick, lot, minPrice, maxPrice, minSize, maxSize, protection, Risk(body), Index(body));
+        var maxOpenInterest = body.Text("maxOpenInterest") is { } oi ? Whole(oi, lot, "maxOpenInterest", "lotSize") : 0;
+        var maxPosition = body.Text("maxPositionSize") is { } ps ? Whole(ps, lot, "maxPositionSize", "lotSize") : 0;
+        var spec = new MarketSpec(symbol, tick, lot, minPrice, maxPrice, minSize, maxSize, protection, Risk(body), Index(body),
+            OpenInterest: Exchange.Risk.OpenInterestLimits.Normal(new Exchange.Risk.OpenInterestLimits(maxOpenInterest, maxPosition)));
         string? problem;
         try
         {

@@ -74,7 +74,9 @@ public sealed class AccountLedger
     /// What backs new exposure is collateral plus unrealised losses, never unrealised profit: a profit exists only at
     /// the mark, and a mark pushed by a self-trade in a thin market must not buy real exposure elsewhere.
     /// </summary>
-    public AccountReject CheckOrder(MarketSpec spec, Side side, long price, long size, bool reduceOnly, Func<string, long> markOf)
+    /// <param name="grows">False for an amend that only moves an order's price: it adds nothing a position cap could refuse.</param>
+    public AccountReject CheckOrder(MarketSpec spec, Side side, long price, long size, bool reduceOnly, Func<string, long> markOf,
+        bool grows = true)
     {
         var exposure = Track(spec);
         if (reduceOnly)
@@ -84,6 +86,8 @@ public sealed class AccountLedger
             return reducing && exposure.ReduceOnlySize(side) + size <= Math.Abs(position)
                 ? AccountReject.None : AccountReject.ReduceOnlyWouldIncrease;
         }
+        if (grows && exposure.OpenInterest is { } limits && limits.AccountCapExceeded(exposure.Position.Size, side, exposure.WorkingSize(side), size))
+            return AccountReject.OpenInterestLimit;
         var required = InitialMargin(markOf) - exposure.InitialMargin(MarkFor(exposure, markOf))
                        + exposure.InitialMargin(MarkFor(exposure, markOf), new WorkingOrder(side, price, size, ReduceOnly: false));
         return EquityForNewExposure(markOf) >= required ? AccountReject.None : AccountReject.InsufficientMargin;
@@ -122,7 +126,7 @@ public sealed class AccountLedger
         var growth = Math.Max(0, newSize - current.Remaining);
         if (growth == 0 && newPrice == current.Price) return AccountReject.None;
         var price = Math.Max(newPrice, current.Price);
-        var reject = CheckOrder(market.Spec, current.Side, price, Math.Max(growth, 1), current.ReduceOnly, markOf);
+        var reject = CheckOrder(market.Spec, current.Side, price, Math.Max(growth, 1), current.ReduceOnly, markOf, grows: growth > 0);
         if (reject != AccountReject.None || growth == 0) return reject;
         reservation = new Reservation(market, $"~amend-{Guid.NewGuid():N}", new WorkingOrder(current.Side, price, growth, current.ReduceOnly));
         return AccountReject.None;
@@ -228,6 +232,9 @@ public sealed class AccountLedger
                 break;
             case EventKind.RiskChanged:
                 m.Risk = e.Risk!;
+                break;
+            case EventKind.OpenInterestLimitsChanged:
+                m.OpenInterest = Risk.OpenInterestLimits.Normal(e.OpenInterest);
                 break;
             case EventKind.ModeChanged:
                 m.Mode = e.Mode;

@@ -23,4 +23,9 @@ public enum AccountReject : byte
     OrderNotFound,
     /// <summary>The account is being liquidated: until it is done, nothing adds risk and nothing is withdrawn.</summary>
     Liquidating = 40,
+    /// <summary>
+    /// The order could take the account's position in the market beyond the market's per-account cap: the position plus
+    /// every working order on that side and this one, were they all to fill. Reduce-only orders are never refused for it.
+    /// </summary>
+    OpenInterestLimit = 60,
 }

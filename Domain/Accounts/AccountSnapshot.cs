@@ -11,8 +11,10 @@ public sealed record AccountSnapshot(long Collateral, long Deposited, long Withd
     AccountSnapshot.Market[] Markets, long FundingPaid = 0)
 {
     /// <param name="Risk">The market's risk parameters as of the cursor (null in snapshots from before they were journaled: the spec's).</param>
+    /// <param name="OpenInterest">The market's open-interest caps as of the cursor (null: none, or a snapshot from before they
+    /// existed, which the spec's caps then stand for).</param>
     public sealed record Market(string Symbol, long Size, long Cost, long Cursor, Order[] Orders, MarketRisk? Risk = null,
-        MarketMode Mode = MarketMode.Open);
+        MarketMode Mode = MarketMode.Open, Risk.OpenInterestLimits? OpenInterest = null, bool OpenInterestKnown = false);
 
     public sealed record Order(long OrderId, Side Side, long Price, long Remaining, bool ReduceOnly);
 
@@ -20,7 +22,7 @@ public sealed record AccountSnapshot(long Collateral, long Deposited, long Withd
         ledger.Collateral, ledger.Deposited, ledger.Withdrawn, ledger.FeesPaid, ledger.RealisedPnl,
         [.. ledger.Markets.Select(m => new Market(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Cursor,
             [.. m.OpenOrders.Select(o => new Order(o.Key, o.Value.Side, o.Value.Price, o.Value.Remaining, o.Value.ReduceOnly))],
-            m.Risk, m.Mode))], ledger.FundingPaid);
+            m.Risk, m.Mode, m.OpenInterest, OpenInterestKnown: true))], ledger.FundingPaid);
 
     /// <summary>Restores the ledger; <paramref name="specOf"/> supplies each market's spec.</summary>
     public void RestoreInto(AccountLedger ledger, Func<string, MarketSpec> specOf)
@@ -32,6 +34,7 @@ public sealed record AccountSnapshot(long Collateral, long Deposited, long Withd
             exposure.Restore(new Position(m.Size, m.Cost), m.Cursor,
                 m.Orders.Select(o => KeyValuePair.Create(o.OrderId, new WorkingOrder(o.Side, o.Price, o.Remaining, o.ReduceOnly))));
             (exposure.Risk, exposure.Mode) = (m.Risk ?? exposure.Spec.RiskTerms, m.Mode);
+            if (m.OpenInterestKnown) exposure.OpenInterest = m.OpenInterest;
         }
     }
 }

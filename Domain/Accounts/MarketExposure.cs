@@ -17,6 +17,9 @@ public sealed class MarketExposure(MarketSpec spec)
     /// <summary>The market's fees and margin tiers as of <see cref="Cursor"/>: a risk change applies from its event on.</summary>
     public MarketRisk Risk { get; set; } = spec.RiskTerms;
 
+    /// <summary>The market's open-interest caps as of <see cref="Cursor"/> (null: none): a change applies from its event on.</summary>
+    public Exchange.Risk.OpenInterestLimits? OpenInterest { get; set; } = Exchange.Risk.OpenInterestLimits.Normal(spec.OpenInterest);
+
     /// <summary>The market's mode as of <see cref="Cursor"/> (as far as this account has heard).</summary>
     public MarketMode Mode { get; set; } = MarketMode.Open;
 
@@ -62,6 +65,9 @@ public sealed class MarketExposure(MarketSpec spec)
         (_position, Cursor) = (position, cursor);
         foreach (var (id, order) in open) _open[id] = order;
     }
+
+    /// <summary>Everything that may still fill on one side: open and pending orders, reduce-only ones included.</summary>
+    public long WorkingSize(Side side) => Working().Where(o => o.Side == side).Sum(o => o.Remaining);
 
     public long ReduceOnlySize(Side side) =>
         Working().Where(o => o.ReduceOnly && o.Side == side).Sum(o => o.Remaining);

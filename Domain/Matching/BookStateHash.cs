@@ -2,22 +2,25 @@ namespace Exchange.Matching;
 
 /// <summary>
 /// The canonical state hash: mode, sequence, next order id, the terms (mark, fees and margin tiers, the mode's
-/// cause, the index and breaker state when there is one), every resting order in priority order, and the client-order-id map. Both books feed it the same traversal, so equal states give equal hashes.
+/// cause, the index and breaker state when there is one, the open-interest caps), every resting order in priority order, the
+/// client-order-id map, and every account's position (an order-independent digest) with the open interest. Both books feed it the same traversal, so equal states give equal hashes.
 /// </summary>
 internal static class BookStateHash
 {
     public static ulong Compute(IOrderBook book, long nextOrderId, ulong clientOrderIdsHash, RecentTrade[] recentTrades) =>
         Compute(book.Spec.Symbol, book.Mode, book.Sequence, nextOrderId, book.LastTradePrice, book.Terms, recentTrades,
-            book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash, book.Triggers);
+            book.RestingOrders(Side.Buy), book.RestingOrders(Side.Sell), clientOrderIdsHash, book.Triggers, book.Positions);
 
     /// <summary>The same hash from a captured book: it holds the same orders in the same order.</summary>
     public static ulong Compute(string symbol, BookSnapshot snapshot, ulong clientOrderIdsHash) =>
         Compute(symbol, snapshot.Mode, snapshot.Sequence, snapshot.NextOrderId, snapshot.LastTradePrice,
             snapshot.Terms ?? throw new ArgumentException("the snapshot carries no terms", nameof(snapshot)), snapshot.RecentTrades ?? [],
-            snapshot.Bids, snapshot.Asks, clientOrderIdsHash, new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals));
+            snapshot.Bids, snapshot.Asks, clientOrderIdsHash, new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals),
+            new MarketPositions(snapshot.Positions));
 
     private static ulong Compute(string symbol, MarketMode mode, long sequence, long nextOrderId, long lastTradePrice, MarketTerms terms,
-        RecentTrade[] recentTrades, IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash, TriggerBook triggers)
+        RecentTrade[] recentTrades, IEnumerable<OrderView> bids, IEnumerable<OrderView> asks, ulong clientOrderIdsHash, TriggerBook triggers,
+        MarketPositions positions)
     {
         var h = new Fnv64();
         h.Add(symbol);
@@ -60,6 +63,17 @@ internal static class BookStateHash
             h.Add(liquidation.SliceLots);
             h.Add(liquidation.CooldownMs);
             h.Add(liquidation.FundLossCapBps);
+        }
+        // Only a market with caps hashes them; positions only once somebody holds one (an empty market's hash is unchanged).
+        if (terms.OpenInterest is { } openInterest)
+        {
+            h.Add(openInterest.MarketLots);
+            h.Add(openInterest.AccountLots);
+        }
+        if (positions.Count > 0)
+        {
+            h.Add(positions.OpenInterest);
+            h.Add(unchecked((long)positions.Digest));
         }
         foreach (var (side, orders) in (ReadOnlySpan<(Side, IEnumerable<OrderView>)>)[(Side.Buy, bids), (Side.Sell, asks)])
         {

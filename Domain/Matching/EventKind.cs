@@ -35,4 +35,8 @@ public enum EventKind : byte
     LiquidationFeeCharged = 43,
     /// <summary>A funding interval settled at a rate: every position in the market pays or receives its share.</summary>
     FundingApplied = 44,
+    // Open-interest limits are numbered from 60 so that kinds added beside them keep their own range.
+    /// <summary>The market's open-interest caps (its total, one account's position) changed: a market-wide event, since
+    /// every account checks its own cap before each order.</summary>
+    OpenInterestLimitsChanged = 60,
 }

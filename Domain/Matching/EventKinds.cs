@@ -33,7 +33,7 @@ public static class EventKinds
         EventKind.OrderAccepted or EventKind.TradeExecuted or EventKind.OrderCancelled or EventKind.OrderAmended
             or EventKind.PositionTakenOver or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged
             or EventKind.ConditionalAccepted or EventKind.ConditionalCancelled or EventKind.ConditionalTriggered => EventAudience.Parties,
-        EventKind.ModeChanged or EventKind.RiskChanged or EventKind.FundingApplied => EventAudience.Market,
+        EventKind.ModeChanged or EventKind.RiskChanged or EventKind.FundingApplied or EventKind.OpenInterestLimitsChanged => EventAudience.Market,
         EventKind.OrderRejected or EventKind.AuctionUncrossed or EventKind.MarkPriceSet or EventKind.IndexPriceSet
             or EventKind.BreakerRulesChanged or EventKind.LiquidationRulesChanged => EventAudience.None,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event kind missing from the table"),

@@ -67,7 +67,7 @@ public sealed partial class FastOrderBook
     public BookSnapshot Capture() =>
         new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms,
             _window.Count == 0 ? null : _window.Entries(),
-            Triggers.NextId > 1 ? [.. Triggers.Orders] : null, Triggers.NextId);
+            Triggers.NextId > 1 ? [.. Triggers.Orders] : null, Triggers.NextId, Positions.Entries());
 
     public IEnumerable<OrderView> RestingOrders(Side side)
     {

@@ -51,6 +51,7 @@ public sealed partial class FastOrderBook : IOrderBook
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _window.Restore(snapshot.RecentTrades);
         Triggers = new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals);
+        Positions = new MarketPositions(snapshot.Positions);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
         {
@@ -71,6 +72,7 @@ public sealed partial class FastOrderBook : IOrderBook
     public long TakeSequence() => ++Sequence;
 
     public TriggerBook Triggers { get; } = new();
+    public MarketPositions Positions { get; } = new();
     public int RestingOrderCount => _slotsById.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }
@@ -116,6 +118,11 @@ public sealed partial class FastOrderBook : IOrderBook
             && !opposite.IsEmpty && OrderRules.Crosses(o.Side, limit, opposite.BestPrice))
         {
             Reject(events, timestamp, o.AccountId, RejectReason.PostOnlyWouldTake, o.ClientOrderId);
+            return;
+        }
+        if (OrderRules.CheckOpenInterest(Terms, Positions, o.AccountId, o.Side, o.Size, o.Flags) is var capped && capped != RejectReason.None)
+        {
+            Reject(events, timestamp, o.AccountId, capped, o.ClientOrderId);
             return;
         }
 
@@ -177,6 +184,9 @@ public sealed partial class FastOrderBook : IOrderBook
             else if (Mode != MarketMode.Auction && ((found.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
                 && !opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice))
                 reject = RejectReason.PostOnlyWouldTake;
+            else if ((a.NewSize > found.Remaining || (!opposite.IsEmpty && OrderRules.Crosses(found.Side, a.NewPrice, opposite.BestPrice)))
+                && OrderRules.CheckOpenInterest(Terms, Positions, found.AccountId, found.Side, a.NewSize, found.Flags) != RejectReason.None)
+                reject = RejectReason.OpenInterestLimit;
         }
         if (reject != RejectReason.None) { Reject(events, timestamp, a.AccountId, reject, a.ClientOrderId, a.OrderId); return; }
 
@@ -242,6 +252,13 @@ public sealed partial class FastOrderBook : IOrderBook
         if (Terms.Breaker is not { VelocityBps: > 0 }) _window.Clear();
     }
 
+    public void SetOpenInterestLimits(Risk.OpenInterestLimits limits, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = TermsChanges.SetOpenInterest(Terms, limits, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
     public void SetLiquidationRules(Risk.LiquidationRules rules, long timestamp, EventBuffer events)
     {
         var sequence = Sequence;
@@ -252,7 +269,7 @@ public sealed partial class FastOrderBook : IOrderBook
     public void TransferPosition(in Risk.PositionTransfer transfer, long timestamp, EventBuffer events)
     {
         var sequence = Sequence;
-        LiquidationChanges.Transfer(Spec, Mode, Terms, transfer, ref sequence, timestamp, events);
+        LiquidationChanges.Transfer(Spec, Mode, Terms, Positions, transfer, ref sequence, timestamp, events);
         Sequence = sequence;
     }
 
@@ -412,6 +429,8 @@ public sealed partial class FastOrderBook : IOrderBook
         maker.Remaining -= size;
         maker.Filled += size;
         LastTradePrice = price;
+        if (taker.Side == Side.Buy) Positions.Traded(taker.AccountId, maker.AccountId, size);
+        else Positions.Traded(maker.AccountId, taker.AccountId, size);
         events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
             maker.AccountId, price, size, taker.Remaining, maker.Remaining));
     }

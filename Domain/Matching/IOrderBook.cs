@@ -58,6 +58,12 @@ public interface IOrderBook
     /// </summary>
     void SetBreakerRules(BreakerRules rules, long timestamp, EventBuffer events);
 
+    /// <summary>Sets the market's open-interest caps (<see cref="Risk.OpenInterestLimits.None"/>: none).</summary>
+    void SetOpenInterestLimits(Risk.OpenInterestLimits limits, long timestamp, EventBuffer events);
+
+    /// <summary>Every account's position as the book counted it from its trades and transfers, and the open interest.</summary>
+    MarketPositions Positions { get; }
+
     /// <summary>Sets how the market liquidates: its insurance fund, fee, slices and the fund's loss cap.</summary>
     void SetLiquidationRules(Risk.LiquidationRules rules, long timestamp, EventBuffer events);
 

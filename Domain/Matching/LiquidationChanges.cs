@@ -21,8 +21,8 @@ internal static class LiquidationChanges
         return terms with { Liquidation = rules };
     }
 
-    public static void Transfer(MarketSpec spec, MarketMode mode, MarketTerms terms, in PositionTransfer t, ref long sequence,
-        long timestamp, EventBuffer events)
+    public static void Transfer(MarketSpec spec, MarketMode mode, MarketTerms terms, MarketPositions positions, in PositionTransfer t,
+        ref long sequence, long timestamp, EventBuffer events)
     {
         var reject = OrderRules.CheckTransfer(spec, mode, terms, t);
         if (reject != RejectReason.None)
@@ -32,6 +32,9 @@ internal static class LiquidationChanges
         }
         var kind = t.Kind == PositionTransferKind.Takeover ? EventKind.PositionTakenOver : EventKind.PositionDeleveraged;
         events.Add(MarketEvent.Transferred(kind, ++sequence, timestamp, t.AccountId, t.CounterpartyId, t.Side, t.Price, t.Size));
+        // The liquidated account trades on its side with the counterparty (Sell closes its long): never refused by the caps.
+        if (t.Side == Side.Buy) positions.Traded(t.AccountId, t.CounterpartyId, t.Size);
+        else positions.Traded(t.CounterpartyId, t.AccountId, t.Size);
     }
 
     public static void ChargeFee(MarketTerms terms, long accountId, long amount, ref long sequence, long timestamp, EventBuffer events)

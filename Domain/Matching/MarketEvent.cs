@@ -41,6 +41,8 @@ namespace Exchange.Matching;
 /// <item>LiquidationFeeCharged: AccountId (the liquidated account), MakerAccountId (the fund), Size (the fee in minor units).</item>
 /// <item>FundingApplied: Price (the mark it settled at), Size (the rate in ppm, positive: longs pay), PreviousPrice (the end of
 /// the interval it settles, ms since the epoch), PreviousSize (the interval's length in ms).</item>
+/// <item>OpenInterestLimitsChanged: Price (the market's cap in lots, 0: none), Size (one account's cap in lots, 0: none), read
+/// together as <see cref="OpenInterest"/>.</item>
 /// </list>
 /// Serializer ids follow declaration order: append new fields, never reorder.
 /// </summary>
@@ -80,6 +82,16 @@ public readonly record struct MarketEvent
     /// <summary>The rules of a LiquidationRulesChanged event (null for any other kind).</summary>
     public Risk.LiquidationRules? Liquidation => Kind == EventKind.LiquidationRulesChanged
         ? new Risk.LiquidationRules(MakerAccountId, (int)Price, Size, PreviousPrice, (int)PreviousSize) : null;
+
+    /// <summary>The limits of an OpenInterestLimitsChanged event (null for any other kind).</summary>
+    public Risk.OpenInterestLimits? OpenInterest => Kind == EventKind.OpenInterestLimitsChanged
+        ? new Risk.OpenInterestLimits(Price, Size) : null;
+
+    public static MarketEvent OpenInterestSet(long sequence, long timestamp, Risk.OpenInterestLimits limits) => new()
+    {
+        Kind = EventKind.OpenInterestLimitsChanged, Sequence = sequence, Timestamp = timestamp, Price = limits.MarketLots,
+        Size = limits.AccountLots,
+    };
 
     public static MarketEvent LiquidationSet(long sequence, long timestamp, Risk.LiquidationRules rules) => new()
     {

@@ -19,7 +19,8 @@ public sealed record MarketSpec(
     MarketRisk? Risk = null,
     IndexRules? Index = null,
     BreakerRules? Breaker = null,
-    Risk.LiquidationRules? Liquidation = null)
+    Risk.LiquidationRules? Liquidation = null,
+    Risk.OpenInterestLimits? OpenInterest = null)
 {
     /// <summary>Money is in minor units of one millionth of a USD (micro-USD).</summary>
     public const long MinorUnitsPerQuoteUnit = 1_000_000;
@@ -49,6 +50,7 @@ public sealed record MarketSpec(
         if (Index?.Problem() is { } index) return index;
         if (Breaker?.Problem() is { } breaker) return breaker;
         if (Liquidation?.Problem() is { } liquidation) return liquidation;
+        if (OpenInterest?.Problem() is { } openInterest) return openInterest;
         if (MarketProtectionTicks < 0 || MarketProtectionTicks > MaxPrice - MinPrice)
             return "market protection must be between 0 and the price range";
         // A level's total of at most int.MaxValue resting orders must fit a long.

@@ -36,11 +36,15 @@ public readonly record struct ModeCause(ModeActor Actor, string? Reason = null)
 /// <param name="Liquidation">How the market liquidates: its insurance fund, fee, slices and fund cap (null: no liquidation
 /// rules yet, so no liquidation in this market).</param>
 /// <param name="Funding">The last funding settled (null: none yet): each interval is settled once.</param>
+/// <param name="OpenInterest">The caps on the market's open interest and on one account's position (null: none; never
+/// <see cref="Risk.OpenInterestLimits.None"/>, so that equal terms are equal records).</param>
 public sealed record MarketTerms(long MarkPrice, MarketRisk Risk, ModeCause ModeCause, long MarketWideSequence = 0, IndexState? Index = null,
-    BreakerRules? Breaker = null, Risk.LiquidationRules? Liquidation = null, Risk.FundingSettled? Funding = null)
+    BreakerRules? Breaker = null, Risk.LiquidationRules? Liquidation = null, Risk.FundingSettled? Funding = null,
+    Risk.OpenInterestLimits? OpenInterest = null)
 {
     public static MarketTerms Initial(MarketSpec spec) =>
-        new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker), Liquidation: spec.Liquidation);
+        new(0, spec.RiskTerms, ModeCause.Operator, Breaker: Normal(spec.Breaker), Liquidation: spec.Liquidation,
+            OpenInterest: Exchange.Risk.OpenInterestLimits.Normal(spec.OpenInterest));
 
     /// <summary>The form terms hold breaker rules in: null when they are off.</summary>
     public static BreakerRules? Normal(BreakerRules? rules) => rules is null || rules.IsOff ? null : rules;

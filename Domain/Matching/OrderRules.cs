@@ -65,6 +65,22 @@ public static class OrderRules
         : Equals(rules, terms.Liquidation) ? RejectReason.NoChange
         : RejectReason.None;
 
+    public static RejectReason CheckOpenInterestLimits(MarketTerms terms, Risk.OpenInterestLimits? limits) =>
+        limits is null || limits.Problem() is not null ? RejectReason.InvalidOpenInterestLimits
+        : Equals(Risk.OpenInterestLimits.Normal(limits), terms.OpenInterest) ? RejectReason.NoChange
+        : RejectReason.None;
+
+    /// <summary>
+    /// The market's open-interest cap on an order that may trade (a new order, or an amend that grows an order or moves it
+    /// across the spread): refused when the part of it that opens a position could take open interest past the cap (see
+    /// <see cref="MarketPositions.MarketCapExceeded"/>). Reduce-only and liquidation orders are never refused by it: they
+    /// can only lower open interest, and a venue must always let a position be closed.
+    /// </summary>
+    public static RejectReason CheckOpenInterest(MarketTerms terms, MarketPositions positions, long accountId, Side side, long size,
+        OrderFlags flags) =>
+        (flags & (OrderFlags.ReduceOnly | OrderFlags.Liquidation)) == 0 && positions.MarketCapExceeded(terms.OpenInterest, accountId, side, size)
+            ? RejectReason.OpenInterestLimit : RejectReason.None;
+
     /// <summary>
     /// A position moved outside the book (a takeover by the fund or a deleveraging): the market must have liquidation rules,
     /// a mode that trades (never during a halt, a cancel-only spell or an auction: liquidation waits for the market to

@@ -56,6 +56,14 @@ public enum RejectReason : byte
     InvalidTransfer = 42,
     /// <summary>Funding for an interval already settled (or an interval that does not exist), or with no mark to settle at.</summary>
     FundingNotDue = 43,
+    // Open-interest limits' reasons are numbered from 60 so that reasons added beside them keep their own range.
+    /// <summary>Open-interest limits out of range (see <see cref="Risk.OpenInterestLimits.Problem"/>).</summary>
+    InvalidOpenInterestLimits = 60,
+    /// <summary>
+    /// The order could take the market's open interest beyond its cap: the part of it that would open a position, added
+    /// to the open interest now, passes the cap. Orders that only reduce (and liquidation orders) are never refused for it.
+    /// </summary>
+    OpenInterestLimit = 61,
     /// <summary>
     /// The market's journal is falling behind: an order that adds risk is refused until it catches up (cancels and
     /// reduce-only orders are not). Numbered apart from the values above so that parallel additions do not collide.

@@ -59,6 +59,7 @@ public sealed class ReferenceOrderBook : IOrderBook
         Terms = snapshot.Terms ?? MarketTerms.Initial(spec);
         _recentTrades.Restore(snapshot.RecentTrades);
         Triggers = new TriggerBook(snapshot.NextConditionalId, snapshot.Conditionals);
+        Positions = new MarketPositions(snapshot.Positions);
         _clientOrderIds.Restore(snapshot.ClientOrderIds);
         foreach (var o in snapshot.Bids.Concat(snapshot.Asks))
             Rest(new Order
@@ -76,6 +77,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     public long TakeSequence() => ++Sequence;
 
     public TriggerBook Triggers { get; } = new();
+    public MarketPositions Positions { get; } = new();
     public int RestingOrderCount => _resting.Count;
     public long NextOrderId => _nextOrderId;
     public long LastTradePrice { get; private set; }
@@ -107,6 +109,12 @@ public sealed class ReferenceOrderBook : IOrderBook
         if (Mode != MarketMode.Auction && postOnly && hasOpposite && OrderRules.Crosses(o.Side, limit, bestOpposite))
         {
             Reject(events, timestamp, o.AccountId, RejectReason.PostOnlyWouldTake, o.ClientOrderId);
+            return;
+        }
+        var capped = OrderRules.CheckOpenInterest(Terms, Positions, o.AccountId, o.Side, o.Size, o.Flags);
+        if (capped != RejectReason.None)
+        {
+            Reject(events, timestamp, o.AccountId, capped, o.ClientOrderId);
             return;
         }
 
@@ -155,6 +163,9 @@ public sealed class ReferenceOrderBook : IOrderBook
             && ((order!.Flags & OrderFlags.PostOnly) != 0 || Mode == MarketMode.PostOnly)
             && TryGetBestPrice(order.Side.Opposite(), out var best) && OrderRules.Crosses(order.Side, a.NewPrice, best))
             reject = RejectReason.PostOnlyWouldTake;
+        if (reject == RejectReason.None
+            && (a.NewSize > order!.Remaining || (TryGetBestPrice(order.Side.Opposite(), out var opposite) && OrderRules.Crosses(order.Side, a.NewPrice, opposite))))
+            reject = OrderRules.CheckOpenInterest(Terms, Positions, order.AccountId, order.Side, a.NewSize, order.Flags);
         if (reject != RejectReason.None) { Reject(events, timestamp, a.AccountId, reject, a.ClientOrderId, a.OrderId); return; }
 
         var (previousPrice, previousSize) = (order!.Price, order.Remaining);
@@ -214,6 +225,13 @@ public sealed class ReferenceOrderBook : IOrderBook
         if (Terms.Breaker is null || Terms.Breaker.VelocityBps == 0) _recentTrades.Clear();
     }
 
+    public void SetOpenInterestLimits(Risk.OpenInterestLimits limits, long timestamp, EventBuffer events)
+    {
+        var sequence = Sequence;
+        Terms = TermsChanges.SetOpenInterest(Terms, limits, ref sequence, timestamp, events);
+        Sequence = sequence;
+    }
+
     public void SetLiquidationRules(Risk.LiquidationRules rules, long timestamp, EventBuffer events)
     {
         var sequence = Sequence;
@@ -224,7 +242,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     public void TransferPosition(in Risk.PositionTransfer transfer, long timestamp, EventBuffer events)
     {
         var sequence = Sequence;
-        LiquidationChanges.Transfer(Spec, Mode, Terms, transfer, ref sequence, timestamp, events);
+        LiquidationChanges.Transfer(Spec, Mode, Terms, Positions, transfer, ref sequence, timestamp, events);
         Sequence = sequence;
     }
 
@@ -310,7 +328,7 @@ public sealed class ReferenceOrderBook : IOrderBook
     public BookSnapshot Capture() =>
         new(Mode, Sequence, _nextOrderId, [.. RestingOrders(Side.Buy)], [.. RestingOrders(Side.Sell)], _clientOrderIds.Entries(), LastTradePrice, Terms,
             _recentTrades.Count > 0 ? _recentTrades.Entries() : null,
-            Triggers.NextId > 1 ? [.. Triggers.Orders] : null, Triggers.NextId);
+            Triggers.NextId > 1 ? [.. Triggers.Orders] : null, Triggers.NextId, Positions.Entries());
 
     public IEnumerable<OrderView> RestingOrders(Side side) => RestingOrders(side == Side.Buy ? _bids : _asks).Select(View);
 
@@ -400,6 +418,8 @@ public sealed class ReferenceOrderBook : IOrderBook
         maker.Remaining -= size;
         maker.Filled += size;
         LastTradePrice = price;
+        if (taker.Side == Side.Buy) Positions.Traded(taker.AccountId, maker.AccountId, size);
+        else Positions.Traded(maker.AccountId, taker.AccountId, size);
         events.Add(MarketEvent.Trade(++Sequence, timestamp, taker.Id, taker.AccountId, taker.Side, maker.Id,
             maker.AccountId, price, size, taker.Remaining, maker.Remaining));
     }

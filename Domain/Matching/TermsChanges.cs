@@ -62,6 +62,22 @@ internal static class TermsChanges
             Pricing.MarginScaling.Scale(risk, index.Multipliers), ref sequence, timestamp, events);
     }
 
+    /// <summary>
+    /// The operator's open-interest caps (<see cref="Risk.OpenInterestLimits.None"/> removes them): a market-wide event,
+    /// because each account checks its own position's cap before an order, so it must see the change in sequence.
+    /// </summary>
+    public static MarketTerms SetOpenInterest(MarketTerms terms, Risk.OpenInterestLimits limits, ref long sequence, long timestamp, EventBuffer events)
+    {
+        var reject = OrderRules.CheckOpenInterestLimits(terms, limits);
+        if (reject != RejectReason.None)
+        {
+            events.Add(MarketEvent.Rejected(sequence, timestamp, 0, reject));
+            return terms;
+        }
+        events.Add(MarketEvent.OpenInterestSet(++sequence, timestamp, limits));
+        return terms with { OpenInterest = Risk.OpenInterestLimits.Normal(limits), MarketWideSequence = sequence };
+    }
+
     /// <summary>Puts a schedule in force (a market-wide event), as the operator set it or as volatility scaled it.</summary>
     public static MarketTerms ScaledRisk(MarketTerms terms, MarketRisk inForce, ref long sequence, long timestamp, EventBuffer events)
     {

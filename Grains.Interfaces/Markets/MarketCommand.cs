@@ -61,6 +61,10 @@ public sealed record PlaceConditionalCommand(ConditionalTerms Terms) : MarketCom
 [GenerateSerializer, Immutable, Alias("CancelConditionalCommand")]
 public sealed record CancelConditionalCommand(long AccountId, long ConditionalId, string? ClientOrderId = null) : MarketCommand;
 
+/// <summary>Sets the market's open-interest caps (its total, one account's position; 0: no cap): an operator's word, journaled.</summary>
+[GenerateSerializer, Immutable, Alias("SetOpenInterestLimitsCommand")]
+public sealed record SetOpenInterestLimitsCommand(Risk.OpenInterestLimits Limits) : MarketCommand;
+
 /// <summary>Sets how the market liquidates (its insurance fund, fee, slices, fund cap): an operator's word, journaled.</summary>
 [GenerateSerializer, Immutable, Alias("SetLiquidationRulesCommand")]
 public sealed record SetLiquidationRulesCommand(Risk.LiquidationRules Rules) : MarketCommand;

@@ -7,8 +7,10 @@ namespace Exchange.Markets;
 public sealed record MarketStatus(string Symbol, MarketMode Mode, long Sequence, ulong StateHash, int RestingOrders);
 
 /// <summary>What a market is doing, cheap to ask however large the book; with its terms (mark, risk, why it is in its mode).</summary>
+/// <param name="OpenInterest">The sum of all long positions in lots, as the book counts it (the open-interest cap's measure).</param>
 [GenerateSerializer, Immutable, Alias("MarketSummary")]
-public sealed record MarketSummary(string Symbol, MarketMode Mode, long Sequence, int RestingOrders, MarketTerms? Terms = null);
+public sealed record MarketSummary(string Symbol, MarketMode Mode, long Sequence, int RestingOrders, MarketTerms? Terms = null,
+    long OpenInterest = 0);
 
 public enum OrderState : byte
 {

@@ -18,6 +18,8 @@ public static partial class JournalCodec
         SetLiquidation = 40, TransferPosition, ChargeLiquidationFee, ApplyFunding,
         // The circuit breaker's from 30.
         Reopen = 30,
+        // Open-interest limits' from 60.
+        SetOpenInterest = 60,
     }
 
     /// <summary>Writes the fields of one command, after its kind byte; the command is of the layout's type.</summary>
@@ -142,6 +144,11 @@ public static partial class JournalCodec
             static (ref VarintWriter w, MarketCommand command, byte version) => WriteLiquidation(ref w,
                 ((SetLiquidationRulesCommand)command).Rules ?? throw new ArgumentException("a liquidation command has no rules", nameof(command))),
             static (ref VarintReader r, byte version) => new SetLiquidationRulesCommand(ReadLiquidation(ref r))),
+
+        new(CommandKind.SetOpenInterest, typeof(SetOpenInterestLimitsCommand), Since: 5,
+            static (ref VarintWriter w, MarketCommand command, byte version) => WriteOpenInterest(ref w,
+                ((SetOpenInterestLimitsCommand)command).Limits ?? throw new ArgumentException("an open-interest command has no limits", nameof(command))),
+            static (ref VarintReader r, byte version) => new SetOpenInterestLimitsCommand(ReadOpenInterest(ref r))),
 
         new(CommandKind.TransferPosition, typeof(TransferPositionCommand), Since: 4,
             static (ref VarintWriter w, MarketCommand command, byte version) =>

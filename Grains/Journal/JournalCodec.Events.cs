@@ -232,6 +232,13 @@ public static partial class JournalCodec
             static (in MarketEvent e) => MarketEvent.LiquidationSet(e.Sequence, e.Timestamp,
                 e.Liquidation ?? throw new ArgumentException($"a liquidation event at sequence {e.Sequence} has no rules", nameof(e)))),
 
+        new(EventKind.OpenInterestLimitsChanged, Since: 5,
+            static (ref VarintWriter w, in MarketEvent e, byte version) => WriteOpenInterest(ref w, e.OpenInterest!),
+            static (ref VarintReader r, byte version, long sequence, long timestamp) =>
+                MarketEvent.OpenInterestSet(sequence, timestamp, ReadOpenInterest(ref r)),
+            static (in MarketEvent e) => MarketEvent.OpenInterestSet(e.Sequence, e.Timestamp,
+                e.OpenInterest ?? throw new ArgumentException($"an open-interest event at sequence {e.Sequence} has no limits", nameof(e)))),
+
         TransferLayout(EventKind.PositionTakenOver),
         TransferLayout(EventKind.PositionDeleveraged),
 

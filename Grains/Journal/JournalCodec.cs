@@ -13,7 +13,9 @@ namespace Exchange.Journal;
 /// the terms' rules and the snapshot's recent trades). Version 4 is version 3 plus the liquidation engine: its rules
 /// (command, event, the terms' rules), position takeovers and deleveragings, liquidation fees, and a liquidation
 /// order's flag; conditional orders (their place and cancel commands, their accepted, cancelled and triggered events, and
-/// a snapshot's trigger book); the circuit breaker's reopen. A payload is
+/// a snapshot's trigger book); the circuit breaker's reopen. Version 5 is version 4 plus open-interest limits (command,
+/// market-wide event, the terms' limits) and a snapshot's positions (every account's, as the book counts them to hold the
+/// open-interest cap; a snapshot from an older version has none, and recovery replays from the start instead). A payload is
 /// written in the oldest version that can hold it (version 1 unless it has a mode, mark or risk change, or a snapshot
 /// has terms; version 3 only with an index tick, index state, a conditional amend, breaker rules or recent trades), so a build that reads only older versions still
 /// reads ordinary trading batches during a rolling upgrade. Version 1 payloads
@@ -26,7 +28,7 @@ namespace Exchange.Journal;
 /// else u(UTF-8 length + 1) and the bytes.
 /// </para>
 /// <code>
-/// payload   = b version (1 to 4), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
+/// payload   = b version (1 to 5), b kind ('E' entries | 'S' snapshot), body; nothing may follow the body
 /// entries   = u count, entry*
 /// entry     = command, z (timestamp - previous entry's timestamp, 0 for the first), u eventCount, event*
 /// command   = b 1 Place    z account, b side, b type, z price, z size, b tif, b flags, b stp, s clientOrderId
@@ -46,6 +48,7 @@ namespace Exchange.Journal;
 ///           | b 41 TransferPosition b kind, z account, z counterparty, b side, z price, z size   (v4)
 ///           | b 42 ChargeLiquidationFee z account, z amount                   (v4)
 ///           | b 43 ApplyFunding z periodEnd, z intervalMs                     (v4)
+///           | b 60 SetOpenInterestLimits z marketLots, z accountLots          (v5)
 /// liquidation = z fundAccount, z feeBps, z sliceLots, z cooldownMs, z fundLossCapBps
 ///           | b 30 Reopen  z referencePrice, b actor, s reason                (v4)
 /// breaker   = z bandBps, z velocityBps, z velocityWindowMs
@@ -69,15 +72,18 @@ namespace Exchange.Journal;
 ///   PositionTakenOver, PositionDeleveraged z account, z counterparty, b side, z price, z size   (v4)
 ///   LiquidationFeeCharged z account, z fund, z amount                       (v4)
 ///   FundingApplied z mark, z ratePpm, z periodEnd, z intervalMs             (v4)
+///   OpenInterestLimitsChanged z marketLots, z accountLots                   (v5)
 ///   ConditionalAccepted  z conditionalId, conditionalTerms                  (v4)
 ///   ConditionalCancelled z conditionalId, z account, b side, z size, s clientOrderId, b cancelReason  (v4)
 ///   ConditionalTriggered z conditionalId, then the fields of a Place command (the order to place), z price, z level  (v4)
 /// snapshot  = b mode, z sequence, z nextOrderId, z lastTradePrice, [v2: terms,] [v3: trades,] orders bids, orders asks,
 ///             u count, (z account, s id, z orderId)*,
 ///             [v4: z nextConditionalId, u count, (z conditionalId, conditionalTerms, z extreme, z acceptedAt)*]
+///             [v5: u count, (z account, z size)*   (every non-zero position, ascending account id)]
 /// terms     = z markPrice, risk, b modeActor, s modeReason, z marketWideSequence,
 ///             [v3: b parts (bit 0: index follows, bit 1: breaker follows, v4 bit 2: liquidation follows, v4 bit 3: funding
-///             follows), index?, breaker?, liquidation?, funding? (z periodEnd, z intervalMs, z ratePpm, z mark)]
+///             follows, v5 bit 4: open-interest limits follow), index?, breaker?, liquidation?, funding? (z periodEnd,
+///             z intervalMs, z ratePpm, z mark), openInterest? (z marketLots, z accountLots)]
 /// trades    = u count, (z (timestamp - previous trade's, 0 before the first), z price)*   (the velocity rule's recent
 ///             trades, oldest first)
 /// index     = tick, z basisMilliTicks, z trustedSince, z auctionSince, z initialMultiplierBps,
@@ -97,10 +103,10 @@ namespace Exchange.Journal;
 public static partial class JournalCodec
 {
     /// <summary>The version written.</summary>
-    public const byte FormatVersion = 4;
+    public const byte FormatVersion = 5;
 
     /// <summary>Every version this build reads.</summary>
-    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3, 4];
+    public static IReadOnlyList<byte> ReadableVersions { get; } = [1, 2, 3, 4, 5];
 
     private const byte EntriesKind = (byte)'E';
     private const byte SnapshotKind = (byte)'S';
@@ -113,6 +119,7 @@ public static partial class JournalCodec
     private const int MinTierBytes = 3;      // floor, initial, maintenance
     private const int MinTradeBytes = 2;     // timestamp delta, price
     private const int MinConditionalBytes = 16; // id, four trigger fields, nine order fields, extreme, acceptedAt
+    private const int MinPositionBytes = 2;  // account, size
 
     // ── Entries ───────────────────────────────────────────────────────────────────────────────────────────
 
@@ -187,7 +194,10 @@ public static partial class JournalCodec
             var conditionals = snapshot.Conditionals;
             if (terms is null && (conditionals is not null || snapshot.NextConditionalId != 1))
                 throw new ArgumentException("conditional orders need the terms they were kept under", nameof(snapshot));
+            var positions = snapshot.Positions;
+            if (terms is null && positions is { Length: > 0 }) throw new ArgumentException("positions need the terms they were kept under", nameof(snapshot));
             var version = terms is null ? (byte)1
+                : positions is not null || terms.OpenInterest is not null ? (byte)5
                 : terms.Liquidation is not null || terms.Funding is not null || conditionals is not null || snapshot.NextConditionalId != 1 ? (byte)4
                 : terms.Index is null && terms.Breaker is null && trades.Length == 0 ? (byte)2 : (byte)3;
             w.WriteByte(version);
@@ -205,7 +215,7 @@ public static partial class JournalCodec
                 if (version >= 3)
                 {
                     w.WriteByte((byte)((terms.Index is null ? 0 : 1) | (terms.Breaker is null ? 0 : 2) | (terms.Liquidation is null ? 0 : 4)
-                        | (terms.Funding is null ? 0 : 8)));
+                        | (terms.Funding is null ? 0 : 8) | (terms.OpenInterest is null ? 0 : 16)));
                     if (terms.Index is { } index) WriteIndexState(ref w, index);
                     if (terms.Breaker is { } breaker) WriteBreaker(ref w, breaker);
                     if (terms.Liquidation is { } liquidation) WriteLiquidation(ref w, liquidation);
@@ -215,6 +225,11 @@ public static partial class JournalCodec
                         w.WriteVarInt64(funding.IntervalMs);
                         w.WriteVarInt64(funding.RatePpm);
                         w.WriteVarInt64(funding.Mark);
+                    }
+                    if (terms.OpenInterest is { } openInterest)
+                    {
+                        w.WriteVarInt64(openInterest.MarketLots);
+                        w.WriteVarInt64(openInterest.AccountLots);
                     }
                     w.WriteVarUInt64((ulong)trades.Length);
                     long previousTimestamp = 0;
@@ -247,6 +262,20 @@ public static partial class JournalCodec
                     w.WriteVarInt64(c.AcceptedAt);
                 }
             }
+            if (version >= 5)
+            {
+                var entries = positions ?? [];
+                w.WriteVarUInt64((ulong)entries.Length);
+                long previousAccount = 0;
+                foreach (var p in entries)
+                {
+                    if (p.AccountId <= previousAccount || p.Size == 0)
+                        throw new ArgumentException("positions must be non-zero, in ascending account id", nameof(snapshot));
+                    previousAccount = p.AccountId;
+                    w.WriteVarInt64(p.AccountId);
+                    w.WriteVarInt64(p.Size);
+                }
+            }
             return w.ToArray();
         }
         finally
@@ -275,14 +304,16 @@ public static partial class JournalCodec
             {
                 var start = r.Position;
                 var parts = r.ReadByte();
-                var known = version >= 4 ? 15 : 3;
-                if ((parts & ~known) != 0) throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 to {(version >= 4 ? 3 : 1)})");
+                var known = version >= 5 ? 31 : version >= 4 ? 15 : 3;
+                if ((parts & ~known) != 0)
+                    throw new JournalFormatException($"byte {start}: {parts} is not a set of terms parts (bits 0 to {(version >= 5 ? 4 : version >= 4 ? 3 : 1)})");
                 terms = terms with
                 {
                     Index = (parts & 1) != 0 ? ReadIndexState(ref r) : null,
                     Breaker = (parts & 2) != 0 ? ReadBreaker(ref r) : null,
                     Liquidation = (parts & 4) != 0 ? ReadLiquidation(ref r) : null,
                     Funding = (parts & 8) != 0 ? ReadFunding(ref r) : null,
+                    OpenInterest = (parts & 16) != 0 ? ReadOpenInterest(ref r) : null,
                 };
                 var tradeCount = r.ReadCount(MinTradeBytes);
                 long timestamp = 0;
@@ -321,9 +352,25 @@ public static partial class JournalCodec
                 conditionals[i] = new ConditionalOrder(id, conditionalTerms, extreme, r.ReadVarInt64());
             }
         }
+        PositionEntry[]? positions = null;
+        if (version >= 5)
+        {
+            positions = new PositionEntry[r.ReadCount(MinPositionBytes)];
+            long previousAccount = 0;
+            for (var i = 0; i < positions.Length; i++)
+            {
+                var start = r.Position;
+                var accountId = r.ReadVarInt64();
+                var size = r.ReadVarInt64();
+                if (accountId <= previousAccount || size == 0)
+                    throw new JournalFormatException($"byte {start}: a position must be non-zero, in ascending account id");
+                previousAccount = accountId;
+                positions[i] = new PositionEntry(accountId, size);
+            }
+        }
         r.EnsureEnd();
         return new BookSnapshot(mode, sequence, nextOrderId, bids, asks, clientOrderIds, lastTradePrice, terms, trades,
-            conditionals, nextConditionalId);
+            conditionals, nextConditionalId, positions);
     }
 
     /// <summary>An order's terms, as a place command and an accepted event both carry them (the event's price is its limit).</summary>
@@ -518,6 +565,18 @@ public static partial class JournalCodec
         if (fee is < int.MinValue or > int.MaxValue || cap is < int.MinValue or > int.MaxValue)
             throw new JournalFormatException($"byte {r.Position}: liquidation rules out of range");
         return new Risk.LiquidationRules(fund, (int)fee, slice, cooldown, (int)cap);
+    }
+
+    private static void WriteOpenInterest(ref VarintWriter w, Risk.OpenInterestLimits limits)
+    {
+        w.WriteVarInt64(limits.MarketLots);
+        w.WriteVarInt64(limits.AccountLots);
+    }
+
+    private static Risk.OpenInterestLimits ReadOpenInterest(ref VarintReader r)
+    {
+        var market = r.ReadVarInt64();
+        return new Risk.OpenInterestLimits(market, r.ReadVarInt64());
     }
 
     private static Risk.FundingSettled ReadFunding(ref VarintReader r)

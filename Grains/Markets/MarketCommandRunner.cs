@@ -20,6 +20,7 @@ public static class MarketCommandRunner
             case ApplyIndexCommand c: book.ApplyIndex(c.Tick, timestamp, events); break;
             case SetBreakerRulesCommand c: book.SetBreakerRules(c.Rules, timestamp, events); break;
             case SetLiquidationRulesCommand c: book.SetLiquidationRules(c.Rules, timestamp, events); break;
+            case SetOpenInterestLimitsCommand c: book.SetOpenInterestLimits(c.Limits, timestamp, events); break;
             case TransferPositionCommand c: book.TransferPosition(c.Transfer, timestamp, events); break;
             case ChargeLiquidationFeeCommand c: book.ChargeLiquidationFee(c.AccountId, c.Amount, timestamp, events); break;
             case ApplyFundingCommand c: book.ApplyFunding(c.PeriodEnd, c.IntervalMs, timestamp, events); break;
@@ -38,7 +39,7 @@ public static class MarketCommandRunner
     public static bool IsWellFormed(MarketCommand? command) =>
         command is PlaceCommand or CancelCommand or AmendCommand or CancelAllCommand or SetModeCommand or UncrossCommand
             or SetMarkPriceCommand or SetRiskCommand or ApplyIndexCommand or SetBreakerRulesCommand { Rules: not null }
-            or SetLiquidationRulesCommand { Rules: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand or ApplyFundingCommand
+            or SetLiquidationRulesCommand { Rules: not null } or SetOpenInterestLimitsCommand { Limits: not null } or TransferPositionCommand or ChargeLiquidationFeeCommand or ApplyFundingCommand
             or ReopenCommand { Cause.IsValid: true } or PlaceConditionalCommand or CancelConditionalCommand;
 
     /// <summary>The account a command speaks for (0: none, the market's own commands).</summary>

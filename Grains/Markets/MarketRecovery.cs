@@ -15,9 +15,9 @@ public static class MarketRecovery
         Action<JournalBatch>? replayed = null)
     {
         var stored = await journal.LatestSnapshot(spec.Symbol, cancellationToken);
-        // A snapshot written before markets had terms cannot vouch for them (its hash does not cover them): the
-        // journal is complete, so replay from the start instead.
-        if (stored?.Book.Terms is null) stored = null;
+        // A snapshot written before markets had terms cannot vouch for them (its hash does not cover them), nor one written
+        // before the book counted positions for open interest (format 5): the journal is complete, so replay from the start.
+        if (stored?.Book.Terms is null || stored.Book.Positions is null) stored = null;
         var book = stored is null ? new FastOrderBook(spec) : new FastOrderBook(spec, stored.Book);
         if (stored is not null && book.StateHash() != stored.StateHash)
             throw new JournalReplayException($"{spec.Symbol}: snapshot at {stored.Sequence} does not reproduce its state hash");

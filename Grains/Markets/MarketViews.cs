@@ -9,7 +9,7 @@ internal static class MarketViews
         new(symbol, book.Mode, book.Sequence, book.StateHash(), book.RestingOrderCount);
 
     public static MarketSummary Summary(string symbol, FastOrderBook book) =>
-        new(symbol, book.Mode, book.Sequence, book.RestingOrderCount, book.Terms);
+        new(symbol, book.Mode, book.Sequence, book.RestingOrderCount, book.Terms, book.Positions.OpenInterest);
 
     public static BookView Depth(string symbol, FastOrderBook book, int depth)
     {

@@ -25,9 +25,10 @@ public static class Program
                    cancel-only (committed), and from the moment it became stale by policy
           accounts [--journal postgres|memory] [--postgres <connection string>] [--callers 1,16,256] [--orders 200000]
                    [--max-seconds 30] [--warmup-orders 50000] [--seed N] [--hot-maker-seconds 10] [--takers 64]
-                   [--taker-size 10] [--mark-ticks N] [--set MarketOption=value]...
+                   [--taker-size 10] [--mark-ticks N[,...]] [--set MarketOption=value]...
                    W1 through accounts and the market, durable and settled, per caller count (the audit must balance
-                   after each), then one hot market-maker account receiving fills (0 seconds skips it)
+                   after each), then one hot market-maker account receiving fills (0 seconds skips it); with
+                   --mark-ticks 0,10 each caller count runs once per tick rate, in turn, and the ratio is reported
           recovery [--journal postgres|memory] [--postgres <connection string>] [--orders 1000000] [--batch 1000]
                    [--snapshot-every 200000] [--set MarketOption=value]...
                    time a 1M-order market's return to service after deactivation, and a full journal replay
@@ -193,7 +194,7 @@ public static class Program
                 "--journal" => o with { Journal = a.OneOf("postgres", "memory") },
                 "--postgres" => o with { Postgres = a.Value() },
                 "--callers" => o with { Callers = a.IntList(1) },
-                "--mark-ticks" => o with { MarkTicks = a.Int(0) },
+                "--mark-ticks" => o with { MarkTicks = a.IntList(0) },
                 "--orders" => o with { Orders = a.Int(1) },
                 "--max-seconds" => o with { MaxSeconds = a.Int(1) },
                 "--warmup-orders" => o with { WarmupOrders = a.Int(0) },

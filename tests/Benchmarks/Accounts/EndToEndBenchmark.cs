@@ -11,7 +11,7 @@ namespace Exchange.Benchmarks.Accounts;
 
 internal sealed record AccountsBenchOptions(
     string Journal, string? Postgres, int[] Callers, int Orders, int MaxSeconds, int WarmupOrders, ulong Seed,
-    int HotMakerSeconds, int Takers, int TakerSize, IReadOnlyList<string> Settings, int MarkTicks = 0);
+    int HotMakerSeconds, int Takers, int TakerSize, IReadOnlyList<string> Settings, int[]? MarkTicks = null);
 
 /// <summary>
 /// Orders end to end: W1 messages sent as <see cref="IAccountGrain.PlaceOrder"/> and <see cref="IAccountGrain.CancelOrder"/>
@@ -49,7 +49,7 @@ internal static class EndToEndBenchmark
             using var gc = new GcPauseListener();
             Console.WriteLine("one silo, co-hosted client; each run: a fresh market and 1,000 fresh accounts, each funded with 10 M USD");
 
-            var runs = new List<(string Label, EndToEndRun.Result Result)>();
+            var runs = new List<(string Label, EndToEndRun.Result Result, int MarkTicks)>();
             var runNumber = 0;
             if (o.WarmupOrders > 0)
             {
@@ -57,37 +57,43 @@ internal static class EndToEndBenchmark
                 var w = await warm.ClosedLoop(callers: 64, o.MaxSeconds, db.PostmasterPid, gc);
                 Console.WriteLine(string.Create(ci, $"warm-up: 64 callers, {w.Completed} orders, {w.Completed / w.Seconds:F0} orders/s (not reported)"));
             }
+            var tickRates = o.MarkTicks ?? [0];
+            var loadAverages = new List<string>();
             foreach (var callers in o.Callers)
+            foreach (var markTicks in tickRates)
             {
+                loadAverages.Add(Measure.LoadAverage());
                 var run = await EndToEndRun.StartAsync(client, data, ++runNumber, data.Timed.Length);
                 // With --mark-ticks, a journaled mark every 1/N s while the orders run: each is sent to every risk shard,
                 // which values its accounts exposed to the market (none is liquidated: they hold 10 M USD each).
                 using var ticking = new CancellationTokenSource();
-                var ticks = o.MarkTicks > 0 ? run.TickMarks(client, o.MarkTicks, ticking.Token) : Task.CompletedTask;
+                var ticks = markTicks > 0 ? run.TickMarks(client, markTicks, ticking.Token) : Task.CompletedTask;
                 var result = await run.ClosedLoop(callers, o.MaxSeconds, db.PostmasterPid, gc);
                 await ticking.CancelAsync();
                 try { await ticks; } catch (OperationCanceledException) { }
-                var label = $"{callers} caller{(callers == 1 ? "" : "s")}" + (o.MarkTicks > 0 ? $", {o.MarkTicks} mark ticks/s" : "");
+                var label = $"{callers} caller{(callers == 1 ? "" : "s")}" + (tickRates.Length > 1 || markTicks > 0 ? $", {markTicks} mark ticks/s" : "");
                 Print(label, result);
                 var audit = await client.GetGrain<IAuditGrain>(0).Run();
                 Console.WriteLine($"  audit after the run: {audit.Accounts} accounts, money difference {audit.MoneyDifference}, "
                     + $"net positions {string.Join(", ", audit.NetPositions.Where(p => p.Value != 0).Select(p => $"{p.Key}={p.Value}").DefaultIfEmpty("all zero"))}"
                     + (audit.Balanced ? " (balanced)" : " -- NOT BALANCED"));
                 failed |= !audit.Balanced || result.Failed > 0;
-                runs.Add((label, result));
+                runs.Add((label, result, markTicks));
             }
 
             Console.WriteLine();
             Console.WriteLine("summary (orders through accounts, PostgreSQL fsync on):");
-            Console.WriteLine("| callers | orders | orders/s | p50 | p99 | p99.9 | max | refused | CPU/order (silo + PostgreSQL) | others' cores |");
-            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var (label, r) in runs)
+            Console.WriteLine("| callers | orders | orders/s | p50 | p99 | p99.9 | max | refused | CPU/order (silo + PostgreSQL) | others' cores | load average before |");
+            Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            for (var i = 0; i < runs.Count; i++)
             {
+                var (label, r, _) = runs[i];
                 var sorted = r.SortedLatencies();
                 string P(double p) => Measure.Duration(Measure.Percentile(sorted, p));
                 Console.WriteLine(string.Create(ci, $"| {label} | {r.Completed} | {r.Completed / r.Seconds:F0} | {P(0.5)} | {P(0.99)} | {P(0.999)} | {P(1)} "
-                    + $"| {r.Refused} | {r.Process.CpuUsPerMessage:F1} + {r.Process.PostgresCpuUsPerMessage:F1} us | {r.Process.OthersCores:F2} |"));
+                    + $"| {r.Refused} | {r.Process.CpuUsPerMessage:F1} + {r.Process.PostgresCpuUsPerMessage:F1} us | {r.Process.OthersCores:F2} | {loadAverages[i]} |"));
             }
+            if (tickRates.Length > 1) PrintTickRatios(runs, tickRates);
 
             if (o.HotMakerSeconds > 0)
                 failed |= !await HotMakerBenchmark.RunAsync(client, ++runNumber, o, db.PostmasterPid, gc);
@@ -98,6 +104,31 @@ internal static class EndToEndBenchmark
         }
         Measure.PrintLoad("at end");
         return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The cost of the risk view when nothing is liquidated: each run with ticks against the run without them just before
+    /// it (same caller count, same session), as a ratio of throughput, and the median of those ratios.
+    /// </summary>
+    private static void PrintTickRatios(List<(string Label, EndToEndRun.Result Result, int MarkTicks)> runs, int[] tickRates)
+    {
+        var ci = Measure.Ci;
+        double Rate(EndToEndRun.Result r) => r.Completed / r.Seconds;
+        foreach (var ticks in tickRates.Where(t => t > 0).Distinct())
+        {
+            var ratios = new List<double>();
+            for (var i = 0; i < runs.Count; i++)
+            {
+                if (runs[i].MarkTicks != ticks) continue;
+                var baseline = runs.Take(i).LastOrDefault(r => r.MarkTicks == 0);
+                if (baseline.Result is not null) ratios.Add(Rate(runs[i].Result) / Rate(baseline.Result));
+            }
+            if (ratios.Count == 0) continue;
+            ratios.Sort();
+            var median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+            Console.WriteLine(string.Create(ci, $"throughput with {ticks} mark ticks/s over the run without just before it: "
+                + $"{string.Join(", ", ratios.Select(r => r.ToString("F3", ci)))}; median {median:F3}"));
+        }
     }
 
     private static void Print(string label, EndToEndRun.Result r)

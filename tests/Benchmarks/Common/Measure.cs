@@ -26,6 +26,23 @@ internal static class Measure
         PrintLoad("at start");
     }
 
+    /// <summary>The one-minute load average now ("?" where the system does not say).</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
     /// <summary>The machine's load average: this is a shared VM, and other people's work skews every figure.</summary>
     public static void PrintLoad(string when)
     {

@@ -135,4 +135,19 @@ public sealed class BinanceApiTests(PostgresFixture postgres) : IAsyncLifetime
         var time = await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/fapi/v1/time");
         Assert.Equal(Now, long.Parse(time.Node("serverTime").ToString(), CultureInfo.InvariantCulture));
     }
+    [Fact]
+    public async Task An_order_beyond_a_position_cap_is_refused_as_Binance_does_and_open_interest_is_published()
+    {
+        var capped = await Api.Send(_gateway.Admin, HttpMethod.Post, "/admin/v1/markets/ETH-PERP/open-interest",
+            Api.Json(new { maxPositionSize = "0.005" }));
+        Assert.True(capped.Status == 200, capped.ToString());
+        // -2027, which CCXT maps to InvalidOrder; nothing rests.
+        AssertBinanceError(await Signed(HttpMethod.Post, "/fapi/v1/order", Order), 400, -2027);
+        var open = await Signed(HttpMethod.Get, "/fapi/v1/openOrders", "symbol=ETHUSDT");
+        Assert.Empty(open.Array);
+        var interest = await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/fapi/v1/openInterest?symbol=ETHUSDT");
+        Assert.True(interest.Status == 200, interest.ToString());
+        Assert.Equal(("0", "ETHUSDT"), (interest.String("openInterest"), interest.String("symbol")));
+        AssertBinanceError(await Api.Send(_gateway.Anonymous, HttpMethod.Get, "/fapi/v1/openInterest"), 400, -1102);
+    }
 }

@@ -33,5 +33,8 @@ public static class JournalAssert
         Assert.Equal(expected.RecentTrades ?? [], actual.RecentTrades ?? []);
         Assert.Equal(expected.Conditionals ?? [], actual.Conditionals ?? []);
         Assert.Equal(expected.NextConditionalId, actual.NextConditionalId);
+        // Null (positions not known: an older snapshot) and empty (nobody holds one) differ: recovery replays for the first.
+        Assert.Equal(expected.Positions is null, actual.Positions is null);
+        Assert.Equal(expected.Positions ?? [], actual.Positions ?? []);
     }
 }

@@ -205,6 +205,34 @@ public sealed class JournalCodecTests
     }
 
     [Fact]
+    public void A_snapshot_with_positions_or_open_interest_caps_is_version_5_and_an_older_one_reads_as_positions_unknown()
+    {
+        var terms = new MarketTerms(5, MarketRisk.Default, ModeCause.Operator);
+        var plain = new BookSnapshot(MarketMode.Open, 1, 1, [], [], [], 0, terms);
+        var older = JournalCodec.EncodeSnapshot(plain);
+        Assert.Equal(2, older[0]);
+        Assert.Null(JournalCodec.DecodeSnapshot(older).Positions);
+
+        var capped = plain with { Terms = terms with { OpenInterest = new Exchange.Risk.OpenInterestLimits(40, 4) } };
+        var bytes = JournalCodec.EncodeSnapshot(capped);
+        Assert.Equal(5, bytes[0]);
+        Assert.Equal(new Exchange.Risk.OpenInterestLimits(40, 4), JournalCodec.DecodeSnapshot(bytes).Terms!.OpenInterest);
+        Assert.Equal([], JournalCodec.DecodeSnapshot(bytes).Positions!);
+
+        var holding = plain with { Positions = [new PositionEntry(3, 7), new PositionEntry(8, -7)] };
+        bytes = JournalCodec.EncodeSnapshot(holding);
+        Assert.Equal(5, bytes[0]);
+        JournalAssert.Equal(holding, JournalCodec.DecodeSnapshot(bytes));
+        // The terms parts byte of version 4 stops at bit 3: the caps' bit 4 in a version-4 payload is refused.
+        var asFour = JournalCodec.EncodeSnapshot(capped);
+        asFour[0] = 4;
+        Assert.Throws<JournalFormatException>(() => JournalCodec.DecodeSnapshot(asFour));
+        // Positions out of order, or zero, are refused both ways.
+        Assert.Throws<ArgumentException>(() => JournalCodec.EncodeSnapshot(plain with { Positions = [new PositionEntry(8, 1), new PositionEntry(3, -1)] }));
+        Assert.Throws<ArgumentException>(() => JournalCodec.EncodeSnapshot(plain with { Positions = [new PositionEntry(3, 0)] }));
+    }
+
+    [Fact]
     public void Payloads_without_an_index_are_still_written_in_the_older_versions()
     {
         var marked = JournalCodec.EncodeEntries([new(new SetMarkPriceCommand(5), 1, [MarketEvent.MarkSet(1, 1, 5, 0)])]);
@@ -252,6 +280,7 @@ public sealed class JournalCodecTests
         EventKind.PositionDeleveraged => (MarketEvent.Transferred(EventKind.PositionDeleveraged, 1, 1, 7, 8, Side.Buy, 105, 2), 4),
         EventKind.LiquidationFeeCharged => (MarketEvent.FeeCharged(1, 1, 7, 99, 1_234), 4),
         EventKind.FundingApplied => (MarketEvent.Funded(1, 1, 100, -12, 3_600_000, 3_600_000), 4),
+        EventKind.OpenInterestLimitsChanged => (MarketEvent.OpenInterestSet(1, 1, new Exchange.Risk.OpenInterestLimits(1_000, 0)), 5),
         _ => throw new InvalidOperationException($"no sample of {kind}: add one, with the version it is first written in"),
     };
 
@@ -307,6 +336,7 @@ public sealed class JournalCodecTests
         nameof(ChargeLiquidationFeeCommand) => (new ChargeLiquidationFeeCommand(7, 1_234), 4, 4),
         nameof(ApplyFundingCommand) => (new ApplyFundingCommand(3_600_000, 3_600_000), 4, 4),
         nameof(ReopenCommand) => (new ReopenCommand(100, new ModeCause(ModeActor.Breaker, "reopened")), 4, 4),
+        nameof(SetOpenInterestLimitsCommand) => (new SetOpenInterestLimitsCommand(new Exchange.Risk.OpenInterestLimits(0, 25)), 5, 5),
         _ => throw new InvalidOperationException($"no sample of {type}: add one, with the version it is first written in"),
     };
 

@@ -136,5 +136,15 @@ public static class JournalGen
                 {
                     Terms = new MarketTerms(mark, risk, cause, marketWide, index, breaker),
                     RecentTrades = trades.Length == 0 ? null : trades,
+                })),
+            // Version 5: open-interest caps (or none) and every account's position, ascending account ids, none zero.
+            (2, Gen.Select(AnyLong, Risk, Cause, AnyLong, Gen.Frequency((1, Gen.Const((Exchange.Risk.OpenInterestLimits?)null)),
+                    (2, Gen.Select(Gen.Long[0, long.MaxValue], Gen.Long[0, long.MaxValue], (m, a) => (Exchange.Risk.OpenInterestLimits?)new Exchange.Risk.OpenInterestLimits(m, a)))),
+                Gen.Select(Gen.Long[1, 1_000], Gen.Long[-1_000_000, 1_000_000]).Array[0, 8],
+                (mark, risk, cause, marketWide, limits, positions) => snapshot with
+                {
+                    Terms = new MarketTerms(mark, risk, cause, marketWide, OpenInterest: limits),
+                    Positions = [.. positions.Where(p => p.Item2 != 0).DistinctBy(p => p.Item1).OrderBy(p => p.Item1)
+                        .Select(p => new PositionEntry(p.Item1, p.Item2))],
                 }))));
 }

@@ -75,6 +75,9 @@ public sealed class BookDriver
 
     public MarketEvent[] SetLiquidation(Exchange.Risk.LiquidationRules rules) => Run((book, now, events) => book.SetLiquidationRules(rules, now, events));
 
+    public MarketEvent[] SetOpenInterest(Exchange.Risk.OpenInterestLimits limits) =>
+        Run((book, now, events) => book.SetOpenInterestLimits(limits, now, events));
+
     public MarketEvent[] Transfer(Exchange.Risk.PositionTransfer transfer) => Run((book, now, events) => book.TransferPosition(transfer, now, events));
 
     public MarketEvent[] Funding(long periodEnd) => Run((book, now, events) => book.ApplyFunding(periodEnd, 3_600_000, now, events));

@@ -119,6 +119,13 @@ public sealed record SetLiquidationCommand(Exchange.Risk.LiquidationRules Rules)
     public override string ToString() => $"SetLiquidation(fund {Rules.FundAccountId}, fee {Rules.FeeBps})";
 }
 
+public sealed record SetOpenInterestCommand(Exchange.Risk.OpenInterestLimits Limits) : BookCommand
+{
+    public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.SetOpenInterestLimits(Limits, timestamp, events);
+
+    public override string ToString() => $"SetOpenInterest(market {Limits.MarketLots}, account {Limits.AccountLots})";
+}
+
 public sealed record TransferCommand(Exchange.Risk.PositionTransfer Transfer) : BookCommand
 {
     public override void ApplyTo(IOrderBook book, long timestamp, EventBuffer events) => book.TransferPosition(Transfer, timestamp, events);
@@ -272,6 +279,17 @@ public static class CommandStreams
         (1, Gen.Const(new Exchange.Risk.LiquidationRules(9, FeeBps: -1))))
         .Select(rules => (BookCommand)new SetLiquidationCommand(rules));
 
+    /// <summary>
+    /// Caps small enough to bind among four traders of 1-10 lots (the market's at 5 to 40 lots), none, and a few refused
+    /// (negative, or what is already in force). The per-account cap is the accounts' to hold; the book only carries it.
+    /// </summary>
+    private static readonly Gen<BookCommand> SetOpenInterest = Gen.Frequency(
+        (2, Gen.Const(Exchange.Risk.OpenInterestLimits.None)),
+        (5, Gen.Long[5, 40].Select(cap => new Exchange.Risk.OpenInterestLimits(cap))),
+        (2, Gen.Long[5, 40].Select(cap => new Exchange.Risk.OpenInterestLimits(cap, 8))),
+        (1, Gen.Const(new Exchange.Risk.OpenInterestLimits(-1))))
+        .Select(limits => (BookCommand)new SetOpenInterestCommand(limits));
+
     private static readonly Gen<BookCommand> Transfer = Gen.Select(
         Gen.Frequency((10, Gen.Const(Exchange.Risk.PositionTransferKind.Takeover)), (10, Gen.Const(Exchange.Risk.PositionTransferKind.Deleverage)),
             (1, Gen.Const((Exchange.Risk.PositionTransferKind)200))),
@@ -289,7 +307,7 @@ public static class CommandStreams
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
         (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker),
-        (1, SetLiquidation), (2, Transfer), (1, Fee), (1, Funding));
+        (1, SetLiquidation), (2, Transfer), (1, Fee), (1, Funding), (2, SetOpenInterest));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

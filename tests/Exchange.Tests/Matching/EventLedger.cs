@@ -60,6 +60,10 @@ public sealed class EventLedger
     private long _bandReference;
     private long _timestamp;
     private long _takerThisCommand;
+    // Positions as this ledger counts them from trades and transfers, and the open interest (the sum of the longs).
+    private readonly Dictionary<long, long> _positions = [];
+    private long _openInterest;
+    private bool _capExemptThisCommand;
 
     public EventLedger(IOrderBook book)
     {
@@ -96,9 +100,16 @@ public sealed class EventLedger
 
             _acceptedThisCommand.Clear();
             _takerThisCommand = 0;
+            _capExemptThisCommand = false;
+            var openInterestBefore = _openInterest;
             BeginLimits(book.Spec, timestamp);
             foreach (var e in events) Apply(e);
             Assert.False(_uncrossing, "an uncross must end by opening the market");
+            // Continuous trading never takes open interest past the cap, unless a reduce-only or liquidation order took part
+            // (the book does not check that such an order only reduces), an uncross ran, or a position moved outside the book.
+            if (_openInterest > openInterestBefore && !_capExemptThisCommand && _terms.OpenInterest is { MarketLots: > 0 } cap)
+                Assert.True(_openInterest <= cap.MarketLots,
+                    $"open interest rose from {openInterestBefore} to {_openInterest}, past the cap of {cap.MarketLots}");
             foreach (var id in _acceptedThisCommand) CheckFillOrKill(id);
         }
         CheckBook(book);
@@ -256,7 +267,17 @@ public sealed class EventLedger
                 _terms = _terms with { Liquidation = e.Liquidation };
                 break;
 
+            case EventKind.OpenInterestLimitsChanged:
+                Assert.True(e.OpenInterest is { } limits && limits.Problem() is null
+                        && !Equals(Exchange.Risk.OpenInterestLimits.Normal(limits), _terms.OpenInterest),
+                    $"an open-interest limits change that should have been refused: {e}");
+                _terms = _terms with { OpenInterest = Exchange.Risk.OpenInterestLimits.Normal(e.OpenInterest), MarketWideSequence = e.Sequence };
+                break;
+
             case EventKind.PositionTakenOver or EventKind.PositionDeleveraged:
+                _capExemptThisCommand = true;
+                if (e.Side == Side.Buy) Traded(e.AccountId, e.MakerAccountId, e.Size);
+                else Traded(e.MakerAccountId, e.AccountId, e.Size);
                 Assert.True(_terms.Liquidation is { } fund && Mode is MarketMode.Open or MarketMode.PostOnly && e.Size > 0
                         && e.AccountId > 0 && e.MakerAccountId > 0 && e.AccountId != e.MakerAccountId
                         && (e.Kind == EventKind.PositionTakenOver) == (e.MakerAccountId == fund.FundAccountId),
@@ -305,6 +326,8 @@ public sealed class EventLedger
         Assert.True(maker.Side == taker.Side.Opposite(), $"trade between orders of one side: {e}");
         Assert.True(e.Size > 0 && e.Size <= taker.Open && e.Size <= maker.Open, $"trade size exceeds what is left: {e}");
         var (buy, sell) = taker.Side == Side.Buy ? (taker, maker) : (maker, taker);
+        Traded(buy.AccountId, sell.AccountId, e.Size);
+        if (_uncrossing || (taker.Flags & (OrderFlags.ReduceOnly | OrderFlags.Liquidation)) != 0) _capExemptThisCommand = true;
         Assert.True(buy.Price >= e.Price && sell.Price <= e.Price, $"trade outside a limit (buy {buy.Price}, sell {sell.Price}): {e}");
 
         if (_uncrossing)
@@ -369,9 +392,24 @@ public sealed class EventLedger
         _terms = _terms with { Index = index };
     }
 
+    private void Traded(long buyer, long seller, long size)
+    {
+        foreach (var (account, delta) in (ReadOnlySpan<(long, long)>)[(buyer, size), (seller, -size)])
+        {
+            var before = _positions.GetValueOrDefault(account);
+            var after = before + delta;
+            _openInterest += Math.Max(0, after) - Math.Max(0, before);
+            if (after == 0) _positions.Remove(account);
+            else _positions[account] = after;
+        }
+    }
+
     private void CheckBook(IOrderBook book)
     {
         Assert.Equal(Mode, book.Mode);
+        Assert.Equal(_openInterest, book.Positions.OpenInterest);
+        Assert.Equal(_positions.OrderBy(p => p.Key).Select(p => new PositionEntry(p.Key, p.Value)), book.Positions.Entries());
+        Assert.Equal(_positions.Where(p => p.Value > 0).Sum(p => p.Value), _positions.Where(p => p.Value < 0).Sum(p => -p.Value));
         CheckIndex(book);
         Assert.Equal(_terms, book.Terms);
         Assert.Equal(_recent, book.Capture().RecentTrades ?? []);

@@ -108,6 +108,14 @@ public sealed class SequenceAndRejectionTests
             RejectReason.InvalidTransfer).Reject);
         reasons.Add(Expect.Rejection(d.Fee(9, 10), RejectReason.InvalidAccount).Reject);
         reasons.Add(Expect.Rejection(d.Funding(0), RejectReason.FundingNotDue).Reject);
+        reasons.Add(Expect.Rejection(d.SetOpenInterest(new Exchange.Risk.OpenInterestLimits(-1)), RejectReason.InvalidOpenInterestLimits).Reject);
+        d.SetOpenInterest(new Exchange.Risk.OpenInterestLimits(MarketLots: 3));
+        hash = d.Book.StateHash();
+        sequence = d.Book.Sequence;
+        reasons.Add(Expect.Rejection(d.Buy(4, 90, 4), RejectReason.OpenInterestLimit).Reject);
+        d.SetOpenInterest(Exchange.Risk.OpenInterestLimits.None);
+        hash = d.Book.StateHash();
+        sequence = d.Book.Sequence;
         Assert.Equal(hash, d.Book.StateHash());
         Assert.Equal(sequence, d.Book.Sequence);
 
@@ -137,6 +145,6 @@ public sealed class SequenceAndRejectionTests
         // The trigger book's own reasons are covered, the same way, in TriggerBookTests.
         var all = Enum.GetValues<RejectReason>().Where(r => r is not (RejectReason.None or RejectReason.Overloaded) && !TriggerBookTests.Reasons.Contains(r));
         Assert.Empty(all.Except(seen));
-        Assert.Equal(24, reasons.Count);
+        Assert.Equal(26, reasons.Count);
     }
 }
