@@ -14,7 +14,7 @@ namespace Exchange.Risk;
 /// </summary>
 public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> options) : Grain, IRiskShardGrain
 {
-    private const int NoticeChunk = 2_048;
+    private const int NoticeChunk = 2_048; // accounts per message, to a notifier or a liquidator
     private static readonly TimeSpan ReportFlushDelay = TimeSpan.FromMilliseconds(10);
     private readonly RiskBook _book = new();
     private readonly Dictionary<long, long> _notifiedAt = [];
@@ -97,10 +97,14 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
             batch.Entries.Add(found.Entry);
         }
         _pending.Clear();
+        // In chunks too: one liquidator batch is one market turn per step, kept short so the market's other callers
+        // (accounts catching up, orders) are not held behind tens of thousands of steps.
         foreach (var (symbol, batch) in batches)
         {
             _backstopSent += batch.Entries.Count;
-            _ = GrainFactory.GetGrain<ILiquidatorGrain>(symbol).Backstop(new BackstopBatch(symbol, batch.Mark, batch.NotionalPerTickLot, [.. batch.Entries]));
+            var liquidator = GrainFactory.GetGrain<ILiquidatorGrain>(symbol);
+            for (var i = 0; i < batch.Entries.Count; i += NoticeChunk)
+                _ = liquidator.Backstop(new BackstopBatch(symbol, batch.Mark, batch.NotionalPerTickLot, [.. batch.Entries.Skip(i).Take(NoticeChunk)]));
         }
         _notified += notices.Count;
         var notifier = GrainFactory.GetGrain<IRiskNotifierGrain>(0);
