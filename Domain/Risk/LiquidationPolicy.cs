@@ -52,12 +52,16 @@ public static class LiquidationPolicy
     /// mark - equity / (size x unit), rounded up; for a short mark + equity / (|size| x unit), rounded down. Clamped
     /// to the market's prices (a clamp can only make it worse for the account, never create money).
     /// </summary>
-    public static long BankruptcyPrice(MarketSpec spec, long equity, long size, long mark)
+    public static long BankruptcyPrice(MarketSpec spec, long equity, long size, long mark) =>
+        BankruptcyPrice(spec.NotionalPerTickLot, spec.MinPrice, spec.MaxPrice, equity, size, mark);
+
+    /// <summary>The bankruptcy price as above, for whoever knows the market by its tick-lot value and price range only.</summary>
+    public static long BankruptcyPrice(long notionalPerTickLot, long minPrice, long maxPrice, long equity, long size, long mark)
     {
         if (size == 0) throw new ArgumentException("a bankruptcy price needs a position", nameof(size));
-        var perTick = (Int128)Math.Abs(size) * spec.NotionalPerTickLot;
+        var perTick = (Int128)Math.Abs(size) * notionalPerTickLot;
         Int128 price = size > 0 ? mark - FloorDiv(equity, perTick) : mark + FloorDiv(equity, perTick);
-        return (long)Int128.Clamp(price, spec.MinPrice, spec.MaxPrice);
+        return (long)Int128.Clamp(price, minPrice, maxPrice);
     }
 
     /// <summary>The size of the next slice sent to the book: the position, at most the rules' slice.</summary>
@@ -152,6 +156,23 @@ public static class LiquidationPolicy
     }
 }
 
-/// <summary>A profitable position on the other side, offered for auto-deleveraging with its rank (higher goes first).</summary>
+/// <summary>
+/// A profitable position on the other side, offered for auto-deleveraging with its rank (higher goes first), and the
+/// account's cursor in that market when the size was reported (-1: not known).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("AdlCandidate")]
-public readonly record struct AdlCandidate(long AccountId, long Size, long Score);
+public readonly record struct AdlCandidate(long AccountId, long Size, long Score, long Cursor = -1)
+{
+    /// <summary>
+    /// The candidate less what was deleveraged against it after its cursor (events its report cannot include yet), so a
+    /// counterparty is never closed beyond its position because its report is late. <paramref name="since"/>: the
+    /// sequence and lots of each deleveraging against it known to the caller.
+    /// </summary>
+    public AdlCandidate Less(IEnumerable<(long Sequence, long Lots)> since)
+    {
+        long later = 0;
+        foreach (var (sequence, lots) in since) if (sequence > Cursor) later = checked(later + lots);
+        var left = Math.Max(0, Math.Abs(Size) - later);
+        return this with { Size = Math.Sign(Size) * left };
+    }
+}

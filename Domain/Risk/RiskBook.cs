@@ -19,33 +19,48 @@ public sealed class RiskBook
     private long[] _accountIds = new long[1024];
     private long[] _collateral = new long[1024];
     private long[] _versions = new long[1024];
+    private bool[] _hasOrders = new bool[1024];
     private int _count;
 
     public int Accounts => _count;
 
-    /// <summary>Records an account's report; an older version than the one held is ignored.</summary>
-    public void Report(AccountRisk report)
+    /// <summary>
+    /// Records an account's report; an older version than the one held is ignored. True when a position changed (the
+    /// account traded, was closed or taken over): a verdict about it is then new, whatever was said before.
+    /// </summary>
+    public bool Report(AccountRisk report)
     {
         if (!_slots.TryGetValue(report.AccountId, out var slot))
         {
-            if (report.Positions.Length == 0) return; // nothing at risk: not worth a row
+            if (report.Positions.Length == 0) return false; // nothing at risk: not worth a row
             slot = _count++;
             Grow(slot + 1);
             _slots[report.AccountId] = slot;
             _accountIds[slot] = report.AccountId;
             _versions[slot] = long.MinValue;
         }
-        if (report.Version <= _versions[slot]) return;
+        if (report.Version <= _versions[slot]) return false;
         _versions[slot] = report.Version;
         _collateral[slot] = report.Collateral;
-        foreach (var m in _markets) { m.Size[slot] = 0; m.Cost[slot] = 0; }
+        _hasOrders[slot] = report.HasOpenOrders;
+        var held = 0;
+        foreach (var m in _markets) if (m.Size[slot] != 0) held++;
+        var moved = held != report.Positions.Length;
+        foreach (var p in report.Positions)
+        {
+            var market = Market(p.Symbol);
+            moved |= market.Size[slot] != p.Size;
+        }
+        foreach (var m in _markets) { m.Size[slot] = 0; m.Cost[slot] = 0; m.Cursor[slot] = -1; }
         foreach (var p in report.Positions)
         {
             var market = Market(p.Symbol);
             market.NotionalPerTickLot = p.NotionalPerTickLot;
             market.Size[slot] = p.Size;
             market.Cost[slot] = p.Cost;
+            market.Cursor[slot] = p.Cursor;
         }
+        return moved;
     }
 
     /// <summary>Sets a market's mark and schedule; false when neither changed.</summary>
@@ -67,6 +82,14 @@ public sealed class RiskBook
         var sizes = _markets[index].Size;
         for (var slot = 0; slot < _count; slot++)
             if (sizes[slot] != 0 && IsUnder(slot)) under.Add(_accountIds[slot]);
+        return under;
+    }
+
+    /// <summary>Every account under maintenance at the marks held, across every market.</summary>
+    public List<long> Under()
+    {
+        var under = new List<long>();
+        for (var slot = 0; slot < _count; slot++) if (IsUnder(slot)) under.Add(_accountIds[slot]);
         return under;
     }
 
@@ -101,11 +124,36 @@ public sealed class RiskBook
             var equity = Equity(slot);
             if (pnl <= 0 || equity <= 0) continue;
             var score = (Int128)pnl * position.Notional * 1_000_000 / ((Int128)Math.Max(1, Math.Abs(market.Cost[slot])) * equity);
-            found.Add(new AdlCandidate(_accountIds[slot], size, (long)Int128.Min(score, long.MaxValue)));
+            found.Add(new AdlCandidate(_accountIds[slot], size, (long)Int128.Min(score, long.MaxValue), market.Cursor[slot]));
         }
         found.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.AccountId.CompareTo(b.AccountId));
         if (found.Count > max) found.RemoveRange(max, found.Count - max);
         return found;
+    }
+
+    /// <summary>
+    /// What the risk view knows to backstop an account under maintenance without asking it: the market with its largest
+    /// maintenance margin (where the account itself would start), its cursor there, the position and the bankruptcy
+    /// price at the marks held (the equity of the whole account, cross margin). Null when the account must act itself:
+    /// it is not under, it has orders working (cancelling comes first), its cursor there is unknown, or a market of it
+    /// is not valued yet.
+    /// </summary>
+    public (string Symbol, long Mark, long NotionalPerTickLot, BackstopEntry Entry)? BackstopOf(long accountId)
+    {
+        if (!_slots.TryGetValue(accountId, out var slot) || _hasOrders[slot] || !IsUnder(slot)) return null;
+        MarketColumn? target = null;
+        long largest = -1;
+        foreach (var m in _markets)
+        {
+            if (m.Size[slot] == 0) continue;
+            var maintenance = Position(m, slot).Maintenance;
+            if (maintenance > largest) (largest, target) = (maintenance, m);
+        }
+        if (target is null || target.Cursor[slot] < 0) return null;
+        var size = target.Size[slot];
+        var equity = Equity(slot);
+        var bankruptcy = LiquidationPolicy.BankruptcyPrice(target.NotionalPerTickLot, 1, long.MaxValue, equity, size, target.Mark);
+        return (target.Symbol, target.Mark, target.NotionalPerTickLot, new BackstopEntry(accountId, target.Cursor[slot], size, bankruptcy, equity));
     }
 
     private bool IsUnder(int slot)
@@ -138,7 +186,7 @@ public sealed class RiskBook
     private MarketColumn Market(string symbol)
     {
         if (_marketIndex.TryGetValue(symbol, out var i)) return _markets[i];
-        var market = new MarketColumn(_accountIds.Length);
+        var market = new MarketColumn(symbol, _accountIds.Length);
         _marketIndex[symbol] = _markets.Count;
         _markets.Add(market);
         return market;
@@ -151,13 +199,16 @@ public sealed class RiskBook
         Array.Resize(ref _accountIds, size);
         Array.Resize(ref _collateral, size);
         Array.Resize(ref _versions, size);
+        Array.Resize(ref _hasOrders, size);
         foreach (var m in _markets) m.Resize(size);
     }
 
-    private sealed class MarketColumn(int capacity)
+    private sealed class MarketColumn(string symbol, int capacity)
     {
+        public readonly string Symbol = symbol;
         public long[] Size = new long[capacity];
         public long[] Cost = new long[capacity];
+        public long[] Cursor = new long[capacity];
         public long Mark;
         public long NotionalPerTickLot;
         public MarketRisk? Risk;
@@ -166,6 +217,7 @@ public sealed class RiskBook
         {
             Array.Resize(ref Size, size);
             Array.Resize(ref Cost, size);
+            Array.Resize(ref Cursor, size);
         }
     }
 }

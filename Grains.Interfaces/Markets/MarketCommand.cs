@@ -9,8 +9,11 @@ namespace Exchange.Markets;
 [GenerateSerializer, Immutable, Alias("MarketCommand")]
 public abstract record MarketCommand;
 
+/// <param name="AccountCursor">For a liquidation order placed for the account by the liquidator: the account's cursor in
+/// this market the order was decided at; the market refuses it if the account moved since (checked, never journaled).
+/// -1 (every order an account sends itself): not checked.</param>
 [GenerateSerializer, Immutable, Alias("PlaceCommand")]
-public sealed record PlaceCommand(PlaceOrder Order) : MarketCommand;
+public sealed record PlaceCommand(PlaceOrder Order, long AccountCursor = -1) : MarketCommand;
 
 [GenerateSerializer, Immutable, Alias("CancelCommand")]
 public sealed record CancelCommand(CancelOrder Cancel) : MarketCommand;

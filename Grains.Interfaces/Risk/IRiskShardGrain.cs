@@ -6,8 +6,10 @@ namespace Exchange.Risk;
 /// <summary>
 /// One shard of the venue's risk view (keyed 0 to <c>RiskOptions.Shards</c> - 1; an account reports to shard
 /// account id mod shards). Accounts report their collateral and positions as they change; markets send their mark as it
-/// changes; on each mark the shard values its accounts exposed to that market and tells each one under maintenance to
-/// check itself. It decides nothing: the account confirms at its own fresh marks before anything is liquidated.
+/// changes; on each mark the shard values its accounts exposed to that market and sends those under maintenance on, in
+/// batches: to the market's liquidator (<see cref="ILiquidatorGrain"/>) when it can describe the account fully, else to
+/// the account itself to check. Every step it leads to names the account's cursor, so the market refuses it if the
+/// account moved since the shard's row.
 /// </summary>
 public interface IRiskShardGrain : IGrainWithIntegerKey
 {
@@ -30,10 +32,12 @@ public interface IRiskShardGrain : IGrainWithIntegerKey
 [GenerateSerializer, Immutable, Alias("MarkTick")]
 public sealed record MarkTick(string Symbol, long Mark, long AsOf, MarketRisk Risk, bool Untrusted);
 
-/// <param name="LastScanMicroseconds">How long the last scan took, from the tick's arrival to the last notification sent.</param>
+/// <param name="LastScanMicroseconds">How long the last scan took, from the tick's arrival to the verdict (the batches sent after it not included).</param>
 /// <param name="LastScanFound">How many accounts the last scan found under maintenance.</param>
 /// <param name="Notified">Accounts told to check themselves since the shard activated.</param>
 /// <param name="UnderNow">Accounts under maintenance at the marks and reports the shard holds now (a scan when asked).</param>
+/// <param name="LastScanAt">When the last scan's verdict was known (UTC ticks of the silo's clock).</param>
+/// <param name="BackstopSent">Accounts sent to the markets' liquidators since the shard activated.</param>
 [GenerateSerializer, Immutable, Alias("RiskShardStats")]
 public sealed record RiskShardStats(int Accounts, long Scans, long LastScanMicroseconds, int LastScanFound, long Notified, string? LastScanSymbol,
-    int UnderNow = 0);
+    int UnderNow = 0, long LastScanAt = 0, long BackstopSent = 0);

@@ -5,26 +5,35 @@ namespace Exchange.Accounts;
 /// <summary>
 /// Keeps the account's row in its risk shard current: after every change of the ledger, if its collateral or a position
 /// differs from what was last sent, the new row goes one way to the shard. Versions start from the clock at activation
-/// and only grow, so a report of an older activation that arrives late never replaces a newer one.
+/// and only grow, so a report of an older activation that arrives late never replaces a newer one. Each position carries
+/// the account's cursor in its market at the time of the report (steps the risk view leads to name it), and the row
+/// says whether any order is working (the view then leaves the liquidation to the account, which cancels first).
 /// </summary>
 internal sealed class RiskReporter(long accountId, AccountLedger ledger, IRiskShardGrain shard, TimeProvider clock)
 {
     private long _version = clock.GetUtcNow().UtcTicks;
     private long _collateral = long.MinValue;
     private HeldPosition[] _sent = [];
+    private bool _hadOrders;
 
     public void Changed()
     {
-        var held = 0;
-        foreach (var m in ledger.Markets) if (m.Position.Size != 0) held++;
-        if (ledger.Collateral == _collateral && held == _sent.Length && Same()) return;
+        int held = 0;
+        var orders = false;
+        foreach (var m in ledger.Markets)
+        {
+            if (m.Position.Size != 0) held++;
+            orders |= m.OpenOrders.Count > 0 || m.PendingCount > 0;
+        }
+        if (ledger.Collateral == _collateral && held == _sent.Length && orders == _hadOrders && Same()) return;
         var positions = new HeldPosition[held];
         var i = 0;
         foreach (var m in ledger.Markets)
-            if (m.Position.Size != 0) positions[i++] = new HeldPosition(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Spec.NotionalPerTickLot);
-        if (positions.Length == 0 && _sent.Length == 0) { _collateral = ledger.Collateral; return; } // nothing at risk, nothing to say
-        (_collateral, _sent) = (ledger.Collateral, positions);
-        _ = shard.Report(new AccountRisk(accountId, ++_version, _collateral, positions));
+            if (m.Position.Size != 0)
+                positions[i++] = new HeldPosition(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Spec.NotionalPerTickLot, m.Cursor);
+        if (positions.Length == 0 && _sent.Length == 0) { (_collateral, _hadOrders) = (ledger.Collateral, orders); return; } // nothing at risk
+        (_collateral, _sent, _hadOrders) = (ledger.Collateral, positions, orders);
+        _ = shard.Report(new AccountRisk(accountId, ++_version, _collateral, positions, orders));
     }
 
     private bool Same()

@@ -65,6 +65,7 @@ public static class MarketCommandRunner
     {
         var (accountId, cursor) = command switch
         {
+            PlaceCommand c => (c.Order.AccountId, c.AccountCursor),
             TransferPositionCommand c => (c.Transfer.AccountId, c.AccountCursor),
             ChargeLiquidationFeeCommand c => (c.AccountId, c.AccountCursor),
             _ => (0L, -1L),

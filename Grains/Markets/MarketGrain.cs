@@ -93,13 +93,18 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         if (commands.Length == 0) return [];
         var batch = _writer.Open;
         var shedding = LoadShedding.Overloaded(_writer, _options);
-        // A malformed command fails alone, and under overload one that adds risk is refused alone; the others run, in
-        // order, in the same batch.
-        var runs = commands.Select(c => !MarketCommandRunner.IsWellFormed(c) ? (Previous: AccountHeads.Unknown, Events: null, Refused: null)
+        // Liquidation steps are checked against their accounts' cursors before any of the batch runs, so several steps of
+        // one account decided at one cursor run together, and the same batch sent twice runs once.
+        var moved = commands.Select(c => MarketCommandRunner.IsWellFormed(c) ? MarketCommandRunner.AccountMovedSince(c, _heads) : null).ToArray();
+        // A malformed command fails alone, a step of a moved account is refused alone, and under overload one that adds
+        // risk is refused alone; the others run, in order, in the same batch.
+        var runs = commands.Select((c, i) => !MarketCommandRunner.IsWellFormed(c) ? (Previous: AccountHeads.Unknown, Events: null, Refused: null)
+            : moved[i] is { } why ? (Previous: 0L, Events: null, Refused: CommandOutcome.Fail(why))
             : shedding && LoadShedding.AddsRisk(book, c)
                 ? (Previous: 0L, Events: null, Refused: LoadShedding.Refusal(book, c, Timestamp(), _heads.Previous(MarketCommandRunner.AccountOf(c))))
             : (Previous: _heads.Previous(MarketCommandRunner.AccountOf(c)), Events: Run(book, c, batch), Refused: (CommandOutcome?)null)).ToArray();
-        var status = await _writer.Committed(batch);
+        // Nothing ran (every command refused or malformed): there is no write to wait for.
+        var status = runs.Any(r => r.Events is not null) ? await _writer.Committed(batch) : CommandStatus.Failed;
         return [.. runs.Select(r => r.Refused ?? (r.Events is null ? CommandOutcome.Fail("malformed command")
             : Outcome(status, batch, r.Events, r.Previous)))];
     }

@@ -1,30 +1,48 @@
-using Exchange.Accounts;
-using Exchange.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Risk;
 
 /// <summary>
 /// A shard of the risk view: the grain shell around a <see cref="RiskBook"/>. A mark scans the shard's accounts exposed
-/// to that market on the shard's own turn (never the market's) and tells each account found under maintenance, one
-/// way, to check itself; an account still under is told again after <see cref="RiskOptions.RenotifyAfter"/>. Its state
-/// is only a view: after a restart it fills again from the accounts' next reports and the markets' next marks, and
-/// each account checks its own margin at every order and withdrawal in any case.
+/// to that market on the shard's own turn (never the market's); a report that leaves its account under maintenance
+/// queues it too. What is found goes out in batches, never a message per account: the accounts the shard can describe
+/// fully (no orders working, cursor known) go to the liquidator of the market they are to be closed in, one message per
+/// market; the others, in chunks, to the silo's notifier, which tells each to check itself. An account still under is
+/// queued again after <see cref="RiskOptions.RenotifyAfter"/> (a timer looks), or at once when its position changed. Its state is only a
+/// view: after a restart it fills again from the accounts' next reports and the markets' next marks, and each account
+/// checks its own margin at every order and withdrawal in any case.
 /// </summary>
 public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> options) : Grain, IRiskShardGrain
 {
+    private const int NoticeChunk = 2_048; // accounts per message, to a notifier or a liquidator
+    private static readonly TimeSpan ReportFlushDelay = TimeSpan.FromMilliseconds(10);
     private readonly RiskBook _book = new();
     private readonly Dictionary<long, long> _notifiedAt = [];
-    private readonly Dictionary<long, IAccountGrain> _accounts = [];
-    private long _scans, _lastScanMicroseconds, _notified;
+    private readonly List<long> _pending = [];
+    private bool _flushScheduled;
+    private long _scans, _lastScanMicroseconds, _lastScanAt, _notified, _backstopSent;
     private int _lastScanFound;
     private string? _lastScanSymbol;
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Whatever stopped a liquidation (a paused market, a stale index, a liquidator or account that died mid-way), an
+        // account still under is sent on again once RenotifyAfter has passed, without waiting for a new mark or report.
+        var every = options.Value.RenotifyAfter;
+        this.RegisterGrainTimer(_ => { foreach (var id in _book.Under()) Queue(id); Flush(); return Task.CompletedTask; }, every, every);
+        return Task.CompletedTask;
+    }
+
     public Task Report(AccountRisk report)
     {
-        _book.Report(report);
+        // A position that changed (a fill, a takeover) makes any earlier verdict old: say it again if it is still under.
+        if (_book.Report(report)) _notifiedAt.Remove(report.AccountId);
         // A fill at a bad price can put an account under without any mark moving.
-        if (_book.IsUnder(report.AccountId)) Notify(report.AccountId);
+        if (_book.IsUnder(report.AccountId))
+        {
+            Queue(report.AccountId);
+            ScheduleFlush();
+        }
         else _notifiedAt.Remove(report.AccountId);
         return Task.CompletedTask;
     }
@@ -35,26 +53,61 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
         // Nothing is liquidated on a price nobody vouches for: the scan waits for a trusted mark.
         if (tick.Untrusted || tick.Mark <= 0 || !_book.SetMark(tick.Symbol, tick.Mark, tick.Risk)) return Task.CompletedTask;
         var under = _book.Scan(tick.Symbol);
-        foreach (var accountId in under) Notify(accountId);
         (_scans, _lastScanFound, _lastScanSymbol) = (_scans + 1, under.Count, tick.Symbol);
         _lastScanMicroseconds = (long)clock.GetElapsedTime(started).TotalMicroseconds;
+        _lastScanAt = clock.GetUtcNow().UtcTicks;
+        foreach (var accountId in under) Queue(accountId);
+        Flush();
         return Task.CompletedTask;
     }
 
-    public Task<AdlCandidate[]> DeleverageCandidates(string symbol, Side side, long excludeAccountId, int max) =>
+    public Task<AdlCandidate[]> DeleverageCandidates(string symbol, Matching.Side side, long excludeAccountId, int max) =>
         Task.FromResult(_book.DeleverageCandidates(symbol, side, excludeAccountId, Math.Min(max, options.Value.DeleverageCandidates)).ToArray());
 
     public Task<RiskShardStats> Stats() =>
         Task.FromResult(new RiskShardStats(_book.Accounts, _scans, _lastScanMicroseconds, _lastScanFound, _notified, _lastScanSymbol,
-            _book.UnderNow()));
+            _book.UnderNow(), _lastScanAt, _backstopSent));
 
-    private void Notify(long accountId)
+    private void Queue(long accountId)
     {
         var now = clock.GetTimestamp();
         if (_notifiedAt.TryGetValue(accountId, out var at) && clock.GetElapsedTime(at, now) < options.Value.RenotifyAfter) return;
         _notifiedAt[accountId] = now;
-        if (!_accounts.TryGetValue(accountId, out var account)) _accounts[accountId] = account = GrainFactory.GetGrain<IAccountGrain>(accountId);
-        _notified++;
-        _ = account.CheckLiquidation();
+        _pending.Add(accountId);
+    }
+
+    private void ScheduleFlush()
+    {
+        if (_flushScheduled || _pending.Count == 0) return;
+        _flushScheduled = true;
+        this.RegisterGrainTimer(_ => { Flush(); return Task.CompletedTask; }, new GrainTimerCreationOptions(ReportFlushDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>Sends what is queued: backstop batches per market, notices in chunks.</summary>
+    private void Flush()
+    {
+        _flushScheduled = false;
+        if (_pending.Count == 0) return;
+        var batches = new Dictionary<string, (long Mark, long NotionalPerTickLot, List<BackstopEntry> Entries)>(StringComparer.Ordinal);
+        var notices = new List<long>();
+        foreach (var accountId in _pending)
+        {
+            if (_book.BackstopOf(accountId) is not { } found) { notices.Add(accountId); continue; }
+            if (!batches.TryGetValue(found.Symbol, out var batch)) batches[found.Symbol] = batch = (found.Mark, found.NotionalPerTickLot, []);
+            batch.Entries.Add(found.Entry);
+        }
+        _pending.Clear();
+        // In chunks too: one liquidator batch is one market turn per step, kept short so the market's other callers
+        // (accounts catching up, orders) are not held behind tens of thousands of steps.
+        foreach (var (symbol, batch) in batches)
+        {
+            _backstopSent += batch.Entries.Count;
+            var liquidator = GrainFactory.GetGrain<ILiquidatorGrain>(symbol);
+            for (var i = 0; i < batch.Entries.Count; i += NoticeChunk)
+                _ = liquidator.Backstop(new BackstopBatch(symbol, batch.Mark, batch.NotionalPerTickLot, [.. batch.Entries.Skip(i).Take(NoticeChunk)]));
+        }
+        _notified += notices.Count;
+        var notifier = GrainFactory.GetGrain<IRiskNotifierGrain>(0);
+        for (var i = 0; i < notices.Count; i += NoticeChunk) _ = notifier.CheckLiquidation([.. notices.Skip(i).Take(NoticeChunk)]);
     }
 }

@@ -1,0 +1,95 @@
+using Exchange.Matching;
+
+namespace Exchange.Risk;
+
+/// <summary>
+/// An account under maintenance as the risk view holds it, in the market it is to be closed in: its cursor there (the
+/// market refuses the step if the account moved after it), its signed position and its bankruptcy price at the marks
+/// the view held.
+/// </summary>
+/// <param name="Equity">The account's equity at the marks the view held (collateral plus unrealised PnL in every market).</param>
+[GenerateSerializer, Immutable, Alias("BackstopEntry")]
+public readonly record struct BackstopEntry(long AccountId, long Cursor, long Size, long BankruptcyPrice, long Equity = 0);
+
+/// <summary>A planned takeover or deleveraging, with the cursor of the liquidated account it was decided at.</summary>
+public readonly record struct PlannedTransfer(PositionTransfer Transfer, long AccountCursor);
+
+/// <summary>
+/// The backstop for many accounts at once, pure and exact: the same rules as <see cref="LiquidationPolicy"/> applied to
+/// a batch in order, each account seeing the fund and the counterparties as the accounts before it left them. For each
+/// account whose position the book cannot absorb at its bankruptcy price, the insurance fund takes what its loss cap
+/// allows (the cap counting the losses of the takeovers planned before it in the batch), and the rest is closed against
+/// the best-ranked profitable opposite positions, exactly as much as is left, each counterparty at most what remains of
+/// its position after the earlier accounts. What nobody takes stays (bad debt if the account's equity is negative).
+/// </summary>
+public static class BackstopPlanner
+{
+    /// <summary>
+    /// Whether the book could absorb any of the position at its bankruptcy price: for a long (closed by selling) a bid at or
+    /// above it, for a short an ask at or below it. When it cannot, the book step would trade nothing, so skipping it keeps
+    /// the liquidation order (book, fund, deleveraging) exactly.
+    /// </summary>
+    public static bool BookMayAbsorb(long size, long bankruptcyPrice, long bestBid, long bestAsk) =>
+        size > 0 ? bestBid > 0 && bestBid >= bankruptcyPrice : size < 0 && bestAsk > 0 && bestAsk <= bankruptcyPrice;
+
+    /// <summary>
+    /// The liquidation fee after a slice traded through the book: <see cref="LiquidationPolicy.Fee"/> on the notional
+    /// traded, never beyond the equity left, which is the account's equity at <paramref name="mark"/> plus what the fills
+    /// realised against the mark, less their trading fees (each fill's taker fee, as the account's ledger charges it).
+    /// </summary>
+    public static long FeeAfterFills(BackstopEntry e, long mark, long notionalPerTickLot, int takerFeeBps, int liquidationFeeBps,
+        IEnumerable<(long Price, long Lots)> fills)
+    {
+        long equityLeft = e.Equity, notional = 0;
+        foreach (var (price, lots) in fills)
+        {
+            var filled = checked((long)((Int128)price * lots * notionalPerTickLot));
+            var atMark = checked((long)((Int128)mark * lots * notionalPerTickLot));
+            // Selling a long above the mark, or buying a short back below it, leaves more than the mark valued.
+            equityLeft = checked(equityLeft + (e.Size > 0 ? filled - atMark : atMark - filled) - Accounts.Money.Fee(filled, takerFeeBps));
+            notional = checked(notional + filled);
+        }
+        return LiquidationPolicy.Fee(notional, liquidationFeeBps, equityLeft);
+    }
+
+    /// <param name="fundEquity">The fund's equity at the marks, before the batch.</param>
+    /// <param name="fundPnlHere">The fund's unrealised PnL in this market at <paramref name="mark"/>, before the batch.</param>
+    /// <param name="shorts">Profitable shorts, best ranked first (the counterparties when longs are closed).</param>
+    /// <param name="longs">Profitable longs, best ranked first (the counterparties when shorts are closed).</param>
+    public static List<PlannedTransfer> Plan(IReadOnlyList<BackstopEntry> entries, long mark, long notionalPerTickLot, long fundEquity,
+        long fundPnlHere, LiquidationRules rules, IReadOnlyList<AdlCandidate> shorts, IReadOnlyList<AdlCandidate> longs)
+    {
+        var plan = new List<PlannedTransfer>();
+        var left = new Dictionary<long, long>();
+        foreach (var c in shorts.Concat(longs)) left.TryAdd(c.AccountId, Math.Abs(c.Size));
+        foreach (var e in entries)
+        {
+            if (e.Size == 0 || e.AccountId == rules.FundAccountId) continue;
+            var side = e.Size > 0 ? Side.Sell : Side.Buy;
+            var taken = LiquidationPolicy.FundTakeover(e.Size, e.BankruptcyPrice, mark, notionalPerTickLot, fundEquity, rules,
+                Math.Max(0, -fundPnlHere));
+            if (taken > 0)
+            {
+                plan.Add(new PlannedTransfer(new PositionTransfer(PositionTransferKind.Takeover, e.AccountId, rules.FundAccountId, side,
+                    e.BankruptcyPrice, taken), e.Cursor));
+                // The fund holds the taken lots from the bankruptcy price; at the mark they gain or lose this much.
+                var pnl = checked((long)((Int128)(e.Size > 0 ? mark - e.BankruptcyPrice : e.BankruptcyPrice - mark) * taken * notionalPerTickLot));
+                fundEquity = checked(fundEquity + pnl);
+                fundPnlHere = checked(fundPnlHere + pnl);
+            }
+            var rest = Math.Abs(e.Size) - taken;
+            foreach (var c in e.Size > 0 ? shorts : longs)
+            {
+                if (rest == 0) break;
+                if (c.AccountId == e.AccountId || c.AccountId == rules.FundAccountId || (c.Size > 0) == (e.Size > 0)) continue;
+                var lots = Math.Min(rest, left[c.AccountId]);
+                if (lots <= 0) continue;
+                plan.Add(new PlannedTransfer(new PositionTransfer(PositionTransferKind.Deleverage, e.AccountId, c.AccountId, side,
+                    e.BankruptcyPrice, lots), e.Cursor));
+                left[c.AccountId] -= lots;
+                rest -= lots;
+            }
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,103 @@
+using Exchange.Accounts;
+using Exchange.Markets;
+using Exchange.Matching;
+using Exchange.Risk;
+using Exchange.Tests.Infrastructure;
+using static Exchange.Tests.AccountGrains.AccountTestKit;
+
+namespace Exchange.Tests.AccountGrains;
+
+/// <summary>
+/// The batched liquidation path on a two-silo cluster over real PostgreSQL: the market checks every step of a batch
+/// against its account's cursor before any of it runs (a batch sent twice runs once; an account that moved is refused
+/// alone), and the market's liquidator acts on a shard's batch once, refusing and handing back the accounts that moved.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BatchedLiquidationTests(PostgresFixture postgres) : AccountsWithMarketTests(postgres, "BL")
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private const long Seller = 11, First = 12, Second = 13, Fund = 910;
+
+    [Fact]
+    public async Task A_batch_of_steps_runs_once_and_refuses_only_the_account_that_moved()
+    {
+        var (first, second) = await TwoLongs();
+        PositionTransfer Takeover(long account, long lots) => new(PositionTransferKind.Takeover, account, Fund, Side.Sell, 1_000, lots);
+
+        // The first account's two steps were decided at its cursor and run together; the second's cursor is one before
+        // its fill, so it is refused alone and nothing of it runs.
+        MarketCommand[] batch =
+        [
+            new TransferPositionCommand(Takeover(First, 4), first),
+            new TransferPositionCommand(new PositionTransfer(PositionTransferKind.Deleverage, First, Seller, Side.Sell, 1_000, 6), first),
+            new TransferPositionCommand(Takeover(Second, 10), second - 1),
+        ];
+        var outcomes = await Market.ExecuteBatch(batch);
+        Assert.Equal([CommandStatus.Committed, CommandStatus.Committed, CommandStatus.Failed], outcomes.Select(o => o.Status));
+        Assert.All(outcomes.Take(2), o => Assert.DoesNotContain(o.Events, e => e.Kind == EventKind.OrderRejected));
+
+        // The same batch again (a retry, or a liquidator reactivated while the first was in flight): nothing runs twice.
+        var again = await Market.ExecuteBatch(batch);
+        Assert.All(again, o => Assert.Equal(CommandStatus.Failed, o.Status));
+
+        await Eventually(async () =>
+        {
+            Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied its steps yet");
+            return true;
+        }, Deadline);
+        Assert.Equal(10, (await Account(Second).GetView()).PositionIn(Symbol));
+        Assert.Equal(4, (await Account(Fund).GetView()).PositionIn(Symbol));
+        Assert.Equal(-20 + 6, (await Account(Seller).GetView()).PositionIn(Symbol));
+        var transfers = new List<MarketEvent>();
+        await foreach (var e in EventsFromJournal(Database, Symbol))
+            if (e.Kind is EventKind.PositionTakenOver or EventKind.PositionDeleveraged) transfers.Add(e);
+        Assert.Equal([4L, 6L], transfers.Select(e => e.Size));
+    }
+
+    [Fact]
+    public async Task The_liquidator_acts_on_a_batch_once_and_hands_back_an_account_that_moved()
+    {
+        var (first, second) = await TwoLongs();
+        var mark = (await Market.GetMark()).Price;
+        // No bids: the book cannot absorb either long at 1,000, so the fund takes them. The second entry is stale.
+        var batch = new BackstopBatch(Symbol, mark, NotionalPerTickLot,
+            [new BackstopEntry(First, first, 10, 1_000), new BackstopEntry(Second, second - 1, 10, 1_000)]);
+        var liquidator = Cluster.Client.GetGrain<ILiquidatorGrain>(Symbol);
+        await liquidator.Backstop(batch);
+        await liquidator.Backstop(batch);
+        var stats = await Eventually(async () =>
+        {
+            var s = await liquidator.Stats();
+            // Refused: the second account in each batch, and the first in the repeat (it moved by the first batch's step).
+            Require(s.Batches == 2 && s.Refused == 3, $"the liquidator has done {s}");
+            return s;
+        }, Deadline);
+        // One takeover in all: the first account's step ran once (the repeat found it moved), the second was refused twice.
+        Assert.Equal(1, stats.Transfers);
+        await Eventually(async () =>
+        {
+            Require((await Account(Fund).GetView()).PositionIn(Symbol) == 10, "the fund has not applied the takeover yet");
+            return true;
+        }, Deadline);
+        Assert.Equal(0, (await Account(First).GetView()).PositionIn(Symbol));
+        Assert.Equal(10, (await Account(Second).GetView()).PositionIn(Symbol));
+        var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run();
+        Assert.True(audit.Balanced, audit.Describe());
+    }
+
+    /// <summary>Two accounts long 10 at 1,000 against one seller, a funded insurance fund; returns each long's cursor.</summary>
+    private async Task<(long First, long Second)> TwoLongs()
+    {
+        await Account(Seller).Deposit(1_000 * Usd, "ds");
+        await Account(First).Deposit(100 * Usd, "d1");
+        await Account(Second).Deposit(100 * Usd, "d2");
+        await Account(Fund).Deposit(100 * Usd, "df");
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetLiquidationRulesCommand(new LiquidationRules(Fund)))).Status);
+        Assert.True((await Account(Seller).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 20, "s"))).IsAccepted());
+        Assert.True((await Account(First).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 10, "b1"))).IsAccepted());
+        Assert.True((await Account(Second).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 10, "b2"))).IsAccepted());
+        async Task<long> CursorOf(long account) =>
+            (await Account(account).GetView()).Positions.Single(p => p.Symbol == Symbol).SettledSequence;
+        return (await CursorOf(First), await CursorOf(Second));
+    }
+}
