@@ -30,7 +30,30 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
         // account still under is sent on again once RenotifyAfter has passed, without waiting for a new mark or report.
         var every = options.Value.RenotifyAfter;
         this.RegisterGrainTimer(_ => { foreach (var id in _book.Under()) Queue(id); Flush(); return Task.CompletedTask; }, every, every);
+        // A shard that starts again (its silo died) knows no mark, and a market publishes its mark only when it changes:
+        // without asking, an account reported here would never be valued until the price moved.
+        this.RegisterGrainTimer(_ => AskMarks(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Each market's committed mark, for the markets that have not told this shard one since it started.</summary>
+    private async Task AskMarks()
+    {
+        foreach (var spec in await GrainFactory.GetGrain<Markets.IMarketRegistryGrain>(0).ListMarkets())
+        {
+            if (_book.MarkOf(spec.Symbol) > 0) continue;
+            try
+            {
+                var market = GrainFactory.GetGrain<Markets.IMarketGrain>(spec.Symbol);
+                var (mark, summary) = (await market.GetMark(), await market.GetSummary());
+                if (_book.MarkOf(spec.Symbol) == 0 && summary.Terms?.Risk is { } risk)
+                    await OnMark(new MarkTick(spec.Symbol, mark.Price, mark.AsOf, risk, mark.Untrusted));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // That market cannot answer now (its silo is dying too); its next committed batch publishes its mark.
+            }
+        }
     }
 
     public Task Report(AccountRisk report)

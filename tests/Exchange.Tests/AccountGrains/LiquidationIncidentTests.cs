@@ -177,14 +177,11 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
     public static TheoryData<string> Victims => new("account", "market", "risk shard");
 
     /// <summary>
-    /// Skipped on purpose, with the expectation kept as it should be: it fails today whenever the silo that dies hosts the
-    /// liquidated account's activation or its risk shard (with two silos, usually all three of account, shard and market).
+    /// The death of the silo of the liquidated account, of its market or of its risk shard mid-way (with two silos,
+    /// usually two or three of them at once). A risk shard that starts again asks the markets for their marks, and its
+    /// timer tells an account still under to check itself, so the liquidation resumes without a new price.
     /// </summary>
-    [Theory(Skip = "Known liquidation-path bug: a liquidation interrupted by the death of the silo of the account or of its "
-        + "risk shard is never resumed while the mark stays put. The reactivated shard holds no mark until a market commits "
-        + "a batch (RiskFeed publishes only after a commit, and only on a change), and it re-notifies an account only when a "
-        + "report or a mark arrives (no timer), so the reactivated account's report finds no mark and nothing tells it to "
-        + "check itself. Observed: 800 of 1,000 lots left after 60 s.")]
+    [Theory]
     [MemberData(nameof(Victims))]
     public async Task A_liquidation_interrupted_by_a_silo_s_death_resumes_without_closing_twice_or_charging_a_fee_twice(string whose)
     {
