@@ -14,6 +14,7 @@ namespace Exchange.Tests.Chaos;
 /// each market. About two minutes; filter it out with <c>--filter Category!=Chaos</c>.
 /// </summary>
 [Trait("Category", "Chaos")]
+[Collection(ProcessClusterCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     private const int Traders = 8, Active = ProcessCluster.Active, Dead = ProcessCluster.Dead;

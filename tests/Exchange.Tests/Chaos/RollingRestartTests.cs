@@ -16,6 +16,7 @@ namespace Exchange.Tests.Chaos;
 /// acknowledged orders while a silo drains) is reported against the 1 s target. About two minutes.
 /// </summary>
 [Trait("Category", "Chaos")]
+[Collection(ProcessClusterCollection.Name)]
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     private const int Silos = 3, Traders = 8;

@@ -13,6 +13,7 @@ namespace Exchange.Tests.Stress;
 /// stop, after each of which it serves again. Bounded: a few minutes at most.
 /// </summary>
 [Trait("Category", "Chaos")]
+[Collection(ProcessClusterCollection.Name)]
 public sealed class ClusterTargetTests(ITestOutputHelper output)
 {
     private const string Symbol = "BTC-PERP";
