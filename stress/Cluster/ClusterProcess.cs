@@ -28,6 +28,16 @@ public sealed class ClusterProcess : IDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>CPU time the process has used so far (user and system), for a cost per request.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The exit code once the process has exited (0: it stopped by itself, cleanly).</summary>
     public int ExitCode => _process.ExitCode;
 

@@ -41,6 +41,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     public Uri Gateway { get; private set; } = null!;
 
+    /// <summary>Every silo and gateway process started, in order, including those that have exited.</summary>
+    public IReadOnlyList<ClusterProcess> Processes => _processes;
+
     /// <summary>Every silo process started, in order, including those that have exited.</summary>
     public IReadOnlyList<ClusterProcess> Silos => [.. _processes.Where(p => p.IsSilo)];
 

@@ -20,6 +20,7 @@ namespace Exchange.Tests.Chaos;
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     private const int Silos = 3, Traders = 8;
+    private const int ShuttingDown = 4, Stopping = 5; // Orleans' SiloStatus as the membership table stores it
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
 
     /// <summary>The target (issue 14, docs/DEPLOYMENT.md): each market interrupted for under a second.</summary>
@@ -62,10 +63,18 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             var drainedAt = clock.Elapsed;
             var drainedAtUtc = DateTime.UtcNow;
             old.Terminate();
+            // A drain, not a death: while it still runs, the silo itself tells the membership table it is leaving
+            // (shutting down, stopping or dead), so nobody has to find out by probes and votes; then it exits cleanly.
+            var leaving = await Polling.Eventually(async () =>
+            {
+                var (status, running) = (await cluster.Status(old), !old.HasExited);
+                if (status is ShuttingDown or Stopping or ProcessCluster.Dead) return (Status: status, WhileRunning: running);
+                throw new InvalidOperationException($"{old.Name} still has status {status} after SIGTERM");
+            }, TimeSpan.FromSeconds(40));
+            var leavingAfter = clock.Elapsed - drainedAt;
             await ProcessCluster.WaitForExit(old, TimeSpan.FromSeconds(40), cancellationToken);
             var exitedAfter = clock.Elapsed - drainedAt;
-
-            // A drain, not a death: it stopped by itself, and marked itself dead on the way out (nobody had to vote).
+            Assert.True(leaving.WhileRunning, $"{old.Name} exited before its membership row said it was leaving (status {leaving.Status})");
             Assert.Equal(0, old.ExitCode);
             Assert.Equal(ProcessCluster.Dead, await cluster.Status(old));
             var snapshots = await SnapshotsStoredSince(cluster, accounts, drainedAtUtc);
@@ -76,7 +85,7 @@ public sealed class RollingRestartTests(ITestOutputHelper output)
             foreach (var (symbol, gap) in gaps) worst[symbol] = gap > worst[symbol] ? gap : worst[symbol];
             var hosting = markets.Count == 0 ? "no market" : string.Join(" and ", markets);
             var gapText = string.Join(", ", gaps.OrderBy(g => g.Key).Select(g => $"{g.Key} {Seconds(g.Value)}"));
-            report.AppendLine(CultureInfo.InvariantCulture, $"SIGTERM {old.Name} (hosting {hosting}, {accounts.Count} accounts) at {Seconds(drainedAt)}, replacement {replacement.Name} active before it: exited {Seconds(exitedAfter)} after the signal, marked dead, {snapshots} of its accounts stored a snapshot as they left; longest gap {gapText}; answers until both markets served again: {load.Answers(drainedAt, servedAgain.Values.Max())}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"SIGTERM {old.Name} (hosting {hosting}, {accounts.Count} accounts) at {Seconds(drainedAt)}, replacement {replacement.Name} active before it: status {leaving.Status} in the membership table {Seconds(leavingAfter)} after the signal (while it ran), exited cleanly after {Seconds(exitedAfter)}, {snapshots} of its accounts stored a snapshot as they left; longest gap {gapText}; answers until both markets served again: {load.Answers(drainedAt, servedAgain.Values.Max())}");
         }
         var rollEnded = clock.Elapsed;
         await load.StopAsync();
