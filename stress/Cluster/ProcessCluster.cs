@@ -24,6 +24,9 @@ public sealed class ProcessCluster : IAsyncDisposable
 {
     public const string AdminToken = "cluster-admin-token-0123456789abcdef";
     public const int Active = 3, Dead = 6; // Orleans' SiloStatus as the membership table stores it
+
+    /// <summary>Set to 1 to keep every process's log after the cluster is disposed (their directory is printed).</summary>
+    public const string KeepLogsVariable = "EXCHANGE_KEEP_CLUSTER_LOGS";
     private static readonly string BuildDirectory = Path.GetDirectoryName(typeof(ProcessCluster).Assembly.Location)!;
 
     private readonly List<ClusterProcess> _processes = [];
@@ -240,7 +243,10 @@ public sealed class ProcessCluster : IAsyncDisposable
         foreach (var process in _processes) process.Dispose();
         if (_server is not null) await _server.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        try { Directory.Delete(_logs, recursive: true); } catch (IOException) { }
+        if (Environment.GetEnvironmentVariable(KeepLogsVariable) == "1")
+            Console.WriteLine($"{KeepLogsVariable}=1: the processes' logs are kept in {_logs}");
+        else
+            try { Directory.Delete(_logs, recursive: true); } catch (IOException) { }
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
