@@ -26,10 +26,12 @@ try
 {
     await SiloSetup.CreateDemoMarketsAsync(host.Services.GetRequiredService<IClusterClient>(), Console.Out);
 }
-catch (Exception ex) when (ex is OrleansException or TimeoutException or UnavailableException)
+catch (Exception ex) when (ex is OrleansException or TimeoutException or UnavailableException or System.Data.Common.DbException)
 {
     // A silo joining a busy cluster (a replacement, a scale-up) may find a market moving or the database away: the
     // markets exist already or another silo creates them, and this silo serves either way. Never a reason to exit.
+    // The database away arrives as the registry's own error (an Npgsql exception, a DbException): a replacement silo
+    // whose check met a database stop once exited on it, leaving the cluster a silo short.
     Console.Error.WriteLine($"The demo markets could not be checked now ({ex.GetType().Name}: {ex.Message}); the silo serves on.");
 }
 Console.WriteLine($"Silo running ({(postgres is null ? "in-memory journal" : "PostgreSQL journal")}). Press Ctrl+C to stop.");

@@ -36,6 +36,9 @@ public static class Program
                    [--seed N] [--max-seconds 60]
                    leveraged accounts in two markets, the first market's mark drops in one tick: the time for the risk view
                    to find every account under maintenance and until every one is handled; the audit must balance after
+          cluster  [--silos 1,2,3] [--rounds 2] [--seconds 20] [--warmup 5] [--accounts 64] [--callers 32]
+                   signed orders through one gateway process against N silo processes (a fresh cluster each time), by
+                   the load generator in closed loop; silo counts alternate (1,2,3 then 3,2,1); ratios against 1 silo
           anything else: BenchmarkDotNet switcher (e.g. --filter '*')
         --set: a MarketOptions property (configuration section Exchange:Markets), e.g. --set RecentEvents=1000.
         --notify-accounts: also send each commit's events to the account grains (off: the market alone).
@@ -46,7 +49,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery" or "safe-mode" or "liquidations")
+        if (args.Length > 0 && args[0] is "w1" or "market" or "accounts" or "recovery" or "safe-mode" or "liquidations" or "cluster")
         {
             Func<Task<int>> run;
             try
@@ -70,6 +73,10 @@ public static class Program
                     case "liquidations":
                         var liquidations = ParseLiquidations(rest);
                         run = () => Liquidation.LiquidationBenchmark.RunAsync(liquidations);
+                        break;
+                    case "cluster":
+                        var cluster = Cluster.ClusterThroughputBenchmark.Parse(rest);
+                        run = () => Cluster.ClusterThroughputBenchmark.RunAsync(cluster);
                         break;
                     case "accounts":
                         var accounts = ParseAccounts(rest);

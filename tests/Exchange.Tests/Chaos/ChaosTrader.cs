@@ -74,6 +74,13 @@ internal sealed class ChaosTrader(long accountId, string apiKey, string secret, 
         }
     }, CancellationToken.None)));
 
+    /// <summary>One order in the market (asked again with the same id after OUTCOME_UNKNOWN, as in <see cref="TradeAsync"/>); how it ended.</summary>
+    public async Task<Answer> PlaceOneAsync(string symbol, string clientOrderId)
+    {
+        await PlaceAsync(Markets.Single(m => m.Symbol == symbol), clientOrderId, new Random(HashCode.Combine(accountId, clientOrderId)));
+        return Requests.Last(r => r.Key == clientOrderId).Answer;
+    }
+
     private async Task PlaceAsync((string Symbol, decimal Mid, decimal Tick, decimal Lot) market, string clientOrderId, Random random)
     {
         var side = random.Next(2) == 0 ? "buy" : "sell";
@@ -193,7 +200,7 @@ internal sealed class ChaosTrader(long accountId, string apiKey, string secret, 
     {
         var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ChaosCluster.AdminToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Exchange.Stress.Cluster.ProcessCluster.AdminToken);
         return request;
     }
 

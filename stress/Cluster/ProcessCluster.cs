@@ -3,44 +3,62 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Exchange.Hosting;
+using Exchange.LocalPostgres;
 using Exchange.Markets;
-using Exchange.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 
-namespace Exchange.Tests.Chaos;
+namespace Exchange.Stress.Cluster;
 
 /// <summary>
-/// The production topology as operating-system processes on loopback: a throwaway PostgreSQL server, silo processes
-/// (the built silo, <c>dotnet Exchange.Silo.dll</c>) that join through the ADO.NET membership table, and one gateway
-/// process (<c>dotnet Exchange.Client.dll</c>). Faults are real: <c>kill -9</c>, SIGSTOP/SIGCONT, and stopping the
-/// database server. Every process is killed and the server deleted on dispose; each process's output goes to a log
-/// file, and the tail of every log is what a failing test prints.
+/// The production topology as operating-system processes on loopback: a throwaway durable PostgreSQL server, silo
+/// processes (the built silo, <c>dotnet Exchange.Silo.dll</c>) that join through the ADO.NET membership table, and one
+/// gateway process (<c>dotnet Exchange.Client.dll</c>). Faults are real: <c>kill -9</c>, SIGSTOP/SIGCONT, SIGTERM, and
+/// stopping the database server. Every process is killed and the server deleted on dispose; each process's output goes
+/// to a log file, whose tail is what a failure prints. The one launcher of such clusters: the stress lab's cluster
+/// target, the chaos tests and the cluster benchmark all start it.
 /// </summary>
-internal sealed class ChaosCluster : IAsyncDisposable
+public sealed class ProcessCluster : IAsyncDisposable
 {
-    public const string AdminToken = "chaos-admin-token-0123456789abcdef";
-    private static readonly string BuildDirectory = Path.GetDirectoryName(typeof(ChaosCluster).Assembly.Location)!;
+    public const string AdminToken = "cluster-admin-token-0123456789abcdef";
+    public const int Active = 3, Dead = 6; // Orleans' SiloStatus as the membership table stores it
 
-    private readonly List<ChaosProcess> _processes = [];
-    private readonly string _clusterId = $"chaos-{Guid.NewGuid():N}"[..20];
-    private readonly string _logs = Directory.CreateTempSubdirectory("exchange-chaos-").FullName;
-    private LocalPostgresServer _server = null!;
+    /// <summary>Set to 1 to keep every process's log after the cluster is disposed (their directory is printed).</summary>
+    public const string KeepLogsVariable = "EXCHANGE_KEEP_CLUSTER_LOGS";
+    private static readonly string BuildDirectory = Path.GetDirectoryName(typeof(ProcessCluster).Assembly.Location)!;
+
+    private readonly List<ClusterProcess> _processes = [];
+    private readonly string _clusterId = $"cluster-{Guid.NewGuid():N}"[..20];
+    private readonly string _logs = Directory.CreateTempSubdirectory("exchange-cluster-").FullName;
+    private LocalPostgresServer? _server;
     private IHost? _client;
 
-    public string Database { get; private set; } = "";
-    public Uri Gateway { get; private set; } = null!;
-    public IReadOnlyList<ChaosProcess> Silos => [.. _processes.Where(p => p.IsSilo)];
-
-    public static async Task<ChaosCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    private ProcessCluster()
     {
-        var cluster = new ChaosCluster();
+    }
+
+    /// <summary>The exchange database's connection string.</summary>
+    public string Database { get; private set; } = "";
+
+    public Uri Gateway { get; private set; } = null!;
+
+    /// <summary>Every silo and gateway process started, in order, including those that have exited.</summary>
+    public IReadOnlyList<ClusterProcess> Processes => _processes;
+
+    /// <summary>Every silo process started, in order, including those that have exited.</summary>
+    public IReadOnlyList<ClusterProcess> Silos => [.. _processes.Where(p => p.IsSilo)];
+
+    /// <summary>Starts the database, <paramref name="silos"/> silos (waiting until all are active) and a ready gateway.</summary>
+    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
+        var cluster = new ProcessCluster();
         try
         {
             var binaries = PostgresBinaries.FindDirectory()
-                ?? throw new InvalidOperationException(PostgresBinaries.MissingMessage(PostgresFixture.EnvironmentVariable));
+                ?? throw new InvalidOperationException(PostgresBinaries.MissingMessage("EXCHANGE_TEST_POSTGRES"));
             // Durable, as in production: what a commit acknowledged must survive the server's stop.
             cluster._server = await LocalPostgresServer.StartAsync(binaries, cancellationToken, durable: true);
             await using (var connection = new NpgsqlConnection(cluster._server.ConnectionString))
@@ -53,7 +71,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
             for (var i = 0; i < silos; i++) cluster.StartSilo();
             await cluster.WaitForActiveSilos(silos, cancellationToken);
             cluster.StartGateway();
-            await Polling.Eventually(() => Ready(cluster.Gateway), TimeSpan.FromSeconds(90));
+            await Poll.Until(() => Ready(cluster.Gateway), TimeSpan.FromSeconds(90), cancellationToken);
             return cluster;
         }
         catch
@@ -63,8 +81,8 @@ internal sealed class ChaosCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo process (a replacement, as an orchestrator would).</summary>
-    public ChaosProcess StartSilo()
+    /// <summary>Starts one more silo process (a replacement or a scale-up, as an orchestrator would); it joins on its own.</summary>
+    public ClusterProcess StartSilo()
     {
         var (health, port) = (FreePort(), FreePort());
         var silo = Start($"silo{_processes.Count(p => p.IsSilo)}", "Silo", "Exchange.Silo.dll", health, [], new()
@@ -89,7 +107,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         });
     }
 
-    private ChaosProcess Start(string name, string project, string dll, int httpPort, string[] arguments, Dictionary<string, string> settings)
+    private ClusterProcess Start(string name, string project, string dll, int httpPort, string[] arguments, Dictionary<string, string> settings)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(AppPath(project, dll));
@@ -97,17 +115,20 @@ internal sealed class ChaosCluster : IAsyncDisposable
         start.Environment["ConnectionStrings__Exchange"] = Database;
         start.Environment["Exchange__Clustering"] = "AdoNet";
         start.Environment["Orleans__ClusterId"] = _clusterId;
-        start.Environment["Orleans__ServiceId"] = "chaos";
+        start.Environment["Orleans__ServiceId"] = "cluster";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0"; // six processes share two cores
+        start.Environment["DOTNET_gcServer"] = "0"; // several processes share two cores
         foreach (var (key, value) in settings) start.Environment[key] = value;
-        var process = new ChaosProcess(name, Process.Start(start)!, Path.Combine(_logs, name + ".log"), httpPort, project == "Silo");
+        var process = new ClusterProcess(name, Process.Start(start)!, Path.Combine(_logs, name + ".log"), httpPort, project == "Silo");
         _processes.Add(process);
         return process;
     }
 
-    /// <summary>The silo or gateway as built next to this test assembly's configuration (Release or Debug).</summary>
-    private static string AppPath(string project, string dll)
+    /// <summary>
+    /// A project's built output in this repository, in this assembly's configuration and framework
+    /// (<c>PROJECT/bin/Release/net10.0/DLL</c>): building the stress lab or the tests builds the silo and the gateway there.
+    /// </summary>
+    public static string AppPath(string project, string dll)
     {
         var configuration = new DirectoryInfo(BuildDirectory).Parent!.Name; // .../bin/<configuration>/<framework>
         var framework = new DirectoryInfo(BuildDirectory).Name;
@@ -117,13 +138,14 @@ internal sealed class ChaosCluster : IAsyncDisposable
             var path = Path.Combine(directory.FullName, project, "bin", configuration, framework, dll);
             return File.Exists(path) ? path : throw new FileNotFoundException($"build {project} first ({path} is missing)", path);
         }
-        throw new DirectoryNotFoundException($"no Exchange.Orleans.sln above {BuildDirectory}");
+        throw new DirectoryNotFoundException($"no Exchange.Orleans.sln above {BuildDirectory}: run from a clone of the repository");
     }
 
+    /// <summary>True once the process answers 200 on <c>/health/ready</c>; throws otherwise (so callers poll).</summary>
     public static async Task<bool> Ready(Uri address)
     {
         using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        using var response = await http.GetAsync("/health/ready");
+        using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         return response.IsSuccessStatusCode ? true : throw new InvalidOperationException($"{address}: {(int)response.StatusCode}");
     }
 
@@ -136,8 +158,23 @@ internal sealed class ChaosCluster : IAsyncDisposable
         return Convert.ToInt32(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The silo process that hosts the market's activation now (asked through an Orleans client of the test's own).</summary>
-    public async Task<ChaosProcess> HostOf(string symbol)
+    /// <summary>The silo process that hosts the market's activation now (asked through an Orleans client of our own).</summary>
+    public async Task<ClusterProcess> HostOf(string symbol)
+    {
+        var cluster = await Client();
+        return await HostOf(cluster.GetGrain<IMarketGrain>(symbol)) ?? throw new InvalidOperationException($"{symbol} is not active anywhere");
+    }
+
+    /// <summary>The silo process that hosts the grain's activation now, or null if it has none.</summary>
+    public async Task<ClusterProcess?> HostOf(IAddressable grain)
+    {
+        var cluster = await Client();
+        var address = await cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
+        return address is null ? null : Silos.Single(s => s.SiloPort == address.Endpoint.Port && !s.HasExited);
+    }
+
+    /// <summary>An Orleans client of this cluster (for questions the HTTP API does not answer, such as where a grain is).</summary>
+    public async Task<IClusterClient> Client()
     {
         if (_client is null)
         {
@@ -145,21 +182,20 @@ internal sealed class ChaosCluster : IAsyncDisposable
             builder.UseOrleansClient(client =>
             {
                 client.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = ("Npgsql", Database));
-                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_clusterId, "chaos"));
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (_clusterId, "cluster"));
                 client.Services.AddExchangeExceptionSerialization();
             });
-            _client = builder.Build();
-            await _client.StartAsync();
+            var client = builder.Build();
+            await client.StartAsync();
+            _client = client;
         }
-        var cluster = _client.Services.GetRequiredService<IClusterClient>();
-        var address = await cluster.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.GetGrain<IMarketGrain>(symbol))
-            ?? throw new InvalidOperationException($"{symbol} is not active anywhere");
-        return Silos.Single(s => s.SiloPort == address.Endpoint.Port && !s.HasExited);
+        return _client.Services.GetRequiredService<IClusterClient>();
     }
 
     /// <summary>The silo's latest status in the membership table (3 active, 6 dead; 0 before it registered).</summary>
-    public async Task<int> Status(ChaosProcess silo)
+    public async Task<int> Status(ClusterProcess silo)
     {
+        ArgumentNullException.ThrowIfNull(silo);
         await using var connection = new NpgsqlConnection(Database);
         await connection.OpenAsync();
         await using var status = new NpgsqlCommand(
@@ -170,23 +206,27 @@ internal sealed class ChaosCluster : IAsyncDisposable
     }
 
     /// <summary>Polls until the silo has the given membership status.</summary>
-    public Task WaitForStatus(ChaosProcess silo, int status, TimeSpan within) => Polling.Eventually(async () =>
+    public Task WaitForStatus(ClusterProcess silo, int status, TimeSpan within, CancellationToken cancellationToken = default) => Poll.Until(async () =>
     {
         var now = await Status(silo);
         if (now != status) throw new InvalidOperationException($"{silo.Name} has status {now}, waiting for {status}");
-    }, within);
+    }, within, cancellationToken);
 
-    public Task WaitForActiveSilos(int silos, CancellationToken cancellationToken) => Polling.Eventually(async () =>
+    public Task WaitForActiveSilos(int silos, CancellationToken cancellationToken) => Poll.Until(async () =>
     {
-        cancellationToken.ThrowIfCancellationRequested();
         var active = await ActiveSilos();
         if (active != silos) throw new InvalidOperationException($"{active} silos active, waiting for {silos}");
-    }, TimeSpan.FromSeconds(120));
+    }, TimeSpan.FromSeconds(120), cancellationToken);
+
+    /// <summary>Polls until the process has exited.</summary>
+    public static Task WaitForExit(ClusterProcess process, TimeSpan within, CancellationToken cancellationToken = default) =>
+        Poll.Until(() => process.HasExited ? Task.CompletedTask : throw new InvalidOperationException($"{process.Name} still runs"),
+            within, cancellationToken);
 
     /// <summary>Stops the database server abruptly, as a crash or a failover would.</summary>
-    public Task StopDatabase() => _server.StopAsync();
+    public Task StopDatabase() => _server!.StopAsync();
 
-    public Task StartDatabase(CancellationToken cancellationToken) => _server.StartAgainAsync(cancellationToken);
+    public Task StartDatabase(CancellationToken cancellationToken) => _server!.StartAgainAsync(cancellationToken);
 
     /// <summary>The last lines of every process's log, for a failure message.</summary>
     public string LogTails(int lines = 30) => string.Join('\n', _processes.Select(p => p.Tail(lines)));
@@ -195,13 +235,18 @@ internal sealed class ChaosCluster : IAsyncDisposable
     {
         if (_client is not null)
         {
-            try { await _client.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token); } catch (Exception) { }
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await _client.StopAsync(stop.Token); }
+            catch (Exception) { } // the silos may be gone already: nothing to report while cleaning up
             _client.Dispose();
         }
         foreach (var process in _processes) process.Dispose();
         if (_server is not null) await _server.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        try { Directory.Delete(_logs, recursive: true); } catch (IOException) { }
+        if (Environment.GetEnvironmentVariable(KeepLogsVariable) == "1")
+            Console.WriteLine($"{KeepLogsVariable}=1: the processes' logs are kept in {_logs}");
+        else
+            try { Directory.Delete(_logs, recursive: true); } catch (IOException) { }
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -211,84 +256,5 @@ internal sealed class ChaosCluster : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>One silo or gateway process, its log, and the signals a fault sends it.</summary>
-internal sealed class ChaosProcess : IDisposable
-{
-    private readonly Process _process;
-    private readonly StreamWriter _log;
-    private bool _closed;
-
-    public ChaosProcess(string name, Process process, string logPath, int httpPort, bool isSilo)
-    {
-        (Name, _process, LogPath, HttpPort, IsSilo) = (name, process, logPath, httpPort, isSilo);
-        _log = new StreamWriter(logPath) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => Write(e.Data);
-        process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    public string Name { get; }
-    public string LogPath { get; }
-    public int HttpPort { get; }
-    public bool IsSilo { get; }
-    public int SiloPort { get; set; }
-    public int Pid => _process.Id;
-    public bool HasExited => _process.HasExited;
-    public Uri Health => new($"http://127.0.0.1:{HttpPort}");
-
-    private void Write(string? line)
-    {
-        if (line is null) return;
-        lock (_log)
-            if (!_closed) _log.WriteLine(line);
-    }
-
-    /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
-
-    /// <summary>SIGTERM: the graceful stop an orchestrator sends before it removes a container.</summary>
-    public void Terminate() => Signal("TERM");
-
-    public void Freeze() => Signal("STOP");
-
-    public void Thaw() => Signal("CONT");
-
-    private void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed ({kill.ExitCode})");
-    }
-
-    public string Tail(int lines)
-    {
-        var all = new List<string>();
-        using (var reader = new StreamReader(new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
-            while (reader.ReadLine() is { } line) all.Add(line);
-        return $"--- {Name} (pid {_process.Id}{(HasExited ? ", exited" : "")})\n" + string.Join('\n', all.TakeLast(lines));
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                Thaw(); // a frozen process cannot die until it runs again
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException) { }
-        lock (_log)
-        {
-            _closed = true;
-            _log.Dispose();
-        }
-        _process.Dispose();
     }
 }

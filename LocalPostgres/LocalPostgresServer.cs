@@ -4,14 +4,14 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Exchange.LocalPostgres;
 using Npgsql;
 
-namespace Exchange.Tests.Infrastructure;
+namespace Exchange.LocalPostgres;
 
 /// <summary>
 /// A throwaway PostgreSQL server in a temp directory, listening on a free port on
-/// 127.0.0.1, with trust auth and durability switched off. Stopped and deleted on
+/// 127.0.0.1, with trust auth and durability switched off unless asked for (the process
+/// cluster asks: what a commit acknowledged must survive the server's stop). Stopped and deleted on
 /// dispose, on process exit or a termination signal, or — if the test process was
 /// killed outright — by the next test run, which sweeps directories whose owning
 /// process is gone.
