@@ -14,7 +14,7 @@ namespace Exchange.Stress;
 internal static class Program
 {
     private const string Usage =
-        "usage: stress run <scenario.json> [--target local|cluster|url] [--url URL --token ADMIN_TOKEN] [--postgres CONNECTION] [--out DIR]\n" +
+        "usage: stress run <scenario.json> [--target local|cluster|url] [--silos N] [--url URL --token ADMIN_TOKEN] [--postgres CONNECTION] [--out DIR]\n" +
         "       stress check <scenario.json>...   (read and validate scenario files only)";
 
     public static async Task<int> Main(string[] args)
@@ -83,8 +83,11 @@ internal static class Program
                 var token = options.GetValueOrDefault("token") ?? throw new ArgumentException("--target url needs --token (the admin token)");
                 return new UrlTarget(new Uri(url), token);
             case "cluster":
-                // CLUSTER: replace with the cluster target (silo processes that can be killed or frozen, a database that can be stopped).
-                throw new ArgumentException("the cluster target is not part of this build yet: use --target local or url");
+                // Silo processes that can be killed or frozen and a database that can be stopped, as in production.
+                var silos = int.TryParse(options.GetValueOrDefault("silos") ?? "3", out var n) && n is >= 2 and <= 8 ? n
+                    : throw new ArgumentException("--silos is 2 to 8");
+                Console.WriteLine($"starting a cluster of {silos} silo processes, a gateway process and PostgreSQL...");
+                return await ClusterTarget.StartAsync(silos, ct);
             case var other:
                 throw new ArgumentException($"--target {other}: local, cluster or url");
         }
@@ -97,7 +100,7 @@ internal static class Program
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
             var name = args[i][2..];
-            if (name is not ("target" or "url" or "token" or "out" or "postgres")) return null;
+            if (name is not ("target" or "url" or "token" or "out" or "postgres" or "silos")) return null;
             options[name] = args[i + 1];
         }
         return options;
