@@ -24,7 +24,9 @@ else
 await host.StartAsync();
 try
 {
-    await SiloSetup.CreateDemoMarketsAsync(host.Services.GetRequiredService<IClusterClient>(), Console.Out);
+    // Exchange:DemoMarkets=false: an empty venue (a deployment that creates its own markets, the stress lab's cluster).
+    if (builder.Configuration.GetValue("Exchange:DemoMarkets", true))
+        await SiloSetup.CreateDemoMarketsAsync(host.Services.GetRequiredService<IClusterClient>(), Console.Out);
 }
 catch (Exception ex) when (ex is OrleansException or TimeoutException or UnavailableException or System.Data.Common.DbException)
 {

@@ -41,7 +41,11 @@ public sealed partial class AccountGrain
         _snapshots.Loaded(stored?.Version ?? 0);
         _risk.Changed();
         this.RegisterGrainTimer(SnapshotIfDue, _options.SnapshotCheckInterval, _options.SnapshotCheckInterval);
-        this.RegisterGrainTimer(_ => _markets.Reconcile(), _options.ReconcileInterval, _options.ReconcileInterval);
+        this.RegisterGrainTimer(_ =>
+        {
+            _risk.Refresh();
+            return _markets.Reconcile();
+        }, _options.ReconcileInterval, _options.ReconcileInterval);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveSnapshot(cancellationToken);

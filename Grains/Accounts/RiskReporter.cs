@@ -11,7 +11,14 @@ namespace Exchange.Accounts;
 /// </summary>
 internal sealed class RiskReporter(long accountId, AccountLedger ledger, IRiskShardGrain shard, TimeProvider clock)
 {
+    /// <summary>
+    /// How often a row at risk is sent again unchanged: a shard that started again (its silo died) knows only the rows
+    /// sent since, so a quiet account with a position is valued again within this time of a shard's restart.
+    /// </summary>
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(30);
+
     private long _version = clock.GetUtcNow().UtcTicks;
+    private long _sentAt;
     private long _collateral = long.MinValue;
     private HeldPosition[] _sent = [];
     private bool _hadOrders;
@@ -33,7 +40,19 @@ internal sealed class RiskReporter(long accountId, AccountLedger ledger, IRiskSh
                 positions[i++] = new HeldPosition(m.Spec.Symbol, m.Position.Size, m.Position.Cost, m.Spec.NotionalPerTickLot, m.Cursor);
         if (positions.Length == 0 && _sent.Length == 0) { (_collateral, _hadOrders) = (ledger.Collateral, orders); return; } // nothing at risk
         (_collateral, _sent, _hadOrders) = (ledger.Collateral, positions, orders);
-        _ = shard.Report(new AccountRisk(accountId, ++_version, _collateral, positions, orders));
+        Send();
+    }
+
+    /// <summary>Sends the last row again if it holds a position and went out more than <see cref="RefreshAfter"/> ago.</summary>
+    public void Refresh()
+    {
+        if (_sent.Length > 0 && clock.GetElapsedTime(_sentAt) >= RefreshAfter) Send();
+    }
+
+    private void Send()
+    {
+        _sentAt = clock.GetTimestamp();
+        _ = shard.Report(new AccountRisk(accountId, ++_version, _collateral, _sent, _hadOrders));
     }
 
     private bool Same()

@@ -51,10 +51,17 @@ public sealed class ProcessCluster : IAsyncDisposable
     public IReadOnlyList<ClusterProcess> Silos => [.. _processes.Where(p => p.IsSilo)];
 
     /// <summary>Starts the database, <paramref name="silos"/> silos (waiting until all are active) and a ready gateway.</summary>
-    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken)
+    /// <param name="demoMarkets">Whether the silos create the demo markets (BTC-PERP, ETH-PERP) at start, as a fresh
+    /// deployment does; a stress scenario creates its own markets instead.</param>
+    private bool _demoMarkets = true;
+    private bool _liftRateLimits;
+
+    /// <param name="liftRateLimits">Per-key and per-address rate limits far above any load (a load test's callers are few keys on one address).</param>
+    public static async Task<ProcessCluster> StartAsync(int silos, CancellationToken cancellationToken, bool demoMarkets = true,
+        bool liftRateLimits = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(silos, 1);
-        var cluster = new ProcessCluster();
+        var cluster = new ProcessCluster { _demoMarkets = demoMarkets, _liftRateLimits = liftRateLimits };
         try
         {
             var binaries = PostgresBinaries.FindDirectory()
@@ -91,6 +98,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             ["Orleans__GatewayPort"] = Text(FreePort()),
             ["Orleans__AdvertisedAddress"] = "127.0.0.1",
             ["Exchange__Health__Port"] = Text(health),
+            ["Exchange__DemoMarkets"] = _demoMarkets ? "true" : "false",
         });
         silo.SiloPort = port;
         return silo;
@@ -100,11 +108,17 @@ public sealed class ProcessCluster : IAsyncDisposable
     {
         var port = FreePort();
         Gateway = new Uri($"http://127.0.0.1:{port}");
-        Start("gateway", "Client", "Exchange.Client.dll", port, ["--urls", Gateway.ToString()], new()
+        var settings = new Dictionary<string, string>
         {
             ["Gateway__AdminToken"] = AdminToken,
             ["Gateway__SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        });
+        };
+        if (_liftRateLimits)
+        {
+            foreach (var policy in new[] { "Orders", "Cancels", "Queries", "Public", "Feeds", "Authentication", "WebSocketMessages" })
+                (settings[$"Gateway__RateLimits__{policy}__Burst"], settings[$"Gateway__RateLimits__{policy}__PerSecond"]) = ("1000000", "1000000");
+        }
+        Start("gateway", "Client", "Exchange.Client.dll", port, ["--urls", Gateway.ToString()], settings);
     }
 
     private ClusterProcess Start(string name, string project, string dll, int httpPort, string[] arguments, Dictionary<string, string> settings)

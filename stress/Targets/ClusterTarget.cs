@@ -30,7 +30,7 @@ public sealed class ClusterTarget : IExchangeTarget
 
     /// <summary>Starts the database, <paramref name="silos"/> silos and the gateway; returns once the gateway is ready.</summary>
     public static async Task<ClusterTarget> StartAsync(int silos, CancellationToken cancellationToken) =>
-        new(await ProcessCluster.StartAsync(silos, cancellationToken));
+        new(await ProcessCluster.StartAsync(silos, cancellationToken, demoMarkets: false, liftRateLimits: true));
 
     /// <summary>
     /// <c>kill -9</c> of the silo hosting the market (any running silo when <paramref name="symbol"/> is null, or when the
