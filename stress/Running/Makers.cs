@@ -55,8 +55,12 @@ internal sealed class Makers(MakerScenario scenario, IReadOnlyDictionary<string,
             {
                 break;
             }
-            next += scenario.RefreshMs;
             var now = clock.NowMs;
+            next += scenario.RefreshMs;
+            // Fell behind (the population still being built when quoting began, or a stall): quote once and go on from
+            // now. Making up every missed refresh sent over a thousand orders a second on a quiet machine and starved
+            // the feeds of the same process until the index went stale.
+            if (next <= now) next = now + scenario.RefreshMs;
             var view = live.View(market.Symbol);
             var move = live.MoveBps(market.Symbol, now, w.WindowMs);
             if (move < w.WithdrawAtBps && calmSince == long.MinValue) calmSince = now;
