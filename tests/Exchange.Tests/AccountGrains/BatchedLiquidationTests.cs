@@ -40,14 +40,15 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
         var again = await Market.ExecuteBatch(batch);
         Assert.All(again, o => Assert.Equal(CommandStatus.Failed, o.Status));
 
+        // Each party hears of the steps by its own one-way push, in its own time.
         await Eventually(async () =>
         {
             Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied its steps yet");
+            Require((await Account(Fund).GetView()).PositionIn(Symbol) == 4, "the fund has not applied the takeover yet");
+            Require((await Account(Seller).GetView()).PositionIn(Symbol) == -20 + 6, "the seller has not applied the deleveraging yet");
             return true;
         }, Deadline);
         Assert.Equal(10, (await Account(Second).GetView()).PositionIn(Symbol));
-        Assert.Equal(4, (await Account(Fund).GetView()).PositionIn(Symbol));
-        Assert.Equal(-20 + 6, (await Account(Seller).GetView()).PositionIn(Symbol));
         var transfers = new List<MarketEvent>();
         await foreach (var e in EventsFromJournal(Database, Symbol))
             if (e.Kind is EventKind.PositionTakenOver or EventKind.PositionDeleveraged) transfers.Add(e);
@@ -77,9 +78,9 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
         await Eventually(async () =>
         {
             Require((await Account(Fund).GetView()).PositionIn(Symbol) == 10, "the fund has not applied the takeover yet");
+            Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied the takeover yet");
             return true;
         }, Deadline);
-        Assert.Equal(0, (await Account(First).GetView()).PositionIn(Symbol));
         Assert.Equal(10, (await Account(Second).GetView()).PositionIn(Symbol));
         var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run();
         Assert.True(audit.Balanced, audit.Describe());
