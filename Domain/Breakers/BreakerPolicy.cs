@@ -14,7 +14,12 @@ public sealed record BreakerPolicy(long PauseMs = 120_000, long EscalatedPauseMs
 {
     public const long MaxMs = 86_400_000;
 
-    public static BreakerPolicy Default { get; } = new();
+    /// <summary>
+    /// A new object each time, as <see cref="BreakerState.Initial"/>: grain storage fills the objects a state holds, and
+    /// a shared default filled with one market's stored policy became every later breaker's default in that process
+    /// (a 10 s pause set by one test showed up in another's new market).
+    /// </summary>
+    public static BreakerPolicy Default => new();
 
     public string? Problem()
     {

@@ -100,6 +100,7 @@ public sealed class MarketQueryTests(PostgresFixture postgres) : IAsyncLifetime
         var orders = new LocalOrders();
         var random = new Random(4242);
         var known = new List<long>();
+        var positions = new Dictionary<long, long>();
         for (var i = 0; i < 150; i++)
         {
             var account = random.Next(1, 5);
@@ -116,6 +117,12 @@ public sealed class MarketQueryTests(PostgresFixture postgres) : IAsyncLifetime
             };
             var outcome = await market.Execute(command);
             orders.Apply(outcome);
+            foreach (var trade in outcome.Events.Where(e => e.Kind == EventKind.TradeExecuted))
+            {
+                var signed = trade.Side == Side.Buy ? trade.Size : -trade.Size;
+                positions[trade.AccountId] = positions.GetValueOrDefault(trade.AccountId) + signed;
+                positions[trade.MakerAccountId] = positions.GetValueOrDefault(trade.MakerAccountId) - signed;
+            }
             known.AddRange(outcome.Events.Where(e => e.Kind == EventKind.OrderAccepted).Select(e => e.OrderId));
         }
         Assert.NotEmpty(orders.Open);
@@ -132,7 +139,9 @@ public sealed class MarketQueryTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Equal(orders.Open.Count, status.RestingOrders);
         // The summary is the status without the hash, with the market's terms (here still the spec's).
         var summary = await market.GetSummary();
-        Assert.Equal(new MarketSummary(status.Symbol, status.Mode, status.Sequence, status.RestingOrders), summary with { Terms = null });
+        // Its open interest: the longs of the positions the trades made, counted here from the trades themselves.
+        Assert.Equal(new MarketSummary(status.Symbol, status.Mode, status.Sequence, status.RestingOrders,
+            OpenInterest: positions.Values.Where(p => p > 0).Sum()), summary with { Terms = null });
         Assert.Equal(MarketTerms.Initial((await market.GetSpec())!), summary.Terms);
     }
 
