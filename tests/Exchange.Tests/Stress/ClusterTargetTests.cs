@@ -32,6 +32,19 @@ public sealed class ClusterTargetTests(ITestOutputHelper output)
             Assert.Equal("cluster", target.Kind);
             Assert.Equal(InfrastructureFaults.KillSilo | InfrastructureFaults.FreezeSilo | InfrastructureFaults.StopDatabase, target.Supports);
             using var http = new HttpClient { BaseAddress = target.Gateway, Timeout = TimeSpan.FromSeconds(35) };
+            // The stress lab's cluster starts empty (a scenario creates its own markets): the demo market, by hand.
+            using (var create = new HttpRequestMessage(HttpMethod.Post, "/admin/v1/markets")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new
+                {
+                    symbol = Symbol, tickSize = "0.5", lotSize = "0.001", maxPrice = "1000000", maxSize = "1000", marketProtection = "200",
+                }),
+            })
+            {
+                create.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", target.AdminToken);
+                using var created = await http.SendAsync(create, deadline.Token);
+                Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            }
             var trader = await ChaosTrader.CreateAsync(http, Stopwatch.StartNew());
             Assert.Equal(Answer.Acknowledged, await trader.PlaceOneAsync(Symbol, "before-kill"));
 
