@@ -34,13 +34,7 @@ public sealed class ShippedScenarioTests(PostgresFixture postgres, ITestOutputHe
         StressResult result;
         await using (var target = await LocalTarget.StartAsync(await postgres.CreateDatabaseAsync(applyMigrations: true), log, deadline.Token))
             result = await new ScenarioRunner(scenario, file, target, log).RunAsync(deadline.Token);
-        output.WriteLine(log.ToString());
-        foreach (var v in result.Verdicts) output.WriteLine($"{(v.Holds ? "ok  " : "FAIL")} {v.Name}: {v.Observed} (expected {v.Expected}) - {v.Detail}");
-
-        string[] standard = ["acknowledged-orders-lost", "money-difference", "positions-net", "unpaid-negative-equity", "adl-minimal"];
-        foreach (var verdict in standard) Assert.Contains(result.Verdicts, v => v.Name == verdict);
-        Assert.Equal(standard.Length + scenario.Expect.Count, result.Verdicts.Count);
-        Assert.All(result.Verdicts, v => Assert.True(v.Holds, $"{v.Name}: observed {v.Observed}, expected {v.Expected}; {v.Detail}"));
+        ScenarioVerdicts.AssertAllHold(result, scenario, log.ToString(), output);
 
         // The result is complete: what the report draws was observed, and it survives result.json.
         Assert.NotEmpty(result.Series.Prices);
