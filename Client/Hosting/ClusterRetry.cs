@@ -8,7 +8,7 @@ namespace Exchange.Client.Hosting;
 /// a transfer id) when the cluster refused to deliver it because a silo died or cannot be reached: the grain was still
 /// addressed to the dead silo, and a moment later (once the cluster has declared it dead) it activates elsewhere. A
 /// bounded number of times, about as long as failure detection takes; after that the caller answers as it would have.
-/// Never for a timeout (the call may be running) nor for a command without a key (a repeat could apply it twice).
+/// Never a command that timed out (it may be running) nor one without a key (a repeat could apply it twice).
 /// </summary>
 public static class ClusterRetry
 {
@@ -37,8 +37,10 @@ public static class ClusterRetry
     }
 
     /// <summary>
-    /// Repeats a GET whose endpoint failed on a refused delivery, before anything of its answer was written: reads change
-    /// nothing, and the middleware sits after authentication, so a repeat is not a second signed request.
+    /// Repeats a GET whose endpoint failed on a refused delivery or a read that timed out, before anything of its answer
+    /// was written: reads change nothing (a timed-out read may still run; running it twice is harmless), and the
+    /// middleware sits after authentication, so a repeat is not a second signed request. Reads wait
+    /// <see cref="Exchange.Hosting.ShortWait.Timeout"/>, not the 30 s a command waits.
     /// </summary>
     public static IApplicationBuilder UseReadRetries(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -54,7 +56,7 @@ public static class ClusterRetry
                 await next(context);
                 return;
             }
-            catch (Exception ex) when (attempt < Delays.Length && IsRetryable(ex) && !context.Response.HasStarted)
+            catch (Exception ex) when (attempt < Delays.Length && (IsRetryable(ex) || ex is TimeoutException) && !context.Response.HasStarted)
             {
                 GatewayRetries.Add(1);
                 await Task.Delay(Delays[attempt], context.RequestAborted);

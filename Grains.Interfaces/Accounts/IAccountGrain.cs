@@ -49,6 +49,7 @@ public interface IAccountGrain : IGrainWithIntegerKey
     /// <summary>Debits collateral once per transfer id if the margin rules allow; durable when it returns.</summary>
     Task<TransferResult> Withdraw(long amount, string transferId);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<AccountView> GetView();
 
     /// <summary>For the conservation audit: the account brought up to date with every market, valued at the given marks.</summary>

@@ -15,20 +15,25 @@ public interface IMarketGrain : IGrainWithStringKey
     /// <summary>Runs commands in order, all in the same journal batch. Each outcome is durable when Committed.</summary>
     Task<CommandOutcome[]> ExecuteBatch(MarketCommand[] commands);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<MarketSpec?> GetSpec();
 
     /// <summary>Mode, sequence and size of the book, with the state hash: reads the whole book, for tests and operators.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<MarketStatus> GetStatus();
 
     /// <summary>Mode, sequence and size of the book, in constant time: what the API and status pages ask.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<MarketSummary> GetSummary();
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<BookView> GetBook(int depth);
 
     /// <summary>
     /// The breaker's state: rules, reference, and in an auction the indicative uncross computed from the book by the
     /// rule the uncross itself uses (costs the crossed part of the book: cheap enough for a public read).
     /// </summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<BreakerView> GetBreaker();
 
     /// <summary>
@@ -39,18 +44,24 @@ public interface IMarketGrain : IGrainWithStringKey
     /// </summary>
     Task<Breakers.ReopenAnswer> ReopenByBreaker(Breakers.BreakerReopen request);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<PublicTrade[]> GetRecentTrades(int limit);
 
     /// <summary>The latest liquidation steps in this market (book, fund, deleveraging, fee), newest first.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<LiquidationRecord[]> GetLiquidations(int limit);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderLookup> GetOrder(long orderId);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId);
 
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderView[]> GetOpenOrders(long accountId);
 
     /// <summary>The account's conditional orders that have not fired, in the order they were accepted.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<ConditionalOrder[]> GetConditionalOrders(long accountId);
 
     /// <summary>Committed events of one account after a sequence, in order (for accounts catching up).</summary>
@@ -64,9 +75,11 @@ public interface IMarketGrain : IGrainWithStringKey
     Task<Accounts.AccountEvents> GetAccountHistory(long accountId);
 
     /// <summary>The committed mark price: the journaled mark if one is set, else the last committed trade price (0: none yet).</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<long> GetMarkPrice();
 
     /// <summary>The committed mark with the sequence it holds at, and the latest market-wide event.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<MarkReport> GetMark();
 
     /// <summary>

@@ -21,6 +21,7 @@ public interface IOracleGrain : IGrainWithStringKey
     Task SetFeedEnabled(string feedId, bool enabled);
 
     /// <summary>Takes a feed's prices in order, each judged on its own; the index is recomputed once for the batch.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<PublishResult[]> Publish(string feedId, FeedPrice[] prices);
 
     /// <summary>The index, its status, volatility and feeds; null if the index is not configured.</summary>

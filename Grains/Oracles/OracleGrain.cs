@@ -24,6 +24,7 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
     private VolatilityState _volatility;
     private IndexTicker _ticker = null!;
     private IGrainTimer? _timer;
+    private readonly Dictionary<string, Task> _sending = new(StringComparer.Ordinal);
 
     public OracleGrain(
         [PersistentState("oracle", OracleStorage.Name)] IPersistentState<OracleRecord> record,
@@ -156,7 +157,16 @@ public sealed partial class OracleGrain : Grain, IOracleGrain
             _volatility = RealisedVolatility.Observe(Record.Volatility, _volatility, reading.Price, now);
         var candidate = new IndexUpdate(Index, reading.Price, reading.Status, now, RealisedVolatility.HorizonSigmaPpm(Record.Volatility, _volatility));
         if (_ticker.Next(candidate, policy.StaleAfterMs, now) is not { } update) return;
-        await Task.WhenAll(Record.Markets.Select(symbol => Send(symbol, update)));
+        var sends = new List<Task>(Record.Markets.Count);
+        foreach (var symbol in Record.Markets)
+        {
+            // One reading in flight per market, so a market takes its readings in order. A market still on the last one
+            // (its silo died under the call, which then waits for the cluster to notice) misses this one and gets a later.
+            if (_sending.TryGetValue(symbol, out var busy) && !busy.IsCompleted) continue;
+            sends.Add(_sending[symbol] = Send(symbol, update));
+        }
+        // The other markets must not wait for it: beyond a tick they would go silent and distrust a healthy index.
+        await Task.WhenAny(Task.WhenAll(sends), Task.Delay(_options.TickInterval, _clock, cancellationToken));
     }
 
     private async Task Send(string symbol, IndexUpdate update)

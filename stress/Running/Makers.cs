@@ -61,7 +61,7 @@ internal sealed class Makers(MakerScenario scenario, IReadOnlyDictionary<string,
             // now. Making up every missed refresh sent over a thousand orders a second on a quiet machine and starved
             // the feeds of the same process until the index went stale.
             if (next <= now) next = now + scenario.RefreshMs;
-            var view = live.View(market.Symbol);
+            var view = live.View(market.Symbol, now);
             var move = live.MoveBps(market.Symbol, now, w.WindowMs);
             if (move < w.WithdrawAtBps && calmSince == long.MinValue) calmSince = now;
             if (move >= w.WithdrawAtBps) calmSince = long.MinValue;

@@ -30,15 +30,28 @@ internal sealed class LiveState
     private readonly Dictionary<string, List<(long At, decimal Index)>> _history = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    public sealed record MarketView(decimal? Index, decimal? Mark, string Mode);
+    /// <summary>How old a reading may be and still be acted on: four missed readings. A bot that quotes from prices it
+    /// read seconds ago (its reads stalled while the market moved) posts orders far from the market; ours stop instead.</summary>
+    public const long MaxAgeMs = 1_000;
 
-    public MarketView? View(string symbol)
+    /// <summary>What the observer read at <paramref name="At"/> (run time, ms): index (null while stale), mark and mode.</summary>
+    public sealed record MarketView(long At, decimal? Index, decimal? Mark, string Mode);
+
+    /// <summary>The latest reading, however old.</summary>
+    public MarketView? Latest(string symbol)
     {
         lock (_lock) return _views.GetValueOrDefault(symbol);
     }
 
-    public void Update(string symbol, long at, MarketView view, long keepMs)
+    /// <summary>The latest reading, or null when there is none younger than <see cref="MaxAgeMs"/> at <paramref name="nowMs"/>.</summary>
+    public MarketView? View(string symbol, long nowMs)
     {
+        lock (_lock) return _views.GetValueOrDefault(symbol) is { } view && nowMs - view.At <= MaxAgeMs ? view : null;
+    }
+
+    public void Update(string symbol, MarketView view, long keepMs)
+    {
+        var at = view.At;
         lock (_lock)
         {
             _views[symbol] = view;

@@ -55,6 +55,9 @@ internal sealed class MarketSetup(ExchangeApi api, PopulationBuilder accounts)
                 var answer = await api.AdminAsync(HttpMethod.Post, $"/admin/v1/markets/{m.Symbol}/breaker",
                     new { bandBps = b.BandBps, velocityBps = b.VelocityBps, velocityWindowMs = b.VelocityWindowMs }, ct);
                 if (!answer.Ok && answer.Code != "NO_CHANGE") throw new InvalidOperationException($"breaker rules of {m.Symbol}: {answer}");
+                if (b.PauseMs is not null || b.EscalatedPauseMs is not null || b.ExtensionMs is not null)
+                    await api.AdminRequiredAsync(HttpMethod.Post, $"/admin/v1/markets/{m.Symbol}/breaker/policy",
+                        new { pauseMs = b.PauseMs, escalatedPauseMs = b.EscalatedPauseMs ?? b.PauseMs * 5 / 2, extensionMs = b.ExtensionMs }, ct);
             }
             var fund = await accounts.CreateAsync(AccountRole.Fund, m.InsuranceFund, m.Symbol, ct);
             var l = m.Liquidation;

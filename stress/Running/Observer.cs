@@ -91,7 +91,7 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         var breaker = Json.Read<BreakerResponse>(breakerAnswer.Body);
         var index = ticker.IndexStatus is "fresh" or "degraded" ? Json.Decimal(ticker.IndexPrice) : null;
         var mark = Json.Decimal(ticker.MarkPrice);
-        live.Update(market.Symbol, t, new LiveState.MarketView(index, mark, ticker.Mode), HistoryMs);
+        live.Update(market.Symbol, new LiveState.MarketView(t, index, mark, ticker.Mode), HistoryMs);
         if (t < 0) return;
         seen.Prices.Enqueue(new PricePoint(t, market.Symbol, index, mark, Json.Decimal(ticker.LastPrice),
             Json.Decimal(breaker.Band?.Low), Json.Decimal(breaker.Band?.High)));

@@ -10,10 +10,12 @@ internal sealed class Progress(TextWriter log, RunClock clock, Recorder recorder
         {
             while (await timer.WaitForNextTickAsync(ct))
             {
-                var view = live.View(symbol);
+                var view = live.Latest(symbol);
+                var age = view is null ? 0 : clock.NowMs - view.At;
+                var read = age > LiveState.MaxAgeMs ? $" (read {age / 1000.0:0.0}s ago)" : "";
                 var handled = seen.Watched.Values.Count(w => w.HandledAt is not null);
                 var crossed = seen.Watched.Values.Count(w => w.CrossedAt is not null);
-                log.WriteLine($"[{clock.NowMs / 1000.0,6:0.0}s] {symbol} index {view?.Index?.ToString() ?? "STALE"} mark {view?.Mark} {view?.Mode} | " +
+                log.WriteLine($"[{clock.NowMs / 1000.0,6:0.0}s] {symbol} index {view?.Index?.ToString() ?? "STALE"} mark {view?.Mark} {view?.Mode}{read} | " +
                               $"orders {recorder.Sent} ack {recorder.AcknowledgedCount} refused {recorder.Refused} unknown {recorder.Unknown} | " +
                               $"cancels {recorder.CancelsAccepted}/{recorder.CancelsRefused} | liquidated {handled}/{crossed} steps {seen.Liquidations.Count} | " +
                               $"makers quoting {makers.Quoting}");

@@ -59,7 +59,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
         foreach (var group in scenario.Population.Positions)
         {
             var market = markets[group.Market];
-            var index = live.View(group.Market)?.Index ?? throw new InvalidOperationException($"{group.Market} lost its index while the population was built");
+            var index = live.Latest(group.Market)?.Index ?? throw new InvalidOperationException($"{group.Market} lost its index while the population was built");
             positions.AddRange(await population.BuildPositionsAsync(group, market, market.Ticks(index), random, ct));
         }
         await observer.WatchAsync(positions.Select(p => p.Account), ct);
@@ -124,7 +124,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(ReadyDeadline);
         var list = symbols.ToList();
-        while (!list.All(s => live.View(s) is { Index: not null, Mode: "open" }))
+        while (!list.All(s => live.Latest(s) is { Index: not null, Mode: "open" }))
         {
             try
             {
@@ -133,7 +133,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 throw new TimeoutException($"the markets did not open on a trusted index within {ReadyDeadline.TotalSeconds} s: " +
-                                           string.Join(", ", list.Select(s => $"{s} {live.View(s)?.Mode ?? "unread"} index {live.View(s)?.Index?.ToString() ?? "untrusted"}")));
+                                           string.Join(", ", list.Select(s => $"{s} {live.Latest(s)?.Mode ?? "unread"} index {live.Latest(s)?.Index?.ToString() ?? "untrusted"}")));
             }
         }
     }

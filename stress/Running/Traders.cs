@@ -54,7 +54,7 @@ internal sealed class Traders(TraderScenario scenario, IReadOnlyList<MarketInfo>
                 continue;
             }
             var market = markets[random.Next(markets.Count)];
-            if (live.View(market.Symbol)?.Mark is not { } mark) continue;
+            if (live.View(market.Symbol, now)?.Mark is not { } mark) continue; // nothing recent to price from
             var markTicks = market.Ticks(mark);
             var buy = random.Next(2) == 0;
             var cross = random.Next(100) < scenario.CrossPercent;

@@ -48,8 +48,13 @@ public sealed record LiquidationScenario(int FeeBps, decimal SliceSize, long Coo
 /// <summary>The index's policy and how many feeds publish the path (named sim-1, sim-2, ...).</summary>
 public sealed record OracleScenario(int Feeds = 3, int MinFeeds = 2, long StaleAfterMs = 2_000, int MaxDeviationBps = 200);
 
-/// <summary>The circuit breaker's rules (0 switches a rule off).</summary>
-public sealed record BreakerScenario(int BandBps, int VelocityBps = 0, long VelocityWindowMs = 0);
+/// <summary>
+/// The circuit breaker's rules (0 switches a rule off) and, optionally, its pause policy in milliseconds (left out: the
+/// venue's defaults, a 2-minute pause, 5 after a second trip within the hour, 1-minute extensions). A scenario that
+/// compresses time (a crash of hours played in seconds) compresses the pause with it, or one trip outlasts the run.
+/// </summary>
+public sealed record BreakerScenario(int BandBps, int VelocityBps = 0, long VelocityWindowMs = 0,
+    long? PauseMs = null, long? EscalatedPauseMs = null, long? ExtensionMs = null);
 
 /// <summary>
 /// How the market follows its index: the auction after the index is trusted again, the mark's band around the index,

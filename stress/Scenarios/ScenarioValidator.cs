@@ -73,6 +73,10 @@ public static partial class ScenarioValidator
             Require(b.BandBps is >= 0 and <= 10_000, $"{at}.breaker.bandBps", "0 to 10000");
             Require(b.VelocityBps is >= 0 and <= 10_000, $"{at}.breaker.velocityBps", "0 to 10000");
             Require((b.VelocityBps == 0) == (b.VelocityWindowMs == 0), $"{at}.breaker.velocityWindowMs", "both velocity fields 0 or both positive");
+            Require(b.PauseMs is null or (>= 1 and <= 86_400_000), $"{at}.breaker.pauseMs", "1 to 86400000");
+            Require(b.EscalatedPauseMs is null || (b.EscalatedPauseMs >= (b.PauseMs ?? 1) && b.EscalatedPauseMs <= 86_400_000),
+                $"{at}.breaker.escalatedPauseMs", "pauseMs to 86400000");
+            Require(b.ExtensionMs is null or (>= 1 and <= 86_400_000), $"{at}.breaker.extensionMs", "1 to 86400000");
         }
         if (m.Following is { } f)
         {

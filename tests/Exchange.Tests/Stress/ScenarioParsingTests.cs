@@ -70,6 +70,8 @@ public sealed class ScenarioParsingTests
     [InlineData("markets[0].liquidation.sliceSize", "liquidation.sliceSize", "0.0005")]
     [InlineData("markets[0].marginTiers[0].maintenanceBps", "marginTiers.0.maintenanceBps", "1000")]
     [InlineData("markets[0].oracle.minFeeds", "oracle.minFeeds", "4")]
+    [InlineData("markets[0].breaker.pauseMs", "breaker.pauseMs", "0")]
+    [InlineData("markets[0].breaker.escalatedPauseMs", "breaker.escalatedPauseMs", "4999")]
     public void A_market_value_that_the_exchange_would_refuse_is_refused_first(string field, string path, string value)
     {
         var json = FlashCrash();
