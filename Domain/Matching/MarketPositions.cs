@@ -49,6 +49,9 @@ public sealed class MarketPositions
 
     public long Of(long accountId) => _sizes.GetValueOrDefault(accountId);
 
+    /// <summary>The accounts holding a position that <paramref name="wanted"/> selects, in no particular order.</summary>
+    public long[] Holders(Func<long, bool> wanted) => [.. _sizes.Keys.Where(wanted)];
+
     /// <summary>The positions in account id order (the snapshot's canonical order).</summary>
     public PositionEntry[] Entries() => [.. _sizes.OrderBy(p => p.Key).Select(p => new PositionEntry(p.Key, p.Value))];
 

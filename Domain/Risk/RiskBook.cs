@@ -24,6 +24,9 @@ public sealed class RiskBook
 
     public int Accounts => _count;
 
+    /// <summary>Whether the account has a row here.</summary>
+    public bool Holds(long accountId) => _slots.ContainsKey(accountId);
+
     /// <summary>
     /// Records an account's report; an older version than the one held is ignored. True when a position changed (the
     /// account traded, was closed or taken over): a verdict about it is then new, whatever was said before.

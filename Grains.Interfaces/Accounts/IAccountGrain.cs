@@ -63,6 +63,10 @@ public interface IAccountGrain : IGrainWithIntegerKey
     [OneWay]
     Task CheckLiquidation();
 
+    /// <summary>Sends the account's risk row to its shard now (one-way): a shard that started again asks its accounts.</summary>
+    [OneWay]
+    Task ReportRisk();
+
     /// <summary>A market's committed events for this account (one-way: a market never waits for an account).</summary>
     [OneWay]
     Task OnMarketEvents(AccountEvents events);

@@ -64,6 +64,13 @@ public interface IMarketGrain : IGrainWithStringKey
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<ConditionalOrder[]> GetConditionalOrders(long accountId);
 
+    /// <summary>
+    /// The accounts holding a position here whose risk shard is <paramref name="shard"/> of <paramref name="shards"/> (account
+    /// id mod shards): a risk shard that starts again (its silo died) asks, and has them report, rather than wait for them.
+    /// </summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
+    Task<long[]> GetPositionHolders(int shard, int shards);
+
     /// <summary>Committed events of one account after a sequence, in order (for accounts catching up).</summary>
     Task<Accounts.AccountEvents> GetAccountEvents(long accountId, long afterSequence);
 

@@ -41,4 +41,8 @@ public interface IRiskNotifierGrain : IGrainWithIntegerKey
 {
     [OneWay]
     Task CheckLiquidation(long[] accountIds);
+
+    /// <summary>Asks each account to send its risk row again (<see cref="Accounts.IAccountGrain.ReportRisk"/>).</summary>
+    [OneWay]
+    Task ReportRisk(long[] accountIds);
 }

@@ -40,12 +40,25 @@ public sealed partial class AccountGrain
         foreach (var spec in specs.Values) await _markets.Rejoin(spec);
         _snapshots.Loaded(stored?.Version ?? 0);
         _risk.Changed();
-        this.RegisterGrainTimer(SnapshotIfDue, _options.SnapshotCheckInterval, _options.SnapshotCheckInterval);
-        this.RegisterGrainTimer(_ =>
-        {
-            _risk.Refresh();
-            return _markets.Reconcile();
-        }, _options.ReconcileInterval, _options.ReconcileInterval);
+        (_reconciledAt, _sweptAt) = (clock.GetTimestamp(), clock.GetTimestamp());
+        this.RegisterGrainTimer(Housekeeping, _options.SnapshotCheckInterval, _options.SnapshotCheckInterval);
+    }
+
+    /// <summary>
+    /// The account's one timer: a snapshot when due; every <see cref="AccountOptions.ReconcileInterval"/> its risk row
+    /// refreshed and the markets where it has something working asked what it missed; every
+    /// <see cref="AccountOptions.QuietReconcileInterval"/> all its markets.
+    /// </summary>
+    private async Task Housekeeping(CancellationToken cancellationToken)
+    {
+        await SnapshotIfDue(cancellationToken);
+        var now = clock.GetTimestamp();
+        if (clock.GetElapsedTime(_reconciledAt, now) < _options.ReconcileInterval) return;
+        _reconciledAt = now;
+        _risk.Refresh();
+        var all = clock.GetElapsedTime(_sweptAt, now) >= _options.QuietReconcileInterval;
+        if (all) _sweptAt = now;
+        await _markets.Reconcile(all);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveSnapshot(cancellationToken);
@@ -62,6 +75,12 @@ public sealed partial class AccountGrain
     public Task CheckLiquidation()
     {
         if (!_health.Stopped) _liquidation.Check();
+        return Task.CompletedTask;
+    }
+
+    public Task ReportRisk()
+    {
+        if (!_health.Stopped) _risk.Resend();
         return Task.CompletedTask;
     }
 

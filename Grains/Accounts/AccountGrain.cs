@@ -32,6 +32,7 @@ public sealed partial class AccountGrain(
     private AccountMarkets _markets = null!;
     private AccountTransfers _transfers = null!;
     private RiskReporter _risk = null!;
+    private long _reconciledAt, _sweptAt;
     private AccountLiquidation _liquidation = null!;
 
     private long AccountId => this.GetPrimaryKeyLong();

@@ -116,13 +116,15 @@ internal sealed class AccountMarkets(long accountId, AccountLedger ledger, IGrai
     }
 
     /// <summary>
-    /// Asks every joined market, not only those with open orders (a fill whose answer was lost leaves none open),
-    /// whether the account missed anything; a market that does not answer is asked again next time.
+    /// Asks the markets where the account has orders or commands in flight (<paramref name="all"/>: every joined market,
+    /// for a push missed with nothing working, a fill whose answer was lost leaves none open) whether it missed
+    /// anything; a market that does not answer is asked again next time.
     /// </summary>
-    public async Task Reconcile()
+    public async Task Reconcile(bool all)
     {
         foreach (var m in ledger.Markets.ToArray())
         {
+            if (!all && m.OpenOrders.Count == 0 && m.PendingCount == 0 && !_suspect.Contains(m.Spec.Symbol)) continue;
             try { await CatchUp(m.Spec.Symbol); }
             catch (Exception ex) { logger.CatchUpFailed(ex, accountId, m.Spec.Symbol); }
         }

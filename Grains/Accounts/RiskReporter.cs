@@ -49,6 +49,12 @@ internal sealed class RiskReporter(long accountId, AccountLedger ledger, IRiskSh
         if (_sent.Length > 0 && clock.GetElapsedTime(_sentAt) >= RefreshAfter) Send();
     }
 
+    /// <summary>Sends the last row again now, if it holds a position (its shard asked: it started again and knows nothing).</summary>
+    public void Resend()
+    {
+        if (_sent.Length > 0) Send();
+    }
+
     private void Send()
     {
         _sentAt = clock.GetTimestamp();

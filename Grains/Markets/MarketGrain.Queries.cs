@@ -37,6 +37,10 @@ public sealed partial class MarketGrain
 
     public Task<OrderView[]> GetOpenOrders(long accountId) => Answer(book => MarketViews.OpenOrders(book, accountId));
 
+    public Task<long[]> GetPositionHolders(int shard, int shards) =>
+        shards <= 0 || shard < 0 || shard >= shards ? Task.FromResult<long[]>([])
+            : Answer(book => book.Positions.Holders(id => Risk.RiskOptions.ShardOf(id, shards) == shard));
+
     public Task<ConditionalOrder[]> GetConditionalOrders(long accountId) =>
         Answer(book => book.Triggers.Orders.Where(o => o.AccountId == accountId).ToArray());
 

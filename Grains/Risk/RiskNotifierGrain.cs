@@ -16,4 +16,10 @@ public sealed class RiskNotifierGrain : Grain, IRiskNotifierGrain
         foreach (var id in accountIds) _ = GrainFactory.GetGrain<IAccountGrain>(id).CheckLiquidation();
         return Task.CompletedTask;
     }
+
+    public Task ReportRisk(long[] accountIds)
+    {
+        foreach (var id in accountIds) _ = GrainFactory.GetGrain<IAccountGrain>(id).ReportRisk();
+        return Task.CompletedTask;
+    }
 }

@@ -31,15 +31,45 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
         var every = options.Value.RenotifyAfter;
         this.RegisterGrainTimer(_ => { foreach (var id in _book.Under()) Queue(id); Flush(); return Task.CompletedTask; }, every, every);
         // A shard that starts again (its silo died) knows no mark, and a market publishes its mark only when it changes:
-        // without asking, an account reported here would never be valued until the price moved.
-        this.RegisterGrainTimer(_ => AskMarks(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        // without asking, an account reported here would never be valued until the price moved. Nor does it know its
+        // accounts: each re-sends its row within RiskReporter.RefreshAfter (30 s) anyway, but in a crash that is too late,
+        // so it asks every market who holds a position here and has them report now.
+        this.RegisterGrainTimer(_ => Relearn(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         return Task.CompletedTask;
     }
 
-    /// <summary>Each market's committed mark, for the markets that have not told this shard one since it started.</summary>
-    private async Task AskMarks()
+    private async Task Relearn()
     {
-        foreach (var spec in await GrainFactory.GetGrain<Markets.IMarketRegistryGrain>(0).ListMarkets())
+        var markets = await GrainFactory.GetGrain<Markets.IMarketRegistryGrain>(0).ListMarkets();
+        await AskMarks(markets);
+        await AskHolders(markets);
+    }
+
+    /// <summary>The accounts holding positions that report to this shard, asked to report (in chunks, through the notifier).</summary>
+    private async Task AskHolders(IEnumerable<Matching.MarketSpec> markets)
+    {
+        var (shard, shards) = ((int)this.GetPrimaryKeyLong(), options.Value.Shards);
+        var holders = new HashSet<long>();
+        foreach (var spec in markets)
+        {
+            try
+            {
+                holders.UnionWith(await GrainFactory.GetGrain<Markets.IMarketGrain>(spec.Symbol).GetPositionHolders(shard, shards));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // That market cannot answer now; its holders' rows come with their next change or refresh.
+            }
+        }
+        var ids = holders.Where(id => !_book.Holds(id)).ToArray(); // those already here have reported since the start
+        var notifier = GrainFactory.GetGrain<IRiskNotifierGrain>(0);
+        for (var i = 0; i < ids.Length; i += NoticeChunk) _ = notifier.ReportRisk(ids[i..Math.Min(ids.Length, i + NoticeChunk)]);
+    }
+
+    /// <summary>Each market's committed mark, for the markets that have not told this shard one since it started.</summary>
+    private async Task AskMarks(IEnumerable<Matching.MarketSpec> markets)
+    {
+        foreach (var spec in markets)
         {
             if (_book.MarkOf(spec.Symbol) > 0) continue;
             try

@@ -87,6 +87,25 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
     }
 
     /// <summary>Two accounts long 10 at 1,000 against one seller, a funded insurance fund; returns each long's cursor.</summary>
+    [Fact]
+    public async Task A_risk_shard_that_starts_again_has_the_accounts_holding_positions_report_at_once()
+    {
+        await TwoLongs();
+        var shard = Cluster.Client.GetGrain<IRiskShardGrain>(RiskOptions.ShardOf(First, new RiskOptions().Shards));
+        await Eventually(async () => Require((await shard.Stats()).Accounts == 1, "the first account's row has not reached its shard"), Deadline);
+
+        // Its silo died, say: the new activation knows nobody. The accounts would send their rows again within 30 s
+        // (RiskReporter.RefreshAfter); it asks the market who holds positions of its shard and has them report now.
+        await Cluster.Cluster.DeactivateAsync(shard);
+        var stats = await Eventually(async () =>
+        {
+            var s = await shard.Stats();
+            Require(s.Accounts == 1, $"the restarted shard holds {s.Accounts} rows");
+            return s;
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal(1, stats.Accounts);
+    }
+
     private async Task<(long First, long Second)> TwoLongs()
     {
         await Account(Seller).Deposit(1_000 * Usd, "ds");
