@@ -82,7 +82,8 @@ for mode in rest batch ws; do
     orders=$(sed -E 's/.*\(orders ([0-9,]+)\/s.*/\1/' <<<"$line" | tr -d ,)
     cancels=$(sed -E 's/.*cancels ([0-9,]+)\/s\).*/\1/' <<<"$line" | tr -d ,)
     items=$(awk -v o="$orders" -v c="$cancels" -v s="$seconds" 'BEGIN { printf "%d", (o + c) * s }')
-    per() { awk -v t="$1" -v n="$items" -v hz="$hz" 'BEGIN { printf "%.0f", t * 1000000 / hz / n }'; }
+    # A process that ended before the second sample (the load generator after its last phase) reads 0 ticks: "-".
+    per() { awk -v t="$1" -v n="$items" -v hz="$hz" 'BEGIN { if (t < 0) print "-"; else printf "%.0f", t * 1000000 / hz / n }'; }
     printf '%-6s %11s %20s %12s %12s %12s %12s\n' "$mode" "$rate" "$((orders + cancels))" "$(per $((g1 - g0)))" "$(per $((s1 - s0)))" "$(per $((p1 - p0)))" "$(per $((l1 - l0)))"
 done
 wait "$load" || true
