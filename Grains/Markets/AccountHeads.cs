@@ -15,7 +15,12 @@ internal sealed class AccountHeads(long completeFrom)
 {
     public const long Unknown = -1;
 
+    /// <summary>How many market-wide events are kept (they are rare: mode, risk, funding, open-interest changes).</summary>
+    public const int MarketWideKept = 65_536;
+
     private readonly Dictionary<long, long> _heads = [];
+    private readonly List<MarketEvent> _marketWide = [];
+    private long _marketWideCompleteAfter = completeFrom;
 
     /// <summary>Every account event after this sequence has been seen here.</summary>
     public long CompleteFrom { get; } = completeFrom;
@@ -46,7 +51,7 @@ internal sealed class AccountHeads(long completeFrom)
                     if (EventKinds.CounterpartyOf(e) is var other && other != 0 && other != e.AccountId) Touch(other, e.Sequence);
                     break;
                 case EventAudience.Market:
-                    MarketWide(e.Sequence);
+                    MarketWide(e);
                     break;
             }
         }
@@ -61,7 +66,33 @@ internal sealed class AccountHeads(long completeFrom)
     }
 
     /// <summary>Records a market-wide event: from now on it precedes every account's next event.</summary>
-    public void MarketWide(long sequence) => LastMarketWide = sequence;
+    public void MarketWide(in MarketEvent e)
+    {
+        LastMarketWide = Math.Max(LastMarketWide, e.Sequence);
+        _marketWide.Add(e);
+        if (_marketWide.Count <= MarketWideKept) return;
+        var drop = _marketWide.Count - MarketWideKept * 3 / 4;
+        _marketWideCompleteAfter = _marketWide[drop - 1].Sequence;
+        _marketWide.RemoveRange(0, drop);
+    }
+
+    /// <summary>A market-wide event older than this structure (recovery found it in the book's terms, before its start).</summary>
+    public void MarketWideBefore(long sequence) => LastMarketWide = Math.Max(LastMarketWide, sequence);
+
+    /// <summary>
+    /// Everything the account's stream holds after <paramref name="afterSequence"/> when it has no event of its own there
+    /// (a new account joining, an idle one reconciling): the market-wide events, from memory. Null when it may have
+    /// events of its own there, or memory no longer holds every market-wide event after that point. Without this, a
+    /// new account joining a market with more events than memory keeps read the whole journal on the market's turn
+    /// for the few market-wide events in it (the 100,000-account crash stalled its set-up on exactly that).
+    /// </summary>
+    public MarketEvent[]? MarketWideOnly(long accountId, long afterSequence)
+    {
+        var ownAfter = _heads.TryGetValue(accountId, out var head) ? head > afterSequence : afterSequence < CompleteFrom;
+        if (ownAfter || afterSequence < _marketWideCompleteAfter) return null;
+        var first = _marketWide.FindIndex(e => e.Sequence > afterSequence);
+        return first < 0 ? [] : [.. _marketWide.Skip(first)];
+    }
 
     /// <summary>Whether an event belongs to some account's stream (rejections are answered, never journaled for accounts).</summary>
     public static bool ConcernsAccounts(in MarketEvent e) => EventKinds.AudienceOf(e.Kind) != EventAudience.None;

@@ -16,6 +16,8 @@ public sealed partial class MarketGrain
         if (!_heads.MayHaveEventsAfter(accountId, afterSequence)) return new AccountEvents(Symbol, afterSequence, [], _mark.Report);
 
         if (_recent.For(accountId, afterSequence) is { } held) return new AccountEvents(Symbol, afterSequence, held, _mark.Report);
+        if (_heads.MarketWideOnly(accountId, afterSequence) is { } marketWide)
+            return new AccountEvents(Symbol, afterSequence, marketWide, _mark.Report);
 
         // Older than what memory holds: read the journal, but no further than needed.
         var (events, completeThrough) = await AccountCatchUp.Read(_journal, Symbol, _heads, _recent, accountId, afterSequence, _options.RecoveryTimeout);

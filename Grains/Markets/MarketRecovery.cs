@@ -80,7 +80,7 @@ public static class MarketRecovery
             // The mark each step committed at is not kept in the journal's events apart from mark ticks; recovery records 0.
             liquidations.Add(events, 0);
         }
-        heads.MarketWide(recovered.Book.Terms.MarketWideSequence);
+        heads.MarketWideBefore(recovered.Book.Terms.MarketWideSequence);
         return new ReloadedMarket(recovered.Book, heads, recent, trades, liquidations);
     }
 

@@ -66,7 +66,7 @@ internal sealed class PendingBatch
                     break;
                 case EventAudience.Market:
                     foreach (var accountId in book.AccountsWithOrders()) ForAccount(accountId, heads.Touch(accountId, e.Sequence), e);
-                    heads.MarketWide(e.Sequence);
+                    heads.MarketWide(e);
                     break;
             }
         }

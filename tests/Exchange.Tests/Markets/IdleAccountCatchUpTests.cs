@@ -57,6 +57,33 @@ public sealed class IdleAccountCatchUpTests(PostgresFixture postgres)
         Assert.Equal(first.CompleteThrough, lagging.CompleteThrough);
     }
 
+    [Fact]
+    public async Task A_new_account_gets_the_market_wide_events_from_memory_however_long_the_journal()
+    {
+        var database = await postgres.CreateDatabaseAsync(applyMigrations: true);
+        var journal = new ReadCountingJournal(new PostgresMarketJournal(NpgsqlDataSource.Create(database)));
+        await using var cluster = await ExchangeCluster.StartAsync(database,
+            configure: services => services.AddSingleton<IMarketJournal>(journal), options: o => o.RecentEvents = 50);
+        var symbol = NewSymbol("NEW");
+        var market = await cluster.CreateMarket(symbol);
+
+        // Two market-wide events early on, then hundreds of events of one account: far more than memory keeps.
+        var halted = await market.Execute(new SetModeCommand(MarketMode.Halted));
+        var reopened = await market.Execute(new SetModeCommand(MarketMode.Open));
+        for (var i = 0; i < 200; i++)
+        {
+            await market.Execute(Limit(2, Side.Buy, 900, 1, $"busy-{i}"));
+            await market.Execute(new CancelCommand(new CancelOrder(2, 0, $"busy-{i}")));
+        }
+        journal.BatchesRead = 0;
+
+        // Account 3 joins: its stream so far is the two mode changes, and nothing of it needs the journal.
+        var joined = await market.GetAccountEvents(3, 0);
+        Assert.Equal([halted.Events.Single().Sequence, reopened.Events.Single().Sequence], joined.Events.Select(e => e.Sequence));
+        Assert.All(joined.Events, e => Assert.Equal(EventKind.ModeChanged, e.Kind));
+        Assert.Equal(0, journal.BatchesRead);
+    }
+
     /// <summary>The real journal, counting the batches read back from it.</summary>
     private sealed class ReadCountingJournal(IMarketJournal inner) : DelegatingJournal(inner)
     {
