@@ -25,6 +25,16 @@ public readonly record struct PlannedTransfer(PositionTransfer Transfer, long Ac
 public static class BackstopPlanner
 {
     /// <summary>
+    /// Whether the market's mark has moved in the position's favour since the shard found it under maintenance (up for a
+    /// long, down for a short): it may be above maintenance again, so its account decides at the marks of now. A mark
+    /// that moved against it, or not at all, leaves the verdict standing. Requiring the very mark of the verdict instead
+    /// stalled the 100,000-account crash: with the index ticking four times a second the mark had always moved by the
+    /// time a batch's turn came, every batch was dropped, and the accounts waited to be found again.
+    /// </summary>
+    public static bool MarkMovedInItsFavour(long size, long verdictMark, long mark) =>
+        size > 0 ? mark > verdictMark : size < 0 && mark < verdictMark;
+
+    /// <summary>
     /// Whether the book could absorb any of the position at its bankruptcy price: for a long (closed by selling) a bid at or
     /// above it, for a short an ask at or below it. When it cannot, the book step would trade nothing, so skipping it keeps
     /// the liquidation order (book, fund, deleveraging) exactly.

@@ -34,19 +34,20 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var market = GrainFactory.GetGrain<IMarketGrain>(Symbol);
             var mark = await market.GetMark();
             var summary = await market.GetSummary();
-            // Never on an untrusted mark, never while paused, halted or cancel-only (liquidation waits for the auction), and
-            // only at the mark the shard found the accounts at: a newer tick brings its own verdicts.
-            if (mark.Untrusted || mark.Price != batch.Mark || summary.Terms?.Liquidation is not { } rules
-                || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
+            // Never on an untrusted mark, never while paused, halted or cancel-only (liquidation waits for the auction).
+            if (mark.Untrusted || summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
             var top = await market.GetBook(1);
             long bestBid = top.Bids.Length > 0 ? top.Bids[0].Price : 0, bestAsk = top.Asks.Length > 0 ? top.Asks[0].Price : 0;
             List<BackstopEntry> toBook = [], backstop = [];
             foreach (var e in batch.Entries)
-                if (!BackstopPlanner.BookMayAbsorb(e.Size, e.BankruptcyPrice, bestBid, bestAsk)) backstop.Add(e);
+                if (BackstopPlanner.MarkMovedInItsFavour(e.Size, batch.Mark, mark.Price)) tellAccounts.Add(e.AccountId);
+                else if (!BackstopPlanner.BookMayAbsorb(e.Size, e.BankruptcyPrice, bestBid, bestAsk)) backstop.Add(e);
                 else if (Math.Abs(e.Size) <= rules.SliceLots) toBook.Add(e);
                 else tellAccounts.Add(e.AccountId); // several slices with a cooldown between them: the account paces its own
-            if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, batch, rules, summary.Terms.Risk.TakerFeeBps, backstop));
-            if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, batch, rules));
+            // Valued at the mark of now (the verdict's may be older, and worse for the fund if the price moved on).
+            var now = batch with { Mark = mark.Price };
+            if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, backstop));
+            if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules));
         }
         catch (Exception ex)
         {

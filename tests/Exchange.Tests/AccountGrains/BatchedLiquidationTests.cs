@@ -86,7 +86,6 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
         Assert.True(audit.Balanced, audit.Describe());
     }
 
-    /// <summary>Two accounts long 10 at 1,000 against one seller, a funded insurance fund; returns each long's cursor.</summary>
     [Fact]
     public async Task A_risk_shard_that_starts_again_has_the_accounts_holding_positions_report_at_once()
     {
@@ -106,6 +105,28 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
         Assert.Equal(1, stats.Accounts);
     }
 
+    [Fact]
+    public async Task A_batch_found_at_a_mark_that_has_since_moved_against_its_longs_still_runs_and_one_moved_for_them_is_handed_back()
+    {
+        var (first, _) = await TwoLongs();
+        var mark = (await Market.GetMark()).Price;
+        var liquidator = Cluster.Client.GetGrain<ILiquidatorGrain>(Symbol);
+        // Found when the mark was higher (the price kept falling in a crash, four ticks a second): still under, handled.
+        await liquidator.Backstop(new BackstopBatch(Symbol, mark + 10, NotionalPerTickLot, [new BackstopEntry(First, first, 10, 1_000)]));
+        // Found when the mark was lower, and it has risen since: the long may be back above maintenance, so its account decides.
+        await liquidator.Backstop(new BackstopBatch(Symbol, mark - 10, NotionalPerTickLot, [new BackstopEntry(Second, first, 10, 1_000)]));
+        var stats = await Eventually(async () =>
+        {
+            var s = await liquidator.Stats();
+            Require(s.Batches == 2, $"the liquidator has done {s}");
+            return s;
+        }, Deadline);
+        Assert.Equal((1L, 1L), (stats.Transfers, stats.Refused));
+        await Eventually(async () =>
+            Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied the takeover yet"), Deadline);
+    }
+
+    /// <summary>Two accounts long 10 at 1,000 against one seller, a funded insurance fund; returns each long's cursor.</summary>
     private async Task<(long First, long Second)> TwoLongs()
     {
         await Account(Seller).Deposit(1_000 * Usd, "ds");

@@ -17,6 +17,16 @@ public sealed class BackstopPlannerTests
     private static readonly LiquidationRules Rules = new(Fund, FeeBps: 50, FundLossCapBps: 2_000);
 
     [Fact]
+    public void A_verdict_stands_unless_the_mark_moved_in_the_positions_favour()
+    {
+        Assert.False(BackstopPlanner.MarkMovedInItsFavour(10, verdictMark: 100, mark: 100), "the same mark");
+        Assert.False(BackstopPlanner.MarkMovedInItsFavour(10, verdictMark: 100, mark: 99), "a long, the price fell further");
+        Assert.True(BackstopPlanner.MarkMovedInItsFavour(10, verdictMark: 100, mark: 101), "a long, the price rose");
+        Assert.False(BackstopPlanner.MarkMovedInItsFavour(-10, verdictMark: 100, mark: 101), "a short, the price rose further");
+        Assert.True(BackstopPlanner.MarkMovedInItsFavour(-10, verdictMark: 100, mark: 99), "a short, the price fell");
+    }
+
+    [Fact]
     public void The_book_step_is_skipped_only_when_no_resting_price_reaches_the_bankruptcy_price()
     {
         Assert.True(BackstopPlanner.BookMayAbsorb(10, 95, bestBid: 95, bestAsk: 0), "a bid at the bankruptcy price takes a long");
