@@ -8,6 +8,15 @@ namespace Exchange.Client.Contracts;
 public sealed record LiquidationResponse(long Sequence, long Time, string Symbol, string Step, string Side, string? Price, string? Size,
     string? Amount, string? MarkPrice, string? Shortfall);
 
+/// <param name="AccountId">The liquidated account.</param>
+/// <param name="CounterpartyId">Who took the other side: the book's maker, the fund, the deleveraged trader (the fund for a fee).</param>
+public sealed record AccountLiquidationStep(long AccountId, long CounterpartyId, LiquidationResponse Step);
+
+/// <param name="Complete">False when steps after the cursor asked for were no longer held (the market keeps the latest
+/// <c>Exchange:Markets:RecentLiquidations</c>, 16,384 by default): the reader fell behind and missed some.</param>
+/// <param name="Next">The cursor to read after next: the last step's sequence, or the one asked for when there were none.</param>
+public sealed record LiquidationStepsResponse(string Symbol, bool Complete, long Next, AccountLiquidationStep[] Steps);
+
 /// <param name="Balance">The fund's equity: its collateral plus the unrealised PnL of positions it took over.</param>
 /// <param name="FundLossCapBps">The most the fund may lose in this market, in basis points of its equity (positions it holds
 /// here included), before the rest is auto-deleveraged.</param>

@@ -15,11 +15,16 @@ namespace Exchange.Client.Endpoints;
 /// </summary>
 public static class LiquidationEndpoints
 {
-    private const int DefaultLimit = 100, MaxLimit = 1_000;
+    private const int DefaultLimit = 100, MaxLimit = 1_000, MaxAdminLimit = 10_000;
 
-    public static void MapAdmin(RouteGroupBuilder admin) =>
+    public static void MapAdmin(RouteGroupBuilder admin)
+    {
         admin.MapPost("/markets/{symbol}/liquidation", SetRules).Produces<InsuranceFundResponse>()
             .WithSummary("Set the market's liquidation rules: insurance fund account, fee, slice size, cooldown, fund loss cap (journaled)");
+        admin.MapGet("/markets/{symbol}/liquidations", StepsAfter).Produces<LiquidationStepsResponse>()
+            .WithSummary("The market's liquidation steps after a sequence, oldest first, with the accounts on both sides (for risk " +
+                         "monitors and the stress lab: read again from 'next' to follow them all; 'complete' false means some were missed)");
+    }
 
     public static void MapPublic(RouteGroupBuilder api)
     {
@@ -36,6 +41,17 @@ public static class LiquidationEndpoints
         var symbol = query.Text("symbol") ?? throw new ApiException(ApiError.BadRequest(ErrorCodes.InvalidParameter, "symbol is required"));
         var spec = await markets.Get(symbol);
         return [.. (await markets.Market(spec).GetLiquidations(limit)).Select(r => Map(spec, r))];
+    }
+
+    private static async Task<LiquidationStepsResponse> StepsAfter(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        var query = new QueryReader(context.Request, "after", "limit");
+        var after = query.LongNumber("after", 0, 0, long.MaxValue);
+        var limit = query.WholeNumber("limit", MaxLimit, 1, MaxAdminLimit);
+        var spec = await markets.Get(symbol);
+        var page = await markets.Market(spec).GetLiquidationsAfter(after, limit);
+        var steps = page.Steps.Select(r => new AccountLiquidationStep(r.AccountId, r.CounterpartyId, Map(spec, r))).ToArray();
+        return new LiquidationStepsResponse(spec.Symbol, page.Complete, steps.Length > 0 ? steps[^1].Step.Sequence : after, steps);
     }
 
     private static async Task<IResult> Fund(string symbol, HttpContext context, MarketDirectory markets, IClusterClient cluster)

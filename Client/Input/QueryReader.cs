@@ -39,6 +39,16 @@ public sealed class QueryReader
         return value;
     }
 
+    public long LongNumber(string name, long fallback, long min, long max)
+    {
+        var text = Text(name);
+        if (text is null) return fallback;
+        if (text.Length > 19 || !text.All(char.IsAsciiDigit) || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+            throw Invalid(name, $"'{name}' must be a whole number from {min} to {max}");
+        return value;
+    }
+
     public static ApiException Invalid(string name, string detail) =>
         new(ApiError.BadRequest(ErrorCodes.InvalidParameter, detail).With("parameter", name));
 }

@@ -51,6 +51,10 @@ public interface IMarketGrain : IGrainWithStringKey
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<LiquidationRecord[]> GetLiquidations(int limit);
 
+    /// <summary>The liquidation steps after sequence <paramref name="after"/>, oldest first, at most <paramref name="limit"/>.</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
+    Task<LiquidationPage> GetLiquidationsAfter(long after, int limit);
+
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderLookup> GetOrder(long orderId);
 

@@ -22,3 +22,8 @@ public enum LiquidationStep : byte
 [GenerateSerializer, Immutable, Alias("LiquidationRecord")]
 public readonly record struct LiquidationRecord(long Sequence, long Timestamp, LiquidationStep Step, long AccountId, long CounterpartyId,
     Side Side, long Price, long Size, long Mark);
+
+/// <summary>Liquidation steps after a cursor, oldest first; <see cref="Complete"/> is false when some after the cursor were
+/// no longer held (the market keeps the latest <c>RecentLiquidations</c>).</summary>
+[GenerateSerializer, Immutable, Alias("LiquidationPage")]
+public sealed record LiquidationPage(LiquidationRecord[] Steps, bool Complete);

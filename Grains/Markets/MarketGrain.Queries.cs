@@ -30,6 +30,12 @@ public sealed partial class MarketGrain
         return _liquidations.Latest(limit);
     }
 
+    public async Task<LiquidationPage> GetLiquidationsAfter(long after, int limit)
+    {
+        await ReadyForQuery();
+        return _liquidations.After(after, limit);
+    }
+
     public Task<OrderLookup> GetOrder(long orderId) => Answer(book => MarketViews.Order(book, orderId));
 
     public Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId) =>

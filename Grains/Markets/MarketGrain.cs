@@ -31,7 +31,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private AccountHeads _heads = new(0);
     private RecentAccountEvents _recent = new(0);
     private RecentTrades _trades = new(0);
-    private RecentLiquidations _liquidations = new(0);
+    private RecentLiquidations _liquidations = new(1, completeAfter: 0);
     private CommittedMark _mark;
 
     public MarketGrain(IMarketJournal journal, TimeProvider clock, IOptions<MarketOptions> options, IOptions<Risk.RiskOptions> risk,

@@ -37,6 +37,12 @@ public sealed class MarketOptions
     public int RecentTrades { get; set; } = 1000;
 
     /// <summary>
+    /// How many recent liquidation steps a market keeps for the feeds (the public one shows the newest; the operators'
+    /// one is read after a cursor, and must keep up with a crash: 16,384 is several seconds of 100,000 accounts liquidating).
+    /// </summary>
+    public int RecentLiquidations { get; set; } = 16_384;
+
+    /// <summary>
     /// A market that follows an index and has heard nothing from its oracle for this long counts its index as stale
     /// (the oracle sends at least every heartbeat, 1 s by default, so silence means the oracle is in trouble).
     /// </summary>
@@ -73,6 +79,7 @@ public sealed class MarketOptions
         if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
         if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";
         if (RecentTrades < 0) yield return "Exchange:Markets:RecentTrades may not be negative";
+        if (RecentLiquidations < 1) yield return "Exchange:Markets:RecentLiquidations must be at least 1";
         if (IndexSilence <= TimeSpan.Zero) yield return "Exchange:Markets:IndexSilence must be positive";
         if (IndexSilenceCheck <= TimeSpan.Zero || IndexSilenceCheck > IndexSilence)
             yield return "Exchange:Markets:IndexSilenceCheck must be positive and at most IndexSilence";

@@ -72,7 +72,7 @@ public static class MarketRecovery
         var heads = new AccountHeads(from);
         var recent = new RecentAccountEvents(options.RecentEvents);
         recent.Reset(from);
-        var liquidations = new RecentLiquidations(options.RecentTrades);
+        var liquidations = new RecentLiquidations(options.RecentLiquidations, completeAfter: from);
         foreach (var events in older.Concat(replayed))
         {
             heads.Advance(events);

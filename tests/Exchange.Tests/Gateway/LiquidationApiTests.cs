@@ -51,6 +51,20 @@ public sealed class LiquidationApiTests(PostgresFixture postgres) : GatewayWithM
         Assert.Contains((await Public($"/api/v1/markets/{Symbol}/trades")).Array, t => t!["liquidation"]!.GetValue<bool>());
         Api.Problem(await Public("/api/v1/liquidations"), 400, "INVALID_PARAMETER");
 
+        // The operators' feed: the same steps oldest first, with who was liquidated and who took the other side.
+        var all = await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/liquidations");
+        Assert.True(all.Node("complete").GetValue<bool>(), all.ToString());
+        var both = all.Node("steps").AsArray();
+        Assert.Equal([(victim.AccountId, bidder.AccountId, "book"), (victim.AccountId, fund.AccountId, "fee")],
+            both.Select(s => (s!["accountId"]!.GetValue<long>(), s["counterpartyId"]!.GetValue<long>(), s["step"]!["step"]!.GetValue<string>())));
+        var next = all.Node("next").GetValue<long>();
+        Assert.Equal(both[1]!["step"]!["sequence"]!.GetValue<long>(), next);
+        var after = await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/liquidations?after={both[0]!["step"]!["sequence"]}&limit=5");
+        Assert.Equal(["fee"], after.Node("steps").AsArray().Select(s => s!["step"]!["step"]!.GetValue<string>()));
+        Assert.Empty((await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/liquidations?after={next}")).Node("steps").AsArray());
+        Api.Problem(await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/liquidations?after=-1"), 400, "INVALID_PARAMETER");
+        Api.Problem(await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/liquidations?limit=10001"), 400, "INVALID_PARAMETER");
+
         var audit = await Api.Send(Gateway.Admin, HttpMethod.Get, "/admin/v1/audit");
         Assert.True(audit.Node("balanced").GetValue<bool>(), audit.ToString());
         Assert.Equal(("14.45", "0"), (audit.String("insuranceFund"), audit.String("badDebt")));
