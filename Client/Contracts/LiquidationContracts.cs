@@ -17,6 +17,14 @@ public sealed record AccountLiquidationStep(long AccountId, long CounterpartyId,
 /// <param name="Next">The cursor to read after next: the last step's sequence, or the one asked for when there were none.</param>
 public sealed record LiquidationStepsResponse(string Symbol, bool Complete, long Next, AccountLiquidationStep[] Steps);
 
+/// <param name="Batches">Batches of under-margined accounts received from the risk shards.</param>
+/// <param name="Backstopped">Accounts whose position the fund or deleveraging took.</param>
+/// <param name="ToBook">Accounts sent to the book with a liquidation order.</param>
+/// <param name="HandedBack">Accounts left to liquidate themselves (they moved since the verdict, the mark moved in their favour,
+/// their position needs several slices, or a step failed).</param>
+/// <param name="Transfers">Position transfers committed (takeovers and deleveragings).</param>
+public sealed record LiquidatorResponse(string Symbol, long Batches, long Backstopped, long ToBook, long HandedBack, long Transfers);
+
 /// <param name="Balance">The fund's equity: its collateral plus the unrealised PnL of positions it took over.</param>
 /// <param name="FundLossCapBps">The most the fund may lose in this market, in basis points of its equity (positions it holds
 /// here included), before the rest is auto-deleveraged.</param>

@@ -21,6 +21,9 @@ public static class LiquidationEndpoints
     {
         admin.MapPost("/markets/{symbol}/liquidation", SetRules).Produces<InsuranceFundResponse>()
             .WithSummary("Set the market's liquidation rules: insurance fund account, fee, slice size, cooldown, fund loss cap (journaled)");
+        admin.MapGet("/markets/{symbol}/liquidator", Liquidator).Produces<LiquidatorResponse>()
+            .WithSummary("What the market's batched liquidator has done since it activated: batches from the risk shards, accounts " +
+                         "backstopped, sent to the book, handed back to their accounts, and position transfers");
         admin.MapGet("/markets/{symbol}/liquidations", StepsAfter).Produces<LiquidationStepsResponse>()
             .WithSummary("The market's liquidation steps after a sequence, oldest first, with the accounts on both sides (for risk " +
                          "monitors and the stress lab: read again from 'next' to follow them all; 'complete' false means some were missed)");
@@ -41,6 +44,14 @@ public static class LiquidationEndpoints
         var symbol = query.Text("symbol") ?? throw new ApiException(ApiError.BadRequest(ErrorCodes.InvalidParameter, "symbol is required"));
         var spec = await markets.Get(symbol);
         return [.. (await markets.Market(spec).GetLiquidations(limit)).Select(r => Map(spec, r))];
+    }
+
+    private static async Task<LiquidatorResponse> Liquidator(string symbol, HttpContext context, MarketDirectory markets, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var stats = await cluster.GetGrain<ILiquidatorGrain>(spec.Symbol).Stats();
+        return new LiquidatorResponse(spec.Symbol, stats.Batches, stats.Backstopped, stats.ToBook, stats.Refused, stats.Transfers);
     }
 
     private static async Task<LiquidationStepsResponse> StepsAfter(string symbol, HttpContext context, MarketDirectory markets)
