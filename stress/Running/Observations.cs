@@ -23,6 +23,9 @@ internal sealed class WatchedAccount(StressAccount account)
 
     public decimal LastSize { get; set; }
 
+    /// <summary>The size the liquidation feed has shown closed so far (book, fund and deleveraging steps).</summary>
+    public decimal ClosedByLiquidation { get; set; }
+
     /// <summary>The last margin ratio read (null when equity is gone).</summary>
     public decimal? LastMarginRatio { get; set; }
 
@@ -39,7 +42,7 @@ internal sealed class Observations
 
     public ConcurrentQueue<BreakerInterval> Breakers { get; } = new();
 
-    public ConcurrentDictionary<(string Symbol, long Sequence), (LiquidationResponse Step, long T)> Liquidations { get; } = new();
+    public ConcurrentDictionary<(string Symbol, long Sequence), (AccountLiquidationStep Step, long T)> Liquidations { get; } = new();
 
     public ConcurrentQueue<FundPoint> Funds { get; } = new();
 
@@ -55,8 +58,8 @@ internal sealed class Observations
     /// <summary>Per market, the fund's balance when the run started (the first reading).</summary>
     public ConcurrentDictionary<string, decimal> FundAtStart { get; } = new();
 
-    /// <summary>The liquidation feed returned a full page of new steps at one read: some may have been missed.</summary>
-    public int LiquidationPagesFull;
+    /// <summary>How often the liquidation feed said steps after the runner's cursor were gone before it read them.</summary>
+    public int LiquidationPagesMissed;
 
     public AuditResponse? LastAudit { get; set; }
 }

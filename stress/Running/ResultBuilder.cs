@@ -3,26 +3,27 @@ using Exchange.Stress.Results;
 namespace Exchange.Stress.Running;
 
 /// <summary>
-/// Turns the observations into the result's series and summary. The public liquidation feed does not name accounts:
-/// each leveraged account the runner saw handled is matched to the last step of its market on its closing side at or
-/// before it was seen handled (not matched yet), which carries the account and its handling time; other steps carry
-/// an empty account.
+/// Turns the observations into the result's series and summary. Each liquidation step names its account (the operators'
+/// feed): a leveraged account the runner saw handled has its handling time on its last step at or before it was seen
+/// handled; the steps of accounts the runner did not watch (a counterparty, the fund) carry their account and no time.
 /// </summary>
 internal static class ResultBuilder
 {
     public static List<LiquidationPoint> Steps(Observations seen, IReadOnlyList<WatchedAccount> watched)
     {
-        var steps = seen.Liquidations.Values.Where(s => s.Step.Step != "fee").OrderBy(s => s.T).ThenBy(s => s.Step.Sequence)
-            .Select(s => new LiquidationPoint(s.T, s.Step.Symbol, "", s.Step.Side, Json.Decimal(s.Step.Size) ?? 0, Json.Decimal(s.Step.Price) ?? 0,
-                s.Step.Step, null, s.Step.Step == "adl" ? Json.Decimal(s.Step.Shortfall) : null))
-            .ToList();
-        foreach (var w in watched.Where(w => w.HandledAt is not null && w.CrossedAt is not null).OrderBy(w => w.HandledAt))
+        var ordered = seen.Liquidations.Values.Where(s => s.Step.Step.Step != "fee").OrderBy(s => s.T).ThenBy(s => s.Step.Step.Sequence).ToList();
+        var handledAt = new Dictionary<long, int>();
+        var byId = watched.ToDictionary(w => w.Account.Id);
+        for (var i = 0; i < ordered.Count; i++)
+            if (byId.TryGetValue(ordered[i].Step.AccountId, out var w) && w.HandledAt is { } at && w.CrossedAt is not null && ordered[i].T <= at + 250)
+                handledAt[w.Account.Id] = i;
+        return [.. ordered.Select((s, i) =>
         {
-            var side = w.Long ? "sell" : "buy";
-            var i = steps.FindLastIndex(s => s.Account.Length == 0 && s.Symbol == w.Account.Market && s.Side == side && s.T <= w.HandledAt + 250);
-            if (i >= 0) steps[i] = steps[i] with { Account = w.Account.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), HandledAfterMs = w.HandledAt - w.CrossedAt };
-        }
-        return steps;
+            var step = s.Step.Step;
+            long? after = byId.TryGetValue(s.Step.AccountId, out var w) && handledAt.GetValueOrDefault(w.Account.Id, -1) == i ? w.HandledAt - w.CrossedAt : null;
+            return new LiquidationPoint(s.T, step.Symbol, s.Step.AccountId.ToString(System.Globalization.CultureInfo.InvariantCulture), step.Side,
+                Json.Decimal(step.Size) ?? 0, Json.Decimal(step.Price) ?? 0, step.Step, after, step.Step == "adl" ? Json.Decimal(step.Shortfall) : null);
+        })];
     }
 
     public static StressSummary Summary(int accounts, Recorder recorder, RunFacts facts, IReadOnlyList<TimelineMark> timeline)
