@@ -25,7 +25,8 @@ public static class ErrorResponses
             if (response.StatusCode < 400) return;
             await ForStatus(response.StatusCode).WriteAsync(context.HttpContext);
         });
-        // Expected refusals of input are answered here, quietly, rather than logged as failures by the exception handler.
+        // Expected refusals of input, and requests that could not be read, are answered here, quietly, rather than logged
+        // as failures by the exception handler.
         app.Use(async (context, next) =>
         {
             try
@@ -36,6 +37,12 @@ public static class ErrorResponses
             {
                 context.Response.Clear();
                 await ex.Error.WriteAsync(context);
+            }
+            catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+            {
+                // A body cut short (the client gave up mid-request) or malformed: the client's doing, not a failure here.
+                context.Response.Clear();
+                await For(ex).WriteAsync(context);
             }
         });
     }

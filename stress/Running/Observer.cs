@@ -202,8 +202,9 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
     {
         w.ClosedByLiquidation += size;
         if (w.StartSize == 0 || w.ClosedByLiquidation < Math.Abs(w.StartSize) || w.HandledAt is not null || t < 0) return;
-        // Under maintenance by the exchange's own reckoning before the runner saw the mark cross: that is the crossing.
-        w.CrossedAt ??= t;
+        // Closed before the runner's mark readings (every 250 ms, answered when they are answered) showed the crossing:
+        // the crossing was no later than the close, and the time is 0 at the readings' resolution.
+        if (w.CrossedAt is null || w.CrossedAt > t) w.CrossedAt = t;
         w.HandledAt = t;
     }
 
