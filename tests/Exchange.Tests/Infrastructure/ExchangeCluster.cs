@@ -28,8 +28,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
     /// <param name="configure">Extra silo services (registered before the exchange's, so they win).</param>
     /// <param name="serviceId">The service's id, for a test that restarts the cluster on the same grain storage (which
     /// is keyed by it); otherwise each cluster gets its own.</param>
+    /// <param name="responseTimeout">How long the test's client waits for an answer (30 s unless given): a call stranded on
+    /// a killed silo is never rejected, only timed out.</param>
     public static async Task<ExchangeCluster> StartAsync(string? postgres, short silos = 2,
-        Action<IServiceCollection>? configure = null, Action<MarketOptions>? options = null, string? serviceId = null)
+        Action<IServiceCollection>? configure = null, Action<MarketOptions>? options = null, string? serviceId = null,
+        TimeSpan? responseTimeout = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (serviceId is not null) builder.Options.ServiceId = serviceId;
@@ -44,7 +47,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
         });
         builder.ConfigureClient(client =>
         {
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(30));
             client.Services.AddExchangeExceptionSerialization();
             client.AddActivityPropagation();
         });
