@@ -23,7 +23,13 @@ public sealed record LiquidationStepsResponse(string Symbol, bool Complete, long
 /// <param name="HandedBack">Accounts left to liquidate themselves (they moved since the verdict, the mark moved in their favour,
 /// their position needs several slices, or a step failed).</param>
 /// <param name="Transfers">Position transfers committed (takeovers and deleveragings).</param>
-public sealed record LiquidatorResponse(string Symbol, long Batches, long Backstopped, long ToBook, long HandedBack, long Transfers);
+/// <param name="Entries">Accounts received in those batches (one found again is counted again).</param>
+/// <param name="MeanMs">Mean time from a shard first finding an account to the end of the liquidator's chunk with it.</param>
+/// <param name="SlowestMs">The longest such time.</param>
+/// <param name="Chunks">Chunks of distinct accounts decided (an account found again while it waited is decided once).</param>
+/// <param name="Waiting">Accounts waiting to be decided now.</param>
+public sealed record LiquidatorResponse(string Symbol, long Batches, long Backstopped, long ToBook, long HandedBack, long Transfers,
+    long Entries, long MeanMs, long SlowestMs, long Chunks, long Waiting);
 
 /// <param name="Balance">The fund's equity: its collateral plus the unrealised PnL of positions it took over.</param>
 /// <param name="FundLossCapBps">The most the fund may lose in this market, in basis points of its equity (positions it holds

@@ -51,7 +51,8 @@ public static class LiquidationEndpoints
         _ = new QueryReader(context.Request);
         var spec = await markets.Get(symbol);
         var stats = await cluster.GetGrain<ILiquidatorGrain>(spec.Symbol).Stats();
-        return new LiquidatorResponse(spec.Symbol, stats.Batches, stats.Backstopped, stats.ToBook, stats.Refused, stats.Transfers);
+        return new LiquidatorResponse(spec.Symbol, stats.Batches, stats.Backstopped, stats.ToBook, stats.Refused, stats.Transfers,
+            stats.Entries, stats.MeanMs, stats.SlowestMs, stats.Chunks, stats.Waiting);
     }
 
     private static async Task<LiquidationStepsResponse> StepsAfter(string symbol, HttpContext context, MarketDirectory markets)

@@ -10,7 +10,8 @@ namespace Exchange.Risk;
 /// </summary>
 public interface ILiquidatorGrain : IGrainWithStringKey
 {
-    /// <summary>Accounts found under maintenance at <see cref="BackstopBatch.Mark"/> (one-way, from a risk shard).</summary>
+    /// <summary>Accounts found under maintenance at <see cref="BackstopBatch.Mark"/> (one-way, from a risk shard); taken into
+    /// the liquidator's waiting set at once and decided in chunks.</summary>
     [OneWay]
     Task Backstop(BackstopBatch batch);
 
@@ -20,18 +21,26 @@ public interface ILiquidatorGrain : IGrainWithStringKey
     Task<LiquidatorStats> Stats();
 }
 
-/// <param name="Mark">The market's mark the entries were found and priced at: a batch is acted on only at that mark.</param>
+/// <param name="Mark">The market's mark the entries were found and priced at (see the liquidator for when a batch still stands
+/// after the mark moved).</param>
 /// <param name="NotionalPerTickLot">The market's minor units per tick-lot, as the accounts reported it.</param>
+/// <param name="FoundAt">When the shard found them (UTC ticks; 0: unknown), for the liquidator's found-to-done times.</param>
 [GenerateSerializer, Immutable, Alias("BackstopBatch")]
-public sealed record BackstopBatch(string Symbol, long Mark, long NotionalPerTickLot, BackstopEntry[] Entries);
+public sealed record BackstopBatch(string Symbol, long Mark, long NotionalPerTickLot, BackstopEntry[] Entries, long FoundAt = 0);
 
 /// <param name="Batches">Batches received.</param>
 /// <param name="Backstopped">Accounts the fund and deleveraging took positions from.</param>
 /// <param name="ToBook">Accounts sent a liquidation order through the book here (the book could absorb some).</param>
 /// <param name="Refused">Accounts told to liquidate themselves: a step refused (moved since the cursor, or rejected), or a
 /// position the book may absorb in several slices.</param>
+/// <param name="Entries">Accounts received in batches (an account found again is counted again).</param>
+/// <param name="MeanMs">The mean time from a shard first finding an account to the end of its chunk here (known times only).</param>
+/// <param name="SlowestMs">The longest such time.</param>
+/// <param name="Chunks">Chunks of distinct accounts decided (an account found again while it waited is decided once).</param>
+/// <param name="Waiting">Accounts waiting now.</param>
 [GenerateSerializer, Immutable, Alias("LiquidatorStats")]
-public sealed record LiquidatorStats(long Batches, long Backstopped, long ToBook, long Refused, long Transfers);
+public sealed record LiquidatorStats(long Batches, long Backstopped, long ToBook, long Refused, long Transfers, long Entries = 0,
+    long MeanMs = 0, long SlowestMs = 0, long Chunks = 0, long Waiting = 0);
 
 /// <summary>
 /// Tells many accounts at once to check their margin: one message carries a chunk of account ids, and the worker (one

@@ -8,26 +8,74 @@ namespace Exchange.Risk;
 
 /// <summary>
 /// One market's batched liquidator (<see cref="ILiquidatorGrain"/>): the grain shell around <see cref="BackstopPlanner"/>.
-/// Per batch from a shard it reads the market once (trusted mark, mode, rules, top of book), and sends the market at most
-/// three batched commands, each step naming the liquidated account's cursor (the market refuses every step of an account
-/// that moved since, and so runs a batch sent twice once): the single-slice liquidation orders of the accounts the book
-/// may absorb at their bankruptcy prices, then their liquidation fees; and, for those the book cannot absorb, the fund's
-/// takeovers within its cap and the minimal deleveraging (the fund read once, the candidates once per shard). What a slice
-/// leaves comes back from the shard when the account reports its new position. It keeps no state that decides money, and
-/// is not reentrant: batches are decided one after another, each seeing the fund as the previous one left it (it waits
-/// until the fund's view includes the last takeover it committed) and each counterparty less what it already took.
+/// The shards' batches go into a waiting set (an account found again while it waits is kept once, at its latest verdict),
+/// and the liquidator decides it in chunks of up to 2,048 accounts, one chunk at a time: per chunk it reads the market
+/// once (trusted mark, mode, rules, top of book), and sends the market at most three batched commands, each step naming
+/// the liquidated account's cursor (the market refuses every step of an account that moved since, and so runs a step
+/// sent twice once): the single-slice liquidation orders of the accounts the book may absorb at their bankruptcy prices,
+/// then their liquidation fees; and, for those the book cannot absorb, the fund's takeovers within its cap and the
+/// minimal deleveraging (the fund read once, the candidates once per shard). What a slice leaves comes back from the
+/// shard when the account reports its new position. It keeps no state that decides money: chunks are decided one after
+/// another, each seeing the fund as the previous one left it (it waits until the fund's view includes the last takeover
+/// it committed) and each counterparty less what it already took. The busier it is, the larger its chunks, so the
+/// market's turns and journal writes per account fall as a crash deepens.
 /// </summary>
 public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeProvider clock, ILogger<LiquidatorGrain> logger) : Grain, ILiquidatorGrain
 {
+    private const int Chunk = 2_048; // accounts decided together: a few market turns and journal writes for all of them
     private static readonly TimeSpan FundCatchUp = TimeSpan.FromSeconds(1);
     private readonly Dictionary<long, List<(long Sequence, long Lots)>> _deleveraged = [];
-    private long _fundMustHaveSeen, _batches, _backstopped, _toBook, _refused, _transfers;
+    private readonly Dictionary<long, Found> _waiting = [], _deciding = [];
+    private Task? _draining;
+    private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
+
+    /// <summary>An account waiting to be liquidated: its latest entry, the mark of that verdict, when it was first found.</summary>
+    private sealed record Found(BackstopEntry Entry, long Mark, long NotionalPerTickLot, long FoundAt);
 
     private string Symbol => this.GetPrimaryKeyString();
 
-    public async Task Backstop(BackstopBatch batch)
+    /// <summary>
+    /// Takes a shard's batch into the waiting set and returns at once: an account found again before it was handled (the
+    /// shard says it again every <see cref="RiskOptions.RenotifyAfter"/>) is kept once, at its latest verdict. Behind a
+    /// crash, the liquidator then works through larger chunks of distinct accounts instead of a queue of repeats.
+    /// </summary>
+    public Task Backstop(BackstopBatch batch)
     {
         _batches++;
+        _entries += batch.Entries.Length;
+        foreach (var e in batch.Entries) Wait(new Found(e, batch.Mark, batch.NotionalPerTickLot, batch.FoundAt));
+        if (_draining is not { IsCompleted: false }) _draining = Drain();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Keeps the account's latest verdict (the larger cursor; the later one on a tie) and its first finding time.</summary>
+    private void Wait(Found found)
+    {
+        var known = _waiting.GetValueOrDefault(found.Entry.AccountId);
+        if (known is null) _waiting[found.Entry.AccountId] = found;
+        else if (found.Entry.Cursor >= known.Entry.Cursor) _waiting[found.Entry.AccountId] = found with { FoundAt = Earliest(known.FoundAt, found.FoundAt) };
+    }
+
+    private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
+
+    /// <summary>One chunk at a time until nothing waits (on the grain's turns, between its calls).</summary>
+    private async Task Drain()
+    {
+        while (_waiting.Count > 0)
+        {
+            var chunk = _waiting.Values.Take(Chunk).ToList();
+            _deciding.Clear();
+            foreach (var found in chunk)
+            {
+                _waiting.Remove(found.Entry.AccountId);
+                _deciding[found.Entry.AccountId] = found;
+            }
+            await Liquidate(chunk);
+        }
+    }
+
+    private async Task Liquidate(List<Found> chunk)
+    {
         var tellAccounts = new List<long>();
         try
         {
@@ -39,13 +87,13 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var top = await market.GetBook(1);
             long bestBid = top.Bids.Length > 0 ? top.Bids[0].Price : 0, bestAsk = top.Asks.Length > 0 ? top.Asks[0].Price : 0;
             List<BackstopEntry> toBook = [], backstop = [];
-            foreach (var e in batch.Entries)
-                if (BackstopPlanner.MarkMovedInItsFavour(e.Size, batch.Mark, mark.Price)) tellAccounts.Add(e.AccountId);
+            foreach (var (e, verdictMark, _, _) in chunk)
+                if (BackstopPlanner.MarkMovedInItsFavour(e.Size, verdictMark, mark.Price)) tellAccounts.Add(e.AccountId);
                 else if (!BackstopPlanner.BookMayAbsorb(e.Size, e.BankruptcyPrice, bestBid, bestAsk)) backstop.Add(e);
                 else if (Math.Abs(e.Size) <= rules.SliceLots) toBook.Add(e);
                 else tellAccounts.Add(e.AccountId); // several slices with a cooldown between them: the account paces its own
-            // Valued at the mark of now (the verdict's may be older, and worse for the fund if the price moved on).
-            var now = batch with { Mark = mark.Price };
+            // Valued at the mark of now (the verdicts' may be older, and worse for the fund if the price moved on).
+            var now = new BackstopBatch(Symbol, mark.Price, chunk[0].NotionalPerTickLot, []);
             if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, backstop));
             if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules));
         }
@@ -54,16 +102,24 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             // Nothing is lost: a step either committed (the accounts learn it from their streams) or did not; the accounts
             // decide for themselves.
             LogBatchFailed(ex, Symbol);
-            tellAccounts.AddRange(batch.Entries.Select(e => e.AccountId));
+            tellAccounts.AddRange(chunk.Select(f => f.Entry.AccountId));
         }
         finally
         {
+            _chunks++;
             _refused += tellAccounts.Count;
+            var nowTicks = clock.GetUtcNow().UtcTicks;
+            foreach (var found in chunk.Where(f => f.FoundAt > 0 && !_waiting.ContainsKey(f.Entry.AccountId)))
+            {
+                var ms = Math.Max(0, (nowTicks - found.FoundAt) / TimeSpan.TicksPerMillisecond);
+                (_timed, _totalMs, _slowestMs) = (_timed + 1, _totalMs + ms, Math.Max(_slowestMs, ms));
+            }
             if (tellAccounts.Count > 0) _ = GrainFactory.GetGrain<IRiskNotifierGrain>(0).CheckLiquidation([.. tellAccounts.Distinct()]);
         }
     }
 
-    public Task<LiquidatorStats> Stats() => Task.FromResult(new LiquidatorStats(_batches, _backstopped, _toBook, _refused, _transfers));
+    public Task<LiquidatorStats> Stats() => Task.FromResult(new LiquidatorStats(_batches, _backstopped, _toBook, _refused, _transfers, _entries,
+        _timed == 0 ? 0 : _totalMs / _timed, _slowestMs, _chunks, _waiting.Count));
 
     /// <summary>
     /// One immediate-or-cancel, reduce-only liquidation order per account at its bankruptcy price (client order id from
@@ -101,7 +157,13 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     private async Task<IEnumerable<long>> FundAndDeleverage(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules)
     {
         var fund = await FundView(rules.FundAccountId);
-        if (fund is null) return entries.Select(e => e.AccountId);
+        if (fund is null)
+        {
+            // The fund is behind on its takeovers (it is busy): these wait for the next chunk rather than go to their
+            // accounts, whose own path needs the same fund and would only add to what it has to answer.
+            foreach (var e in entries) Wait(new Found(e, batch.Mark, batch.NotionalPerTickLot, _deciding.GetValueOrDefault(e.AccountId)?.FoundAt ?? 0));
+            return [];
+        }
         var shorts = entries.Any(e => e.Size > 0) ? await Candidates(Side.Sell) : [];
         var longs = entries.Any(e => e.Size < 0) ? await Candidates(Side.Buy) : [];
         var fundHere = fund.Positions.FirstOrDefault(p => p.Symbol == Symbol)?.UnrealisedPnl ?? 0;
@@ -133,7 +195,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var view = await fund.GetView();
             if (_fundMustHaveSeen == 0 || view.Positions.Any(p => p.Symbol == Symbol && p.SettledSequence >= _fundMustHaveSeen)) return view;
             if (clock.GetElapsedTime(started) > FundCatchUp) return null;
-            await Task.Delay(TimeSpan.FromMilliseconds(2), clock);
+            await Task.Delay(TimeSpan.FromMilliseconds(10), clock);
         }
     }
 

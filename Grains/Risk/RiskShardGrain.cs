@@ -157,7 +157,8 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
             _backstopSent += batch.Entries.Count;
             var liquidator = GrainFactory.GetGrain<ILiquidatorGrain>(symbol);
             for (var i = 0; i < batch.Entries.Count; i += NoticeChunk)
-                _ = liquidator.Backstop(new BackstopBatch(symbol, batch.Mark, batch.NotionalPerTickLot, [.. batch.Entries.Skip(i).Take(NoticeChunk)]));
+                _ = liquidator.Backstop(new BackstopBatch(symbol, batch.Mark, batch.NotionalPerTickLot, [.. batch.Entries.Skip(i).Take(NoticeChunk)],
+                    clock.GetUtcNow().UtcTicks));
         }
         _notified += notices.Count;
         var notifier = GrainFactory.GetGrain<IRiskNotifierGrain>(0);

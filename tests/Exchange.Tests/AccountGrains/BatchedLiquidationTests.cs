@@ -87,6 +87,32 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
     }
 
     [Fact]
+    public async Task An_account_found_again_while_it_waits_is_decided_once_at_its_latest_verdict()
+    {
+        var (first, _) = await TwoLongs();
+        var mark = (await Market.GetMark()).Price;
+        var liquidator = Cluster.Client.GetGrain<ILiquidatorGrain>(Symbol);
+        // A shard behind a busy liquidator says the same account again and again (every RenotifyAfter, at every scan).
+        const int Said = 20;
+        var batch = new BackstopBatch(Symbol, mark, NotionalPerTickLot, [new BackstopEntry(First, first, 10, 1_000)], DateTime.UtcNow.Ticks);
+        for (var i = 0; i < Said; i++) await liquidator.Backstop(batch);
+        var stats = await Eventually(async () =>
+        {
+            var s = await liquidator.Stats();
+            Require(s.Batches == Said && s.Waiting == 0 && s.Transfers + s.Refused >= s.Chunks, $"the liquidator has done {s}");
+            return s;
+        }, Deadline);
+        // The first chunk took it over; the repeats that came while it ran waited as one, and were refused once (it moved).
+        Assert.Equal(1, stats.Transfers);
+        Assert.True(stats.Chunks < Said, $"{Said} batches of one account were decided in {stats.Chunks} chunks: {stats}");
+        Assert.Equal(stats.Chunks - 1, stats.Refused);
+        Assert.Equal(Said, stats.Entries);
+        Assert.InRange(stats.SlowestMs, 0, (long)Deadline.TotalMilliseconds);
+        await Eventually(async () =>
+            Require((await Account(Fund).GetView()).PositionIn(Symbol) == 10, "the fund has not applied the takeover yet"), Deadline);
+    }
+
+    [Fact]
     public async Task A_risk_shard_that_starts_again_has_the_accounts_holding_positions_report_at_once()
     {
         await TwoLongs();
