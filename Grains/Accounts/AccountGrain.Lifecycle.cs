@@ -96,8 +96,9 @@ public sealed partial class AccountGrain
         return Task.CompletedTask;
     }
 
+    /// <summary>The periodic snapshot, when due and the silo's gate has room (else at the next look: it is only a checkpoint).</summary>
     private Task SnapshotIfDue(CancellationToken cancellationToken) =>
-        _snapshots.IsDue ? SaveSnapshot(cancellationToken) : Task.CompletedTask;
+        _snapshots.IsDue ? snapshotGate.TryWrite(() => SaveSnapshot(cancellationToken)) : Task.CompletedTask;
 
     /// <summary>Every path to the store (the timer, deactivation) comes through here, so these checks hold for all.</summary>
     private async Task SaveSnapshot(CancellationToken cancellationToken)

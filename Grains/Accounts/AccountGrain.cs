@@ -20,7 +20,8 @@ namespace Exchange.Accounts;
 // share of the accounts, and accounts do not all gather on the one silo that happened to look least busy.
 [RandomPlacement]
 public sealed partial class AccountGrain(
-    IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, IOptions<Risk.RiskOptions> riskOptions, ILogger<AccountGrain> logger)
+    IAccountStore store, TimeProvider clock, IOptions<AccountOptions> options, IOptions<Risk.RiskOptions> riskOptions,
+    SnapshotWriteGate snapshotGate, ILogger<AccountGrain> logger)
     : Grain, IAccountGrain
 {
     private readonly AccountOptions _options = options.Value;

@@ -15,6 +15,10 @@ public sealed class AccountOptions
     /// </summary>
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How many accounts of a silo may write a periodic snapshot at once; the others leave theirs for their next
+    /// look (see <see cref="SnapshotWriteGate"/>).</summary>
+    public int SnapshotWritesInFlight { get; set; } = 8;
+
     /// <summary>
     /// How often an account's one timer runs: it looks whether a snapshot is due, and reconciles when that is due. Every
     /// account has one, so at 100,000 accounts this is 20,000 grain turns a second (it was two timers, one every 2 s,
@@ -47,5 +51,6 @@ public sealed class AccountOptions
             if (value <= TimeSpan.Zero) yield return $"Exchange:Accounts:{name} must be positive";
         if (StoreTimeout >= Markets.MarketOptions.CallTimeout) yield return "Exchange:Accounts:StoreTimeout must be below the 30 s call timeout";
         if (SnapshotEveryEvents < 1) yield return "Exchange:Accounts:SnapshotEveryEvents must be at least 1";
+        if (SnapshotWritesInFlight < 1) yield return "Exchange:Accounts:SnapshotWritesInFlight must be at least 1";
     }
 }

@@ -23,6 +23,7 @@ public static class ExchangeServices
     public static IServiceCollection AddExchangeGrainServices(this IServiceCollection services, string? postgres)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SnapshotWriteGate>();
         services.AddExchangeExceptionSerialization();
         // Checked when the silo starts: a bad setting stops it with the setting's name, not at the first order.
         services.AddOptions<MarketOptions>().BindConfiguration("Exchange:Markets").ValidateOnStart();
