@@ -46,6 +46,12 @@ public static class EventKinds
     public static long CounterpartyOf(in MarketEvent e) => e.Kind is EventKind.TradeExecuted or EventKind.PositionTakenOver
         or EventKind.PositionDeleveraged or EventKind.LiquidationFeeCharged ? e.MakerAccountId : 0;
 
+    /// <summary>
+    /// Whether a market-wide event of this kind changes what the market's accounts hold or owe: funding moves collateral,
+    /// a risk change moves margin. A mode or open-interest change does not (it rules what the book accepts next).
+    /// </summary>
+    public static bool ChangesAccounts(EventKind kind) => kind is EventKind.FundingApplied or EventKind.RiskChanged;
+
     /// <summary>Whether an event of this kind took a sequence number and changed state (everything but a rejection).</summary>
     public static bool ChangesState(EventKind kind) => kind != EventKind.OrderRejected;
 

@@ -35,9 +35,27 @@ internal sealed class AccountHeads(long completeFrom)
     /// <summary>Whether the account has had an event of its own here since <see cref="CompleteFrom"/>.</summary>
     public bool Knows(long accountId) => _heads.ContainsKey(accountId);
 
+    /// <summary>
+    /// The sequence of the latest market-wide event that changed what accounts hold or owe (funding, a risk change; not a
+    /// mode change, which changes no account). Before what this structure saw, every market-wide event counts.
+    /// </summary>
+    public long LastAccountChanging { get; private set; }
+
     /// <summary>Whether the account may have events after <paramref name="sequence"/>.</summary>
     public bool MayHaveEventsAfter(long accountId, long sequence) =>
-        LastMarketWide > sequence || (_heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom);
+        LastMarketWide > sequence || OwnAfter(accountId, sequence);
+
+    /// <summary>
+    /// Whether the account's state may have changed after <paramref name="sequence"/>, so a step decided at that cursor must
+    /// be decided again: an event of its own, or a market-wide event that changed accounts. A mode change alone does not
+    /// count (the book applies the mode to the step itself): in a crash the breaker and the oracle switch modes many times,
+    /// and counting them refused every liquidation step decided before each switch.
+    /// </summary>
+    public bool MayHaveMovedAfter(long accountId, long sequence) =>
+        LastAccountChanging > sequence || OwnAfter(accountId, sequence);
+
+    private bool OwnAfter(long accountId, long sequence) =>
+        _heads.TryGetValue(accountId, out var head) ? head > sequence : sequence < CompleteFrom;
 
     /// <summary>Advances the heads over a command's events (recovery: nobody is told).</summary>
     public void Advance(ReadOnlySpan<MarketEvent> events)
@@ -69,6 +87,7 @@ internal sealed class AccountHeads(long completeFrom)
     public void MarketWide(in MarketEvent e)
     {
         LastMarketWide = Math.Max(LastMarketWide, e.Sequence);
+        if (EventKinds.ChangesAccounts(e.Kind)) LastAccountChanging = Math.Max(LastAccountChanging, e.Sequence);
         _marketWide.Add(e);
         if (_marketWide.Count <= MarketWideKept) return;
         var drop = _marketWide.Count - MarketWideKept * 3 / 4;
@@ -77,7 +96,12 @@ internal sealed class AccountHeads(long completeFrom)
     }
 
     /// <summary>A market-wide event older than this structure (recovery found it in the book's terms, before its start).</summary>
-    public void MarketWideBefore(long sequence) => LastMarketWide = Math.Max(LastMarketWide, sequence);
+    public void MarketWideBefore(long sequence)
+    {
+        LastMarketWide = Math.Max(LastMarketWide, sequence);
+        // Its kind is not known here: it counts as one that changed accounts (a step may be refused, never wrongly run).
+        LastAccountChanging = Math.Max(LastAccountChanging, sequence);
+    }
 
     /// <summary>
     /// Everything the account's stream holds after <paramref name="afterSequence"/> when it has no event of its own there

@@ -58,7 +58,8 @@ public static class MarketCommandRunner
 
     /// <summary>
     /// For a liquidation step that names the account cursor it was decided at: why it may not run (the account has an
-    /// event after that cursor, so the step was decided on an old view of it, or already ran), else null. Checked on the
+    /// event after that cursor, or a funding or risk change came after it, so the step was decided on an old view of it,
+    /// or already ran), else null. A mode change after the cursor does not stop it: the book applies the mode to the step. Checked on the
     /// market's turn against the heads the open batch keeps current, and never journaled: a step refused here never ran.
     /// </summary>
     internal static string? AccountMovedSince(MarketCommand command, AccountHeads heads)
@@ -71,7 +72,7 @@ public static class MarketCommandRunner
             _ => (0L, -1L),
         };
         if (cursor < 0 || accountId <= 0) return null;
-        return heads.MayHaveEventsAfter(accountId, cursor)
+        return heads.MayHaveMovedAfter(accountId, cursor)
             ? $"account {accountId} may have moved in this market after sequence {cursor}; decide the step again" : null;
     }
 

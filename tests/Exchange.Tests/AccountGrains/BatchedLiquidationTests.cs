@@ -87,6 +87,25 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
     }
 
     [Fact]
+    public async Task A_mode_change_after_the_cursor_does_not_stop_a_step_but_a_risk_change_does()
+    {
+        var (first, second) = await TwoLongs();
+        PositionTransfer Takeover(long account) => new(PositionTransferKind.Takeover, account, Fund, Side.Sell, 1_000, 10);
+        // The breaker paused the market and reopened it after both cursors: no account changed, the steps still stand.
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetModeCommand(MarketMode.CancelOnly))).Status);
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetModeCommand(MarketMode.Open))).Status);
+        var taken = await Market.ExecuteBatch([new TransferPositionCommand(Takeover(First), first)]);
+        Assert.Equal(CommandStatus.Committed, taken[0].Status);
+        Assert.Contains(taken[0].Events, e => e.Kind == EventKind.PositionTakenOver);
+
+        // New margin tiers after the second's cursor: its step was decided on terms no longer in force.
+        var risk = (await Market.GetSummary()).Terms!.Risk;
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetRiskCommand(risk with { TakerFeeBps = risk.TakerFeeBps + 1 }))).Status);
+        var refused = await Market.ExecuteBatch([new TransferPositionCommand(Takeover(Second), second)]);
+        Assert.Equal(CommandStatus.Failed, refused[0].Status);
+    }
+
+    [Fact]
     public async Task An_account_found_again_while_it_waits_is_decided_once_at_its_latest_verdict()
     {
         var (first, _) = await TwoLongs();
