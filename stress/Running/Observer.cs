@@ -239,6 +239,9 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         var ids = list.Select(a => a.Id).Concat(openInterest ? fundIds.Where(id => list.All(a => a.Id != id)) : []).ToList();
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (id, token) =>
         {
+            // Each reading is timed on its own: a sweep of 30,000 accounts takes seconds, and an account read at its end
+            // timed at its start was counted crossed (and slow to handle) seconds before it was.
+            var asked = clock.NowMs;
             var answer = await api.AdminAsync(HttpMethod.Get, $"/admin/v1/accounts/{id}", null, token);
             if (!answer.Ok) return;
             var view = Json.Read<AccountResponse>(answer.Body);
@@ -247,13 +250,18 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
                 foreach (var p in view.Positions)
                     if (Json.Decimal(p.Size) is > 0 and var size && longs.ContainsKey(p.Symbol)) longs[p.Symbol] += size;
             }
-            if (seen.Watched.TryGetValue(id, out var w)) Watch(w, view, t, initial);
+            if (seen.Watched.TryGetValue(id, out var w)) Watch(w, view, asked, clock.NowMs, initial);
         });
         if (openInterest && t >= 0)
             foreach (var (symbol, size) in longs) seen.OpenInterest.Enqueue(new OpenInterestPoint(t, symbol, size));
     }
 
-    private static void Watch(WatchedAccount w, AccountResponse view, long t, bool initial)
+    /// <summary>
+    /// One reading of a watched account, asked at <paramref name="asked"/> and answered at <paramref name="answered"/>: a
+    /// crossing seen in it counts from when it was asked, a handling from when it was answered, so a slow answer makes
+    /// the handling time longer, never shorter.
+    /// </summary>
+    private static void Watch(WatchedAccount w, AccountResponse view, long asked, long answered, bool initial)
     {
         var position = view.Positions.FirstOrDefault(p => p.Symbol == w.Account.Market);
         var size = position is null ? 0 : Json.Decimal(position.Size)!.Value;
@@ -264,13 +272,13 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
             w.LiquidationPrice = Json.Decimal(position?.LiquidationPrice);
             return;
         }
-        if (t < 0 || w.StartSize == 0) return;
+        if (asked < 0 || w.StartSize == 0) return;
         // Under maintenance by the exchange's own reckoning, before the runner saw the mark cross: that is the crossing.
-        if (w.CrossedAt is null && (view.Liquidating || Json.Decimal(view.MarginRatio) >= 1 || Math.Abs(size) < Math.Abs(w.StartSize))) w.CrossedAt = t;
+        if (w.CrossedAt is null && (view.Liquidating || Json.Decimal(view.MarginRatio) >= 1 || Math.Abs(size) < Math.Abs(w.StartSize))) w.CrossedAt = asked;
         if (w.CrossedAt is null && Json.Decimal(position?.LiquidationPrice) is { } price) w.LiquidationPrice = price;
         // Handled: closed, or reduced and back above maintenance with no liquidation still running.
         var reducedAndSafe = Math.Abs(size) < Math.Abs(w.StartSize) && !view.Liquidating && Json.Decimal(view.MarginRatio) is < 1;
-        if (w.HandledAt is null && w.CrossedAt is not null && (size == 0 && !view.Liquidating || reducedAndSafe)) w.HandledAt = t;
+        if (w.HandledAt is null && w.CrossedAt is not null && (size == 0 && !view.Liquidating || reducedAndSafe)) w.HandledAt = answered;
         w.LastSize = size;
         w.LastMarginRatio = Json.Decimal(view.MarginRatio);
     }
