@@ -29,15 +29,7 @@ public sealed class QueryReader
     /// <summary>The parameter's value; null when absent or empty.</summary>
     public string? Text(string name) => _query.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v[0]) ? v[0] : null;
 
-    public int WholeNumber(string name, int fallback, int min, int max)
-    {
-        var text = Text(name);
-        if (text is null) return fallback;
-        if (text.Length > 10 || !text.All(char.IsAsciiDigit) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            || value < min || value > max)
-            throw Invalid(name, $"'{name}' must be a whole number from {min} to {max}");
-        return value;
-    }
+    public int WholeNumber(string name, int fallback, int min, int max) => (int)LongNumber(name, fallback, min, max);
 
     public long LongNumber(string name, long fallback, long min, long max)
     {

@@ -6,8 +6,9 @@ namespace Exchange.Stress.Running;
 /// <summary>
 /// Reads what the exchange says while the scenario plays, through the public and admin APIs only: each market's ticker
 /// and breaker four times a second (index, mark, last, band; the breaker's and the market's state as intervals), every
-/// liquidation step from the operators' feed four times a second, each insurance fund and the audit once a second, and the accounts' views (positions for
-/// open interest, and each leveraged account's position and liquidation price to time its handling). It feeds
+/// liquidation step from the operators' feed four times a second, each insurance fund and the audit once a second, and
+/// the accounts' views (positions for open interest, and each leveraged account's position and liquidation price to time
+/// its handling). It feeds
 /// <see cref="LiveState"/> for the makers and traders, and <see cref="Observations"/> for the result.
 /// </summary>
 internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDictionary<string, MarketInfo> markets, LiveState live,

@@ -159,18 +159,12 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
         var unhandled = crossed.Count(w => w.HandledAt is null);
         var times = crossed.Where(w => w.HandledAt is not null).Select(w => w.HandledAt!.Value - w.CrossedAt!.Value).ToList();
         var slowest = times.Count == 0 ? 0 : times.Max();
+        var sorted = times.Select(t => (double)t).Order().ToArray();
         return new Verdict("liquidations-handled-within-ms", times.Count == 0 ? "none handled" : $"{slowest} ms", $"every account within {maxMs} ms",
             crossed.Count > 0 && unhandled == 0 && slowest <= maxMs,
-            $"{crossed.Count} accounts under maintenance, {times.Count} handled, {unhandled} never handled; p50 {Percentile(times, 50)} ms, " +
-            $"p99 {Percentile(times, 99)} ms; times are from the first mark reading beyond the liquidation price (every 250 ms) to the " +
+            $"{crossed.Count} accounts under maintenance, {times.Count} handled, {unhandled} never handled; p50 {Recorder.Percentile(sorted, 0.50)} ms, " +
+            $"p99 {Recorder.Percentile(sorted, 0.99)} ms; times are from the first mark reading beyond the liquidation price (every 250 ms) to the " +
             "exchange's commit of the step that closed the position (or a reading of it reduced and safe)");
-    }
-
-    private static long Percentile(List<long> times, int percent)
-    {
-        if (times.Count == 0) return 0;
-        var sorted = times.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1)];
     }
 
     private Verdict AdlUsed(string market)
