@@ -17,10 +17,10 @@ public sealed record OrderResult(OrderRecord? Order, ApiError? Error, bool Repea
 
 /// <summary>
 /// Orders of one account: placed and cancelled through its account grain (which checks margin), looked up in the
-/// market. An order of another account is never found. Closed orders and fills come from the account's recent events
-/// that the market keeps in memory (<see cref="IMarketGrain.GetAccountHistory"/>): queries never make a market read its
-/// journal, so history reaches back as far as the market keeps events (MarketOptions.RecentEvents), as venues bound
-/// their history queries.
+/// market. An order of another account is never found. One order, however old, is described from its own events
+/// (<see cref="IMarketGrain.GetOrderEvents"/>: memory, else the journal); lists of closed orders and fills come from the
+/// account's recent events that the market keeps in memory (<see cref="IMarketGrain.GetAccountHistory"/>), so they reach
+/// back as far as the market keeps events (MarketOptions.RecentEvents), as venues bound their history queries.
 /// </summary>
 public sealed class OrderService(IClusterClient cluster, MarketDirectory markets)
 {
@@ -270,10 +270,11 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
             if (view.AccountId != accountId) return null;
             if (view.Filled == 0) return OrderRecord.Resting(spec.Symbol, view);
         }
-        // Closed, or partly filled: only the account's own events tell (and they hold no order of another account).
-        // An open order accepted before the history the market keeps is described from the book alone.
-        var recorded = (await History(accountId, spec)).Orders.GetValueOrDefault(lookup.OrderId);
-        return recorded ?? (lookup is { State: OrderState.Open, Order: { } open } ? OrderRecord.Resting(spec.Symbol, open) : null);
+        // Closed, or partly filled: only the order's own events tell (the market gives none of another account's order),
+        // from memory or, for an order older than what memory holds, from the journal.
+        var events = await markets.Market(spec).GetOrderEvents(accountId, lookup.OrderId);
+        return OrderHistory.Of(spec.Symbol, accountId, events).Orders.GetValueOrDefault(lookup.OrderId)
+            ?? (lookup is { State: OrderState.Open, Order: { } open } ? OrderRecord.Resting(spec.Symbol, open) : null);
     }
 
     private static ApiError? Refusal(AccountOrderResult result)

@@ -85,6 +85,13 @@ public interface IMarketGrain : IGrainWithStringKey
     /// </summary>
     Task<Accounts.AccountEvents> GetAccountHistory(long accountId);
 
+    /// <summary>
+    /// One order of the account, as its own events from its acceptance on (acceptance, fills, amendments, its end): from
+    /// memory while memory holds them, else read from the journal, so an order is described however long ago it
+    /// closed. Empty when the order is not the account's, or unknown.
+    /// </summary>
+    Task<Matching.MarketEvent[]> GetOrderEvents(long accountId, long orderId);
+
     /// <summary>The committed mark price: the journaled mark if one is set, else the last committed trade price (0: none yet).</summary>
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<long> GetMarkPrice();

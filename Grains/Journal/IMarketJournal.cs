@@ -31,6 +31,19 @@ public interface IMarketJournal
     /// <summary>The batches whose events come after <paramref name="afterSequence"/>, in order.</summary>
     IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The batches from the one that accepted order <paramref name="orderId"/> onward, in order (none when no batch
+    /// is known to have accepted it). A reader stops when it has what it needs; implementations read in pages, so an
+    /// early stop costs no more than what was read. This default walks the whole journal: fine for small ones.
+    /// </summary>
+    async IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var found = false;
+        await foreach (var batch in ReadAfter(market, 0, cancellationToken))
+            if (found || (found = batch.LastAcceptedOrderId() >= orderId)) yield return batch;
+    }
+
     Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken);
 
     Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken);

@@ -30,6 +30,13 @@ public sealed partial class MarketGrain
         return new AccountEvents(Symbol, _recent.CompleteAfter, _recent.Held(accountId), _mark.Report);
     }
 
+    public async Task<MarketEvent[]> GetOrderEvents(long accountId, long orderId)
+    {
+        var book = await ReadyForQuery();
+        if (orderId <= 0 || orderId >= book.NextOrderId) return [];
+        return await OrderArchive.Read(_journal, Symbol, _recent, accountId, orderId, _options.RecoveryTimeout);
+    }
+
     public Task<long> GetMarkPrice() => Task.FromResult(_mark.Report.Price);
 
     public Task<MarkReport> GetMark() => Task.FromResult(_mark.Report);

@@ -20,8 +20,8 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             update market_heads set last_sequence = $4
             where market = $1 and last_sequence = $2 - 1
             returning market)
-        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload)
-        select market, $2, $4, $3, $5 from head
+        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload, last_order_id)
+        select market, $2, $4, $3, $5, $6 from head
         """;
 
     public async Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken)
@@ -66,6 +66,8 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         command.Parameters.Add(new() { Value = batch.BatchId });
         command.Parameters.Add(new() { Value = batch.LastSequence });
         command.Parameters.Add(new() { Value = payload });
+        var lastOrderId = batch.LastAcceptedOrderId();
+        command.Parameters.Add(new() { Value = lastOrderId > 0 ? lastOrderId : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new JournalFencedException(
                 $"{market}: the journal no longer ends at sequence {batch.FirstSequence - 1}; another writer appended first");
@@ -103,6 +105,45 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         {
             var entries = JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3));
             yield return new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), entries);
+        }
+    }
+
+    public async IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The accepting batch through the order index (0010_journal_order_index), then pages of batches after it: a
+        // reader that stops early never has the server send (and this client drain) the rest of the journal.
+        const int Page = 64;
+        long after;
+        await using (var find = dataSource.CreateCommand("""
+            select first_sequence from market_journal
+            where market = $1 and last_order_id >= $2 order by last_order_id limit 1
+            """))
+        {
+            find.Parameters.Add(new() { Value = market });
+            find.Parameters.Add(new() { Value = orderId });
+            if (await find.ExecuteScalarAsync(cancellationToken) is not long first) yield break;
+            after = first - 1;
+        }
+        while (true)
+        {
+            var batches = new List<JournalBatch>(Page);
+            await using (var page = dataSource.CreateCommand("""
+                select batch_id, first_sequence, last_sequence, payload from market_journal
+                where market = $1 and first_sequence > $2 order by first_sequence limit $3
+                """))
+            {
+                page.Parameters.Add(new() { Value = market });
+                page.Parameters.Add(new() { Value = after });
+                page.Parameters.Add(new() { Value = Page });
+                await using var reader = await page.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
+                        JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3))));
+            }
+            foreach (var batch in batches) yield return batch;
+            if (batches.Count < Page) yield break;
+            after = batches[^1].LastSequence;
         }
     }
 

@@ -50,6 +50,9 @@ internal sealed class TimingJournal(IMarketJournal inner) : IMarketJournal
     public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) =>
         inner.ReadAfter(market, afterSequence, cancellationToken);
 
+    public IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId, CancellationToken cancellationToken) =>
+        inner.ReadFromOrder(market, orderId, cancellationToken);
+
     public Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) =>
         inner.SaveSnapshot(market, snapshot, cancellationToken);
 

@@ -16,6 +16,8 @@ public abstract class DelegatingJournal(IMarketJournal inner) : IMarketJournal
         Inner.ContainsBatch(market, batchId, cancellationToken);
     public virtual IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) =>
         Inner.ReadAfter(market, afterSequence, cancellationToken);
+    public virtual IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId, CancellationToken cancellationToken) =>
+        Inner.ReadFromOrder(market, orderId, cancellationToken);
     public virtual Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) =>
         Inner.SaveSnapshot(market, snapshot, cancellationToken);
     public virtual Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken) => Inner.LatestSnapshot(market, cancellationToken);
