@@ -112,8 +112,10 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The accepting batch through the order index (0010_journal_order_index), then pages of batches after it: a
-        // reader that stops early never has the server send (and this client drain) the rest of the journal.
-        const int Page = 64;
+        // reader that stops early never has the server send (and this client drain) the rest of the journal. Most
+        // orders end within a batch or two of their acceptance, so pages start small and grow.
+        const int LargestPage = 64;
+        var pageSize = 2;
         long after;
         await using (var find = dataSource.CreateCommand("""
             select first_sequence from market_journal
@@ -127,7 +129,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         }
         while (true)
         {
-            var batches = new List<JournalBatch>(Page);
+            var batches = new List<JournalBatch>(pageSize);
             await using (var page = dataSource.CreateCommand("""
                 select batch_id, first_sequence, last_sequence, payload from market_journal
                 where market = $1 and first_sequence > $2 order by first_sequence limit $3
@@ -135,15 +137,16 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             {
                 page.Parameters.Add(new() { Value = market });
                 page.Parameters.Add(new() { Value = after });
-                page.Parameters.Add(new() { Value = Page });
+                page.Parameters.Add(new() { Value = pageSize });
                 await using var reader = await page.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                     batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
                         JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3))));
             }
             foreach (var batch in batches) yield return batch;
-            if (batches.Count < Page) yield break;
+            if (batches.Count < pageSize) yield break;
             after = batches[^1].LastSequence;
+            pageSize = Math.Min(pageSize * 4, LargestPage);
         }
     }
 
