@@ -52,7 +52,8 @@ public static class ErrorResponses
         ApiException api => api.Error,
         BadHttpRequestException bad => new ApiError(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? ErrorCodes.PayloadTooLarge : ErrorCodes.BadRequest, "the request could not be read"),
-        UnavailableException or TimeoutException or OrleansException or Npgsql.NpgsqlException =>
+        // A deadline inside the cluster that ran out (a store read, a journal read) is the exchange not answering in time.
+        UnavailableException or TimeoutException or OperationCanceledException or OrleansException or Npgsql.NpgsqlException =>
             ApiError.Unavailable(ErrorCodes.ServiceUnavailable, "the exchange cannot answer now; try again"),
         _ => new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "internal error"),
     };

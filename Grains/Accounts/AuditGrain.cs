@@ -8,12 +8,12 @@ namespace Exchange.Accounts;
 /// The conservation audit: every account brought up to date with every market and valued at one set of marks,
 /// against the transfer ledger. Meaningful at a quiet point (no command in flight).
 /// </summary>
-public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOptions<AccountOptions> options) : Grain, IAuditGrain
+public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOptions<AccountOptions> options, TimeProvider clock) : Grain, IAuditGrain
 {
     public async Task<AuditReport> Run()
     {
-        using var deadline = new CancellationTokenSource(options.Value.StoreTimeout);
-        var markets = await journal.ListMarkets(deadline.Token);
+        // Each store read has its own deadline: bringing 100,000 accounts up to date takes longer than one read may.
+        var markets = await StoreRead(journal.ListMarkets);
         var marks = new Dictionary<string, long>(StringComparer.Ordinal);
         var funds = new HashSet<long>();
         foreach (var spec in markets)
@@ -23,12 +23,12 @@ public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOpt
             if ((await market.GetSummary()).Terms?.Liquidation is { } rules) funds.Add(rules.FundAccountId);
         }
 
-        var accounts = await store.AccountIds(deadline.Token);
+        var accounts = await StoreRead(store.AccountIds);
         var audits = new List<AccountAudit>(accounts.Length);
         foreach (var chunk in accounts.Chunk(64))
             audits.AddRange(await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IAccountGrain>(id).Audit(marks))));
 
-        var (deposits, withdrawals) = await store.TransferTotals(deadline.Token);
+        var (deposits, withdrawals) = await StoreRead(store.TransferTotals);
         var netPositions = markets.ToDictionary(m => m.Symbol,
             m => audits.Sum(a => a.Positions.GetValueOrDefault(m.Symbol)), StringComparer.Ordinal);
         static long Equity(AccountAudit a) => checked(a.Collateral + a.UnrealisedPnl);
@@ -41,5 +41,11 @@ public sealed class AuditGrain(IAccountStore store, IMarketJournal journal, IOpt
             NetPositions: netPositions,
             BadDebt: audits.Sum(a => Math.Max(0, -Equity(a))),
             FundingKept: audits.Sum(a => a.FundingPaid));
+    }
+
+    private async Task<T> StoreRead<T>(Func<CancellationToken, Task<T>> read)
+    {
+        using var deadline = new CancellationTokenSource(options.Value.StoreTimeout, clock);
+        return await read(deadline.Token);
     }
 }
