@@ -52,7 +52,8 @@ public static class LiquidationEndpoints
         var spec = await markets.Get(symbol);
         var stats = await cluster.GetGrain<ILiquidatorGrain>(spec.Symbol).Stats();
         return new LiquidatorResponse(spec.Symbol, stats.Batches, stats.Backstopped, stats.ToBook, stats.Refused, stats.Transfers,
-            stats.Entries, stats.MeanMs, stats.SlowestMs, stats.Chunks, stats.Waiting);
+            stats.Entries, stats.MeanMs, stats.SlowestMs, stats.Chunks, stats.Waiting,
+            stats.Time is { } t ? new LiquidatorTimeResponse(t.ReadMs, t.BookMs, t.FundMs, t.CandidatesMs, t.TransfersMs) : new(0, 0, 0, 0, 0));
     }
 
     private static async Task<LiquidationStepsResponse> StepsAfter(string symbol, HttpContext context, MarketDirectory markets)

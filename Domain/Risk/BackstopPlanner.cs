@@ -35,14 +35,6 @@ public static class BackstopPlanner
         size > 0 ? mark > verdictMark : size < 0 && mark < verdictMark;
 
     /// <summary>
-    /// Whether the book could absorb any of the position at its bankruptcy price: for a long (closed by selling) a bid at or
-    /// above it, for a short an ask at or below it. When it cannot, the book step would trade nothing, so skipping it keeps
-    /// the liquidation order (book, fund, deleveraging) exactly.
-    /// </summary>
-    public static bool BookMayAbsorb(long size, long bankruptcyPrice, long bestBid, long bestAsk) =>
-        size > 0 ? bestBid > 0 && bestBid >= bankruptcyPrice : size < 0 && bestAsk > 0 && bestAsk <= bankruptcyPrice;
-
-    /// <summary>
     /// The liquidation fee after a slice traded through the book: <see cref="LiquidationPolicy.Fee"/> on the notional
     /// traded, never beyond the equity left, which is the account's equity at <paramref name="mark"/> plus what the fills
     /// realised against the mark, less their trading fees (each fill's taker fee, as the account's ledger charges it).

@@ -38,9 +38,19 @@ public sealed record BackstopBatch(string Symbol, long Mark, long NotionalPerTic
 /// <param name="SlowestMs">The longest such time.</param>
 /// <param name="Chunks">Chunks of distinct accounts decided (an account found again while it waited is decided once).</param>
 /// <param name="Waiting">Accounts waiting now.</param>
+/// <param name="Time">Where the chunks' time went, in total.</param>
 [GenerateSerializer, Immutable, Alias("LiquidatorStats")]
 public sealed record LiquidatorStats(long Batches, long Backstopped, long ToBook, long Refused, long Transfers, long Entries = 0,
-    long MeanMs = 0, long SlowestMs = 0, long Chunks = 0, long Waiting = 0);
+    long MeanMs = 0, long SlowestMs = 0, long Chunks = 0, long Waiting = 0, LiquidatorTime? Time = null);
+
+/// <summary>Milliseconds the liquidator's chunks spent, in total, on each of their steps (an operator's view of what holds it).</summary>
+/// <param name="ReadMs">Reading the market (mark, terms, top of book).</param>
+/// <param name="BookMs">Liquidation orders and their fees, committed.</param>
+/// <param name="FundMs">Reading the fund, waiting until its view includes the takeovers committed before.</param>
+/// <param name="CandidatesMs">Reading the deleveraging candidates from the risk shards.</param>
+/// <param name="TransfersMs">Takeovers and deleveragings, committed.</param>
+[GenerateSerializer, Immutable, Alias("LiquidatorTime")]
+public sealed record LiquidatorTime(long ReadMs, long BookMs, long FundMs, long CandidatesMs, long TransfersMs);
 
 /// <summary>
 /// Tells many accounts at once to check their margin: one message carries a chunk of account ids, and the worker (one

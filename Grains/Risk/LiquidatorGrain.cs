@@ -10,9 +10,10 @@ namespace Exchange.Risk;
 /// One market's batched liquidator (<see cref="ILiquidatorGrain"/>): the grain shell around <see cref="BackstopPlanner"/>.
 /// The shards' batches go into a waiting set (an account found again while it waits is kept once, at its latest verdict),
 /// and the liquidator decides it in chunks of up to 2,048 accounts, one chunk at a time: per chunk it reads the market
-/// once (trusted mark, mode, rules, top of book), and sends the market at most three batched commands, each step naming
+/// once (trusted mark, mode, rules, depth), and sends the market at most three batched commands, each step naming
 /// the liquidated account's cursor (the market refuses every step of an account that moved since, and so runs a step
-/// sent twice once): the single-slice liquidation orders of the accounts the book may absorb at their bankruptcy prices,
+/// sent twice once): the single-slice liquidation orders of the accounts the depth may absorb at their bankruptcy prices
+/// (<see cref="BookDepth"/>: each account sees the depth the accounts before it in the chunk would take),
 /// then their liquidation fees; and, for those the book cannot absorb, the fund's takeovers within its cap and the
 /// minimal deleveraging (the fund read once, the candidates once per shard). What a slice leaves comes back from the
 /// shard when the account reports its new position. It keeps no state that decides money: chunks are decided one after
@@ -23,11 +24,13 @@ namespace Exchange.Risk;
 public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeProvider clock, ILogger<LiquidatorGrain> logger) : Grain, ILiquidatorGrain
 {
     private const int Chunk = 2_048; // accounts decided together: a few market turns and journal writes for all of them
+    private const int DepthLevels = 256; // levels a side read per chunk, to tell which accounts the book may absorb
     private static readonly TimeSpan FundCatchUp = TimeSpan.FromSeconds(1);
     private readonly Dictionary<long, List<(long Sequence, long Lots)>> _deleveraged = [];
     private readonly Dictionary<long, Found> _waiting = [], _deciding = [];
     private Task? _draining;
     private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
+    private long _readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs;
 
     /// <summary>An account waiting to be liquidated: its latest entry, the mark of that verdict, when it was first found.</summary>
     private sealed record Found(BackstopEntry Entry, long Mark, long NotionalPerTickLot, long FoundAt);
@@ -80,21 +83,24 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         try
         {
             var market = GrainFactory.GetGrain<IMarketGrain>(Symbol);
-            var mark = await market.GetMark();
-            var summary = await market.GetSummary();
+            var started = clock.GetTimestamp();
+            // Three reads at once: each waits for a turn of a market that is busy in a crash.
+            var (markRead, summaryRead, bookRead) = (market.GetMark(), market.GetSummary(), market.GetBook(DepthLevels));
+            var (mark, summary, book) = (await markRead, await summaryRead, await bookRead);
+            _readMs += Since(ref started);
             // Never on an untrusted mark, never while paused, halted or cancel-only (liquidation waits for the auction).
             if (mark.Untrusted || summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
-            var top = await market.GetBook(1);
-            long bestBid = top.Bids.Length > 0 ? top.Bids[0].Price : 0, bestAsk = top.Asks.Length > 0 ? top.Asks[0].Price : 0;
+            var depth = new BookDepth(book.Bids, book.Asks, DepthLevels);
             List<BackstopEntry> toBook = [], backstop = [];
             foreach (var (e, verdictMark, _, _) in chunk)
                 if (BackstopPlanner.MarkMovedInItsFavour(e.Size, verdictMark, mark.Price)) tellAccounts.Add(e.AccountId);
-                else if (!BackstopPlanner.BookMayAbsorb(e.Size, e.BankruptcyPrice, bestBid, bestAsk)) backstop.Add(e);
+                else if (!depth.Take(Math.Sign(e.Size) * LiquidationPolicy.Slice(e.Size, rules), e.BankruptcyPrice)) backstop.Add(e);
                 else if (Math.Abs(e.Size) <= rules.SliceLots) toBook.Add(e);
                 else tellAccounts.Add(e.AccountId); // several slices with a cooldown between them: the account paces its own
             // Valued at the mark of now (the verdicts' may be older, and worse for the fund if the price moved on).
             var now = new BackstopBatch(Symbol, mark.Price, chunk[0].NotionalPerTickLot, []);
             if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, backstop));
+            _bookMs += Since(ref started);
             if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules));
         }
         catch (Exception ex)
@@ -119,7 +125,17 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     }
 
     public Task<LiquidatorStats> Stats() => Task.FromResult(new LiquidatorStats(_batches, _backstopped, _toBook, _refused, _transfers, _entries,
-        _timed == 0 ? 0 : _totalMs / _timed, _slowestMs, _chunks, _waiting.Count));
+        _timed == 0 ? 0 : _totalMs / _timed, _slowestMs, _chunks, _waiting.Count,
+        new LiquidatorTime(_readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs)));
+
+    /// <summary>Milliseconds since <paramref name="started"/>, which moves on to now.</summary>
+    private long Since(ref long started)
+    {
+        var now = clock.GetTimestamp();
+        var ms = (long)clock.GetElapsedTime(started, now).TotalMilliseconds;
+        started = now;
+        return ms;
+    }
 
     /// <summary>
     /// One immediate-or-cancel, reduce-only liquidation order per account at its bankruptcy price (client order id from
@@ -156,7 +172,9 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     /// <summary>The fund's takeovers within its cap and the minimal deleveraging, in one batch; returns the accounts refused.</summary>
     private async Task<IEnumerable<long>> FundAndDeleverage(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules)
     {
+        var started = clock.GetTimestamp();
         var fund = await FundView(rules.FundAccountId);
+        _fundMs += Since(ref started);
         if (fund is null)
         {
             // The fund is behind on its takeovers (it is busy): these wait for the next chunk rather than go to their
@@ -166,10 +184,12 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         }
         var shorts = entries.Any(e => e.Size > 0) ? await Candidates(Side.Sell) : [];
         var longs = entries.Any(e => e.Size < 0) ? await Candidates(Side.Buy) : [];
+        _candidatesMs += Since(ref started);
         var fundHere = fund.Positions.FirstOrDefault(p => p.Symbol == Symbol)?.UnrealisedPnl ?? 0;
         var plan = BackstopPlanner.Plan(entries, batch.Mark, batch.NotionalPerTickLot, fund.Equity, fundHere, rules, shorts, longs);
         if (plan.Count == 0) return []; // nobody can take anything: what is left is bad debt until the fund or a counterparty can
         var outcomes = await market.ExecuteBatch([.. plan.Select(p => (MarketCommand)new TransferPositionCommand(p.Transfer, p.AccountCursor))]);
+        _transfersMs += Since(ref started);
         var refused = new HashSet<long>();
         for (var i = 0; i < plan.Count; i++)
         {

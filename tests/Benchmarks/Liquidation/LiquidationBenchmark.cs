@@ -126,7 +126,9 @@ internal static class LiquidationBenchmark
             var shardsAfter = await Task.WhenAll(riskShards.Select(s => s.Stats()));
             var liquidators = await Task.WhenAll(new[] { a, b }.Select(m => client.GetGrain<ILiquidatorGrain>(m).Stats()));
             Console.WriteLine($"routed: {shardsAfter.Sum(s => s.BackstopSent)} to the liquidators, {shardsAfter.Sum(s => s.Notified)} notices to accounts; "
-                + $"liquidators: {string.Join("; ", liquidators.Select(l => $"{l.Batches} batches, {l.Backstopped} backstopped, {l.ToBook} to the book, {l.Refused} refused, {l.Transfers} transfers"))}");
+                + $"liquidators: {string.Join("; ", liquidators.Select(l => $"{l.Batches} batches, {l.Backstopped} backstopped, {l.ToBook} to the book, {l.Refused} refused, {l.Transfers} transfers, {l.Chunks} chunks, "
+                    + $"found-to-done mean {l.MeanMs} ms, slowest {l.SlowestMs} ms, time in ms: read {l.Time?.ReadMs}, book {l.Time?.BookMs}, fund {l.Time?.FundMs}, "
+                    + $"candidates {l.Time?.CandidatesMs}, transfers {l.Time?.TransfersMs}"))}");
             var audit = await client.GetGrain<IAuditGrain>(0).Run();
             Console.WriteLine($"audit: {audit.Accounts} accounts, money difference {audit.MoneyDifference}, insurance fund {audit.InsuranceFund / (double)Usd:F2} USD, "
                 + $"bad debt {audit.BadDebt}, net positions {string.Join(", ", audit.NetPositions.Select(p => $"{p.Key[..5]}={p.Value}"))}"

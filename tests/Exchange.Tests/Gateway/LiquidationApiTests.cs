@@ -69,6 +69,7 @@ public sealed class LiquidationApiTests(PostgresFixture postgres) : GatewayWithM
         // may send it again, to be refused): nothing went to the fund.
         Assert.True(liquidator.Node("batches").GetValue<long>() >= 1 && liquidator.Node("toBook").GetValue<long>() >= 1, liquidator.ToString());
         Assert.Equal((0L, 0L), (liquidator.Node("backstopped").GetValue<long>(), liquidator.Node("transfers").GetValue<long>()));
+        Assert.Equal(["read", "book", "fund", "candidates", "transfers"], liquidator.Node("timeMs").AsObject().Select(p => p.Key));
 
         var audit = await Api.Send(Gateway.Admin, HttpMethod.Get, "/admin/v1/audit");
         Assert.True(audit.Node("balanced").GetValue<bool>(), audit.ToString());

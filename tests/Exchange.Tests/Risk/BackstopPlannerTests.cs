@@ -27,16 +27,6 @@ public sealed class BackstopPlannerTests
     }
 
     [Fact]
-    public void The_book_step_is_skipped_only_when_no_resting_price_reaches_the_bankruptcy_price()
-    {
-        Assert.True(BackstopPlanner.BookMayAbsorb(10, 95, bestBid: 95, bestAsk: 0), "a bid at the bankruptcy price takes a long");
-        Assert.False(BackstopPlanner.BookMayAbsorb(10, 95, bestBid: 94, bestAsk: 96));
-        Assert.False(BackstopPlanner.BookMayAbsorb(10, 95, bestBid: 0, bestAsk: 90), "no bids: a long cannot be sold");
-        Assert.True(BackstopPlanner.BookMayAbsorb(-10, 105, bestBid: 0, bestAsk: 105), "an ask at the bankruptcy price takes a short");
-        Assert.False(BackstopPlanner.BookMayAbsorb(-10, 105, bestBid: 110, bestAsk: 106));
-    }
-
-    [Fact]
     public void One_batch_shares_the_fund_cap_in_order_and_deleverages_exactly_the_rest()
     {
         // Two longs of 10 lots bankrupt at 92 with the mark at 90: each lot taken costs the fund 2 USD. The fund has 100 USD,
