@@ -45,3 +45,12 @@ public sealed record UncrossRequest(string ReferencePrice);
 
 /// <param name="Price">The single price the auction traded at; null when nothing crossed.</param>
 public sealed record UncrossResponse(string Symbol, string? Price, string Volume, string Mode, long Sequence);
+
+/// <summary>Orders to reconcile: each as its account named it.</summary>
+public sealed record OrderReconcileRequest(ClientOrderResponse[] Orders);
+
+public sealed record ClientOrderResponse(long AccountId, string ClientOrderId);
+
+/// <param name="Checked">How many orders were asked about.</param>
+/// <param name="Unknown">Those the market does not know (never accepted, or past the time it remembers client order ids).</param>
+public sealed record OrderReconcileResponse(string Symbol, int Checked, ClientOrderResponse[] Unknown);

@@ -41,7 +41,34 @@ public static class AdminEndpoints
         BreakerEndpoints.MapAdmin(admin);
         LiquidationEndpoints.MapAdmin(admin);
         OpenInterestEndpoints.MapAdmin(admin);
+        admin.MapPost("/markets/{symbol}/orders/reconcile", ReconcileOrders).Accepts<OrderReconcileRequest>("application/json")
+            .Produces<OrderReconcileResponse>().WithSummary("Which of these (account, client order id) the market does not know");
         admin.MapGet("/audit", Audit).WithSummary("The conservation audit: both differences are zero at a quiet point");
+    }
+
+    private const int MaxReconciled = 256;
+
+    /// <summary>
+    /// Reconciles a record of acknowledged orders kept elsewhere (a client's, a stress run's) with the market, many at once
+    /// and from memory: what the market does not know is listed. Describing each order instead would read the journal for
+    /// every one older than the market's memory.
+    /// </summary>
+    private static async Task<OrderReconcileResponse> ReconcileOrders(string symbol, HttpContext context, MarketDirectory markets)
+    {
+        _ = new QueryReader(context.Request);
+        var spec = await markets.Get(symbol);
+        var items = JsonBody.Parse(RequestBody.Of(context).Bytes, "orders").Array("orders", MaxReconciled)
+            ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "orders", $"'orders' is required: an array of up to {MaxReconciled} orders"));
+        var orders = items.Select(item =>
+        {
+            var order = JsonBody.Of(item, "orders", "accountId", "clientOrderId");
+            var accountId = order.LongNumber("accountId", 1, long.MaxValue)
+                ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "accountId", "each order needs its 'accountId'"));
+            return new ClientOrderRef(accountId, Identifiers.ClientOrderId(order.RequiredText("clientOrderId")));
+        }).ToArray();
+        var unknown = orders.Length == 0 ? [] : await markets.Market(spec).UnknownClientOrders(orders);
+        return new OrderReconcileResponse(spec.Symbol, orders.Length,
+            [.. unknown.Select(i => new ClientOrderResponse(orders[i].AccountId, orders[i].ClientOrderId))]);
     }
 
     private static async Task<IResult> CreateAccount(HttpContext context, ApiKeys keys)

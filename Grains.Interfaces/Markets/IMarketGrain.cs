@@ -61,6 +61,14 @@ public interface IMarketGrain : IGrainWithStringKey
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId);
 
+    /// <summary>
+    /// Which of these orders the market does not know (their positions in the list): a reconciliation of a record of
+    /// acknowledged orders kept elsewhere. A client order id is remembered while its order rests and for the market's
+    /// next 1,000,000 orders after.
+    /// </summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
+    Task<int[]> UnknownClientOrders(ClientOrderRef[] orders);
+
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<OrderView[]> GetOpenOrders(long accountId);
 

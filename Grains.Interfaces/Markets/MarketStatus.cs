@@ -25,6 +25,10 @@ public enum OrderState : byte
 [GenerateSerializer, Immutable, Alias("OrderLookup")]
 public sealed record OrderLookup(OrderState State, long OrderId, OrderView? Order);
 
+/// <summary>An order as its account named it: the account and its client order id.</summary>
+[GenerateSerializer, Immutable, Alias("ClientOrderRef")]
+public readonly record struct ClientOrderRef(long AccountId, string ClientOrderId);
+
 /// <summary>
 /// The circuit breaker as the market sees it now: the mode and its cause (in <see cref="Terms"/>, with the rules), the
 /// band's reference (<see cref="MarketTerms.BreakerReference"/>; 0: none yet) and, during an auction with a crossed

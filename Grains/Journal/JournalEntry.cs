@@ -22,4 +22,36 @@ public sealed record JournalBatch(Guid BatchId, long FirstSequence, long LastSeq
                 if (e.Kind == EventKind.OrderAccepted && e.OrderId > last) last = e.OrderId;
         return last;
     }
+
+    /// <summary>
+    /// A 64-bit Bloom filter of every order id this batch touched (accepted, traded as taker or maker, amended, cancelled):
+    /// a batch whose filter lacks any of <see cref="OrderBits"/>(id) holds no event of that order.
+    /// </summary>
+    public long OrderBloom()
+    {
+        var bloom = 0L;
+        foreach (var entry in Entries)
+            foreach (ref readonly var e in entry.Events.AsSpan())
+                switch (e.Kind)
+                {
+                    case EventKind.OrderAccepted or EventKind.OrderAmended or EventKind.OrderCancelled:
+                        bloom |= OrderBits(e.OrderId);
+                        break;
+                    case EventKind.TradeExecuted:
+                        bloom |= OrderBits(e.OrderId) | OrderBits(e.MakerOrderId);
+                        break;
+                }
+        return bloom;
+    }
+
+    /// <summary>The three bits an order id sets in <see cref="OrderBloom"/> (from a 64-bit mix of the id, fixed forever: the
+    /// filters are stored).</summary>
+    public static long OrderBits(long orderId)
+    {
+        var x = unchecked((ulong)orderId + 0x9E3779B97F4A7C15UL);
+        x = unchecked((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL);
+        x = unchecked((x ^ (x >> 27)) * 0x94D049BB133111EBUL);
+        x ^= x >> 31;
+        return unchecked((long)((1UL << (int)(x & 63)) | (1UL << (int)((x >> 6) & 63)) | (1UL << (int)((x >> 12) & 63))));
+    }
 }

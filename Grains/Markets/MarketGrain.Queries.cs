@@ -41,6 +41,9 @@ public sealed partial class MarketGrain
     public Task<OrderLookup> GetOrderByClientId(long accountId, string clientOrderId) =>
         Answer(book => MarketViews.OrderByClientId(book, accountId, clientOrderId));
 
+    public Task<int[]> UnknownClientOrders(ClientOrderRef[] orders) =>
+        Answer(book => Enumerable.Range(0, orders.Length).Where(i => !book.TryGetOrderId(orders[i].AccountId, orders[i].ClientOrderId, out _)).ToArray());
+
     public Task<OrderView[]> GetOpenOrders(long accountId) => Answer(book => MarketViews.OpenOrders(book, accountId));
 
     public Task<long[]> GetPositionHolders(int shard, int shards) =>

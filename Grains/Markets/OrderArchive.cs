@@ -30,12 +30,20 @@ internal static class OrderArchive
     private static async Task<MarketEvent[]> FromJournal(IMarketJournal journal, string symbol, RecentAccountEvents recent,
         long accountId, long orderId, CancellationToken deadline)
     {
+        // Everything memory holds now is in the journal (and nothing after CompleteAfter that it does not hold was
+        // committed): a read that reaches the journal's end is complete through here.
+        var committed = Math.Max(recent.Newest, recent.CompleteAfter);
         var events = new List<MarketEvent>();
-        var readThrough = 0L;
+        var complete = -1L;
         await foreach (var batch in journal.ReadFromOrder(symbol, orderId, deadline))
         {
-            // Memory holds every account event after CompleteAfter: the rest of the order's life is there.
-            if (events.Count > 0 && batch.FirstSequence > recent.CompleteAfter) break;
+            // Memory holds every account event after CompleteAfter, and the journal read is complete up to this batch (the
+            // batches it skipped cannot hold the order): the rest of the order's life is in memory.
+            if (events.Count > 0 && batch.FirstSequence > recent.CompleteAfter)
+            {
+                complete = batch.FirstSequence - 1;
+                break;
+            }
             foreach (var entry in batch.Entries)
                 foreach (var e in entry.Events)
                 {
@@ -44,13 +52,14 @@ internal static class OrderArchive
                     events.Add(e);
                     if (Ends(e, orderId)) return [.. events];
                 }
-            readThrough = batch.LastSequence;
         }
         if (events.Count == 0) return [];
-        // Memory must reach back to where the journal read ended (it drops its oldest events while the read runs).
-        if (recent.CompleteAfter > readThrough)
+        if (complete < 0) complete = committed; // read to the journal's end
+        // Memory must reach back to where the journal read is complete (it drops its oldest events while the read runs).
+        if (recent.CompleteAfter > complete)
             throw new MarketUnavailableException($"{symbol}: order {orderId}'s events moved out of memory while they were read; ask again");
-        events.AddRange(recent.For(accountId, readThrough)?.Where(e => Concerns(e, orderId)) ?? []);
+        var last = events[^1].Sequence;
+        events.AddRange(recent.Held(accountId).Where(e => e.Sequence > last && Concerns(e, orderId)));
         return [.. events];
     }
 

@@ -29,6 +29,9 @@ internal sealed class RecentAccountEvents(int capacity)
     /// <summary>Every account event after this sequence is held.</summary>
     public long CompleteAfter { get; private set; } = long.MaxValue;
 
+    /// <summary>The sequence of the newest event held (every account event up to it is committed); 0 when none is held.</summary>
+    public long Newest => _count == 0 ? 0 : _ring[Slot(_next - 1)].Sequence;
+
     private long Oldest => _next - _count;
 
     /// <summary>Starts empty, holding (trivially) everything after <paramref name="sequence"/>.</summary>

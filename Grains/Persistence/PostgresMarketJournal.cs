@@ -20,8 +20,8 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             update market_heads set last_sequence = $4
             where market = $1 and last_sequence = $2 - 1
             returning market)
-        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload, last_order_id)
-        select market, $2, $4, $3, $5, $6 from head
+        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload, last_order_id, order_bloom)
+        select market, $2, $4, $3, $5, $6, $7 from head
         """;
 
     public async Task<bool> CreateMarket(MarketSpec spec, CancellationToken cancellationToken)
@@ -68,6 +68,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         command.Parameters.Add(new() { Value = payload });
         var lastOrderId = batch.LastAcceptedOrderId();
         command.Parameters.Add(new() { Value = lastOrderId > 0 ? lastOrderId : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = batch.OrderBloom() });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new JournalFencedException(
                 $"{market}: the journal no longer ends at sequence {batch.FirstSequence - 1}; another writer appended first");
@@ -111,11 +112,13 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
     public async IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The accepting batch through the order index (0010_journal_order_index), then pages of batches after it: a
-        // reader that stops early never has the server send (and this client drain) the rest of the journal. Most
-        // orders end within a batch or two of their acceptance, so pages start small and grow.
-        const int LargestPage = 64;
+        // The accepting batch through the order index (0010_journal_order_index), then pages of the batches after it
+        // whose Bloom filter may hold the order (the server skips the others unread): a reader that stops early never
+        // has the server send (and this client drain) the rest of the journal. Most orders end within a batch or two of
+        // their acceptance, so pages start small and grow.
+        const int LargestPage = 256;
         var pageSize = 2;
+        var bits = JournalBatch.OrderBits(orderId);
         long after;
         await using (var find = dataSource.CreateCommand("""
             select first_sequence from market_journal
@@ -132,12 +135,14 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             var batches = new List<JournalBatch>(pageSize);
             await using (var page = dataSource.CreateCommand("""
                 select batch_id, first_sequence, last_sequence, payload from market_journal
-                where market = $1 and first_sequence > $2 order by first_sequence limit $3
+                where market = $1 and first_sequence > $2 and (order_bloom is null or order_bloom & $4 = $4)
+                order by first_sequence limit $3
                 """))
             {
                 page.Parameters.Add(new() { Value = market });
                 page.Parameters.Add(new() { Value = after });
                 page.Parameters.Add(new() { Value = pageSize });
+                page.Parameters.Add(new() { Value = bits });
                 await using var reader = await page.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                     batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
