@@ -4,8 +4,14 @@ using Exchange.Client.Contracts;
 namespace Exchange.Stress.Running;
 
 /// <summary>What the end-of-run reads found: orders not found, the final audit, and negative equity by account.</summary>
+/// <param name="Listed">Orders found in their accounts' recent order lists.</param>
+/// <param name="Reconciled">Orders the lists did not show, reconciled with their market in bulk.</param>
+/// <param name="Described">Of those, the sample asked for one by one through the trader's API.</param>
 internal sealed record FinalState(
     long OrdersChecked,
+    long Listed,
+    long Reconciled,
+    long Described,
     IReadOnlyList<string> Lost,
     IReadOnlyList<string> Unverified,
     AuditResponse Audit,
@@ -14,14 +20,17 @@ internal sealed record FinalState(
     IReadOnlyDictionary<(long Account, string Symbol), decimal> Positions);
 
 /// <summary>
-/// The reads after the scenario has played: every acknowledged order asked for by its client order id (the exchange
+/// The reads after the scenario has played: every acknowledged order looked for by its client order id (the exchange
 /// must know every order it acknowledged, whatever happened to it since), the audit, and every account's equity (to
-/// see that all negative equity is on the audit's bad-debt line). A read that fails for a reason other than "not found"
-/// is repeated a few times, then reported as unverified (never counted as found).
+/// see that all negative equity is on the audit's bad-debt line). Orders are looked for in their accounts' recent order
+/// lists first; what those do not show is reconciled with its market in bulk (the operators' reconcile call), and a
+/// sample of it is also asked for one by one as a trader would (which, for an order older than the market's memory, reads
+/// its history from the journal). A read that fails for a reason other than "not found" is repeated a few times, then
+/// reported as unverified (never counted as found).
 /// </summary>
 internal sealed class FinalChecks(ExchangeApi api)
 {
-    private const int Parallelism = 16, Attempts = 5;
+    private const int Parallelism = 16, Attempts = 5, ReconcileChunk = 256, Described = 500;
 
     public async Task<FinalState> RunAsync(IEnumerable<AcknowledgedOrder> acknowledged, IReadOnlyCollection<StressAccount> accounts, CancellationToken ct)
     {
@@ -38,7 +47,37 @@ internal sealed class FinalChecks(ExchangeApi api)
                 foreach (var o in group)
                     if (!listed.Contains(o.ClientOrderId)) toAsk.Add(o);
             });
-        await Parallel.ForEachAsync(toAsk, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (o, token) =>
+        var unlisted = toAsk.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal).ToList();
+        var unknown = new ConcurrentDictionary<string, byte>();
+        await Parallel.ForEachAsync(unlisted.GroupBy(o => o.Symbol).SelectMany(g => g.Chunk(ReconcileChunk)),
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (chunk, token) =>
+            {
+                var body = new { orders = chunk.Select(o => new { accountId = o.Account.Id, clientOrderId = o.ClientOrderId }) };
+                for (var attempt = 1; ; attempt++)
+                {
+                    var answer = await api.AdminAsync(HttpMethod.Post, $"/admin/v1/markets/{chunk[0].Symbol}/orders/reconcile", body, token);
+                    if (answer.Ok)
+                    {
+                        foreach (var u in answer.Parse().GetProperty("unknown").EnumerateArray())
+                        {
+                            var id = u.GetProperty("clientOrderId").GetString()!;
+                            unknown.TryAdd(id, 0);
+                            lost.Add($"{chunk[0].Symbol} {id} (account {u.GetProperty("accountId").GetInt64()}, unknown to the market)");
+                        }
+                        return;
+                    }
+                    if (attempt == Attempts)
+                    {
+                        foreach (var o in chunk) unverified.Add($"{o.Symbol} {o.ClientOrderId}: not reconciled: {answer}");
+                        return;
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token);
+                }
+            });
+        // A sample spread over the run (every n-th by client order id), asked for as a trader would.
+        var step = Math.Max(1, unlisted.Count / Described);
+        var sample = unlisted.Where((o, i) => i % step == 0 && !unknown.ContainsKey(o.ClientOrderId)).Take(Described).ToList();
+        await Parallel.ForEachAsync(sample, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (o, token) =>
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -77,7 +116,8 @@ internal sealed class FinalChecks(ExchangeApi api)
                 negativeAccounts++;
             }
         });
-        return new FinalState(orders.Count, [.. lost], [.. unverified], audit, negative, negativeAccounts, positions);
+        return new FinalState(orders.Count, orders.Count - unlisted.Count, unlisted.Count, sample.Count, [.. lost], [.. unverified], audit,
+            negative, negativeAccounts, positions);
     }
 
     private async Task<HashSet<string>> ListedClientOrderIdsAsync(StressAccount account, string symbol, CancellationToken ct)
