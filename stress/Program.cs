@@ -40,6 +40,13 @@ internal static class Program
             e.Cancel = true;
             stop.Cancel();
         };
+        // A stop from outside (kill, a container stopping) ends the run as Ctrl+C does; the in-process exchange of the
+        // local target would otherwise take the signal for itself and leave the runner waiting on it.
+        using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         try
         {
             await using var target = await StartTarget(options, stop.Token);
@@ -47,6 +54,10 @@ internal static class Program
             result = WriteReport(result, output);
             PrintVerdicts(result, output);
             return result.Passed ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return Fail("stopped before the run finished: no report");
         }
         catch (ScenarioRefusedException e)
         {
