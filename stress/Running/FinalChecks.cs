@@ -28,7 +28,7 @@ internal sealed record FinalState(
 /// its history from the journal). A read that fails for a reason other than "not found" is repeated a few times, then
 /// reported as unverified (never counted as found).
 /// </summary>
-internal sealed class FinalChecks(ExchangeApi api)
+internal sealed class FinalChecks(ExchangeApi api, TextWriter log)
 {
     private const int Parallelism = 16, Attempts = 5, ReconcileChunk = 256, Described = 500;
 
@@ -40,6 +40,7 @@ internal sealed class FinalChecks(ExchangeApi api)
         // First each account's recent orders per market in one read (the newest 1,000, any status); what that does not
         // show is asked for one by one, and only the answer to that (404) counts an order as lost.
         var toAsk = new ConcurrentBag<AcknowledgedOrder>();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(orders.GroupBy(o => (o.Account, o.Symbol)), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
             async (group, token) =>
             {
@@ -47,6 +48,7 @@ internal sealed class FinalChecks(ExchangeApi api)
                 foreach (var o in group)
                     if (!listed.Contains(o.ClientOrderId)) toAsk.Add(o);
             });
+        Took("listed the accounts' recent orders", phase);
         var unlisted = toAsk.OrderBy(o => o.ClientOrderId, StringComparer.Ordinal).ToList();
         var unknown = new ConcurrentDictionary<string, byte>();
         await Parallel.ForEachAsync(unlisted.GroupBy(o => o.Symbol).SelectMany(g => g.Chunk(ReconcileChunk)),
@@ -74,6 +76,7 @@ internal sealed class FinalChecks(ExchangeApi api)
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token);
                 }
             });
+        Took($"reconciled {unlisted.Count} orders", phase);
         // A sample spread over the run (every n-th by client order id), asked for as a trader would.
         var step = Math.Max(1, unlisted.Count / Described);
         var sample = unlisted.Where((o, i) => i % step == 0 && !unknown.ContainsKey(o.ClientOrderId)).Take(Described).ToList();
@@ -97,7 +100,9 @@ internal sealed class FinalChecks(ExchangeApi api)
             }
         });
 
+        Took($"described {sample.Count} orders one by one", phase);
         var audit = await ReadQuietAuditAsync(ct);
+        Took("read the audit until it was quiet", phase);
         decimal negative = 0;
         var negativeAccounts = 0;
         var gate = new Lock();
@@ -116,8 +121,16 @@ internal sealed class FinalChecks(ExchangeApi api)
                 negativeAccounts++;
             }
         });
+        Took($"read {accounts.Count} accounts", phase);
         return new FinalState(orders.Count, orders.Count - unlisted.Count, unlisted.Count, sample.Count, [.. lost], [.. unverified], audit,
             negative, negativeAccounts, positions);
+    }
+
+    /// <summary>Says how long a phase of the checks took (at 100,000 accounts they take minutes), and starts the next.</summary>
+    private void Took(string what, System.Diagnostics.Stopwatch phase)
+    {
+        log.WriteLine($"  end-of-run checks: {what} in {phase.Elapsed.TotalSeconds:F1} s");
+        phase.Restart();
     }
 
     private async Task<HashSet<string>> ListedClientOrderIdsAsync(StressAccount account, string symbol, CancellationToken ct)

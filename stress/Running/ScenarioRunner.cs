@@ -102,7 +102,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
         foreach (var symbol in markets.Keys)
             if (await api.AdminAsync(HttpMethod.Get, $"/admin/v1/markets/{symbol}/liquidator", null, ct) is { Ok: true } liquidator)
                 log.WriteLine($"{scenario.Name}: {symbol} liquidator {liquidator.Body}");
-        var final = await new FinalChecks(api).RunAsync(recorder.Acknowledged, [.. population.All], ct);
+        var final = await new FinalChecks(api, log).RunAsync(recorder.Acknowledged, [.. population.All], ct);
         await background.CancelAsync();
         await Task.WhenAll(playing, pricing, tasks[2], tasks[3], tasks[4], progress);
         observer.CloseOpenIntervals();
