@@ -41,7 +41,7 @@ public interface IMarketJournal
     {
         var found = false;
         await foreach (var batch in ReadAfter(market, 0, cancellationToken))
-            if (found || (found = batch.LastAcceptedOrderId() >= orderId)) yield return batch;
+            if (found || (found = BatchOrders.Of(batch).LastAccepted >= orderId)) yield return batch;
     }
 
     Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken);

@@ -66,9 +66,9 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         command.Parameters.Add(new() { Value = batch.BatchId });
         command.Parameters.Add(new() { Value = batch.LastSequence });
         command.Parameters.Add(new() { Value = payload });
-        var lastOrderId = batch.LastAcceptedOrderId();
-        command.Parameters.Add(new() { Value = lastOrderId > 0 ? lastOrderId : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = batch.OrderBloom() });
+        var orders = BatchOrders.Of(batch);
+        command.Parameters.Add(new() { Value = orders.LastAccepted > 0 ? orders.LastAccepted : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = orders.Bloom });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new JournalFencedException(
                 $"{market}: the journal no longer ends at sequence {batch.FirstSequence - 1}; another writer appended first");
@@ -118,7 +118,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         // their acceptance, so pages start small and grow.
         const int LargestPage = 256;
         var pageSize = 2;
-        var bits = JournalBatch.OrderBits(orderId);
+        var bits = BatchOrders.OrderBits(orderId);
         long after;
         await using (var find = dataSource.CreateCommand("""
             select first_sequence from market_journal

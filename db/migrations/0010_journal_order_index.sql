@@ -4,7 +4,7 @@
 -- last_order_id: the highest order id the batch accepted (null when none). Order ids ascend with the sequence, so the
 --   batch that accepted an order is the one with the smallest such id at or above it: one index lookup.
 -- order_bloom: a 64-bit Bloom filter of every order id the batch touched (accepted, traded, amended, cancelled; three
---   bits an id, JournalBatch.OrderBloom), so a scan for an order's later batches skips the rows that cannot hold it on
+--   bits an id, BatchOrders.Bloom), so a scan for an order's later batches skips the rows that cannot hold it on
 --   the server, unread and undecoded. Unindexed: it filters a primary-key range scan.
 -- Batches written before this migration have neither: they are not found by order id, and never skipped.
 alter table market_journal add column last_order_id bigint check (last_order_id > 0);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Exchange.Journal;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -82,22 +81,5 @@ public sealed class IdleAccountCatchUpTests(PostgresFixture postgres)
         Assert.Equal([halted.Events.Single().Sequence, reopened.Events.Single().Sequence], joined.Events.Select(e => e.Sequence));
         Assert.All(joined.Events, e => Assert.Equal(EventKind.ModeChanged, e.Kind));
         Assert.Equal(0, journal.BatchesRead);
-    }
-
-    /// <summary>The real journal, counting the batches read back from it.</summary>
-    private sealed class ReadCountingJournal(IMarketJournal inner) : DelegatingJournal(inner)
-    {
-        public int BatchesRead;
-
-        public override async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var batch in Inner.ReadAfter(market, afterSequence, cancellationToken))
-            {
-                Interlocked.Increment(ref BatchesRead);
-                yield return batch;
-            }
-        }
-
     }
 }

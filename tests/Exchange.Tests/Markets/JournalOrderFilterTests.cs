@@ -19,11 +19,11 @@ public sealed class JournalOrderFilterTests
             new MarketEvent { Kind = EventKind.OrderCancelled, Sequence = 3, OrderId = 14 },
             new MarketEvent { Kind = EventKind.OrderAmended, Sequence = 4, OrderId = 15 });
 
-        var bloom = batch.OrderBloom();
+        var bloom = BatchOrders.Of(batch).Bloom;
         foreach (var id in new long[] { 11, 12, 13, 14, 15 })
-            Assert.Equal(JournalBatch.OrderBits(id), bloom & JournalBatch.OrderBits(id));
-        Assert.Equal(11, batch.LastAcceptedOrderId());
-        Assert.Equal(0, Batch(new MarketEvent { Kind = EventKind.MarkPriceSet, Sequence = 1 }).OrderBloom());
+            Assert.Equal(BatchOrders.OrderBits(id), bloom & BatchOrders.OrderBits(id));
+        Assert.Equal(11, BatchOrders.Of(batch).LastAccepted);
+        Assert.Equal(0, BatchOrders.Of(Batch(new MarketEvent { Kind = EventKind.MarkPriceSet, Sequence = 1 })).Bloom);
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class JournalOrderFilterTests
         {
             var held = random.NextInt64(1, long.MaxValue);
             var asked = random.NextInt64(1, long.MaxValue);
-            var bits = JournalBatch.OrderBits(asked);
+            var bits = BatchOrders.OrderBits(asked);
             Assert.InRange(long.PopCount(bits), 1, 3);
-            if (held != asked && (JournalBatch.OrderBits(held) & bits) == bits) passed++;
+            if (held != asked && (BatchOrders.OrderBits(held) & bits) == bits) passed++;
         }
         Assert.True(passed < Tries / 100, $"{passed} of {Tries} lookups passed a filter of another order");
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Exchange.Journal;
 using Exchange.Markets;
 using Exchange.Matching;
@@ -27,13 +26,13 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
         await using var _ = cluster;
 
         var accepted = await market.Execute(Limit(1, Side.Sell, 1000, 3, "old-maker"));
-        var orderId = accepted.Events.Single(e => e.Kind == EventKind.OrderAccepted).OrderId;
+        var orderId = AcceptedId(accepted);
         var firstFill = await market.Execute(Limit(3, Side.Buy, 1000, 1));
         await KeepBusy(market, "before");
         var lastFill = await market.Execute(Limit(4, Side.Buy, 1000, 5));
         await KeepBusy(market, "after");
 
-        journal.BatchesRead = 0;
+        journal.OrderBatchesRead = 0;
         var events = await market.GetOrderEvents(1, orderId);
 
         Assert.Equal([EventKind.OrderAccepted, EventKind.TradeExecuted, EventKind.TradeExecuted], events.Select(e => e.Kind));
@@ -45,7 +44,7 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
             events.Select(e => e.Sequence));
         // The acceptance and the two fills, and of the 200 busy batches between only the few whose order filter happens to
         // match (the server skips the rest); none of the 200 after the last fill.
-        Assert.InRange(journal.BatchesRead, 3, 20);
+        Assert.InRange(journal.OrderBatchesRead, 3, 20);
     }
 
     [Fact]
@@ -55,7 +54,7 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
         await using var __ = cluster;
 
         var accepted = await market.Execute(Limit(1, Side.Sell, 1000, 10, "resting"));
-        var orderId = accepted.Events.Single(e => e.Kind == EventKind.OrderAccepted).OrderId;
+        var orderId = AcceptedId(accepted);
         var oldFill = await market.Execute(Limit(3, Side.Buy, 1000, 2));
         await KeepBusy(market, "between");
         var recentFill = await market.Execute(Limit(4, Side.Buy, 1000, 3));
@@ -73,7 +72,7 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
         await using var _ = cluster;
 
         var accepted = await market.Execute(Limit(1, Side.Buy, 900, 2, "cancelled-early"));
-        var orderId = accepted.Events.Single(e => e.Kind == EventKind.OrderAccepted).OrderId;
+        var orderId = AcceptedId(accepted);
         await market.Execute(new CancelCommand(new CancelOrder(1, orderId, null)));
         await KeepBusy(market, "busy");
         await cluster.Cluster.DeactivateAsync(market);
@@ -93,11 +92,11 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
         await using var _ = cluster;
 
         var accepted = await market.Execute(Limit(1, Side.Buy, 900, 2));
-        var orderId = accepted.Events.Single(e => e.Kind == EventKind.OrderAccepted).OrderId;
-        journal.BatchesRead = 0;
+        var orderId = AcceptedId(accepted);
+        journal.OrderBatchesRead = 0;
 
         Assert.Equal([EventKind.OrderAccepted], (await market.GetOrderEvents(1, orderId)).Select(e => e.Kind));
-        Assert.Equal(0, journal.BatchesRead);
+        Assert.Equal(0, journal.OrderBatchesRead);
     }
 
     private async Task<(ExchangeCluster, ReadCountingJournal, IMarketGrain)> Start(string name)
@@ -119,20 +118,7 @@ public sealed class OrderArchiveTests(PostgresFixture postgres)
         }
     }
 
+    private static long AcceptedId(CommandOutcome outcome) => outcome.Events.Single(e => e.Kind == EventKind.OrderAccepted).OrderId;
+
     private static MarketEvent Trade(CommandOutcome outcome) => outcome.Events.Single(e => e.Kind == EventKind.TradeExecuted);
-
-    private sealed class ReadCountingJournal(IMarketJournal inner) : DelegatingJournal(inner)
-    {
-        public int BatchesRead;
-
-        public override async IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId,
-            [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            await foreach (var batch in Inner.ReadFromOrder(market, orderId, cancellationToken))
-            {
-                Interlocked.Increment(ref BatchesRead);
-                yield return batch;
-            }
-        }
-    }
 }
