@@ -41,7 +41,10 @@ public sealed class MigrationRunner
     /// <exception cref="InvalidOperationException">An applied migration's file has changed since it ran.</exception>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        // Unpooled: the run is once per process, so a pooled connection would only sit idle on the server for minutes
+        // (one per database: the test suite, which makes hundreds, ran out of server connections), and closing the
+        // session also frees the advisory lock if the unlock below never ran.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
 
         // Taken before anything else, including creating the history table: concurrent

@@ -66,7 +66,15 @@ public sealed class PostgresFixture : IAsyncLifetime
         lock (_databases)
             _databases.Add(name);
 
-        var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
+        // Idle pooled connections close after seconds, not the default five minutes: the suite makes hundreds of
+        // databases, and the idle sessions of finished tests filled the server's 200 connections (a later test's
+        // first query then failed with "too many clients").
+        var connectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString)
+        {
+            Database = name,
+            ConnectionIdleLifetime = 10,
+            ConnectionPruningInterval = 2,
+        }.ConnectionString;
         if (applyMigrations)
             await new MigrationRunner(connectionString).ApplyAsync(cancellationToken);
         return connectionString;
