@@ -88,7 +88,7 @@ public static class AccountEndpoints
         }
         catch (Exception ex)
         {
-            return RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})").With("transferId", transferId).ToResult();
+            return RejectionErrors.NotAnswered(ex).With("transferId", transferId).ToResult();
         }
         if (result.Reject != AccountReject.None) return RejectionErrors.For(result.Reject).ToResult();
         return Results.Ok(new TransferResponse(accountId, transferId, kind, Units.Money(amount), result.Duplicate, SignedMoney(result.Collateral)));

@@ -211,7 +211,7 @@ public static class AdminEndpoints
         }
         catch (Exception ex)
         {
-            return (null, RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})"));
+            return (null, RejectionErrors.NotAnswered(ex));
         }
         if (outcome.Status != CommandStatus.Committed) return (null, RejectionErrors.For(outcome));
         if (outcome.Rejection != RejectReason.None) return (null, RejectionErrors.For(outcome.Rejection));

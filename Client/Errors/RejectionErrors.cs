@@ -94,6 +94,10 @@ public static class RejectionErrors
         _ => OutcomeUnknown(error ?? "the cluster could not confirm the outcome"),
     };
 
+    /// <summary>A command the cluster failed to answer: the exception's type, and a database error's SQLSTATE, say why.</summary>
+    public static ApiError NotAnswered(Exception ex) =>
+        OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name}{(ex is Npgsql.PostgresException p ? " " + p.SqlState : "")})");
+
     public static ApiError OutcomeUnknown(string why) => ApiError.Unavailable(ErrorCodes.OutcomeUnknown,
         $"{why}; the command may or may not have been applied: ask by client order id (or transfer id) before retrying");
 }

@@ -70,7 +70,7 @@ public sealed class ConditionalOrders(IClusterClient cluster, MarketDirectory ma
         }
         catch (Exception ex)
         {
-            return Failed(RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})").With("clientOrderId", terms.Order.ClientOrderId));
+            return Failed(RejectionErrors.NotAnswered(ex).With("clientOrderId", terms.Order.ClientOrderId));
         }
         if (result.Reject != AccountReject.None) return Failed(RejectionErrors.For(result.Reject));
         var outcome = result.Outcome!;
@@ -103,7 +103,7 @@ public sealed class ConditionalOrders(IClusterClient cluster, MarketDirectory ma
         }
         catch (Exception ex)
         {
-            return Failed(RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})"));
+            return Failed(RejectionErrors.NotAnswered(ex));
         }
         if (result.Reject != AccountReject.None) return Failed(RejectionErrors.For(result.Reject));
         var outcome = result.Outcome!;

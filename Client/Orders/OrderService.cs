@@ -49,7 +49,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)).With("clientOrderId", order.ClientOrderId));
+            return OrderResult.Failed(RejectionErrors.NotAnswered(ex).With("clientOrderId", order.ClientOrderId));
         }
         return await Placed(accountId, spec, order, clientOrderIdGiven, result);
     }
@@ -76,7 +76,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return [.. orders.Select(o => OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)).With("clientOrderId", o.ClientOrderId)))];
+            return [.. orders.Select(o => OrderResult.Failed(RejectionErrors.NotAnswered(ex).With("clientOrderId", o.ClientOrderId)))];
         }
         var answers = new Task<OrderResult>[orders.Length];
         for (var i = 0; i < orders.Length; i++) answers[i] = Placed(accountId, spec, orders[i], clientOrderIdGiven[i], results[i]);
@@ -131,7 +131,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
+            return OrderResult.Failed(RejectionErrors.NotAnswered(ex));
         }
         return await Cancelled(accountId, spec, before, result);
     }
@@ -147,7 +147,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return [.. cancels.Select(_ => OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex))))];
+            return [.. cancels.Select(_ => OrderResult.Failed(RejectionErrors.NotAnswered(ex)))];
         }
         return await Task.WhenAll(results.Select((r, i) => Cancelled(accountId, spec, before[i], r)));
     }
@@ -193,7 +193,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return OrderResult.Failed(RejectionErrors.OutcomeUnknown(Why(ex)));
+            return OrderResult.Failed(RejectionErrors.NotAnswered(ex));
         }
         if (Refusal(result) is { } error) return OrderResult.Failed(error);
         return await Find(accountId, spec, orderId) is { } order ? new OrderResult(order, null) : OrderResult.Failed(ApiError.OrderNotFound());
@@ -232,7 +232,7 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         }
         catch (Exception ex)
         {
-            return ([], RejectionErrors.OutcomeUnknown(Why(ex)));
+            return ([], RejectionErrors.NotAnswered(ex));
         }
         if (Refusal(result) is { } error) return ([], error);
         return ([.. result.Outcome!.Events.Where(e => e.Kind == EventKind.OrderCancelled)], null);
@@ -285,5 +285,4 @@ public sealed class OrderService(IClusterClient cluster, MarketDirectory markets
         return outcome.Rejection is var reason and not RejectReason.None ? RejectionErrors.For(reason) : null;
     }
 
-    private static string Why(Exception ex) => $"the cluster did not answer ({ex.GetType().Name})";
 }

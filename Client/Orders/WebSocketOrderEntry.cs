@@ -75,7 +75,7 @@ public sealed class WebSocketOrderEntry(ApiCaller caller, OrderService orders, M
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            answer = BatchItemResponse.Failed(RejectionErrors.OutcomeUnknown($"the cluster did not answer ({ex.GetType().Name})"));
+            answer = BatchItemResponse.Failed(RejectionErrors.NotAnswered(ex));
         }
         finally
         {
