@@ -27,6 +27,7 @@ internal readonly record struct ApiAnswer(int Status, string Body, double Millis
 /// </summary>
 internal sealed class ExchangeApi(HttpClient http, string adminToken)
 {
+    private const int IdempotentAttempts = 5;
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
 
     public HttpClient Http => http;
@@ -47,6 +48,22 @@ internal sealed class ExchangeApi(HttpClient http, string adminToken)
         var answer = await AdminAsync(method, path, body, ct);
         if (!answer.Ok) throw new InvalidOperationException($"{method} {path}: {answer}");
         return answer.Body.Length == 0 ? default : answer.Parse();
+    }
+
+    /// <summary>
+    /// An admin call that must succeed and carries its own idempotency key (a transfer id): an answer that leaves the
+    /// outcome open (503, or none) is asked again with the same key, as a careful client does, since the exchange applies
+    /// a key once; any other refusal, or the last attempt's, throws.
+    /// </summary>
+    public async Task<JsonElement> AdminIdempotentAsync(HttpMethod method, string path, object body, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await AdminAsync(method, path, body, ct);
+            if (answer.Ok) return answer.Body.Length == 0 ? default : answer.Parse();
+            if (answer.Status is not (0 or 503) || attempt == IdempotentAttempts) throw new InvalidOperationException($"{method} {path}: {answer}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200 << attempt), ct);
+        }
     }
 
     public Task<ApiAnswer> GetAsync(string path, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Exchange.Client.Contracts;
 using Exchange.Stress.Results;
 
@@ -14,6 +15,7 @@ namespace Exchange.Stress.Running;
 internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDictionary<string, MarketInfo> markets, LiveState live,
     Observations seen, Func<IReadOnlyCollection<StressAccount>> accounts)
 {
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30), StartRetry = TimeSpan.FromMilliseconds(100);
     private const int PriceEveryMs = 250, SlowEveryMs = 1_000, HistoryMs = 600_000, Parallelism = 16, AtRiskPerRound = 2_000;
     private readonly Dictionary<string, OpenInterval> _open = new(StringComparer.Ordinal);
 
@@ -77,11 +79,36 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         }
     }
 
-    /// <summary>Reads every leveraged account once before the run: its position and liquidation price.</summary>
-    public Task WatchAsync(IEnumerable<StressAccount> leveraged, CancellationToken ct)
+    /// <summary>
+    /// Watches every built position from the size its order filled, and reads each account until its own view shows that
+    /// position, for its liquidation price: the market tells an account of its fills one way, so a view read just after
+    /// the fill may not show them yet (under load it did not, and the account went unwatched). One that has not shown it
+    /// within <see cref="StartDeadline"/> stays watched from its fill, its crossing then seen from its margin ratio or its
+    /// liquidation steps; the log says how many.
+    /// </summary>
+    public async Task WatchAsync(IReadOnlyCollection<BuiltPosition> positions, TextWriter log, CancellationToken ct)
     {
-        foreach (var account in leveraged) seen.Watched[account.Id] = new WatchedAccount(account);
-        return SampleAccountsAsync([.. seen.Watched.Values.Select(w => w.Account)], openInterest: false, ct, initial: true);
+        foreach (var p in positions) seen.Watched[p.Account.Id] = new WatchedAccount(p.Account) { StartSize = p.Size, LastSize = p.Size };
+        var waiting = positions.ToDictionary(p => p.Account.Id, p => p.Size);
+        var deadline = Environment.TickCount64 + StartDeadline.TotalMilliseconds;
+        while (true)
+        {
+            var shown = new ConcurrentBag<long>();
+            await Parallel.ForEachAsync(waiting, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (entry, token) =>
+            {
+                var answer = await api.AdminAsync(HttpMethod.Get, $"/admin/v1/accounts/{entry.Key}", null, token);
+                if (!answer.Ok) return;
+                var position = Json.Read<AccountResponse>(answer.Body).Positions.FirstOrDefault(p => p.Symbol == seen.Watched[entry.Key].Account.Market);
+                if (position is null || Json.Decimal(position.Size) != entry.Value) return;
+                seen.Watched[entry.Key].LiquidationPrice = Json.Decimal(position.LiquidationPrice);
+                shown.Add(entry.Key);
+            });
+            foreach (var id in shown) waiting.Remove(id);
+            if (waiting.Count == 0) return;
+            if (Environment.TickCount64 >= deadline) break;
+            await Task.Delay(StartRetry, ct);
+        }
+        log.WriteLine($"  {waiting.Count} of {positions.Count} leveraged accounts did not show their position within {StartDeadline.TotalSeconds:0} s; watched from their fills");
     }
 
     private async Task SamplePricesAsync(MarketInfo market, CancellationToken ct)
@@ -231,7 +258,7 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         seen.BadDebt.Enqueue(new BadDebtPoint(t, Json.Decimal(audit.BadDebt)!.Value));
     }
 
-    private async Task SampleAccountsAsync(IReadOnlyCollection<StressAccount> list, bool openInterest, CancellationToken ct, bool initial = false)
+    private async Task SampleAccountsAsync(IReadOnlyCollection<StressAccount> list, bool openInterest, CancellationToken ct)
     {
         var t = clock.NowMs;
         var longs = markets.Keys.ToDictionary(s => s, _ => 0m);
@@ -251,7 +278,7 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
                 foreach (var p in view.Positions)
                     if (Json.Decimal(p.Size) is > 0 and var size && longs.ContainsKey(p.Symbol)) longs[p.Symbol] += size;
             }
-            if (seen.Watched.TryGetValue(id, out var w)) Watch(w, view, asked, clock.NowMs, initial);
+            if (seen.Watched.TryGetValue(id, out var w)) Watch(w, view, asked, clock.NowMs);
         });
         if (openInterest && t >= 0)
             foreach (var (symbol, size) in longs) seen.OpenInterest.Enqueue(new OpenInterestPoint(t, symbol, size));
@@ -262,17 +289,10 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
     /// crossing seen in it counts from when it was asked, a handling from when it was answered, so a slow answer makes
     /// the handling time longer, never shorter.
     /// </summary>
-    private static void Watch(WatchedAccount w, AccountResponse view, long asked, long answered, bool initial)
+    private static void Watch(WatchedAccount w, AccountResponse view, long asked, long answered)
     {
         var position = view.Positions.FirstOrDefault(p => p.Symbol == w.Account.Market);
         var size = position is null ? 0 : Json.Decimal(position.Size)!.Value;
-        if (initial)
-        {
-            w.StartSize = size;
-            w.LastSize = size;
-            w.LiquidationPrice = Json.Decimal(position?.LiquidationPrice);
-            return;
-        }
         if (asked < 0 || w.StartSize == 0) return;
         // Under maintenance by the exchange's own reckoning, before the runner saw the mark cross: that is the crossing.
         if (w.CrossedAt is null && (view.Liquidating || Json.Decimal(view.MarginRatio) >= 1 || Math.Abs(size) < Math.Abs(w.StartSize))) w.CrossedAt = asked;

@@ -56,6 +56,15 @@ internal sealed class OrderDesk(ExchangeApi api, Recorder recorder, IReadOnlyDic
         return resting;
     }
 
+    /// <summary>Places one immediate-or-cancel order and returns the size it filled (0 when refused or unanswered).</summary>
+    public async Task<decimal> TakeAsync(StressAccount account, OrderIntent order, CancellationToken ct)
+    {
+        var id = account.NextClientOrderId();
+        var answer = await api.SignedAsync(account, HttpMethod.Post, "/api/v1/orders", Body(order with { ImmediateOrCancel = true }, id), ct);
+        recorder.Order(account, order.Symbol, id, answer.Status, answer.Code, answer.Milliseconds);
+        return answer.Ok && Json.Decimal(answer.Parse().GetProperty("filledSize").GetString()) is { } filled ? filled : 0;
+    }
+
     /// <summary>Cancels all the account's orders in the market (one request, recorded as one cancel).</summary>
     public async Task CancelAllAsync(StressAccount account, string symbol, CancellationToken ct)
     {

@@ -3,8 +3,11 @@ using Exchange.Stress.Scenarios;
 
 namespace Exchange.Stress.Running;
 
-/// <summary>A leveraged account's position as built: the market, its side and size in lots, at which price.</summary>
-internal sealed record BuiltPosition(StressAccount Account, string Symbol, bool Long, long Lots, long PriceTicks);
+/// <summary>A leveraged account's position as built: the market and its size as the exchange shows it (negative short).</summary>
+internal sealed record BuiltPosition(StressAccount Account, string Symbol, decimal Size);
+
+/// <summary>A leveraged account's position as drawn, before it is built.</summary>
+internal sealed record PlannedPosition(StressAccount Account, bool Long, long Lots);
 
 /// <summary>
 /// Creates and funds the scenario's accounts through the admin API, and gives each leveraged account its position
@@ -24,7 +27,7 @@ internal sealed class PopulationBuilder(ExchangeApi api, OrderDesk desk, TextWri
         var account = new StressAccount(created.GetProperty("accountId").GetInt64(), created.GetProperty("apiKey").GetString()!,
             created.GetProperty("apiSecret").GetString()!, role, market);
         if (deposit > 0)
-            await api.AdminRequiredAsync(HttpMethod.Post, $"/admin/v1/accounts/{account.Id}/deposits",
+            await api.AdminIdempotentAsync(HttpMethod.Post, $"/admin/v1/accounts/{account.Id}/deposits",
                 new { amount = Json.Text(deposit), transferId = $"stress-{account.Id}" }, ct);
         All.Add(account);
         return account;
@@ -44,13 +47,13 @@ internal sealed class PopulationBuilder(ExchangeApi api, OrderDesk desk, TextWri
     {
         var leveraged = await CreateManyAsync(group.Accounts, AccountRole.Leveraged, group.Collateral, group.Market, ct);
         var counterparties = await CreateManyAsync(group.Counterparties, AccountRole.Counterparty, group.CounterpartyCollateral, group.Market, ct);
-        var plans = new List<BuiltPosition>(leveraged.Length);
+        var plans = new List<PlannedPosition>(leveraged.Length);
         for (var i = 0; i < leveraged.Length; i++)
         {
             var leverage = group.LeverageMin + (group.LeverageMax - group.LeverageMin) * (decimal)random.NextDouble();
             var lots = market.LotsFor(group.Collateral * leverage, priceTicks);
             var isLong = group.Side switch { "long" => true, "short" => false, _ => i % 2 == 0 };
-            plans.Add(new BuiltPosition(leveraged[i], market.Symbol, isLong, lots, priceTicks));
+            plans.Add(new PlannedPosition(leveraged[i], isLong, lots));
         }
         var built = new List<BuiltPosition>();
         // Longs first, then shorts: the two sides' resting orders at one price would otherwise trade with each other.
@@ -65,12 +68,13 @@ internal sealed class PopulationBuilder(ExchangeApi api, OrderDesk desk, TextWri
                     foreach (var chunk in g.Select(x => x.p).Chunk(OrderDesk.MaxBatch))
                         await desk.PlaceAsync(g.Key, [.. chunk.Select(p => new OrderIntent(market.Symbol, !side, priceTicks, p.Lots, false))], token);
                 });
+            // The size each taker filled is its position (the account's own view follows the market's one-way notice).
             var filled = new ConcurrentBag<BuiltPosition>();
             await Parallel.ForEachAsync(wanted, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
                 async (p, token) =>
                 {
-                    var resting = await desk.PlaceAsync(p.Account, [new OrderIntent(market.Symbol, side, priceTicks, p.Lots, true)], token);
-                    filled.Add(p);
+                    var size = await desk.TakeAsync(p.Account, new OrderIntent(market.Symbol, side, priceTicks, p.Lots, true), token);
+                    if (size > 0) filled.Add(new BuiltPosition(p.Account, market.Symbol, side ? size : -size));
                 });
             // Whatever a counterparty still rests (an order refused on the taking side) must not stay on the book.
             await Parallel.ForEachAsync(counterparties, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },

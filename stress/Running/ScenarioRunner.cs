@@ -62,7 +62,7 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
             var index = live.Latest(group.Market)?.Index ?? throw new InvalidOperationException($"{group.Market} lost its index while the population was built");
             positions.AddRange(await population.BuildPositionsAsync(group, market, market.Ticks(index), random, ct));
         }
-        await observer.WatchAsync(positions.Select(p => p.Account), ct);
+        await observer.WatchAsync(positions, log, ct);
 
         using var trading = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var makers = new Makers(scenario.Population.Makers, markets, makerAccounts, desk, live, clock, schedule, new Random(random.Next()));

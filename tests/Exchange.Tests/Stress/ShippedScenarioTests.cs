@@ -32,8 +32,16 @@ public sealed class ShippedScenarioTests(PostgresFixture postgres, ITestOutputHe
         using var deadline = new CancellationTokenSource(RunDeadline);
         var log = new StringWriter();
         StressResult result;
-        await using (var target = await LocalTarget.StartAsync(await postgres.CreateDatabaseAsync(applyMigrations: true), log, deadline.Token))
+        try
+        {
+            await using var target = await LocalTarget.StartAsync(await postgres.CreateDatabaseAsync(applyMigrations: true), log, deadline.Token);
             result = await new ScenarioRunner(scenario, file, target, log).RunAsync(deadline.Token);
+        }
+        catch
+        {
+            output.WriteLine(log.ToString());   // what the run and the exchange said before it failed
+            throw;
+        }
         ScenarioVerdicts.AssertAllHold(result, scenario, log.ToString(), output);
 
         // The result is complete: what the report draws was observed, and it survives result.json.
