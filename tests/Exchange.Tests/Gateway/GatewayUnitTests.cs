@@ -118,6 +118,16 @@ public sealed class GatewayUnitTests
     }
 
     [Fact]
+    public void An_unanswered_command_names_the_exception_and_a_database_errors_code()
+    {
+        var database = RejectionErrors.NotAnswered(new Npgsql.PostgresException("sorry, too many clients already", "FATAL", "FATAL", "53300"));
+        var timeout = RejectionErrors.NotAnswered(new TimeoutException());
+        Assert.Equal((503, ErrorCodes.OutcomeUnknown), (database.Status, database.Code));
+        Assert.StartsWith("the cluster did not answer (PostgresException 53300);", database.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("the cluster did not answer (TimeoutException);", timeout.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_command_refused_for_want_of_the_journal_is_a_definite_refusal_not_an_unknown_outcome()
     {
         var refused = RejectionErrors.For(CommandOutcome.Fail("BTC-PERP cannot load its journal", journalUnavailable: true));
