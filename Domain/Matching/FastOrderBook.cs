@@ -14,9 +14,9 @@ public sealed partial class FastOrderBook : IOrderBook
     private readonly Dictionary<long, int> _slotsById = [];
     private readonly ClientOrderIds _clientOrderIds;
     private readonly TradeWindow _window = new();
-    private PriceGuard _guard;
-    private MarketTerms? _guardTerms;
-    private long _guardLastTrade;
+    private BandGuard _band;
+    private MarketTerms? _bandTerms;
+    private long _bandReference;
     private long _nextOrderId = 1;
 
     public FastOrderBook(MarketSpec spec, MarketMode mode = MarketMode.Open)
@@ -80,16 +80,22 @@ public sealed partial class FastOrderBook : IOrderBook
 
     public void Place(in PlaceOrder o, long timestamp, EventBuffer events)
     {
-        // One compiled body per guard (see IMatchGuard): a market without breaker rules runs the checks as constants.
-        if (Guarded)
-        {
-            var guard = Guard(timestamp);
-            Place(o, ref guard, timestamp, events);
-        }
-        else
+        // One compiled body per guard (see IMatchGuard): a market without breaker rules runs the checks as constants,
+        // one with a band alone carries two prices.
+        if (!Guarded)
         {
             var none = new NoGuard();
             Place(o, ref none, timestamp, events);
+        }
+        else if (Terms.Breaker!.VelocityBps == 0)
+        {
+            RefreshBand();
+            Place(o, ref _band, timestamp, events);
+        }
+        else
+        {
+            var guard = PriceGuard.Begin(Terms, LastTradePrice, _window, timestamp);
+            Place(o, ref guard, timestamp, events);
         }
     }
 
@@ -331,23 +337,25 @@ public sealed partial class FastOrderBook : IOrderBook
         (Mode, Terms) = (MarketMode.Open, Terms with { ModeCause = cause, MarketWideSequence = Sequence });
     }
 
-    /// <summary>The limits continuous matching keeps to in this command (inactive unless the market matches and has breaker rules).</summary>
-    /// <remarks>
-    /// Without the velocity rule the limits depend only on the terms (an immutable record, replaced on every change)
-    /// and the last trade, so they are kept until either changes: most orders in a busy book arrive between two
-    /// trades at the same price. The cache is derived state, outside the hash and snapshots.
-    /// </remarks>
     /// <summary>Whether this command matches under limits at all: the market has breaker rules and matches continuously.</summary>
     private bool Guarded => Terms.Breaker is not null && OrderRules.Matches(Mode);
 
-    private PriceGuard Guard(long timestamp)
+    /// <summary>The limits continuous matching keeps to in this command (none unless the market matches and has breaker rules).</summary>
+    private PriceGuard Guard(long timestamp) =>
+        Guarded ? PriceGuard.Begin(Terms, LastTradePrice, _window, timestamp) : PriceGuard.None;
+
+    /// <summary>Brings <see cref="_band"/> to the band of a market whose breaker has no velocity rule: the limits <see cref="Guard"/> would give.</summary>
+    /// <remarks>
+    /// They depend only on the terms (an immutable record, replaced on every change) and the reference, so they are kept
+    /// until either changes: most orders in a busy book arrive between two trades at the same price. The cache is
+    /// derived state, outside the hash and snapshots.
+    /// </remarks>
+    private void RefreshBand()
     {
         var terms = Terms;
-        if (terms.Breaker is not { } rules || !OrderRules.Matches(Mode)) return PriceGuard.None;
-        if (rules.VelocityBps != 0) return PriceGuard.Begin(terms, LastTradePrice, _window, timestamp);
-        if (!ReferenceEquals(terms, _guardTerms) || LastTradePrice != _guardLastTrade)
-            (_guard, _guardTerms, _guardLastTrade) = (PriceGuard.Begin(terms, LastTradePrice, _window, timestamp), terms, LastTradePrice);
-        return _guard;
+        var reference = terms.BreakerReference(LastTradePrice);
+        if (!ReferenceEquals(terms, _bandTerms) || reference != _bandReference)
+            (_band, _bandTerms, _bandReference) = (BandGuard.Around(terms.Breaker!, reference), terms, reference);
     }
 
     /// <summary>
