@@ -47,6 +47,11 @@ public sealed record UncrossRequest(string ReferencePrice);
 public sealed record UncrossResponse(string Symbol, string? Price, string Volume, string Mode, long Sequence);
 
 /// <summary>Orders to reconcile: each as its account named it.</summary>
+public sealed record AccountViewsRequest(long[] AccountIds);
+
+/// <param name="Unknown">The ids asked for that are not accounts.</param>
+public sealed record AccountViewsResponse(AccountResponse[] Accounts, long[] Unknown);
+
 public sealed record OrderReconcileRequest(ClientOrderResponse[] Orders);
 
 public sealed record ClientOrderResponse(long AccountId, string ClientOrderId);

@@ -7,6 +7,7 @@ using Exchange.Client.Markets;
 using Exchange.Client.Security;
 using Exchange.Markets;
 using Exchange.Matching;
+using System.Text.Json;
 
 namespace Exchange.Client.Endpoints;
 
@@ -26,6 +27,8 @@ public static class AdminEndpoints
         admin.MapDelete("/keys/{apiKey}", RevokeKey).Produces<KeyRevokedResponse>()
             .WithSummary("Revoke an API key (an account's or a price feed's): refused at once on this gateway, within Gateway:KeyCacheTime on every other");
         admin.MapGet("/accounts/{accountId}", GetAccount).WithSummary("An account's balances and positions");
+        admin.MapPost("/accounts/views", GetAccounts).Accepts<AccountViewsRequest>("application/json").Produces<AccountViewsResponse>()
+            .WithSummary($"Many accounts' balances and positions at once (up to {MaxViews})");
         admin.MapPost("/accounts/{accountId}/deposits", Deposit).Accepts<TransferRequest>("application/json")
             .Produces<TransferResponse>().WithSummary("Credit collateral, once per transferId");
         admin.MapPost("/markets", CreateMarket).Accepts<CreateMarketRequest>("application/json")
@@ -119,6 +122,29 @@ public static class AdminEndpoints
         _ = new QueryReader(context.Request);
         var id = await ExistingAccount(accountId, keys, context.RequestAborted);
         return Results.Ok(await AccountEndpoints.View(id, markets, cluster));
+    }
+
+    private const int MaxViews = 1_000, ViewsAtOnce = 64;
+
+    /// <summary>
+    /// Many accounts' views in one request (an operator's end-of-day check, a stress run's last reads): the same view as
+    /// <see cref="GetAccount"/> for each account that exists, read from its grain, at most <see cref="ViewsAtOnce"/> at
+    /// a time; the ids of accounts that do not exist are listed apart. Each view is read on its own, so they are not one
+    /// moment's picture of the venue (the audit is that).
+    /// </summary>
+    private static async Task<AccountViewsResponse> GetAccounts(HttpContext context, ApiKeys keys, MarketDirectory markets, IClusterClient cluster)
+    {
+        _ = new QueryReader(context.Request);
+        var items = JsonBody.Parse(RequestBody.Of(context).Bytes, "accountIds").Array("accountIds", MaxViews)
+            ?? throw new ApiException(ApiError.Field(ErrorCodes.MissingField, "accountIds", $"'accountIds' is required: an array of up to {MaxViews} account ids"));
+        var ids = items.Select(item => item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out var id) && id > 0 ? id
+            : throw new ApiException(ApiError.Field(ErrorCodes.InvalidField, "accountIds", "each of 'accountIds' must be a positive whole number"))).Distinct().ToArray();
+        var existing = ids.Length == 0 ? [] : await keys.ExistingAccounts(ids, context.RequestAborted);
+        var found = ids.Where(existing.Contains).ToArray();
+        var views = new AccountResponse[found.Length];
+        await Parallel.ForEachAsync(Enumerable.Range(0, found.Length), new ParallelOptions { MaxDegreeOfParallelism = ViewsAtOnce, CancellationToken = context.RequestAborted },
+            async (i, _) => views[i] = await AccountEndpoints.View(found[i], markets, cluster));
+        return new AccountViewsResponse(views, [.. ids.Where(id => !existing.Contains(id))]);
     }
 
     private static async Task<IResult> Deposit(string accountId, HttpContext context, ApiKeys keys, IClusterClient cluster)

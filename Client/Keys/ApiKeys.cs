@@ -89,6 +89,9 @@ public sealed class ApiKeys(IApiKeyStore store, SecretProtector protector, TimeP
 
     public Task<ApiKeyInfo[]> Keys(long accountId, CancellationToken cancellationToken) => store.Keys(accountId, cancellationToken);
 
+    public Task<HashSet<long>> ExistingAccounts(long[] accountIds, CancellationToken cancellationToken) =>
+        store.ExistingAccounts(accountIds, cancellationToken);
+
     public Task<bool> AccountExists(long accountId, CancellationToken cancellationToken) =>
         accountId > 0 ? store.AccountExists(accountId, cancellationToken) : Task.FromResult(false);
 

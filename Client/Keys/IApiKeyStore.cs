@@ -10,6 +10,9 @@ public interface IApiKeyStore
 
     Task<bool> AccountExists(long accountId, CancellationToken cancellationToken);
 
+    /// <summary>Which of these accounts exist (one read for many).</summary>
+    Task<HashSet<long>> ExistingAccounts(long[] accountIds, CancellationToken cancellationToken);
+
     Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken);
 
     /// <summary>Adds a price feed's key: it may publish for that feed only, never act for an account.</summary>

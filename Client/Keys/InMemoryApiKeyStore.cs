@@ -26,6 +26,9 @@ public sealed class InMemoryApiKeyStore(TimeProvider clock) : IApiKeyStore
     public Task<bool> AccountExists(long accountId, CancellationToken cancellationToken) =>
         Task.FromResult(_accounts.ContainsKey(accountId));
 
+    public Task<HashSet<long>> ExistingAccounts(long[] accountIds, CancellationToken cancellationToken) =>
+        Task.FromResult(accountIds.Where(_accounts.ContainsKey).ToHashSet());
+
     public Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken)
     {
         if (!_keys.TryAdd(apiKey, new Entry(accountId, encryptedSecret, clock.GetUtcNow(), null)))

@@ -21,6 +21,16 @@ public sealed class PostgresApiKeyStore(NpgsqlDataSource dataSource) : IApiKeySt
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<HashSet<long>> ExistingAccounts(long[] accountIds, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select account_id from gateway_accounts where account_id = any($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = accountIds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var found = new HashSet<long>();
+        while (await reader.ReadAsync(cancellationToken)) found.Add(reader.GetInt64(0));
+        return found;
+    }
+
     public async Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(

@@ -28,8 +28,8 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
     private Verdict Lost()
     {
         var f = facts.Final;
-        var detail = $"{f.OrdersChecked} acknowledged orders looked for by client order id at the end: {f.Listed} in their accounts' "
-            + $"recent orders, {f.Reconciled} reconciled with their market, {f.Described} of those also asked for one by one";
+        var detail = $"{f.OrdersChecked} acknowledged orders looked for by client order id at the end: all reconciled with their market "
+            + $"({f.UnknownToMemory} unknown to its memory), {f.Described} asked for one by one (those, and a sample of the rest)";
         if (f.Lost.Count > 0) detail += $"; not found: {string.Join("; ", f.Lost.Take(5))}";
         if (f.Unverified.Count > 0) detail += $"; could not be asked: {string.Join("; ", f.Unverified.Take(5))}";
         return new Verdict("acknowledged-orders-lost", N(f.Lost.Count + f.Unverified.Count), "0", f.Lost.Count == 0 && f.Unverified.Count == 0, detail);

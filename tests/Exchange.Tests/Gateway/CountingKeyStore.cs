@@ -30,6 +30,9 @@ internal sealed class CountingKeyStore(PostgresApiKeyStore store) : IApiKeyStore
 
     public Task<bool> AccountExists(long accountId, CancellationToken cancellationToken) => Store.AccountExists(accountId, cancellationToken);
 
+    public Task<HashSet<long>> ExistingAccounts(long[] accountIds, CancellationToken cancellationToken) =>
+        Store.ExistingAccounts(accountIds, cancellationToken);
+
     public Task AddKey(string apiKey, long accountId, byte[] encryptedSecret, CancellationToken cancellationToken) =>
         Store.AddKey(apiKey, accountId, encryptedSecret, cancellationToken);
 
