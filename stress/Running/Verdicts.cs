@@ -60,7 +60,7 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
     }
 
     /// <summary>
-    /// Per market: what liquidation closed (the positions the runner saw reduced after the mark crossed them) less what
+    /// Per market: what liquidation closed (the positions of the accounts the mark crossed, at the start less at the end) less what
     /// the book took and what the insurance fund still holds at the end is what nobody but ADL could take; ADL may not
     /// exceed it. The fund's own holding counts at the end, because a fund pushed under water is itself liquidated
     /// (what it took over then leaves it by the book or by ADL).
@@ -77,8 +77,10 @@ internal sealed class Verdicts(Scenario scenario, RunFacts facts)
             var book = steps.Where(s => s.Outcome == "book").Sum(s => s.Size);
             var fundTook = steps.Where(s => s.Outcome == "fund").Sum(s => s.Size);
             var fundHolds = Math.Abs(facts.Final.Positions.GetValueOrDefault((facts.FundAccounts[market], market)));
+            // Closed sizes from the positions read at the end: the last reading during the run may be a minute old at
+            // 100,000 accounts, and counted the liquidations after it as not needed (ADL then looked beyond the shortfall).
             var liquidated = facts.Watched.Where(w => w.Account.Market == market && w.CrossedAt is not null)
-                .Sum(w => Math.Abs(w.StartSize) - Math.Abs(w.LastSize));
+                .Sum(w => Math.Abs(w.StartSize) - Math.Abs(facts.Final.Positions.GetValueOrDefault((w.Account.Id, market))));
             var required = Math.Max(0, liquidated - book - fundHolds);
             holds &= adl <= required;
             parts.Add($"{market}: adl {D(adl)}, required at most {D(required)} (liquidated {D(liquidated)}, book {D(book)}, " +
