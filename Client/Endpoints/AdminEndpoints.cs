@@ -131,8 +131,7 @@ public static class AdminEndpoints
     /// <see cref="GetAccount"/> for each account that exists, read from its grain, at most <see cref="ViewsAtOnce"/> at
     /// a time (each view asks the account's markets for their current mark, so views at once are market calls at once:
     /// a stress run reading 256 at once during a crash stalled the market); the ids of accounts that do not exist are
-    /// listed apart. Each view is read on its own, so they are not one
-    /// moment's picture of the venue (the audit is that).
+    /// listed apart. Each view is read on its own, so they are not one moment's picture of the venue (the audit is that).
     /// </summary>
     private static async Task<AccountViewsResponse> GetAccounts(HttpContext context, ApiKeys keys, MarketDirectory markets, IClusterClient cluster)
     {

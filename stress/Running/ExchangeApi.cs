@@ -66,6 +66,10 @@ internal sealed class ExchangeApi(HttpClient http, string adminToken)
         }
     }
 
+    /// <summary>Many accounts' views in one admin call (up to 1,000 ids): an <see cref="Client.Contracts.AccountViewsResponse"/> when it succeeds.</summary>
+    public Task<ApiAnswer> AccountViewsAsync(IEnumerable<long> accountIds, CancellationToken ct) =>
+        AdminAsync(HttpMethod.Post, "/admin/v1/accounts/views", new { accountIds }, ct);
+
     public Task<ApiAnswer> GetAsync(string path, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
 
     public Task<ApiAnswer> SignedAsync(StressAccount account, HttpMethod method, string pathAndQuery, string? body, CancellationToken ct) =>

@@ -73,7 +73,7 @@ internal sealed class FinalChecks(ExchangeApi api, TextWriter log)
         var positions = new Dictionary<(long, string), decimal>();
         await Parallel.ForEachAsync(accounts.Chunk(ViewChunk), new ParallelOptions { MaxDegreeOfParallelism = BulkParallelism, CancellationToken = ct }, async (chunk, token) =>
         {
-            var answer = await WithRetriesAsync(() => api.AdminAsync(HttpMethod.Post, "/admin/v1/accounts/views", new { accountIds = chunk.Select(a => a.Id) }, token), token);
+            var answer = await WithRetriesAsync(() => api.AccountViewsAsync(chunk.Select(a => a.Id), token), token);
             if (!answer.Ok) throw new InvalidOperationException($"reading {chunk.Length} accounts at the end: {answer}");
             var views = Json.Read<AccountViewsResponse>(answer.Body);
             if (views.Unknown.Length > 0) throw new InvalidOperationException($"accounts the exchange does not know at the end: {string.Join(", ", views.Unknown.Take(5))}");

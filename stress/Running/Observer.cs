@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Exchange.Client.Contracts;
 using Exchange.Stress.Results;
 
@@ -16,10 +15,10 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
     Observations seen, Func<IReadOnlyCollection<StressAccount>> accounts)
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30), StartRetry = TimeSpan.FromMilliseconds(100);
-    // One bulk read at a time: the gateway reads 16 of its views at once, each asking the market for its mark, as many
-    // as the 16 single reads before; four at once of 64 views each (256 mark reads in flight) stalled the market of a
-    // 100,000-account crash for two minutes.
-    private const int ViewChunk = 250, ViewParallelism = 1;
+    // Accounts are read 250 to a bulk request, one request at a time: the gateway reads 16 of its views at once, each
+    // asking the market for its mark, as many as the 16 single reads before; four requests at once of 64 views each
+    // (256 mark reads in flight) stalled the market of a 100,000-account crash for two minutes.
+    private const int ViewChunk = 250;
     private const int PriceEveryMs = 250, SlowEveryMs = 1_000, HistoryMs = 600_000, AtRiskPerRound = 2_000;
     private readonly Dictionary<string, OpenInterval> _open = new(StringComparer.Ordinal);
 
@@ -97,22 +96,19 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         var deadline = Environment.TickCount64 + StartDeadline.TotalMilliseconds;
         while (true)
         {
-            var shown = new ConcurrentBag<long>();
-            await Parallel.ForEachAsync(waiting.Keys.Chunk(ViewChunk), new ParallelOptions { MaxDegreeOfParallelism = ViewParallelism, CancellationToken = ct },
-                async (chunk, token) =>
+            foreach (var chunk in waiting.Keys.ToArray().Chunk(ViewChunk))
+            {
+                var answer = await api.AccountViewsAsync(chunk, ct);
+                if (!answer.Ok) continue;
+                foreach (var view in Json.Read<AccountViewsResponse>(answer.Body).Accounts)
                 {
-                    var answer = await api.AdminAsync(HttpMethod.Post, "/admin/v1/accounts/views", new { accountIds = chunk }, token);
-                    if (!answer.Ok) return;
-                    foreach (var view in Json.Read<AccountViewsResponse>(answer.Body).Accounts)
-                    {
-                        var w = seen.Watched[view.AccountId];
-                        var position = view.Positions.FirstOrDefault(p => p.Symbol == w.Account.Market);
-                        if (position is null || Json.Decimal(position.Size) != waiting[view.AccountId]) continue;
-                        w.LiquidationPrice = Json.Decimal(position.LiquidationPrice);
-                        shown.Add(view.AccountId);
-                    }
-                });
-            foreach (var id in shown) waiting.Remove(id);
+                    var w = seen.Watched[view.AccountId];
+                    var position = view.Positions.FirstOrDefault(p => p.Symbol == w.Account.Market);
+                    if (position is null || Json.Decimal(position.Size) != waiting[view.AccountId]) continue;
+                    w.LiquidationPrice = Json.Decimal(position.LiquidationPrice);
+                    waiting.Remove(view.AccountId);
+                }
+            }
             if (waiting.Count == 0) return;
             if (Environment.TickCount64 >= deadline) break;
             await Task.Delay(StartRetry, ct);
@@ -271,30 +267,25 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
     {
         var t = clock.NowMs;
         var longs = markets.Keys.ToDictionary(s => s, _ => 0m);
-        var gate = new Lock();
         var fundIds = markets.Values.Select(m => m.FundAccountId).ToHashSet();
         var ids = list.Select(a => a.Id).Concat(openInterest ? fundIds.Where(id => list.All(a => a.Id != id)) : []).ToList();
-        await Parallel.ForEachAsync(ids.Chunk(ViewChunk), new ParallelOptions { MaxDegreeOfParallelism = ViewParallelism, CancellationToken = ct },
-            async (chunk, token) =>
+        foreach (var chunk in ids.Chunk(ViewChunk))
+        {
+            // Read in the operators' bulk call (at 100,000 accounts one request each was a load of its own on the gateway
+            // during the crash). Each chunk is timed on its own: asked when its request left, answered when it came back,
+            // so a crossing is never counted late nor a handling early; a sweep of 30,000 accounts takes seconds, and
+            // timing a reading by the sweep's start counted it crossed seconds early.
+            var asked = clock.NowMs;
+            var answer = await api.AccountViewsAsync(chunk, ct);
+            if (!answer.Ok) continue;
+            var answered = clock.NowMs;
+            foreach (var view in Json.Read<AccountViewsResponse>(answer.Body).Accounts)
             {
-                // Read in the operators' bulk call (at 100,000 accounts one request each was a load of its own on the
-                // gateway during the crash). Each chunk is timed on its own: asked when its request left, answered when
-                // it came back, so a crossing is never counted late nor a handling early; a sweep of 30,000 accounts
-                // takes seconds, and timing a reading by the sweep's start counted it crossed seconds early.
-                var asked = clock.NowMs;
-                var answer = await api.AdminAsync(HttpMethod.Post, "/admin/v1/accounts/views", new { accountIds = chunk }, token);
-                if (!answer.Ok) return;
-                var answered = clock.NowMs;
-                foreach (var view in Json.Read<AccountViewsResponse>(answer.Body).Accounts)
-                {
-                    lock (gate)
-                    {
-                        foreach (var p in view.Positions)
-                            if (Json.Decimal(p.Size) is > 0 and var size && longs.ContainsKey(p.Symbol)) longs[p.Symbol] += size;
-                    }
-                    if (seen.Watched.TryGetValue(view.AccountId, out var w)) Watch(w, view, asked, answered);
-                }
-            });
+                foreach (var p in view.Positions)
+                    if (Json.Decimal(p.Size) is > 0 and var size && longs.ContainsKey(p.Symbol)) longs[p.Symbol] += size;
+                if (seen.Watched.TryGetValue(view.AccountId, out var w)) Watch(w, view, asked, answered);
+            }
+        }
         if (openInterest && t >= 0)
             foreach (var (symbol, size) in longs) seen.OpenInterest.Enqueue(new OpenInterestPoint(t, symbol, size));
     }
