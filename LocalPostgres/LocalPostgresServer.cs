@@ -127,7 +127,10 @@ public sealed class LocalPostgresServer : IAsyncDisposable
             # exchange test harness: local-only
             listen_addresses = '127.0.0.1'
             unix_socket_directories = '{socketDirectory}'
-            max_connections = 200
+            # One server serves the whole test suite: hundreds of databases, two-silo clusters in parallel test
+            # collections, each with its pools. 200 was reached in CI (a test's first query then fails with
+            # "too many clients"); a connection slot costs some kilobytes of shared memory.
+            max_connections = 1000
 
             """, cancellationToken);
         if (!_durable)
