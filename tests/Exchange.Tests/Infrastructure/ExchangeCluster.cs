@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Exchange.Tests.Infrastructure;
@@ -53,8 +54,28 @@ public sealed class ExchangeCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
+        await EverySiloSeesEveryOther(cluster);
         return new ExchangeCluster(cluster);
     }
+
+    /// <summary>
+    /// Until each silo's membership view shows every silo active. Orleans' default grain directory is eventually
+    /// consistent: while the silos' views of the cluster still differ, a grain first called from two of them (a risk
+    /// shard, say, by an account's report and by the liquidator) can be activated on both, and each activation then
+    /// sees half of the traffic. A test that starts working the moment the cluster is deployed must not start there.
+    /// </summary>
+    private static Task EverySiloSeesEveryOther(InProcessTestCluster cluster) =>
+        Polling.Eventually(() =>
+        {
+            var silos = cluster.Silos;
+            foreach (var silo in silos)
+            {
+                var view = silo.SiloHost.Services.GetRequiredService<IClusterMembershipService>().CurrentSnapshot;
+                var active = view.Members.Values.Count(m => m.Status == SiloStatus.Active);
+                if (active != silos.Count) throw new InvalidOperationException($"silo {silo.SiloAddress} sees {active} of {silos.Count} silos active");
+            }
+            return Task.FromResult(true);
+        });
 
     /// <summary>The silo that hosts a grain's activation now (activating it if needed).</summary>
     public async Task<InProcessSiloHandle> SiloHosting(IAddressable grain)
