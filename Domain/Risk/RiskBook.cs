@@ -27,6 +27,10 @@ public sealed class RiskBook
     /// <summary>Whether the account has a row here.</summary>
     public bool Holds(long accountId) => _slots.ContainsKey(accountId);
 
+    /// <summary>The account's position in a market as last reported (0: none, or no row).</summary>
+    public long SizeIn(string symbol, long accountId) =>
+        _slots.TryGetValue(accountId, out var slot) && _marketIndex.TryGetValue(symbol, out var i) ? _markets[i].Size[slot] : 0;
+
     /// <summary>
     /// Records an account's report; an older version than the one held is ignored. True when a position changed (the
     /// account traded, was closed or taken over): a verdict about it is then new, whatever was said before.

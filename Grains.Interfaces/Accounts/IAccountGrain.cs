@@ -52,6 +52,13 @@ public interface IAccountGrain : IGrainWithIntegerKey
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<AccountView> GetView();
 
+    /// <summary>
+    /// The view once the account has applied a market's events through <paramref name="sequence"/>: if its cursor there is
+    /// before that, it first asks the market for what it missed (a push that was lost, or has not arrived yet). For the
+    /// liquidation engine reading the insurance fund, whose loss cap must count every takeover already committed.
+    /// </summary>
+    Task<AccountView> GetViewAfter(string symbol, long sequence);
+
     /// <summary>For the conservation audit: the account brought up to date with every market, valued at the given marks.</summary>
     Task<AccountAudit> Audit(Dictionary<string, long> marks);
 

@@ -24,6 +24,15 @@ public interface IRiskShardGrain : IGrainWithIntegerKey
     /// <summary>Profitable positions on <paramref name="side"/> in a market (Sell: shorts), best ranked first, for auto-deleveraging.</summary>
     Task<AdlCandidate[]> DeleverageCandidates(string symbol, Side side, long excludeAccountId, int max);
 
+    /// <summary>
+    /// Deleveraging found fewer counterparties in a market than it needed: the shard asks the market who holds a position
+    /// there and has each holder it shows no position for report again (one-way; at most once per
+    /// <c>RiskOptions.RenotifyAfter</c> a market, whoever asks). Interleaved: the shard's scans do not wait on a
+    /// market busy in a crash.
+    /// </summary>
+    [OneWay, AlwaysInterleave]
+    Task RelearnHolders(string symbol);
+
     /// <summary>What the shard holds and what its last scan found, for operators and the liquidation benchmark.</summary>
     Task<RiskShardStats> Stats();
 }

@@ -134,6 +134,13 @@ public sealed partial class AccountGrain(
             Risk.LiquidationPolicy.MarginRatioPpm(equity, maintenance), _liquidation.InProgress, _ledger.FundingPaid);
     }
 
+    public async Task<AccountView> GetViewAfter(string symbol, long sequence)
+    {
+        _health.ThrowIfStopped();
+        if ((_ledger.Find(symbol)?.Cursor ?? -1) < sequence && await _markets.Enter(symbol) is not null) await _markets.CatchUp(symbol);
+        return await GetView();
+    }
+
     public async Task<AccountAudit> Audit(Dictionary<string, long> marks)
     {
         _health.ThrowIfStopped();

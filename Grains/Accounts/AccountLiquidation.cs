@@ -123,7 +123,8 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
         if (!markets.MayLiquidate(marks)) return false;
         var bankruptcy = LiquidationPolicy.BankruptcyPrice(m.Spec, ledger.Equity(s => marks.GetValueOrDefault(s)), size, mark);
         var side = size > 0 ? Side.Sell : Side.Buy;
-        var fund = await grains.GetGrain<IAccountGrain>(rules.FundAccountId).GetView();
+        // The fund's loss cap counts its takeovers in this market, the liquidator's too: it catches up with the market first.
+        var fund = await grains.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(symbol, long.MaxValue);
         var lossSoFar = -Math.Min(0, fund.Positions.FirstOrDefault(p => p.Symbol == symbol)?.UnrealisedPnl ?? 0);
         var taken = LiquidationPolicy.FundTakeover(size, bankruptcy, mark, m.Spec.NotionalPerTickLot, fund.Equity, rules, lossSoFar);
         if (taken > 0)
@@ -140,7 +141,9 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
                 grains.GetGrain<IRiskShardGrain>(shard).DeleverageCandidates(symbol, side, accountId, options.DeleverageCandidates))))
             .SelectMany(c => c).Where(c => c.AccountId != rules.FundAccountId)
             .OrderByDescending(c => c.Score).ThenBy(c => c.AccountId);
-        foreach (var (counterparty, lots) in LiquidationPolicy.Deleverage(rest, candidates))
+        var deleverage = LiquidationPolicy.Deleverage(rest, candidates);
+        if (deleverage.Sum(d => d.Size) < rest) RiskShards.RelearnHolders(grains, options, symbol);
+        foreach (var (counterparty, lots) in deleverage)
         {
             var outcome = await markets.ExecuteAndSettle(symbol, new TransferPositionCommand(
                 new PositionTransfer(PositionTransferKind.Deleverage, accountId, counterparty, side, bankruptcy, lots), m.Cursor));

@@ -17,17 +17,16 @@ namespace Exchange.Risk;
 /// then their liquidation fees; and, for those the book cannot absorb, the fund's takeovers within its cap and the
 /// minimal deleveraging (the fund read once, the candidates once per shard). What a slice leaves comes back from the
 /// shard when the account reports its new position. It keeps no state that decides money: chunks are decided one after
-/// another, each seeing the fund as the previous one left it (it waits until the fund's view includes the last takeover
-/// it committed) and each counterparty less what it already took. The busier it is, the larger its chunks, so the
-/// market's turns and journal writes per account fall as a crash deepens.
+/// another, each seeing the fund as the previous one left it (the fund's view caught up with the market through the
+/// last takeover committed here) and each counterparty less what it already took. The busier it is, the larger its
+/// chunks, so the market's turns and journal writes per account fall as a crash deepens.
 /// </summary>
 public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeProvider clock, ILogger<LiquidatorGrain> logger) : Grain, ILiquidatorGrain
 {
     private const int Chunk = 2_048; // accounts decided together: a few market turns and journal writes for all of them
     private const int DepthLevels = 256; // levels a side read per chunk, to tell which accounts the book may absorb
-    private static readonly TimeSpan FundCatchUp = TimeSpan.FromSeconds(1);
     private readonly Dictionary<long, List<(long Sequence, long Lots)>> _deleveraged = [];
-    private readonly Dictionary<long, Found> _waiting = [], _deciding = [];
+    private readonly Dictionary<long, Found> _waiting = [];
     private Task? _draining;
     private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
     private long _readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs;
@@ -67,12 +66,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         while (_waiting.Count > 0)
         {
             var chunk = _waiting.Values.Take(Chunk).ToList();
-            _deciding.Clear();
-            foreach (var found in chunk)
-            {
-                _waiting.Remove(found.Entry.AccountId);
-                _deciding[found.Entry.AccountId] = found;
-            }
+            foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
             await Liquidate(chunk);
         }
     }
@@ -173,20 +167,17 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     private async Task<IEnumerable<long>> FundAndDeleverage(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules)
     {
         var started = clock.GetTimestamp();
-        var fund = await FundView(rules.FundAccountId);
+        // The fund's view must include the last takeover committed here (its loss cap counts it): if that takeover's push
+        // has not reached the fund (lost, or late), the fund asks the market for what it missed first.
+        var fund = await GrainFactory.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(Symbol, _fundMustHaveSeen);
         _fundMs += Since(ref started);
-        if (fund is null)
-        {
-            // The fund is behind on its takeovers (it is busy): these wait for the next chunk rather than go to their
-            // accounts, whose own path needs the same fund and would only add to what it has to answer.
-            foreach (var e in entries) Wait(new Found(e, batch.Mark, batch.NotionalPerTickLot, _deciding.GetValueOrDefault(e.AccountId)?.FoundAt ?? 0));
-            return [];
-        }
         var shorts = entries.Any(e => e.Size > 0) ? await Candidates(Side.Sell) : [];
         var longs = entries.Any(e => e.Size < 0) ? await Candidates(Side.Buy) : [];
         _candidatesMs += Since(ref started);
         var fundHere = fund.Positions.FirstOrDefault(p => p.Symbol == Symbol)?.UnrealisedPnl ?? 0;
         var plan = BackstopPlanner.Plan(entries, batch.Mark, batch.NotionalPerTickLot, fund.Equity, fundHere, rules, shorts, longs);
+        if (plan.Sum(p => p.Transfer.Size) < entries.Where(e => e.AccountId != rules.FundAccountId).Sum(e => Math.Abs(e.Size)))
+            RiskShards.RelearnHolders(GrainFactory, options.Value, Symbol);
         if (plan.Count == 0) return []; // nobody can take anything: what is left is bad debt until the fund or a counterparty can
         var outcomes = await market.ExecuteBatch([.. plan.Select(p => (MarketCommand)new TransferPositionCommand(p.Transfer, p.AccountCursor))]);
         _transfersMs += Since(ref started);
@@ -202,21 +193,6 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         }
         _backstopped += plan.Select(p => p.Transfer.AccountId).Distinct().Count(id => !refused.Contains(id));
         return refused;
-    }
-
-    /// <summary>The fund's view once it includes the last takeover committed here (its loss cap must count it); null if it
-    /// does not within <see cref="FundCatchUp"/>.</summary>
-    private async Task<AccountView?> FundView(long fundAccountId)
-    {
-        var fund = GrainFactory.GetGrain<IAccountGrain>(fundAccountId);
-        var started = clock.GetTimestamp();
-        while (true)
-        {
-            var view = await fund.GetView();
-            if (_fundMustHaveSeen == 0 || view.Positions.Any(p => p.Symbol == Symbol && p.SettledSequence >= _fundMustHaveSeen)) return view;
-            if (clock.GetElapsedTime(started) > FundCatchUp) return null;
-            await Task.Delay(TimeSpan.FromMilliseconds(10), clock);
-        }
     }
 
     /// <summary>

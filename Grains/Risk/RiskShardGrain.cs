@@ -19,6 +19,7 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
     private readonly RiskBook _book = new();
     private readonly Dictionary<long, long> _notifiedAt = [];
     private readonly List<long> _pending = [];
+    private readonly Dictionary<string, long> _relearnedAt = new(StringComparer.Ordinal);
     private bool _flushScheduled;
     private long _scans, _lastScanMicroseconds, _lastScanAt, _notified, _backstopSent;
     private int _lastScanFound;
@@ -61,7 +62,34 @@ public sealed class RiskShardGrain(TimeProvider clock, IOptions<RiskOptions> opt
                 // That market cannot answer now; its holders' rows come with their next change or refresh.
             }
         }
-        var ids = holders.Where(id => !_book.Holds(id)).ToArray(); // those already here have reported since the start
+        AskToReport([.. holders.Where(id => !_book.Holds(id))]); // those already here have reported since the start
+    }
+
+    /// <summary>
+    /// Reports travel one way and Orleans delivers at most once: a lost one leaves its account out of deleveraging until
+    /// its row is refreshed (<see cref="Accounts.RiskReporter.RefreshAfter"/>, 30 s), while a bankrupt position waits for a
+    /// counterparty. So when deleveraging finds too few, the market's own list of holders (exact: it moves positions)
+    /// names those this shard shows no position for there, and they report now.
+    /// </summary>
+    public async Task RelearnHolders(string symbol)
+    {
+        var now = clock.GetTimestamp();
+        if (_relearnedAt.TryGetValue(symbol, out var at) && clock.GetElapsedTime(at, now) < options.Value.RenotifyAfter) return;
+        _relearnedAt[symbol] = now;
+        var (shard, shards) = ((int)this.GetPrimaryKeyLong(), options.Value.Shards);
+        try
+        {
+            var holders = await GrainFactory.GetGrain<Markets.IMarketGrain>(symbol).GetPositionHolders(shard, shards);
+            AskToReport([.. holders.Where(id => _book.SizeIn(symbol, id) == 0)]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The market cannot answer now: the next shortfall asks again.
+        }
+    }
+
+    private void AskToReport(long[] ids)
+    {
         var notifier = GrainFactory.GetGrain<IRiskNotifierGrain>(0);
         for (var i = 0; i < ids.Length; i += NoticeChunk) _ = notifier.ReportRisk(ids[i..Math.Min(ids.Length, i + NoticeChunk)]);
     }

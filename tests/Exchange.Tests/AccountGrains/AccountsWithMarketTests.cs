@@ -2,6 +2,7 @@ using Exchange.Accounts;
 using Exchange.Markets;
 using Exchange.Tests.Infrastructure;
 using Exchange.Tests.Markets;
+using Microsoft.Extensions.DependencyInjection;
 using static Exchange.Tests.AccountGrains.AccountTestKit;
 
 namespace Exchange.Tests.AccountGrains;
@@ -17,12 +18,17 @@ public abstract class AccountsWithMarketTests(PostgresFixture postgres, string s
 
     public async Task InitializeAsync()
     {
-        (Cluster, Database) = await StartCluster(postgres);
+        (Cluster, Database) = await StartCluster(postgres, configure: ConfigureSilo);
         Symbol = MarketTestData.NewSymbol(symbolPrefix);
         await Cluster.CreateMarket(Symbol);
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Extra silo services for a test class (a call filter that injects a fault, say).</summary>
+    protected virtual void ConfigureSilo(IServiceCollection services)
+    {
+    }
 
     protected IAccountGrain Account(long id) => Cluster.Client.GetGrain<IAccountGrain>(id);
 
