@@ -1,5 +1,6 @@
 using Exchange.Accounts;
 using Exchange.Markets;
+using Exchange.Matching;
 using Exchange.Tests.Infrastructure;
 using Exchange.Tests.Markets;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,14 @@ public abstract class AccountsWithMarketTests(PostgresFixture postgres, string s
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Every event of a market (the test's own unless named), read straight from its journal in PostgreSQL.</summary>
+    protected async Task<List<MarketEvent>> JournalEvents(string? symbol = null)
+    {
+        var found = new List<MarketEvent>();
+        await foreach (var e in EventsFromJournal(Database, symbol ?? Symbol)) found.Add(e);
+        return found;
+    }
 
     /// <summary>Extra silo services for a test class (a call filter that injects a fault, say).</summary>
     protected virtual void ConfigureSilo(IServiceCollection services)

@@ -57,7 +57,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
             return view;
         }, Deadline);
 
-        var events = await Events(Symbol);
+        var events = await JournalEvents();
         var book = events.Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == victim && e.Side == Side.Sell).Sum(e => e.Size);
         var takenOver = events.Where(e => e.Kind == EventKind.PositionTakenOver).ToList();
         var deleveraged = events.Where(e => e.Kind == EventKind.PositionDeleveraged).ToList();
@@ -72,7 +72,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
 
         // The other market: its book, its accounts and its fund exactly as before; no liquidation step in its journal.
         Assert.Equal(otherBefore, await OtherMarketState(otherMarket, otherLong, otherShort, otherFund));
-        Assert.DoesNotContain(await Events(other), e => e.Kind is EventKind.PositionTakenOver or EventKind.PositionDeleveraged
+        Assert.DoesNotContain(await JournalEvents(other), e => e.Kind is EventKind.PositionTakenOver or EventKind.PositionDeleveraged
             or EventKind.LiquidationFeeCharged || (e.Flags & OrderFlags.Liquidation) != 0);
         await AssertNoUnpaidNegativeEquity([shortMaker, victim, bidder, fund, otherLong, otherShort, otherFund]);
     }
@@ -158,7 +158,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
             return true;
         }, Deadline);
 
-        var events = await Events(Symbol);
+        var events = await JournalEvents();
         foreach (var v in victims)
         {
             var closedInBook = events.Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == v && e.Side == Side.Sell).Sum(e => e.Size);
@@ -201,7 +201,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
         await Market.SetMarkPrice(870);
         await Eventually(async () =>
         {
-            var sold = (await Events(Symbol)).Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == victim && e.Side == Side.Sell).Sum(e => e.Size);
+            var sold = (await JournalEvents()).Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == victim && e.Side == Side.Sell).Sum(e => e.Size);
             Require(sold > 0, "no slice traded yet");
             Require(sold < 1_000, "the liquidation finished before the silo could be stopped");
             return sold;
@@ -227,7 +227,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
             return view;
         }, Deadline);
 
-        var events = await Events(Symbol);
+        var events = await JournalEvents();
         var liquidationTrades = events.Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == victim && e.Side == Side.Sell).ToList();
         var toFund = events.Where(e => e.Kind == EventKind.PositionTakenOver && e.AccountId == victim).Sum(e => e.Size);
         var adl = events.Where(e => e.Kind == EventKind.PositionDeleveraged && e.AccountId == victim).Sum(e => e.Size);
@@ -268,7 +268,7 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
             return (views.Item1.FundingPaid, views.Item2.FundingPaid);
         }, Deadline);
         Assert.Equal((43L, -42L), paid);
-        Assert.Single(await Events(Symbol), e => e.Kind == EventKind.FundingApplied);
+        Assert.Single(await JournalEvents(), e => e.Kind == EventKind.FundingApplied);
         var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run();
         Assert.True(audit.Balanced, audit.Describe());
         Assert.Equal(1, audit.FundingKept);
@@ -290,13 +290,6 @@ public sealed class LiquidationIncidentTests(PostgresFixture postgres) : Account
         long negative = 0;
         foreach (var id in accounts) negative += Math.Max(0, -(await Account(id).GetView()).Equity);
         Assert.Equal(negative, audit.BadDebt);
-    }
-
-    private async Task<List<MarketEvent>> Events(string symbol)
-    {
-        var found = new List<MarketEvent>();
-        await foreach (var e in EventsFromJournal(Database, symbol)) found.Add(e);
-        return found;
     }
 
     private async Task<string> OtherMarketState(IMarketGrain market, params long[] accounts)

@@ -45,7 +45,7 @@ public sealed class LiquidationTests(PostgresFixture postgres) : AccountsWithMar
             return view;
         }, Deadline);
 
-        var events = await TradesAndTransfers();
+        var events = await JournalEvents();
         var book = events.Where(e => e.Kind == EventKind.TradeExecuted && e.AccountId == victim && e.Side == Side.Sell).ToList();
         var takenOver = events.Where(e => e.Kind == EventKind.PositionTakenOver).ToList();
         var deleveraged = events.Where(e => e.Kind == EventKind.PositionDeleveraged).ToList();
@@ -99,12 +99,5 @@ public sealed class LiquidationTests(PostgresFixture postgres) : AccountsWithMar
             Require((await Account(fund).GetView()).PositionIn(Symbol) == 10, "the takeover has not reached the fund yet");
             return true;
         }, Deadline);
-    }
-
-    private async Task<List<MarketEvent>> TradesAndTransfers()
-    {
-        var found = new List<MarketEvent>();
-        await foreach (var e in EventsFromJournal(Database, Symbol)) found.Add(e);
-        return found;
     }
 }

@@ -51,7 +51,7 @@ public sealed class LostMessageLiquidationTests(PostgresFixture postgres) : Acco
         await Market.SetMarkPrice(870);
         await VictimClosed(victim);
 
-        var events = await Events();
+        var events = await JournalEvents();
         var deleveraged = events.Where(e => e.Kind == EventKind.PositionDeleveraged).ToList();
         Assert.DoesNotContain(events, e => e.Kind == EventKind.PositionTakenOver);
         Assert.All(deleveraged, e => Assert.Equal((victim, shortMaker), (e.AccountId, e.MakerAccountId)));
@@ -86,7 +86,7 @@ public sealed class LostMessageLiquidationTests(PostgresFixture postgres) : Acco
         await Market.SetMarkPrice(800);
         await VictimClosed(second);
 
-        var events = await Events();
+        var events = await JournalEvents();
         Assert.Equal([(first, 1_000L)], events.Where(e => e.Kind == EventKind.PositionTakenOver).Select(e => (e.AccountId, e.Size)).ToList());
         Assert.Equal([(second, shortMaker, 1_000L)],
             events.Where(e => e.Kind == EventKind.PositionDeleveraged).Select(e => (e.AccountId, e.MakerAccountId, e.Size)).ToList());
@@ -101,13 +101,6 @@ public sealed class LostMessageLiquidationTests(PostgresFixture postgres) : Acco
             Require(view.PositionIn(Symbol) == 0, $"account {victim} still holds {view.PositionIn(Symbol)} lots");
             return true;
         }, Deadline);
-
-    private async Task<List<MarketEvent>> Events()
-    {
-        var events = new List<MarketEvent>();
-        await foreach (var e in EventsFromJournal(Database, Symbol)) events.Add(e);
-        return events;
-    }
 
     private async Task AuditBalances()
     {
