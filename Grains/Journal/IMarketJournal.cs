@@ -49,8 +49,12 @@ public interface IMarketJournal
     Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken);
 }
 
-/// <summary>A book snapshot as of <see cref="Sequence"/>, with the state hash the book had then.</summary>
-public sealed record StoredSnapshot(long Sequence, ulong StateHash, BookSnapshot Book);
+/// <summary>
+/// A book snapshot as of <see cref="Sequence"/>, with the state hash the book had then, and what the market knew of its
+/// accounts' streams there (null in snapshots written before it was kept; not covered by the hash, which vouches for the
+/// book alone).
+/// </summary>
+public sealed record StoredSnapshot(long Sequence, ulong StateHash, BookSnapshot Book, AccountHeadsState? AccountHeads = null);
 
 /// <summary>The journal moved on without this writer: another activation of the market is writing.</summary>
 public sealed class JournalFencedException(string message) : Exception(message);

@@ -632,6 +632,7 @@ public static partial class JournalCodec
     {
         EntriesKind => "journal entries",
         SnapshotKind => "a book snapshot",
+        HeadsKind => "account heads",
         _ => $"of unknown kind {kind}",
     };
 }

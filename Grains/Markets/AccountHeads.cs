@@ -1,3 +1,4 @@
+using Exchange.Journal;
 using Exchange.Matching;
 
 namespace Exchange.Markets;
@@ -81,6 +82,34 @@ internal sealed class AccountHeads(long completeFrom)
         var previous = Previous(accountId);
         _heads[accountId] = sequence;
         return previous;
+    }
+
+    /// <summary>
+    /// A copy for a snapshot, taken on the market's turn at a batch's cut (so it matches the book's copy). The accounts are
+    /// copied as they lie; <see cref="AccountHeadsState"/> wants them ascending, which the encoder sorts off the turn.
+    /// </summary>
+    public AccountHeadsState Capture()
+    {
+        var accounts = new long[_heads.Count];
+        var heads = new long[_heads.Count];
+        var i = 0;
+        foreach (var (account, head) in _heads) (accounts[i], heads[i++]) = (account, head);
+        return new AccountHeadsState(CompleteFrom, accounts, heads, LastMarketWide, LastAccountChanging, _marketWideCompleteAfter, [.. _marketWide]);
+    }
+
+    /// <summary>The heads as a snapshot kept them; the events after the snapshot are then <see cref="Advance"/>d over.</summary>
+    public static AccountHeads Restore(AccountHeadsState state)
+    {
+        var restored = new AccountHeads(state.CompleteFrom)
+        {
+            LastMarketWide = state.LastMarketWide,
+            LastAccountChanging = state.LastAccountChanging,
+            _marketWideCompleteAfter = state.MarketWideCompleteAfter,
+        };
+        restored._heads.EnsureCapacity(state.Accounts.Length);
+        for (var i = 0; i < state.Accounts.Length; i++) restored._heads[state.Accounts[i]] = state.Heads[i];
+        restored._marketWide.AddRange(state.MarketWide);
+        return restored;
     }
 
     /// <summary>Records a market-wide event: from now on it precedes every account's next event.</summary>

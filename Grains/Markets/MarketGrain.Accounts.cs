@@ -20,7 +20,8 @@ public sealed partial class MarketGrain
             return new AccountEvents(Symbol, afterSequence, marketWide, _mark.Report);
 
         // Older than what memory holds: read the journal, but no further than needed.
-        var (events, completeThrough) = await AccountCatchUp.Read(_journal, Symbol, _heads, _recent, accountId, afterSequence, _options.RecoveryTimeout);
+        var (events, completeThrough) = await _journalReads.Run(_options.RecoveryTimeout,
+            left => AccountCatchUp.Read(_journal, Symbol, _heads, _recent, accountId, afterSequence, left));
         return new AccountEvents(Symbol, afterSequence, events, _mark.Report, CompleteThrough: completeThrough);
     }
 
@@ -34,7 +35,8 @@ public sealed partial class MarketGrain
     {
         var book = await ReadyForQuery();
         if (orderId <= 0 || orderId >= book.NextOrderId) return [];
-        return await OrderArchive.Read(_journal, Symbol, _recent, accountId, orderId, _options.RecoveryTimeout);
+        return await _journalReads.Run(_options.RecoveryTimeout,
+            left => OrderArchive.Read(_journal, Symbol, _recent, accountId, orderId, left));
     }
 
     public Task<long> GetMarkPrice() => Task.FromResult(_mark.Report.Price);

@@ -25,6 +25,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
     private readonly AccountNotifier _accounts;
     private readonly IndexWatch _index;
     private readonly RiskFeed _risk;
+    private readonly JournalReads _journalReads;
     private readonly EventBuffer _events = new();
     private readonly ObserverManager<IMarketDataObserver> _observers;
     private FastOrderBook? _book;
@@ -44,6 +45,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         _accounts = new AccountNotifier(this.GetPrimaryKeyString(), GrainFactory, _options.NotifyAccounts);
         _index = new IndexWatch(clock, _options);
         _risk = new RiskFeed(this.GetPrimaryKeyString(), GrainFactory, risk.Value.Shards);
+        _journalReads = new JournalReads(this.GetPrimaryKeyString(), _options.ConcurrentJournalReads);
     }
 
     private string Symbol => this.GetPrimaryKeyString();
@@ -162,7 +164,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
 
     void IJournaledMarket.Cut(PendingBatch batch)
     {
-        batch.Cut(_book!, batch.HasEntries && _snapshots.TakeIfDue(batch.LastSequence));
+        batch.Cut(_book!, _heads, batch.HasEntries && _snapshots.TakeIfDue(batch.LastSequence));
     }
 
     Task IJournaledMarket.Reload(CancellationToken cancellationToken) => Reload(_book!.Spec, cancellationToken);

@@ -30,6 +30,12 @@ public sealed class MarketOptions
     /// <summary>How many recent events a market keeps in memory for accounts that catch up.</summary>
     public int RecentEvents { get; set; } = 200_000;
 
+    /// <summary>
+    /// How many journal reads a market's queries run at once (accounts catching up past memory, old orders' histories);
+    /// the rest wait their turn, so that a crowd of them never starves the market's own appends.
+    /// </summary>
+    public int ConcurrentJournalReads { get; set; } = 4;
+
     /// <summary>Whether committed events are sent to the accounts they concern (off only for market-only benchmarks).</summary>
     public bool NotifyAccounts { get; set; } = true;
 
@@ -78,6 +84,7 @@ public sealed class MarketOptions
         if (SnapshotEveryEvents < 1) yield return "Exchange:Markets:SnapshotEveryEvents must be at least 1";
         if (SnapshotInterval <= TimeSpan.Zero) yield return "Exchange:Markets:SnapshotInterval must be positive";
         if (RecentEvents < 0) yield return "Exchange:Markets:RecentEvents may not be negative";
+        if (ConcurrentJournalReads < 1) yield return "Exchange:Markets:ConcurrentJournalReads must be at least 1";
         if (RecentTrades < 0) yield return "Exchange:Markets:RecentTrades may not be negative";
         if (RecentLiquidations < 1) yield return "Exchange:Markets:RecentLiquidations must be at least 1";
         if (IndexSilence <= TimeSpan.Zero) yield return "Exchange:Markets:IndexSilence must be positive";

@@ -40,7 +40,7 @@ public static class MarketRecovery
                 throw new JournalReplayException($"{spec.Symbol}: batch should end at {batch.LastSequence}, book is at {book.Sequence}");
             replayed?.Invoke(batch);
         }
-        return new RecoveredMarket(book, snapshotSequence);
+        return new RecoveredMarket(book, snapshotSequence, stored?.AccountHeads);
     }
 
     /// <summary>
@@ -69,19 +69,32 @@ public static class MarketRecovery
         var from = Math.Max(0, recovered.SnapshotSequence - options.RecentEvents);
         var older = from < recovered.SnapshotSequence
             ? await EventsBetween(journal, spec.Symbol, from, recovered.SnapshotSequence, cancellationToken) : [];
-        var heads = new AccountHeads(from);
+        // The heads the snapshot kept know every account, also those idle since long before `from` (which would otherwise
+        // each read the journal at their next call); they already hold the events up to the snapshot.
+        var saved = recovered.AccountHeads;
+        var heads = saved is null ? new AccountHeads(from) : AccountHeads.Restore(saved);
         var recent = new RecentAccountEvents(options.RecentEvents);
         recent.Reset(from);
         var liquidations = new RecentLiquidations(options.RecentLiquidations, completeAfter: from);
-        foreach (var events in older.Concat(replayed))
+        foreach (var events in older)
+        {
+            if (saved is null) heads.Advance(events);
+            Remember(events);
+        }
+        foreach (var events in replayed)
         {
             heads.Advance(events);
+            Remember(events);
+        }
+        heads.MarketWideBefore(recovered.Book.Terms.MarketWideSequence);
+        return new ReloadedMarket(recovered.Book, heads, recent, trades, liquidations);
+
+        void Remember(MarketEvent[] events)
+        {
             recent.Add(events);
             // The mark each step committed at is not kept in the journal's events apart from mark ticks; recovery records 0.
             liquidations.Add(events, 0);
         }
-        heads.MarketWideBefore(recovered.Book.Terms.MarketWideSequence);
-        return new ReloadedMarket(recovered.Book, heads, recent, trades, liquidations);
     }
 
     /// <summary>The events the journal holds after <paramref name="after"/> up to <paramref name="upTo"/>, command by command.</summary>
@@ -103,7 +116,8 @@ public static class MarketRecovery
 }
 
 /// <param name="SnapshotSequence">Where replay started: the snapshot's sequence, 0 for a replay from the start.</param>
-public sealed record RecoveredMarket(FastOrderBook Book, long SnapshotSequence);
+/// <param name="AccountHeads">What the snapshot kept of the accounts' streams (null: no snapshot, or one written before it was kept).</param>
+public sealed record RecoveredMarket(FastOrderBook Book, long SnapshotSequence, AccountHeadsState? AccountHeads = null);
 
 /// <summary>What a market grain holds once it has (re)loaded its journal.</summary>
 internal sealed record ReloadedMarket(FastOrderBook Book, AccountHeads Heads, RecentAccountEvents Recent, RecentTrades Trades,

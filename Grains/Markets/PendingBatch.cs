@@ -116,14 +116,14 @@ internal sealed class PendingBatch
     /// Closes the batch to new commands. The book is then exactly at <see cref="LastSequence"/>, so this is the
     /// moment to read the levels the batch changed and, if due, the snapshot.
     /// </summary>
-    public void Cut(FastOrderBook book, bool snapshotDue)
+    public void Cut(FastOrderBook book, AccountHeads heads, bool snapshotDue)
     {
         if (!HasEntries) return;
         Update = new MarketDataUpdate(book.Spec.Symbol, FirstSequence, LastSequence,
             [.. _touchedLevels.Select(l => new LevelChange(l.Side, l.Price, book.LevelAt(l.Side, l.Price).Size))],
             [.. _trades], book.Mode);
         // Only the copy is taken here, on the grain's turn; hashing and storing it happen elsewhere.
-        if (snapshotDue) Snapshot = new CapturedBook(book.Spec.Symbol, book.Capture(), book.ClientOrderIdsHash);
+        if (snapshotDue) Snapshot = new CapturedBook(book.Spec.Symbol, book.Capture(), book.ClientOrderIdsHash, heads.Capture());
     }
 
     public void Complete(CommandStatus status, string? error = null, bool journalUnavailable = false)
@@ -134,8 +134,8 @@ internal sealed class PendingBatch
     }
 }
 
-/// <summary>A copy of the book taken at a batch's cut, to be hashed and stored off the grain's turn.</summary>
-internal sealed record CapturedBook(string Symbol, BookSnapshot Book, ulong ClientOrderIdsHash)
+/// <summary>A copy of the book and of the account heads taken at a batch's cut, to be hashed and stored off the grain's turn.</summary>
+internal sealed record CapturedBook(string Symbol, BookSnapshot Book, ulong ClientOrderIdsHash, AccountHeadsState Heads)
 {
-    public StoredSnapshot ToStored() => new(Book.Sequence, BookStateHash.Compute(Symbol, Book, ClientOrderIdsHash), Book);
+    public StoredSnapshot ToStored() => new(Book.Sequence, BookStateHash.Compute(Symbol, Book, ClientOrderIdsHash), Book, Heads);
 }

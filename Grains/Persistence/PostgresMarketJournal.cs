@@ -95,17 +95,37 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
     public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            select batch_id, first_sequence, last_sequence, payload from market_journal
-            where market = $1 and last_sequence > $2 order by first_sequence
-            """);
-        command.Parameters.Add(new() { Value = market });
-        command.Parameters.Add(new() { Value = afterSequence });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        // In pages, growing from small: a reader that stops early (an account's catch-up, a lookup that found what it
+        // wanted) costs what it read. One query for the whole rest had the server send, and this client drain unread,
+        // the rest of the journal at every early stop: at 100,000 accounts catching up after a reload, that was the
+        // journal thousands of times over, and the market's own appends timed out behind it. The batch holding the first
+        // sequence wanted is found by the primary key (last_sequence alone is not indexed: it scanned the whole market).
+        const int LargestPage = 1_024;
+        var pageSize = 16;
+        var after = afterSequence;
+        while (true)
         {
-            var entries = JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3));
-            yield return new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2), entries);
+            var batches = new List<JournalBatch>(pageSize);
+            await using (var page = dataSource.CreateCommand("""
+                select batch_id, first_sequence, last_sequence, payload from market_journal
+                where market = $1 and last_sequence > $2
+                  and first_sequence >= coalesce((select max(first_sequence) from market_journal
+                                                  where market = $1 and first_sequence <= $2 + 1), 0)
+                order by first_sequence limit $3
+                """))
+            {
+                page.Parameters.Add(new() { Value = market });
+                page.Parameters.Add(new() { Value = after });
+                page.Parameters.Add(new() { Value = pageSize });
+                await using var reader = await page.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                    batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
+                        JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3))));
+            }
+            foreach (var batch in batches) yield return batch;
+            if (batches.Count < pageSize) yield break;
+            after = batches[^1].LastSequence;
+            pageSize = Math.Min(pageSize * 4, LargestPage);
         }
     }
 
@@ -160,13 +180,18 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand("""
-            insert into market_snapshots (market, sequence, state_hash, payload) values ($1, $2, $3, $4)
+            insert into market_snapshots (market, sequence, state_hash, payload, account_heads) values ($1, $2, $3, $4, $5)
             on conflict do nothing
             """, connection, transaction);
         insert.Parameters.Add(new() { Value = market });
         insert.Parameters.Add(new() { Value = snapshot.Sequence });
         insert.Parameters.Add(new() { Value = unchecked((long)snapshot.StateHash) });
         insert.Parameters.Add(new() { Value = JournalCodec.EncodeSnapshot(snapshot.Book) });
+        insert.Parameters.Add(new()
+        {
+            Value = snapshot.AccountHeads is { } heads ? JournalCodec.EncodeAccountHeads(heads) : DBNull.Value,
+            NpgsqlDbType = NpgsqlDbType.Bytea,
+        });
         await insert.ExecuteNonQueryAsync(cancellationToken);
         // Recovery needs only the newest snapshot; keep one older in case the newest is ever unreadable.
         await using var prune = new NpgsqlCommand("""
@@ -182,12 +207,13 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
     public async Task<StoredSnapshot?> LatestSnapshot(string market, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "select sequence, state_hash, payload from market_snapshots where market = $1 order by sequence desc limit 1");
+            "select sequence, state_hash, payload, account_heads from market_snapshots where market = $1 order by sequence desc limit 1");
         command.Parameters.Add(new() { Value = market });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new StoredSnapshot(reader.GetInt64(0), unchecked((ulong)reader.GetInt64(1)),
-            JournalCodec.DecodeSnapshot(reader.GetFieldValue<byte[]>(2)));
+            JournalCodec.DecodeSnapshot(reader.GetFieldValue<byte[]>(2)),
+            reader.IsDBNull(3) ? null : JournalCodec.DecodeAccountHeads(reader.GetFieldValue<byte[]>(3)));
     }
 
     private static MarketSpec ParseSpec(string json) =>

@@ -14,6 +14,12 @@ public sealed class ReadCountingJournal(IMarketJournal inner) : DelegatingJourna
     /// <summary>Batches read by <see cref="IMarketJournal.ReadFromOrder"/> (describing one old order).</summary>
     public int OrderBatchesRead { get => Volatile.Read(ref _orderBatchesRead); set => Volatile.Write(ref _orderBatchesRead, value); }
 
+    /// <summary>False: snapshots are stored without their account heads, as before they were kept (migration 0011).</summary>
+    public bool KeepAccountHeads { get; init; } = true;
+
+    public override Task SaveSnapshot(string market, StoredSnapshot snapshot, CancellationToken cancellationToken) =>
+        base.SaveSnapshot(market, KeepAccountHeads ? snapshot : snapshot with { AccountHeads = null }, cancellationToken);
+
     public override IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) =>
         Counted(Inner.ReadAfter(market, afterSequence, cancellationToken), () => Interlocked.Increment(ref _batchesRead), cancellationToken);
 
