@@ -20,7 +20,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             update market_heads set last_sequence = $4
             where market = $1 and last_sequence = $2 - 1
             returning market)
-        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload, last_order_id, order_bloom)
+        insert into market_journal (market, first_sequence, last_sequence, batch_id, payload, last_order_id, order_filter)
         select market, $2, $4, $3, $5, $6, $7 from head
         """;
 
@@ -68,7 +68,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         command.Parameters.Add(new() { Value = payload });
         var orders = BatchOrders.Of(batch);
         command.Parameters.Add(new() { Value = orders.LastAccepted > 0 ? orders.LastAccepted : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = orders.Bloom });
+        command.Parameters.Add(new() { Value = orders.Filter, NpgsqlDbType = NpgsqlDbType.Bytea });
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             throw new JournalFencedException(
                 $"{market}: the journal no longer ends at sequence {batch.FirstSequence - 1}; another writer appended first");
@@ -133,12 +133,13 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The accepting batch through the order index (0010_journal_order_index), then pages of the batches after it
-        // whose Bloom filter may hold the order (the server skips the others unread): a reader that stops early never
-        // has the server send (and this client drain) the rest of the journal. Most orders end within a batch or two of
-        // their acceptance, so pages start small and grow.
+        // whose order filter may hold the order (0012; the 64-bit order_bloom of 0010 in older rows): the server skips
+        // the others unread, and a reader that stops early never has the server send (and this client drain) the rest
+        // of the journal. Most orders end within a batch or two of their acceptance, so pages start small and grow.
         const int LargestPage = 256;
         var pageSize = 2;
-        var bits = BatchOrders.OrderBits(orderId);
+        var legacyBits = BatchOrders.LegacyBits(orderId);
+        var (position1, position2, position3) = BatchOrders.Positions(orderId);
         long after;
         await using (var find = dataSource.CreateCommand("""
             select first_sequence from market_journal
@@ -155,14 +156,21 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             var batches = new List<JournalBatch>(pageSize);
             await using (var page = dataSource.CreateCommand("""
                 select batch_id, first_sequence, last_sequence, payload from market_journal
-                where market = $1 and first_sequence > $2 and (order_bloom is null or order_bloom & $4 = $4)
+                where market = $1 and first_sequence > $2
+                  and case when order_filter is null then order_bloom is null or order_bloom & $4 = $4
+                      else get_bit(order_filter, $5 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
+                       and get_bit(order_filter, $6 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
+                       and get_bit(order_filter, $7 & (octet_length(order_filter)::bigint * 8 - 1)) = 1 end
                 order by first_sequence limit $3
                 """))
             {
                 page.Parameters.Add(new() { Value = market });
                 page.Parameters.Add(new() { Value = after });
                 page.Parameters.Add(new() { Value = pageSize });
-                page.Parameters.Add(new() { Value = bits });
+                page.Parameters.Add(new() { Value = legacyBits });
+                page.Parameters.Add(new() { Value = position1 });
+                page.Parameters.Add(new() { Value = position2 });
+                page.Parameters.Add(new() { Value = position3 });
                 await using var reader = await page.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                     batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
