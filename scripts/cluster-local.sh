@@ -16,39 +16,23 @@ gw_port=5190 silo_ports=(11311 11312) gateway_ports=(30301 30302) pg_port=55433
 token="cluster-local-admin-token"
 pids=()
 
-pg_bin="$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
-as_pg() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source "$repo/scripts/lib/processes.sh"
 
 cleanup() {
     local status=$?
     if [[ $status -ne 0 ]]; then
         for log in "$work"/*.log; do echo "--- end of $log" >&2; tail -n 25 "$log" >&2; done
     fi
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+    stop_processes
 }
 trap cleanup EXIT
-
-# Polls a command until it succeeds or the deadline passes: no fixed sleeps standing in for readiness.
-wait_for() {  # SECONDS DESCRIPTION COMMAND...
-    local deadline=$((SECONDS + $1)) what="$2"; shift 2
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)); then echo "timed out waiting for $what" >&2; return 1; fi
-        sleep 0.5
-    done
-}
 
 echo "== build"
 dotnet build Silo/Silo.csproj -c Release -v quiet -nologo >/dev/null
 dotnet build Client/Client.csproj -c Release -v quiet -nologo >/dev/null
 
 echo "== PostgreSQL on port $pg_port ($work/pg)"
-[[ "$(id -u)" -eq 0 ]] && chown postgres "$work"
-as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database exchange"
+start_postgres "$pg_port"
 db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=exchange"
 
 export ConnectionStrings__Exchange="$db" Exchange__Clustering=AdoNet Orleans__ClusterId=local-cluster Orleans__ServiceId=exchange

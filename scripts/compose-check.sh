@@ -39,14 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Polls a command until it succeeds or the deadline passes: no fixed sleeps standing in for readiness.
-wait_for() {  # SECONDS DESCRIPTION COMMAND...
-    local deadline=$((SECONDS + $1)) what="$2"; shift 2
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)); then echo "timed out waiting for $what" >&2; return 1; fi
-        sleep 0.5
-    done
-}
+source "$repo/scripts/lib/processes.sh"  # wait_for
 
 say "== base images (built once, from Debian's mirror and this host's .NET runtime)"
 scripts/docker-local-bases.sh | sed 's/^/   /'

@@ -7,52 +7,8 @@
 #   scripts/cpu-per-order.sh [load generator options...]     # e.g. --rate 3000 --duration 30
 set -euo pipefail
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
-work="$(mktemp -d /tmp/exchange-cpu.XXXXXX)"
-chmod 755 "$work"
-gw_port=5191 pg_port=55434 token="cpu-per-order-admin-token"
-pids=()
-pg_bin="$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")"
-as_pg() { if [[ "$(id -u)" -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    as_pg "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-wait_for() {  # SECONDS DESCRIPTION COMMAND...
-    local deadline=$((SECONDS + $1)) what="$2"; shift 2
-    until "$@" >/dev/null 2>&1; do
-        if ((SECONDS >= deadline)); then echo "timed out waiting for $what" >&2; return 1; fi
-        sleep 0.2
-    done
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib/order-entry-stack.sh"
 
-dotnet build Silo/Silo.csproj -c Release -v quiet -nologo >/dev/null
-dotnet build Client/Client.csproj -c Release -v quiet -nologo >/dev/null
-dotnet build tools/LoadGenerator/LoadGenerator.csproj -c Release -v quiet -nologo >/dev/null
-
-[[ "$(id -u)" -eq 0 ]] && chown postgres "$work"
-as_pg "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --locale=C --encoding=UTF8 >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1" -w start >/dev/null
-psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database exchange"
-postmaster="$(head -n 1 "$work/pg/postmaster.pid")"
-
-export ConnectionStrings__Exchange="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=exchange" \
-    Exchange__Clustering=AdoNet Orleans__ClusterId=cpu-per-order Orleans__ServiceId=exchange
-Orleans__SiloPort=11411 Orleans__GatewayPort=30401 Orleans__AdvertisedAddress=127.0.0.1 \
-    dotnet Silo/bin/Release/net10.0/Exchange.Silo.dll >"$work/silo.log" 2>&1 &
-silo=$!; pids+=("$silo")
-# One WebSocket per account, all from this address (ws mode).
-Gateway__AdminToken="$token" Gateway__SecretKey="$(head -c 32 /dev/urandom | base64)" Gateway__WebSocketConnectionsPerAddress=5000 \
-    dotnet Client/bin/Release/net10.0/Exchange.Client.dll --urls "http://127.0.0.1:$gw_port" >"$work/gateway.log" 2>&1 &
-gateway=$!; pids+=("$gateway")
-ready() { curl -sf "http://127.0.0.1:$gw_port/health/ready" | grep -q '"status":"Healthy"'; }
-wait_for 180 "the gateway to be ready" ready
-
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system, in clock ticks
 postgres_ticks() {  # the postmaster and every backend it has now (pooled connections live through the phase)
     local total; total=$(ticks "$postmaster")
     for child in $(pgrep -P "$postmaster"); do total=$((total + $(ticks "$child"))); done
