@@ -51,7 +51,7 @@ public readonly record struct BatchOrders(long LastAccepted, byte[] Filter)
     public static byte[] FilterOf(IReadOnlyCollection<long> ids)
     {
         var wanted = Math.Max(MinFilterBytes, (int)Math.Min(MaxFilterBytes, (long)ids.Count * BitsPerOrder / 8));
-        var filter = new byte[Math.Min(MaxFilterBytes, (int)BitOperations.RoundUpToPowerOf2((uint)wanted))];
+        var filter = new byte[BitOperations.RoundUpToPowerOf2((uint)wanted)]; // both bounds are powers of two
         var mask = (ulong)filter.Length * 8 - 1;
         foreach (var id in ids)
         {

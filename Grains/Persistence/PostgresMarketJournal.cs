@@ -92,55 +92,27 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         return found;
     }
 
-    public async IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // In pages, growing from small: a reader that stops early (an account's catch-up, a lookup that found what it
-        // wanted) costs what it read. One query for the whole rest had the server send, and this client drain unread,
-        // the rest of the journal at every early stop: at 100,000 accounts catching up after a reload, that was the
-        // journal thousands of times over, and the market's own appends timed out behind it. The batch holding the first
-        // sequence wanted is found by the primary key (last_sequence alone is not indexed: it scanned the whole market).
-        const int LargestPage = 1_024;
-        var pageSize = 16;
-        var after = afterSequence;
-        while (true)
-        {
-            var batches = new List<JournalBatch>(pageSize);
-            await using (var page = dataSource.CreateCommand("""
-                select batch_id, first_sequence, last_sequence, payload from market_journal
-                where market = $1 and last_sequence > $2
-                  and first_sequence >= coalesce((select max(first_sequence) from market_journal
-                                                  where market = $1 and first_sequence <= $2 + 1), 0)
-                order by first_sequence limit $3
-                """))
-            {
-                page.Parameters.Add(new() { Value = market });
-                page.Parameters.Add(new() { Value = after });
-                page.Parameters.Add(new() { Value = pageSize });
-                await using var reader = await page.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                    batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
-                        JournalCodec.DecodeEntries(reader.GetFieldValue<byte[]>(3))));
-            }
-            foreach (var batch in batches) yield return batch;
-            if (batches.Count < pageSize) yield break;
-            after = batches[^1].LastSequence;
-            pageSize = Math.Min(pageSize * 4, LargestPage);
-        }
-    }
+    public IAsyncEnumerable<JournalBatch> ReadAfter(string market, long afterSequence, CancellationToken cancellationToken) =>
+        // A reader that stops early (an account's catch-up, a lookup that found what it wanted) costs what it read. One
+        // query for the whole rest had the server send, and this client drain unread, the rest of the journal at every
+        // early stop: at 100,000 accounts catching up after a reload, that was the journal thousands of times over, and
+        // the market's own appends timed out behind it. The batch holding the first sequence wanted is found by the
+        // primary key (last_sequence alone is not indexed: it scanned the whole market).
+        ReadInPages("""
+            select batch_id, first_sequence, last_sequence, payload from market_journal
+            where market = $1 and last_sequence > $2
+              and first_sequence >= coalesce((select max(first_sequence) from market_journal
+                                              where market = $1 and first_sequence <= $2 + 1), 0)
+            order by first_sequence limit $3
+            """, market, afterSequence, firstPage: 16, largestPage: 1_024, [], cancellationToken);
 
     public async IAsyncEnumerable<JournalBatch> ReadFromOrder(string market, long orderId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The accepting batch through the order index (0010_journal_order_index), then pages of the batches after it
         // whose order filter may hold the order (0012; the 64-bit order_bloom of 0010 in older rows): the server skips
-        // the others unread, and a reader that stops early never has the server send (and this client drain) the rest
-        // of the journal. Most orders end within a batch or two of their acceptance, so pages start small and grow.
-        const int LargestPage = 256;
-        var pageSize = 2;
-        var legacyBits = BatchOrders.LegacyBits(orderId);
-        var (position1, position2, position3) = BatchOrders.Positions(orderId);
-        long after;
+        // the others unread. Most orders end within a batch or two of their acceptance, so pages start smaller.
+        long first;
         await using (var find = dataSource.CreateCommand("""
             select first_sequence from market_journal
             where market = $1 and last_order_id >= $2 order by last_order_id limit 1
@@ -148,29 +120,41 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
         {
             find.Parameters.Add(new() { Value = market });
             find.Parameters.Add(new() { Value = orderId });
-            if (await find.ExecuteScalarAsync(cancellationToken) is not long first) yield break;
-            after = first - 1;
+            if (await find.ExecuteScalarAsync(cancellationToken) is not long found) yield break;
+            first = found;
         }
+        var (position1, position2, position3) = BatchOrders.Positions(orderId);
+        var batches = ReadInPages("""
+            select batch_id, first_sequence, last_sequence, payload from market_journal
+            where market = $1 and first_sequence > $2
+              and case when order_filter is null then order_bloom is null or order_bloom & $4 = $4
+                  else get_bit(order_filter, $5 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
+                   and get_bit(order_filter, $6 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
+                   and get_bit(order_filter, $7 & (octet_length(order_filter)::bigint * 8 - 1)) = 1 end
+            order by first_sequence limit $3
+            """, market, first - 1, firstPage: 2, largestPage: 256,
+            [BatchOrders.LegacyBits(orderId), position1, position2, position3], cancellationToken);
+        await foreach (var batch in batches) yield return batch;
+    }
+
+    /// <summary>
+    /// The batches a page query names, page after page: <paramref name="pageSql"/> takes the market ($1), the sequence to
+    /// read after ($2), the page size ($3) and <paramref name="more"/> ($4 on). Pages grow fourfold from
+    /// <paramref name="firstPage"/>, so a reader that stops early never has the server send the rest of the journal.
+    /// </summary>
+    private async IAsyncEnumerable<JournalBatch> ReadInPages(string pageSql, string market, long after, int firstPage, int largestPage,
+        long[] more, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var pageSize = firstPage;
         while (true)
         {
             var batches = new List<JournalBatch>(pageSize);
-            await using (var page = dataSource.CreateCommand("""
-                select batch_id, first_sequence, last_sequence, payload from market_journal
-                where market = $1 and first_sequence > $2
-                  and case when order_filter is null then order_bloom is null or order_bloom & $4 = $4
-                      else get_bit(order_filter, $5 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
-                       and get_bit(order_filter, $6 & (octet_length(order_filter)::bigint * 8 - 1)) = 1
-                       and get_bit(order_filter, $7 & (octet_length(order_filter)::bigint * 8 - 1)) = 1 end
-                order by first_sequence limit $3
-                """))
+            await using (var page = dataSource.CreateCommand(pageSql))
             {
                 page.Parameters.Add(new() { Value = market });
                 page.Parameters.Add(new() { Value = after });
                 page.Parameters.Add(new() { Value = pageSize });
-                page.Parameters.Add(new() { Value = legacyBits });
-                page.Parameters.Add(new() { Value = position1 });
-                page.Parameters.Add(new() { Value = position2 });
-                page.Parameters.Add(new() { Value = position3 });
+                foreach (var value in more) page.Parameters.Add(new() { Value = value });
                 await using var reader = await page.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                     batches.Add(new JournalBatch(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
@@ -179,7 +163,7 @@ public sealed class PostgresMarketJournal(NpgsqlDataSource dataSource) : IMarket
             foreach (var batch in batches) yield return batch;
             if (batches.Count < pageSize) yield break;
             after = batches[^1].LastSequence;
-            pageSize = Math.Min(pageSize * 4, LargestPage);
+            pageSize = Math.Min(pageSize * 4, largestPage);
         }
     }
 
