@@ -97,6 +97,7 @@ public static class ErrorCodes
     public const string NoLiquidationRules = "NO_LIQUIDATION_RULES";
     public const string InvalidTransfer = "INVALID_TRANSFER";
     public const string FundingNotDue = "FUNDING_NOT_DUE";
+    public const string TransferBeyondPosition = "TRANSFER_BEYOND_POSITION";
     public const string OpenInterestLimit = "OPEN_INTEREST_LIMIT";
     public const string InvalidOpenInterestLimits = "INVALID_OPEN_INTEREST_LIMITS";
     public const string InternalError = "INTERNAL_ERROR";

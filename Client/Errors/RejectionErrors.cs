@@ -45,6 +45,8 @@ public static class RejectionErrors
         RejectReason.NoLiquidationRules => ApiError.Refused(ErrorCodes.NoLiquidationRules, "the market has no liquidation rules (no insurance fund)"),
         RejectReason.FundingNotDue => ApiError.Conflict(ErrorCodes.FundingNotDue, "that funding interval is already settled, or the market has no mark yet"),
         RejectReason.InvalidTransfer => ApiError.BadRequest(ErrorCodes.InvalidTransfer, "the position transfer or fee names values that do not exist"),
+        RejectReason.TransferBeyondPosition => ApiError.Conflict(ErrorCodes.TransferBeyondPosition,
+            "the position transfer would close more than the account, or its counterparty, holds"),
         RejectReason.InvalidOpenInterestLimits => ApiError.BadRequest(ErrorCodes.InvalidOpenInterestLimits,
             "open-interest limits are sizes of 0 (no cap) or more, in whole lots"),
         RejectReason.OpenInterestLimit => ApiError.Refused(ErrorCodes.OpenInterestLimit,

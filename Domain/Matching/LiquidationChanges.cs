@@ -25,6 +25,7 @@ internal static class LiquidationChanges
         ref long sequence, long timestamp, EventBuffer events)
     {
         var reject = OrderRules.CheckTransfer(spec, mode, terms, t);
+        if (reject == RejectReason.None && !WithinPositions(positions, t)) reject = RejectReason.TransferBeyondPosition;
         if (reject != RejectReason.None)
         {
             events.Add(MarketEvent.Rejected(sequence, timestamp, t.AccountId, reject));
@@ -35,6 +36,18 @@ internal static class LiquidationChanges
         // The liquidated account trades on its side with the counterparty (Sell closes its long): never refused by the caps.
         if (t.Side == Side.Buy) positions.Traded(t.AccountId, t.CounterpartyId, t.Size);
         else positions.Traded(t.CounterpartyId, t.AccountId, t.Size);
+    }
+
+    /// <summary>
+    /// Whether the transfer closes no more than the liquidated account holds on its side and, when deleveraging, no more
+    /// than the counterparty holds opposite: a counterparty chosen from a report that its later trades have overtaken is
+    /// refused here, not flipped (the engine then decides again from fresher figures).
+    /// </summary>
+    private static bool WithinPositions(MarketPositions positions, in PositionTransfer t)
+    {
+        var closing = t.Side == Side.Sell ? 1 : -1; // selling closes a long; the counterparty buys, closing a short
+        return closing * positions.Of(t.AccountId) >= t.Size
+            && (t.Kind == PositionTransferKind.Takeover || -closing * positions.Of(t.CounterpartyId) >= t.Size);
     }
 
     public static void ChargeFee(MarketTerms terms, long accountId, long amount, ref long sequence, long timestamp, EventBuffer events)

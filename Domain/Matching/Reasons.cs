@@ -56,6 +56,12 @@ public enum RejectReason : byte
     InvalidTransfer = 42,
     /// <summary>Funding for an interval already settled (or an interval that does not exist), or with no mark to settle at.</summary>
     FundingNotDue = 43,
+    /// <summary>
+    /// A takeover or deleveraging of more than the liquidated account holds on the side it closes, or a deleveraging of
+    /// more than the counterparty holds opposite it: a transfer only ever closes, never opens or flips a position (the
+    /// fund excepted: it takes over what the book could not).
+    /// </summary>
+    TransferBeyondPosition = 44,
     // Open-interest limits' reasons are numbered from 60 so that reasons added beside them keep their own range.
     /// <summary>Open-interest limits out of range (see <see cref="Risk.OpenInterestLimits.Problem"/>).</summary>
     InvalidOpenInterestLimits = 60,

@@ -24,6 +24,7 @@ public sealed class ErrorCodeTests(PostgresFixture postgres) : IAsyncLifetime
         ErrorCodes.NoIndex,                 // index readings reach markets from their oracle, never through the gateway
         ErrorCodes.InvalidTransfer,         // takeovers, deleveragings and fees come from the liquidation engine only
         ErrorCodes.FundingNotDue,           // funding is settled by the market's schedule, never through the gateway
+        ErrorCodes.TransferBeyondPosition,  // as InvalidTransfer: from the liquidation engine only
     ];
 
     private static readonly string[] SpecCodes = ["INVALID_MARKET_SPEC", "INVALID_FIELD"];

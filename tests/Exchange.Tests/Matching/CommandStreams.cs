@@ -293,7 +293,8 @@ public static class CommandStreams
     private static readonly Gen<BookCommand> Transfer = Gen.Select(
         Gen.Frequency((10, Gen.Const(Exchange.Risk.PositionTransferKind.Takeover)), (10, Gen.Const(Exchange.Risk.PositionTransferKind.Deleverage)),
             (1, Gen.Const((Exchange.Risk.PositionTransferKind)200))),
-        Account, Gen.Frequency((5, Gen.Const(9L)), (5, Gen.Long[1, 4])), Gen.Enum<Side>(), Price, Size,
+        // Mostly a lot or two, so that some fit both positions (a transfer beyond either is refused), sometimes any size.
+        Account, Gen.Frequency((5, Gen.Const(9L)), (5, Gen.Long[1, 4])), Gen.Enum<Side>(), Price, Gen.Frequency((3, Gen.Long[1, 2]), (1, Size)),
         (kind, account, counterparty, side, price, size) =>
             (BookCommand)new TransferCommand(new Exchange.Risk.PositionTransfer(kind, account, counterparty, side, price, size)));
 
@@ -307,7 +308,7 @@ public static class CommandStreams
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
         (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker),
-        (1, SetLiquidation), (2, Transfer), (1, Fee), (1, Funding), (2, SetOpenInterest));
+        (1, SetLiquidation), (4, Transfer), (1, Fee), (1, Funding), (2, SetOpenInterest));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

@@ -106,6 +106,9 @@ public sealed class SequenceAndRejectionTests
         sequence = d.Book.Sequence;
         reasons.Add(Expect.Rejection(d.Transfer(new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 1, 2, Side.Sell, 99, 1)),
             RejectReason.InvalidTransfer).Reject);
+        // Nobody holds a position yet: the fund cannot take over what account 1 does not hold.
+        reasons.Add(Expect.Rejection(d.Transfer(new Exchange.Risk.PositionTransfer(Exchange.Risk.PositionTransferKind.Takeover, 1, 9, Side.Sell, 99, 1)),
+            RejectReason.TransferBeyondPosition).Reject);
         reasons.Add(Expect.Rejection(d.Fee(9, 10), RejectReason.InvalidAccount).Reject);
         reasons.Add(Expect.Rejection(d.Funding(0), RejectReason.FundingNotDue).Reject);
         reasons.Add(Expect.Rejection(d.SetOpenInterest(new Exchange.Risk.OpenInterestLimits(-1)), RejectReason.InvalidOpenInterestLimits).Reject);
@@ -145,6 +148,6 @@ public sealed class SequenceAndRejectionTests
         // The trigger book's own reasons are covered, the same way, in TriggerBookTests.
         var all = Enum.GetValues<RejectReason>().Where(r => r is not (RejectReason.None or RejectReason.Overloaded) && !TriggerBookTests.Reasons.Contains(r));
         Assert.Empty(all.Except(seen));
-        Assert.Equal(26, reasons.Count);
+        Assert.Equal(27, reasons.Count);
     }
 }
