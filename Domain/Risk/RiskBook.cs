@@ -21,6 +21,7 @@ public sealed class RiskBook
     private long[] _versions = new long[1024];
     private bool[] _hasOrders = new bool[1024];
     private int _count;
+    private int _under = -1; // accounts under maintenance at the marks held, kept up by reports; -1: count again (a mark moved)
 
     public int Accounts => _count;
 
@@ -47,6 +48,7 @@ public sealed class RiskBook
             _versions[slot] = long.MinValue;
         }
         if (report.Version <= _versions[slot]) return false;
+        var wasUnder = _under >= 0 && IsUnder(slot);
         _versions[slot] = report.Version;
         _collateral[slot] = report.Collateral;
         _hasOrders[slot] = report.HasOpenOrders;
@@ -67,6 +69,7 @@ public sealed class RiskBook
             market.Cost[slot] = p.Cost;
             market.Cursor[slot] = p.Cursor;
         }
+        if (_under >= 0) _under += (IsUnder(slot) ? 1 : 0) - (wasUnder ? 1 : 0);
         return moved;
     }
 
@@ -76,6 +79,7 @@ public sealed class RiskBook
         var market = Market(symbol);
         if (market.Mark == mark && Equals(market.Risk, risk)) return false;
         (market.Mark, market.Risk) = (mark, risk);
+        _under = -1;
         return true;
     }
 
@@ -100,12 +104,16 @@ public sealed class RiskBook
         return under;
     }
 
-    /// <summary>How many accounts are under maintenance at the marks held, across every market.</summary>
+    /// <summary>
+    /// How many accounts are under maintenance at the marks held, across every market: counted after a mark moves, then
+    /// kept up by each report, so that asking while a crash is being handled does not value every account each time.
+    /// </summary>
     public int UnderNow()
     {
+        if (_under >= 0) return _under;
         var under = 0;
         for (var slot = 0; slot < _count; slot++) if (IsUnder(slot)) under++;
-        return under;
+        return _under = under;
     }
 
     /// <summary>Whether one account is under maintenance at the marks held (false when unknown here).</summary>

@@ -36,6 +36,35 @@ public sealed class RiskBookTests
                 Assert.Equal(expected, book.Scan("A"));
             });
 
+    /// <summary>
+    /// The count of accounts under maintenance is kept up by reports between marks: after any mix of reports (new
+    /// accounts, changed and stale versions) and mark moves, it equals valuing every account again.
+    /// </summary>
+    [Fact]
+    public void The_count_under_maintenance_follows_reports_and_marks() =>
+        Gen.Select(Gen.Int[1, 12], Gen.Long[0, 300], Gen.Long[-20, 20], Gen.Long[-20, 20], Gen.Long[60, 140], Gen.Int[0, 3])
+            .Array[1, 80]
+            .Sample(steps =>
+            {
+                var book = new RiskBook();
+                book.SetMark("A", 100, AccountTestData.Flat10);
+                book.SetMark("B", 100, AccountTestData.Flat10);
+                var version = 0L;
+                foreach (var (account, collateral, sizeA, sizeB, mark, kind) in steps)
+                {
+                    if (kind == 0) book.SetMark(account % 2 == 0 ? "A" : "B", mark, AccountTestData.Flat10);
+                    else
+                    {
+                        var positions = new List<HeldPosition>();
+                        if (sizeA != 0) positions.Add(new HeldPosition("A", sizeA, sizeA * 100 * Unit, Unit));
+                        if (sizeB != 0) positions.Add(new HeldPosition("B", sizeB, sizeB * 100 * Unit, Unit));
+                        // One report in three comes with an old version and must change nothing.
+                        book.Report(new AccountRisk(account, kind == 3 ? 0 : ++version, collateral * Unit, [.. positions]));
+                    }
+                    Assert.Equal(book.Under().Count, book.UnderNow());
+                }
+            });
+
     [Fact]
     public void An_older_report_never_replaces_a_newer_one()
     {
