@@ -10,24 +10,28 @@ namespace Exchange.Risk;
 /// One market's batched liquidator (<see cref="ILiquidatorGrain"/>): the grain shell around <see cref="BackstopPlanner"/>.
 /// The shards' batches go into a waiting set (an account found again while it waits is kept once, at its latest verdict),
 /// and the liquidator decides it in chunks of up to 2,048 accounts, one chunk at a time: per chunk it reads the market
-/// once (trusted mark, mode, rules, depth), and sends the market at most three batched commands, each step naming
-/// the liquidated account's cursor (the market refuses every step of an account that moved since, and so runs a step
-/// sent twice once): the single-slice liquidation orders of the accounts the depth may absorb at their bankruptcy prices
-/// (<see cref="BookDepth"/>: each account sees the depth the accounts before it in the chunk would take),
-/// then their liquidation fees; and, for those the book cannot absorb, the fund's takeovers within its cap and the
-/// minimal deleveraging (the fund read once, the candidates once per shard). What a slice leaves comes back from the
-/// shard when the account reports its new position. It keeps no state that decides money: chunks are decided one after
-/// another, each seeing the fund as the previous one left it (the fund's view caught up with the market through the
-/// last takeover committed here) and each counterparty less what it already took. The busier it is, the larger its
-/// chunks, so the market's turns and journal writes per account fall as a crash deepens.
+/// once (trusted mark, mode, rules, depth) and, beside it, the fund and the deleveraging candidates; then it sends the
+/// market at most three batched commands, each step naming the liquidated account's cursor (the market refuses every
+/// step of an account that moved since, and so runs a step sent twice once): the single-slice liquidation orders of the
+/// accounts the depth may absorb at their bankruptcy prices (<see cref="BookDepth"/>: each account sees the depth the
+/// accounts before it in the chunk would take), then their liquidation fees; and, for those the book cannot absorb, the
+/// fund's takeovers within its cap and the minimal deleveraging. What a slice leaves comes back from the shard when the
+/// account reports its new position. It keeps no state that decides money: chunks are decided one after another, each
+/// seeing the fund as the previous one left it (the fund's view caught up with the market through the last takeover
+/// committed here, less the fees of the chunk's own book step) and each counterparty less what was taken from it here
+/// (deleveraged, or traded against by a liquidation order) after its shard's row; the market refuses a transfer beyond
+/// either position all the same. The busier it is, the larger its chunks, so the market's turns and journal writes per
+/// account fall as a crash deepens.
 /// </summary>
 public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeProvider clock, ILogger<LiquidatorGrain> logger) : Grain, ILiquidatorGrain
 {
     private const int Chunk = 2_048; // accounts decided together: a few market turns and journal writes for all of them
     private const int DepthLevels = 256; // levels a side read per chunk, to tell which accounts the book may absorb
-    private readonly Dictionary<long, List<(long Sequence, long Lots)>> _deleveraged = [];
+    private const long TakenKept = 1_000_000; // market events behind the newest record of what was taken, see TakenSinceRows
+    private readonly TakenSinceRows _taken = new();
     private readonly Dictionary<long, Found> _waiting = [];
     private Task? _draining;
+    private long _fundAccountId; // the fund the market named last, so the next chunk reads it beside the market
     private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
     private long _readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs;
 
@@ -69,6 +73,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
             await Liquidate(chunk);
         }
+        _taken.ForgetOlderThan(TakenKept);
     }
 
     private async Task Liquidate(List<Found> chunk)
@@ -78,12 +83,18 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         {
             var market = GrainFactory.GetGrain<IMarketGrain>(Symbol);
             var started = clock.GetTimestamp();
-            // Three reads at once: each waits for a turn of a market that is busy in a crash.
+            // Every read at once: the market's three (each waits for a turn of a market that is busy in a crash) beside the
+            // backstop's (the fund's view, the candidates from every shard), which then arrive while the book step runs.
             var (markRead, summaryRead, bookRead) = (market.GetMark(), market.GetSummary(), market.GetBook(DepthLevels));
+            var backstopReads = new BackstopReads(
+                _fundAccountId > 0 ? FundView(_fundAccountId) : null,
+                chunk.Any(f => f.Entry.Size > 0) ? ReadCandidates(Side.Sell) : null,
+                chunk.Any(f => f.Entry.Size < 0) ? ReadCandidates(Side.Buy) : null);
             var (mark, summary, book) = (await markRead, await summaryRead, await bookRead);
             _readMs += Since(ref started);
             // Never on an untrusted mark, never while paused, halted or cancel-only (liquidation waits for the auction).
             if (mark.Untrusted || summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
+            if (rules.FundAccountId != _fundAccountId) (_fundAccountId, backstopReads) = (rules.FundAccountId, backstopReads with { Fund = null });
             var depth = new BookDepth(book.Bids, book.Asks, DepthLevels);
             List<BackstopEntry> toBook = [], backstop = [];
             foreach (var (e, verdictMark, _, _) in chunk)
@@ -95,7 +106,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var now = new BackstopBatch(Symbol, mark.Price, chunk[0].NotionalPerTickLot, []);
             if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, backstop));
             _bookMs += Since(ref started);
-            if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules));
+            if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules, backstopReads));
         }
         catch (Exception ex)
         {
@@ -151,7 +162,11 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         {
             var (e, outcome) = (entries[i], outcomes[i]);
             if (outcome.Status != CommandStatus.Committed || outcome.Events.Any(x => x.Kind == EventKind.OrderRejected)) { refused.Add(e.AccountId); continue; }
-            var fills = outcome.Events.Where(x => x.Kind == EventKind.TradeExecuted && x.AccountId == e.AccountId).Select(x => (x.Price, x.Size)).ToArray();
+            var trades = outcome.Events.Where(x => x.Kind == EventKind.TradeExecuted && x.AccountId == e.AccountId).ToArray();
+            // The makers' positions moved after the candidates were read: a maker among them must not be deleveraged beyond
+            // what it holds now (counted as taken from it until its shard's row includes the trade).
+            foreach (var x in trades) _taken.Record(EventKinds.CounterpartyOf(x), x.Sequence, x.Size);
+            var fills = trades.Select(x => (x.Price, x.Size)).ToArray();
             var fee = BackstopPlanner.FeeAfterFills(e, batch.Mark, batch.NotionalPerTickLot, takerFeeBps, rules.FeeBps, fills);
             // The fee is decided at the account's cursor after its order: its last event in the order's outcome.
             var after = outcome.Events.Where(x => x.AccountId == e.AccountId || EventKinds.CounterpartyOf(x) == e.AccountId).Max(x => x.Sequence);
@@ -163,16 +178,28 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         return refused;
     }
 
+    /// <summary>
+    /// The backstop's reads, started beside the market's: the fund's view (null when the fund is not known yet, or the
+    /// market named another) and the candidates from every shard on each side the chunk needs (null when it needs none).
+    /// </summary>
+    private sealed record BackstopReads(Task<AccountView>? Fund, Task<AdlCandidate[][]>? Shorts, Task<AdlCandidate[][]>? Longs);
+
+    /// <summary>
+    /// The fund's view, which must include the last takeover committed here (its loss cap counts it): if that takeover's
+    /// push has not reached the fund (lost, or late), the fund asks the market for what it missed first. Read before the
+    /// chunk's book step, it leaves out that step's fees: the fund is valued lower than it is, which only narrows its cap.
+    /// </summary>
+    private Task<AccountView> FundView(long fundAccountId) => GrainFactory.GetGrain<IAccountGrain>(fundAccountId).GetViewAfter(Symbol, _fundMustHaveSeen);
+
     /// <summary>The fund's takeovers within its cap and the minimal deleveraging, in one batch; returns the accounts refused.</summary>
-    private async Task<IEnumerable<long>> FundAndDeleverage(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules)
+    private async Task<IEnumerable<long>> FundAndDeleverage(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules,
+        BackstopReads reads)
     {
         var started = clock.GetTimestamp();
-        // The fund's view must include the last takeover committed here (its loss cap counts it): if that takeover's push
-        // has not reached the fund (lost, or late), the fund asks the market for what it missed first.
-        var fund = await GrainFactory.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(Symbol, _fundMustHaveSeen);
+        var fund = await (reads.Fund ?? FundView(rules.FundAccountId));
         _fundMs += Since(ref started);
-        var shorts = entries.Any(e => e.Size > 0) ? await Candidates(Side.Sell) : [];
-        var longs = entries.Any(e => e.Size < 0) ? await Candidates(Side.Buy) : [];
+        var shorts = entries.Any(e => e.Size > 0) ? _taken.Ranked((await (reads.Shorts ?? ReadCandidates(Side.Sell))).SelectMany(c => c)) : [];
+        var longs = entries.Any(e => e.Size < 0) ? _taken.Ranked((await (reads.Longs ?? ReadCandidates(Side.Buy))).SelectMany(c => c)) : [];
         _candidatesMs += Since(ref started);
         var fundHere = fund.Positions.FirstOrDefault(p => p.Symbol == Symbol)?.UnrealisedPnl ?? 0;
         var plan = BackstopPlanner.Plan(entries, batch.Mark, batch.NotionalPerTickLot, fund.Equity, fundHere, rules, shorts, longs);
@@ -188,37 +215,19 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             if (outcome.Status != CommandStatus.Committed || outcome.Events.Any(e => e.Kind == EventKind.OrderRejected)) { refused.Add(t.AccountId); continue; }
             var sequence = outcome.Events.Max(e => e.Sequence);
             if (t.Kind == PositionTransferKind.Takeover) _fundMustHaveSeen = Math.Max(_fundMustHaveSeen, sequence);
-            else Deleveraged(t.CounterpartyId, sequence, t.Size);
+            else _taken.Record(t.CounterpartyId, sequence, t.Size);
             _transfers++;
         }
         _backstopped += plan.Select(p => p.Transfer.AccountId).Distinct().Count(id => !refused.Contains(id));
         return refused;
     }
 
-    /// <summary>
-    /// Profitable positions on a side, best ranked first across every shard, each less what this liquidator deleveraged
-    /// against it after the cursor of the shard's row (the shard's view of it may lag its own events).
-    /// </summary>
-    private async Task<AdlCandidate[]> Candidates(Side side)
+    /// <summary>Profitable positions on a side from every shard, as each shard ranked them.</summary>
+    private Task<AdlCandidate[][]> ReadCandidates(Side side)
     {
         var shards = options.Value.Shards;
-        var found = await Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
+        return Task.WhenAll(Enumerable.Range(0, shards).Select(s =>
             GrainFactory.GetGrain<IRiskShardGrain>(s).DeleverageCandidates(Symbol, side, 0, options.Value.DeleverageCandidates)));
-        var ranked = new List<AdlCandidate>();
-        foreach (var c in found.SelectMany(c => c))
-        {
-            if (!_deleveraged.TryGetValue(c.AccountId, out var since)) { ranked.Add(c); continue; }
-            var left = c.Less(since);
-            if (c.Cursor >= 0) since.RemoveAll(d => d.Sequence <= c.Cursor); // the row includes these now
-            if (left.Size != 0) ranked.Add(left);
-        }
-        return [.. ranked.OrderByDescending(c => c.Score).ThenBy(c => c.AccountId)];
-    }
-
-    private void Deleveraged(long counterparty, long sequence, long lots)
-    {
-        if (!_deleveraged.TryGetValue(counterparty, out var since)) _deleveraged[counterparty] = since = [];
-        since.Add((sequence, lots));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Liquidator of {Symbol} could not finish a batch; its accounts decide themselves")]
