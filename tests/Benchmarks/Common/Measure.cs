@@ -16,7 +16,7 @@ internal static class Measure
         Console.WriteLine($"os: {RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})");
         Console.WriteLine($"runtime: {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture}), "
             + $"server GC={GCSettings.IsServerGC}, concurrent GC={AppContext.TryGetSwitch("System.GC.Concurrent", out var c) && c}, "
-            + $"GC latency={GCSettings.LatencyMode}, "
+            + $"GC latency={GCSettings.LatencyMode}, thread-pool minimum={MinWorkers()} workers, "
             + $"tiered PGO={AppContext.TryGetSwitch("System.Runtime.TieredPGO", out var pgo) && pgo}, "
             + $"timer frequency={Stopwatch.Frequency} Hz"
 #if DEBUG
@@ -83,6 +83,12 @@ internal static class Measure
         return ns < 10_000 ? string.Create(Ci, $"{ns:F0} ns")
             : ns < 10_000_000 ? string.Create(Ci, $"{ns / 1e3:F0} us")
             : string.Create(Ci, $"{ns / 1e6:F1} ms");
+    }
+
+    private static int MinWorkers()
+    {
+        ThreadPool.GetMinThreads(out var workers, out _);
+        return workers;
     }
 
     private static string CpuModel()

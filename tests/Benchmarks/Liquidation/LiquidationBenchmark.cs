@@ -80,6 +80,7 @@ internal static class LiquidationBenchmark
             Console.WriteLine($"risk view: {before.Sum(s => s.Accounts)} accounts in {shards} shards, {before.Sum(s => s.UnderNow)} under maintenance before the drop");
 
             // The tick: one journaled mark, 20% lower by default.
+            var gcBefore = GcCounts.Now();
             var tickSentAt = DateTimeOffset.UtcNow.UtcTicks;
             var tick = Stopwatch.StartNew();
             await client.GetGrain<IMarketGrain>(a).SetMarkPrice(drop);
@@ -92,12 +93,15 @@ internal static class LiquidationBenchmark
                 await Task.Delay(1); // the figure is the silo's own clock at the scan: polling faster only loads the shards
             }
             var found = tick.Elapsed;
+            var gcFound = GcCounts.Now();
             var flagged = scanned.Sum(s => s.LastScanFound);
             // Found: when the last shard's scan had its verdict (the silo's clock, in this process), from the tick sent.
             var verdict = TimeSpan.FromTicks(scanned.Max(s => s.LastScanAt) - tickSentAt);
             Console.WriteLine(string.Create(ci, $"tick committed in {committed.TotalMilliseconds:F1} ms; every account under maintenance found {verdict.TotalMilliseconds:F1} ms after the tick was sent "
                 + $"(the last shard's scan done; the benchmark saw every shard's stats {found.TotalMilliseconds:F1} ms after); "
-                + $"{flagged} accounts under maintenance; scan time per shard (on its own turn): {string.Join(", ", scanned.Select(s => $"{s.LastScanMicroseconds / 1000.0:F2} ms"))}"));
+                + $"{flagged} accounts under maintenance; scan time per shard (on its own turn): {string.Join(", ", scanned.Select(s => $"{s.LastScanMicroseconds / 1000.0:F2} ms"))}; "
+                + $"each shard's verdict after the tick was sent: {string.Join(", ", scanned.Select(s => $"{TimeSpan.FromTicks(s.LastScanAt - tickSentAt).TotalMilliseconds:F1} ms"))}; "
+                + $"garbage collections meanwhile: {gcFound - gcBefore}"));
 
             var handledAt = TimeSpan.Zero;
             var under = flagged;
@@ -108,7 +112,7 @@ internal static class LiquidationBenchmark
                 await Task.Delay(5);
             }
             Console.WriteLine(handledAt > TimeSpan.Zero
-                ? string.Create(ci, $"every account handled (none under maintenance in the risk view) {handledAt.TotalMilliseconds:F0} ms after the tick")
+                ? string.Create(ci, $"every account handled (none under maintenance in the risk view) {handledAt.TotalMilliseconds:F0} ms after the tick; garbage collections from the tick: {GcCounts.Now() - gcBefore}")
                 : $"NOT HANDLED within {o.MaxSeconds} s: {under} accounts still under maintenance");
 
             if (handledAt == TimeSpan.Zero)
