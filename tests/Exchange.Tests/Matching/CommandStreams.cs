@@ -290,13 +290,19 @@ public static class CommandStreams
         (1, Gen.Const(new Exchange.Risk.OpenInterestLimits(-1))))
         .Select(limits => (BookCommand)new SetOpenInterestCommand(limits));
 
-    private static readonly Gen<BookCommand> Transfer = Gen.Select(
+    /// <summary>
+    /// Mostly the counterparty the kind needs (the fund takes over, traders are deleveraged) and a lot or two, so that many
+    /// fit both positions (a transfer beyond either is refused); sometimes the wrong party or any size.
+    /// </summary>
+    private static readonly Gen<BookCommand> Transfer =
         Gen.Frequency((10, Gen.Const(Exchange.Risk.PositionTransferKind.Takeover)), (10, Gen.Const(Exchange.Risk.PositionTransferKind.Deleverage)),
-            (1, Gen.Const((Exchange.Risk.PositionTransferKind)200))),
-        // Mostly a lot or two, so that some fit both positions (a transfer beyond either is refused), sometimes any size.
-        Account, Gen.Frequency((5, Gen.Const(9L)), (5, Gen.Long[1, 4])), Gen.Enum<Side>(), Price, Gen.Frequency((3, Gen.Long[1, 2]), (1, Size)),
-        (kind, account, counterparty, side, price, size) =>
-            (BookCommand)new TransferCommand(new Exchange.Risk.PositionTransfer(kind, account, counterparty, side, price, size)));
+            (1, Gen.Const((Exchange.Risk.PositionTransferKind)200)))
+        .SelectMany(kind => Gen.Select(Account,
+            kind == Exchange.Risk.PositionTransferKind.Takeover ? Gen.Frequency((8, Gen.Const(9L)), (1, Gen.Long[1, 4]))
+                : Gen.Frequency((8, Gen.Long[1, 4]), (1, Gen.Const(9L))),
+            Gen.Enum<Side>(), Price, Gen.Frequency((3, Gen.Long[1, 2]), (1, Size)),
+            (account, counterparty, side, price, size) =>
+                (BookCommand)new TransferCommand(new Exchange.Risk.PositionTransfer(kind, account, counterparty, side, price, size))));
 
     private static readonly Gen<BookCommand> Fee = Gen.Select(Gen.Frequency((8, Account), (1, Gen.Const(9L))),
         Gen.Frequency((5, Gen.Long[1, 1_000]), (1, Gen.Const(0L))), (account, amount) => (BookCommand)new FeeCommand(account, amount));
@@ -308,7 +314,7 @@ public static class CommandStreams
     public static readonly Gen<BookCommand> Command = Gen.Frequency(
         (55, Place), (8, CancelResting), (3, CancelNamed), (10, AmendResting), (2, AmendNamed),
         (2, CancelAll), (5, SetMode), (3, Uncross), (2, SetMark), (1, SetRisk), (4, IndexTick), (2, SetBreaker),
-        (1, SetLiquidation), (4, Transfer), (1, Fee), (1, Funding), (2, SetOpenInterest));
+        (3, SetLiquidation), (6, Transfer), (1, Fee), (1, Funding), (2, SetOpenInterest));
 
     public static readonly Gen<Scenario> Scenarios = Gen.Select(
         Gen.Frequency((6, Gen.Const(MarketMode.Open)), (2, Gen.Const(MarketMode.Auction)), (1, Gen.Const(MarketMode.PostOnly))),

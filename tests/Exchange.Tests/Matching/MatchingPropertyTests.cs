@@ -98,8 +98,9 @@ public sealed class MatchingPropertyTests
         var cancels = new HashSet<CancelReason>();
         var uncrossTrades = 0;
         int bandTrips = 0, velocityTrips = 0;
-        // ~400 x 75 commands: every reason shows up many times over, so this does not flake in practice.
-        foreach (var scenario in Check.Single(CommandStreams.Scenarios.Array[400]))
+        // ~800 x 75 commands: every kind and reason shows up many times over, so this does not flake in practice (the
+        // rarest, a deleveraging that fits both positions, about 20 times: 400 streams gave 4-20).
+        foreach (var scenario in Check.Single(CommandStreams.Scenarios.Array[800]))
         {
             var events = Run(BookFactories.Reference.Create(CommandStreams.Spec, scenario.InitialMode), scenario);
             var uncrossing = false;
