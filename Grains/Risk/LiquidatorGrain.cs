@@ -14,8 +14,9 @@ namespace Exchange.Risk;
 /// market at most three batched commands, each step naming the liquidated account's cursor (the market refuses every
 /// step of an account that moved since, and so runs a step sent twice once): the single-slice liquidation orders of the
 /// accounts the depth may absorb at their bankruptcy prices (<see cref="BookDepth"/>: each account sees the depth the
-/// accounts before it in the chunk would take), then their liquidation fees; and, for those the book cannot absorb, the
-/// fund's takeovers within its cap and the minimal deleveraging. What a slice leaves comes back from the shard when the
+/// accounts before it in the chunk would take), then their liquidation fees; and, at the same time, for those the book
+/// cannot absorb, the fund's takeovers within its cap and the minimal deleveraging. An order that found no depth after
+/// all waits for the fund and deleveraging in the next chunk; what a slice leaves comes back from the shard when the
 /// account reports its new position. It keeps no state that decides money: chunks are decided one after another, each
 /// seeing the fund as the previous one left it (the fund's view caught up with the market through the last takeover
 /// committed here, less the fees of the chunk's own book step) and each counterparty less what was taken from it here
@@ -35,8 +36,11 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
     private long _readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs;
 
-    /// <summary>An account waiting to be liquidated: its latest entry, the mark of that verdict, when it was first found.</summary>
-    private sealed record Found(BackstopEntry Entry, long Mark, long NotionalPerTickLot, long FoundAt);
+    /// <summary>
+    /// An account waiting to be liquidated: its latest entry, the mark of that verdict, when it was first found, and whether
+    /// its liquidation order already found no depth (then the fund and deleveraging take it, whatever the book shows).
+    /// </summary>
+    private sealed record Found(BackstopEntry Entry, long Mark, long NotionalPerTickLot, long FoundAt, bool BookTried = false);
 
     private string Symbol => this.GetPrimaryKeyString();
 
@@ -97,16 +101,19 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             if (rules.FundAccountId != _fundAccountId) (_fundAccountId, backstopReads) = (rules.FundAccountId, backstopReads with { Fund = null });
             var depth = new BookDepth(book.Bids, book.Asks, DepthLevels);
             List<BackstopEntry> toBook = [], backstop = [];
-            foreach (var (e, verdictMark, _, _) in chunk)
+            foreach (var (e, verdictMark, _, _, bookTried) in chunk)
                 if (BackstopPlanner.MarkMovedInItsFavour(e.Size, verdictMark, mark.Price)) tellAccounts.Add(e.AccountId);
-                else if (!depth.Take(Math.Sign(e.Size) * LiquidationPolicy.Slice(e.Size, rules), e.BankruptcyPrice)) backstop.Add(e);
+                else if (bookTried || !depth.Take(Math.Sign(e.Size) * LiquidationPolicy.Slice(e.Size, rules), e.BankruptcyPrice)) backstop.Add(e);
                 else if (Math.Abs(e.Size) <= rules.SliceLots) toBook.Add(e);
                 else tellAccounts.Add(e.AccountId); // several slices with a cooldown between them: the account paces its own
             // Valued at the mark of now (the verdicts' may be older, and worse for the fund if the price moved on).
             var now = new BackstopBatch(Symbol, mark.Price, chunk[0].NotionalPerTickLot, []);
-            if (toBook.Count > 0) tellAccounts.AddRange(await ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, backstop));
-            _bookMs += Since(ref started);
-            if (backstop.Count > 0) tellAccounts.AddRange(await FundAndDeleverage(market, backstop, now, rules, backstopReads));
+            // The two steps concern different accounts and go to the market together (one group commit when they meet):
+            // a counterparty both traded against and deleveraged in one chunk is refused beyond its position by the book.
+            var bookStep = toBook.Count > 0 ? ThroughBook(market, toBook, now, rules, summary.Terms.Risk.TakerFeeBps, chunk) : Task.FromResult<IEnumerable<long>>([]);
+            var backstopStep = backstop.Count > 0 ? FundAndDeleverage(market, backstop, now, rules, backstopReads) : Task.FromResult<IEnumerable<long>>([]);
+            tellAccounts.AddRange(await bookStep);
+            tellAccounts.AddRange(await backstopStep);
         }
         catch (Exception ex)
         {
@@ -145,12 +152,14 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     /// <summary>
     /// One immediate-or-cancel, reduce-only liquidation order per account at its bankruptcy price (client order id from
     /// its cursor, as the account itself would), then the fees on what traded; returns the accounts refused. An order that
-    /// traded nothing (the orders before it in the batch took the depth) joins <paramref name="backstop"/> at the account's
-    /// cursor after it; one that traded part comes back from the shard when the account reports its smaller position.
+    /// traded nothing (the orders before it took the depth) waits again at the account's cursor after it, for the fund and
+    /// deleveraging in the next chunk; one that traded part comes back from the shard when the account reports its smaller
+    /// position.
     /// </summary>
     private async Task<IEnumerable<long>> ThroughBook(IMarketGrain market, List<BackstopEntry> entries, BackstopBatch batch, LiquidationRules rules,
-        int takerFeeBps, List<BackstopEntry> backstop)
+        int takerFeeBps, List<Found> chunk)
     {
+        var started = clock.GetTimestamp();
         _toBook += entries.Count;
         var orders = entries.Select(e => (MarketCommand)new PlaceCommand(new PlaceOrder(e.AccountId, e.Size > 0 ? Side.Sell : Side.Buy,
             OrderType.Limit, e.BankruptcyPrice, Math.Abs(e.Size), TimeInForce.ImmediateOrCancel, OrderFlags.ReduceOnly | OrderFlags.Liquidation,
@@ -170,11 +179,12 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var fee = BackstopPlanner.FeeAfterFills(e, batch.Mark, batch.NotionalPerTickLot, takerFeeBps, rules.FeeBps, fills);
             // The fee is decided at the account's cursor after its order: its last event in the order's outcome.
             var after = outcome.Events.Where(x => x.AccountId == e.AccountId || EventKinds.CounterpartyOf(x) == e.AccountId).Max(x => x.Sequence);
-            if (fills.Length == 0) backstop.Add(e with { Cursor = after });
+            if (fills.Length == 0) Wait(chunk.First(f => f.Entry.AccountId == e.AccountId) with { Entry = e with { Cursor = after }, BookTried = true });
             else if (fee > 0) fees.Add(new ChargeLiquidationFeeCommand(e.AccountId, fee, after));
         }
         // A fee refused (the account moved after its order) is not charged again: at most once, never twice.
         if (fees.Count > 0) await market.ExecuteBatch([.. fees]);
+        _bookMs += Since(ref started);
         return refused;
     }
 
