@@ -10,7 +10,7 @@ internal sealed record ProcessStats(
 /// <summary>CPU time (this process, the PostgreSQL server, the machine), allocation and GC counts over a run.</summary>
 internal readonly record struct Meter(
     int? Postmaster, GcPauseListener Listener, long StartTicks, TimeSpan Cpu, TimeSpan PostgresCpu, TimeSpan MachineBusy, TimeSpan MachineSteal,
-    long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
+    long Allocated, GcCounts Gc)
 {
     public static Meter Start(int? postmaster, GcPauseListener listener)
     {
@@ -21,8 +21,7 @@ internal readonly record struct Meter(
         listener.Drain();
         var (busy, steal) = SystemCpu.Machine();
         return new Meter(postmaster, listener, Stopwatch.GetTimestamp(), Process.GetCurrentProcess().TotalProcessorTime,
-            SystemCpu.Tree(postmaster), busy, steal, GC.GetTotalAllocatedBytes(precise: true),
-            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+            SystemCpu.Tree(postmaster), busy, steal, GC.GetTotalAllocatedBytes(precise: true), GcCounts.Now());
     }
 
     public ProcessStats Stop(int messages)
@@ -34,10 +33,10 @@ internal readonly record struct Meter(
         var (busy, steal) = SystemCpu.Machine();
         // What the rest of the machine used meanwhile (other people's test runs, on this shared VM), in cores.
         var others = Math.Max(0, (busy - MachineBusy - cpu - postgres).TotalSeconds / wall);
+        var gc = GcCounts.Now() - Gc;
         return new ProcessStats(cpu.TotalMicroseconds / n, postgres.TotalMicroseconds / n,
             (double)(GC.GetTotalAllocatedBytes(precise: true) - Allocated) / n,
-            GC.CollectionCount(0) - Gen0, GC.CollectionCount(1) - Gen1, GC.CollectionCount(2) - Gen2,
-            GC.GetTotalPauseDuration() - GcPause, others, (steal - MachineSteal).TotalSeconds / wall, LastGcInfo(Listener));
+            gc.Gen0, gc.Gen1, gc.Gen2, gc.Paused, others, (steal - MachineSteal).TotalSeconds / wall, LastGcInfo(Listener));
     }
 
     /// <summary>The most recent collection: how long it paused, what it kept, how big the heap was.</summary>
