@@ -172,6 +172,40 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
             Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied the takeover yet"), Deadline);
     }
 
+    [Fact]
+    public async Task A_liquidation_order_through_the_book_is_charged_its_fee_once_though_the_batch_came_twice()
+    {
+        var (first, _) = await TwoLongs();
+        const long Bidder = 14;
+        await Account(Bidder).Deposit(1_000 * Usd, "db");
+        Assert.True((await Account(Bidder).PlaceOrder(Symbol, Limit(Side.Buy, 990, 10, "bid"))).IsAccepted());
+        var mark = (await Market.GetMark()).Price;
+        // The bid absorbs the long at its bankruptcy price (950) or better: one liquidation order, which sells at 990.
+        var batch = new BackstopBatch(Symbol, mark, NotionalPerTickLot, [new BackstopEntry(First, first, 10, 950, 100 * Usd)]);
+        var liquidator = Cluster.Client.GetGrain<ILiquidatorGrain>(Symbol);
+        await liquidator.Backstop(batch);
+        await liquidator.Backstop(batch);
+
+        // The fees' batch does not hold the liquidator's chunk: it commits on its own, once (the repeat's order was refused,
+        // the account had moved), and what it charged is 50 bps of the 10 lots sold at 990, rounded up.
+        var fees = await Eventually(async () =>
+        {
+            var charged = new List<MarketEvent>();
+            await foreach (var e in EventsFromJournal(Database, Symbol))
+                if (e.Kind == EventKind.LiquidationFeeCharged) charged.Add(e);
+            Require(charged.Count > 0, "no liquidation fee in the journal yet");
+            return charged;
+        }, Deadline);
+        Assert.Equal(First, Assert.Single(fees).AccountId);
+        Assert.Equal(990 * 10 * NotionalPerTickLot * 50 / 10_000, fees[0].Size);
+        var stats = await liquidator.Stats();
+        Assert.Equal((2L, 1L), (stats.Batches, stats.ToBook));
+        await Eventually(async () =>
+            Require((await Account(First).GetView()).PositionIn(Symbol) == 0, "the first account has not applied its fill yet"), Deadline);
+        var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run();
+        Assert.True(audit.Balanced, audit.Describe());
+    }
+
     /// <summary>Two accounts long 10 at 1,000 against one seller, a funded insurance fund; returns each long's cursor.</summary>
     private async Task<(long First, long Second)> TwoLongs()
     {
