@@ -141,15 +141,26 @@ internal sealed class FinalChecks(ExchangeApi api, TextWriter log)
     /// </summary>
     public async Task<AuditResponse> ReadQuietAuditAsync(CancellationToken ct)
     {
-        var last = await ReadAuditAsync(ct);
+        var last = await ReadAuditLoggedAsync(ct);
         for (var i = 0; i < 20; i++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
-            var now = await ReadAuditAsync(ct);
+            var now = await ReadAuditLoggedAsync(ct);
             if (Same(now, last)) return now;
             last = now;
         }
         return last;
+    }
+
+    /// <summary>One reading of the audit, said in the log with its time (at 100,000 accounts the readings are most of the report's wait).</summary>
+    private async Task<AuditResponse> ReadAuditLoggedAsync(CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var audit = await ReadAuditAsync(ct);
+        lock (_logGate)
+            log.WriteLine($"  end-of-run checks: an audit read in {started.Elapsed.TotalSeconds:F1} s: money difference {audit.MoneyDifference}, bad debt {audit.BadDebt}, "
+                + $"net positions {string.Join(", ", audit.NetPositions.Select(p => $"{p.Key} {p.Value}"))}");
+        return audit;
     }
 
     /// <remarks>Holdings are not compared: they include unrealised PnL, which moves with the mark after every step has
