@@ -37,19 +37,24 @@ internal sealed class Observer(ExchangeApi api, RunClock clock, IReadOnlyDiction
         }
     }
 
-    /// <summary>The once-a-second readings, from the run's start until cancelled.</summary>
-    public Task RunSlowAsync(CancellationToken ct) => UntilCancelled(LoopSlowAsync, ct);
+    /// <summary>
+    /// The once-a-second readings, from the run's start until cancelled: the insurance funds, and until
+    /// <paramref name="wholeUntil"/> is cancelled also the audit and every account (whole-exchange reads, which the
+    /// end-of-run checks make themselves).
+    /// </summary>
+    public Task RunSlowAsync(CancellationToken wholeUntil, CancellationToken ct) => UntilCancelled(t => LoopSlowAsync(wholeUntil, t), ct);
 
-    private async Task LoopSlowAsync(CancellationToken ct)
+    private async Task LoopSlowAsync(CancellationToken wholeUntil, CancellationToken ct)
     {
         var fullEvery = Math.Max(1, accounts().Count / 2_000);     // a whole-population read at most ~2,000 accounts a second
         for (var round = 0; !ct.IsCancellationRequested; round++)
         {
             var started = clock.NowMs;
+            var whole = !wholeUntil.IsCancellationRequested;
             await Task.WhenAll(
                 Task.WhenAll(markets.Values.Select(m => SampleFundAsync(m, ct))),
-                SampleAuditAsync(ct),
-                round % fullEvery == 0 ? SampleAccountsAsync(accounts(), openInterest: true, ct) : Task.CompletedTask);
+                whole ? SampleAuditAsync(ct) : Task.CompletedTask,
+                whole && round % fullEvery == 0 ? SampleAccountsAsync(accounts(), openInterest: true, ct) : Task.CompletedTask);
             if (!await DelayAsync(started + SlowEveryMs, ct)) break;
         }
     }

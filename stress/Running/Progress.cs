@@ -1,6 +1,9 @@
 namespace Exchange.Stress.Running;
 
-/// <summary>One line a second on the console: where the run is and what the exchange is doing.</summary>
+/// <summary>
+/// One line a second on the console: where the run is and what the exchange is doing, and the time garbage collections
+/// have paused this process so far (the exchange's too on the local target: a long pause shows as a jump).
+/// </summary>
 internal sealed class Progress(TextWriter log, RunClock clock, Recorder recorder, LiveState live, Observations seen, Makers makers, string symbol)
 {
     public async Task RunAsync(CancellationToken ct)
@@ -18,7 +21,7 @@ internal sealed class Progress(TextWriter log, RunClock clock, Recorder recorder
                 log.WriteLine($"[{clock.NowMs / 1000.0,6:0.0}s] {symbol} index {view?.Index?.ToString() ?? "STALE"} mark {view?.Mark} {view?.Mode}{read} | " +
                               $"orders {recorder.Sent} ack {recorder.AcknowledgedCount} refused {recorder.Refused} unknown {recorder.Unknown} | " +
                               $"cancels {recorder.CancelsAccepted}/{recorder.CancelsRefused} | liquidated {handled}/{crossed} steps {seen.Liquidations.Count} | " +
-                              $"makers quoting {makers.Quoting}");
+                              $"makers quoting {makers.Quoting} | gc paused {GC.GetTotalPauseDuration().TotalMilliseconds:0} ms");
             }
         }
         catch (OperationCanceledException)
