@@ -35,6 +35,11 @@ internal sealed record PlacedOrder(long AccountId, string Symbol, string ClientO
 internal sealed class ChaosTrader(long accountId, string apiKey, string secret, HttpClient http, Stopwatch clock)
 {
     private const int AsksAfterUnknown = 3;
+    /// <summary>
+    /// Each market's orders come no faster than this: unpaced, a fast machine gave one account over 1,000 fills in a
+    /// market during a rolling restart, more than one page of its fills, and then no position could be checked against them.
+    /// </summary>
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan BackOff = TimeSpan.FromMilliseconds(100);
     private static readonly (string Symbol, decimal Mid, decimal Tick, decimal Lot)[] Markets =
         [("BTC-PERP", 64_000m, 0.5m, 0.001m), ("ETH-PERP", 3_000m, 0.05m, 0.01m)];
@@ -62,15 +67,18 @@ internal sealed class ChaosTrader(long accountId, string apiKey, string secret, 
 
     /// <summary>
     /// Orders in each market around its mid (about half of them cross), one request at a time per market so that a
-    /// market's stall shows as its own gap; now and then a deposit.
+    /// market's stall shows as its own gap, at most one every <see cref="Pace"/>; now and then a deposit.
     /// </summary>
     public Task TradeAsync(CancellationToken stop) => Task.WhenAll(Markets.Select((market, m) => Task.Run(async () =>
     {
         var random = new Random(HashCode.Combine(accountId, m));
+        using var pace = new PeriodicTimer(Pace);
         for (var n = 1; !stop.IsCancellationRequested; n++)
         {
             if (m == 0 && n % 25 == 0) await DepositAsync($"chaos-{accountId}-{n}");
             else await PlaceAsync(market, $"c{accountId}-{m}-{n}", random);
+            try { await pace.WaitForNextTickAsync(stop); } // the client's rate, not a wait for anything
+            catch (OperationCanceledException) { break; }
         }
     }, CancellationToken.None)));
 
