@@ -186,8 +186,8 @@ public sealed class BatchedLiquidationTests(PostgresFixture postgres) : Accounts
         await liquidator.Backstop(batch);
         await liquidator.Backstop(batch);
 
-        // The fees' batch does not hold the liquidator's chunk: it commits on its own, once (the repeat's order was refused,
-        // the account had moved), and what it charged is 50 bps of the 10 lots sold at 990, rounded up.
+        // The fee is charged once (the repeat's order was refused, the account had moved), and what it charged is 50 bps
+        // of the 10 lots sold at 990, rounded up.
         var fees = await Eventually(async () =>
         {
             var charged = new List<MarketEvent>();
