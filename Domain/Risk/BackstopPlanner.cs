@@ -11,6 +11,12 @@ namespace Exchange.Risk;
 [GenerateSerializer, Immutable, Alias("BackstopEntry")]
 public readonly record struct BackstopEntry(long AccountId, long Cursor, long Size, long BankruptcyPrice, long Equity = 0);
 
+/// <summary>
+/// A market's insurance fund as its account holds it there: its signed position, its cursor in the market, its unrealised
+/// PnL there at <paramref name="Mark"/>, and its equity at the same marks (every market).
+/// </summary>
+public readonly record struct FundHolding(long Size, long Cursor, long UnrealisedPnl, long Equity, long Mark);
+
 /// <summary>A planned takeover or deleveraging, with the cursor of the liquidated account it was decided at.</summary>
 public readonly record struct PlannedTransfer(PositionTransfer Transfer, long AccountCursor);
 
@@ -52,6 +58,43 @@ public static class BackstopPlanner
             notional = checked(notional + filled);
         }
         return LiquidationPolicy.Fee(notional, liquidationFeeBps, equityLeft);
+    }
+
+    /// <summary>
+    /// Whether the fund's loss in a market has passed its cap: <see cref="LiquidationRules.FundLossCapBps"/> of what the fund
+    /// would be worth without that loss (its equity plus the loss). A takeover counts the cap on the fund's equity of now,
+    /// which already carries the loss, so it stops sooner: a takeover within its cap never puts the fund past it at once;
+    /// only the price running on afterwards does.
+    /// </summary>
+    public static bool FundPastCap(FundHolding fund, LiquidationRules rules) =>
+        fund.Size != 0 && -fund.UnrealisedPnl > FundLossAllowed(fund, rules);
+
+    private static long FundLossAllowed(FundHolding fund, LiquidationRules rules)
+    {
+        var worth = (Int128)fund.Equity + Math.Max(0, -fund.UnrealisedPnl);
+        return worth <= 0 ? 0 : (long)(worth * rules.FundLossCapBps / Accounts.Money.BasisPointsPerUnit);
+    }
+
+    /// <summary>
+    /// The fund past its loss cap in a market is closed there as a bankrupt account is, its cap standing in for its equity:
+    /// its whole position, deleveraged against the best-ranked profitable opposite positions (each at most what it holds,
+    /// never the fund itself) at the price where the fund's loss there equals its cap, rounded in the fund's favour. However
+    /// far the price runs after the last account was handled, the fund loses at most its cap in the market, and the rest
+    /// falls on the winners' profits instead of becoming bad debt (the JELLY lesson). Empty while the loss is within the cap;
+    /// what no counterparty can take stays with the fund.
+    /// </summary>
+    /// <param name="ranked">Profitable positions opposite the fund's, best ranked first.</param>
+    public static List<PlannedTransfer> DeleverageFund(FundHolding fund, long notionalPerTickLot, long minPrice, long maxPrice,
+        LiquidationRules rules, IEnumerable<AdlCandidate> ranked)
+    {
+        if (!FundPastCap(fund, rules)) return [];
+        // What the fund may still lose is negative: the price where closing leaves it at zero is the cap's price.
+        var price = LiquidationPolicy.BankruptcyPrice(notionalPerTickLot, minPrice, maxPrice,
+            checked(FundLossAllowed(fund, rules) + fund.UnrealisedPnl), fund.Size, fund.Mark);
+        var side = fund.Size > 0 ? Side.Sell : Side.Buy;
+        var opposite = ranked.Where(c => c.AccountId != rules.FundAccountId && c.Size != 0 && (c.Size > 0) != (fund.Size > 0));
+        return [.. LiquidationPolicy.Deleverage(fund.Size, opposite).Select(d => new PlannedTransfer(
+            new PositionTransfer(PositionTransferKind.Deleverage, rules.FundAccountId, d.AccountId, side, price, d.Size), fund.Cursor))];
     }
 
     /// <param name="fundEquity">The fund's equity at the marks, before the batch.</param>

@@ -129,6 +129,62 @@ public sealed class BackstopPlannerTests
     }
 
     [Fact]
+    public void The_fund_within_its_cap_is_left_alone()
+    {
+        // Short 10 with the mark at 120, losing 20 USD, worth 80: without that loss 100, so its cap is 20 USD, reached, not passed.
+        var fund = new FundHolding(-10, 40, -20 * Unit, 80 * Unit, 120);
+        Assert.False(BackstopPlanner.FundPastCap(fund, Rules));
+        Assert.Empty(BackstopPlanner.DeleverageFund(fund, Unit, 1, 1_000, Rules, [new AdlCandidate(50, 10, 1)]));
+        Assert.False(BackstopPlanner.FundPastCap(fund with { Size = 0 }, Rules), "nothing held, nothing to close");
+    }
+
+    [Fact]
+    public void The_fund_past_its_cap_is_deleveraged_whole_at_the_price_where_its_loss_is_the_cap()
+    {
+        // Short 10 with the mark at 120, losing 30 USD (entry 117), worth 70: its cap is 20% of 100 = 20 USD. Bought back
+        // at 119 it loses (119 - 117) x 10 = 20 USD. The longs take it in rank order; a short and the fund itself are no
+        // counterparties.
+        var fund = new FundHolding(-10, 40, -30 * Unit, 70 * Unit, 120);
+        AdlCandidate[] ranked = [new(60, -5, 999), new(Fund, 8, 998), new(50, 6, 900), new(51, 100, 100)];
+        Assert.True(BackstopPlanner.FundPastCap(fund, Rules));
+        Assert.Equal(
+        [
+            new PlannedTransfer(new PositionTransfer(PositionTransferKind.Deleverage, Fund, 50, Side.Buy, 119, 6), 40),
+            new PlannedTransfer(new PositionTransfer(PositionTransferKind.Deleverage, Fund, 51, Side.Buy, 119, 4), 40),
+        ], BackstopPlanner.DeleverageFund(fund, Unit, 1, 1_000, Rules, ranked));
+
+        // Losing 35 USD (entry 116.5), worth 65: the cap's price is 118.5, rounded to 118 in the fund's favour (it loses 15).
+        Assert.Equal(118, BackstopPlanner.DeleverageFund(fund with { UnrealisedPnl = -35 * Unit, Equity = 65 * Unit }, Unit, 1, 1_000,
+            Rules, ranked).Select(p => p.Transfer.Price).Distinct().Single());
+
+        // A long 10 with the mark at 80, losing 30 USD (entry 83): sold at 81 to the shorts; what they cannot take stays.
+        var plan = BackstopPlanner.DeleverageFund(new FundHolding(10, 41, -30 * Unit, 70 * Unit, 80), Unit, 1, 1_000, Rules,
+            [new AdlCandidate(60, -3, 5), new AdlCandidate(61, 4, 9)]);
+        Assert.Equal([new PlannedTransfer(new PositionTransfer(PositionTransferKind.Deleverage, Fund, 60, Side.Sell, 81, 3), 41)], plan);
+    }
+
+    [Fact]
+    public void The_fund_deleveraged_past_its_cap_loses_at_most_its_cap_and_less_than_a_tick_more_than_the_price_grants()
+    {
+        Gen.Select(Gen.Long[-50, 50].Where(s => s != 0), Gen.Long[200, 800], Gen.Long[-400, 400], Gen.Long[0, 2_000], Gen.Int[0, 10_000])
+            .Sample((size, mark, entry, equityUsd, capBps) =>
+            {
+                // The fund holds size lots from mark + entry / 10 (tenths of a tick: entries need not be ticks).
+                var pnl = -size * entry * Unit / 10;
+                var rules = Rules with { FundLossCapBps = capBps };
+                var fund = new FundHolding(size, 1, pnl, equityUsd * Unit + pnl, mark);
+                var plan = BackstopPlanner.DeleverageFund(fund, Unit, 1, 10_000, rules, [new AdlCandidate(7, -Math.Sign(size) * 1_000, 1)]);
+                var allowed = (equityUsd * Unit) * capBps / 10_000;
+                if (-pnl <= allowed) { Assert.Empty(plan); return; }
+                var t = Assert.Single(plan).Transfer;
+                Assert.Equal(Math.Abs(size), t.Size);
+                // The fund's loss closing at the price: its loss at the mark less what the price gives back against the mark.
+                var loss = -pnl - (size > 0 ? t.Price - mark : mark - t.Price) * Math.Abs(size) * Unit;
+                Assert.InRange(loss, allowed - Math.Abs(size) * Unit + 1, allowed);
+            });
+    }
+
+    [Fact]
     public void The_risk_view_describes_an_account_fully_only_without_orders_and_with_a_cursor()
     {
         var book = new RiskBook();
