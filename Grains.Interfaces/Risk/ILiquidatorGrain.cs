@@ -15,6 +15,11 @@ public interface ILiquidatorGrain : IGrainWithStringKey
     [OneWay]
     Task Backstop(BackstopBatch batch);
 
+    /// <summary>The market's committed, trusted mark moved while its insurance fund holds a position there (one-way, from
+    /// the market): the liquidator checks the fund's loss against its cap and deleverages the fund past it.</summary>
+    [OneWay]
+    Task OnMark(long mark);
+
     /// <summary>What this liquidator has done since it activated, for operators and the liquidation benchmark (answered
     /// between the steps of a batch).</summary>
     [AlwaysInterleave]
@@ -39,9 +44,12 @@ public sealed record BackstopBatch(string Symbol, long Mark, long NotionalPerTic
 /// <param name="Chunks">Chunks of distinct accounts decided (an account found again while it waited is decided once).</param>
 /// <param name="Waiting">Accounts waiting now.</param>
 /// <param name="Time">Where the chunks' time went, in total.</param>
+/// <param name="FundChecks">Checks of the fund's loss against its cap (one per mark while it may hold a position).</param>
+/// <param name="FundDeleveraged">Lots of the fund's position deleveraged past its cap.</param>
 [GenerateSerializer, Immutable, Alias("LiquidatorStats")]
 public sealed record LiquidatorStats(long Batches, long Backstopped, long ToBook, long Refused, long Transfers, long Entries = 0,
-    long MeanMs = 0, long SlowestMs = 0, long Chunks = 0, long Waiting = 0, LiquidatorTime? Time = null);
+    long MeanMs = 0, long SlowestMs = 0, long Chunks = 0, long Waiting = 0, LiquidatorTime? Time = null, long FundChecks = 0,
+    long FundDeleveraged = 0);
 
 /// <summary>Milliseconds the liquidator's chunks spent, in total, on each of their steps (an operator's view of what holds it).</summary>
 /// <param name="ReadMs">Reading the market (mark, terms, top of book).</param>

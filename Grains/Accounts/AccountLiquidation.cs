@@ -50,6 +50,8 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
                 var summary = await markets.Market(target.Spec.Symbol).GetSummary();
                 if (summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly))
                     return; // no rules there (no liquidation in that market), or it is paused, halted or cancel-only: told again later
+                // The market's insurance fund is never liquidated as a trader: past its loss cap, the liquidator deleverages it.
+                if (rules.FundAccountId == accountId) return;
                 if (await CancelOrders()) continue; // cancelling released margin: look again at fresh marks
                 if (!await CloseSlice(target, rules, marks))
                 {

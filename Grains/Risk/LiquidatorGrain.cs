@@ -54,8 +54,13 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         _batches++;
         _entries += batch.Entries.Length;
         foreach (var e in batch.Entries) Wait(new Found(e, batch.Mark, batch.NotionalPerTickLot, batch.FoundAt));
-        if (_draining is not { IsCompleted: false }) _draining = Drain();
+        StartDraining();
         return Task.CompletedTask;
+    }
+
+    private void StartDraining()
+    {
+        if (_draining is not { IsCompleted: false }) _draining = Drain();
     }
 
     /// <summary>Keeps the account's latest verdict (the larger cursor; the later one on a tie) and its first finding time.</summary>
@@ -68,14 +73,25 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
 
     private static long Earliest(long a, long b) => a == 0 ? b : b == 0 ? a : Math.Min(a, b);
 
-    /// <summary>One chunk at a time until nothing waits (on the grain's turns, between its calls).</summary>
+    /// <summary>
+    /// One chunk at a time until nothing waits, and the fund's cap checked between them when a mark asked for it (on the
+    /// grain's turns, between its calls): each step sees the fund as the one before left it.
+    /// </summary>
     private async Task Drain()
     {
-        while (_waiting.Count > 0)
+        while (_waiting.Count > 0 || _fundCheckDue)
         {
-            var chunk = _waiting.Values.Take(Chunk).ToList();
-            foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
-            await Liquidate(chunk);
+            if (_waiting.Count > 0)
+            {
+                var chunk = _waiting.Values.Take(Chunk).ToList();
+                foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
+                await Liquidate(chunk);
+            }
+            if (_fundCheckDue)
+            {
+                _fundCheckDue = false;
+                await CheckFund();
+            }
         }
         _taken.ForgetOlderThan(TakenKept);
     }
@@ -102,7 +118,8 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             var depth = new BookDepth(book.Bids, book.Asks, DepthLevels);
             List<BackstopEntry> toBook = [], backstop = [];
             foreach (var (e, verdictMark, _, _, bookTried) in chunk)
-                if (BackstopPlanner.MarkMovedInItsFavour(e.Size, verdictMark, mark.Price)) tellAccounts.Add(e.AccountId);
+                if (e.AccountId == rules.FundAccountId) _fundCheckDue = true; // never liquidated as a trader: past its cap, deleveraged
+                else if (BackstopPlanner.MarkMovedInItsFavour(e.Size, verdictMark, mark.Price)) tellAccounts.Add(e.AccountId);
                 else if (bookTried || !depth.Take(Math.Sign(e.Size) * LiquidationPolicy.Slice(e.Size, rules), e.BankruptcyPrice)) backstop.Add(e);
                 else if (Math.Abs(e.Size) <= rules.SliceLots) toBook.Add(e);
                 else tellAccounts.Add(e.AccountId); // several slices with a cooldown between them: the account paces its own
@@ -138,7 +155,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
 
     public Task<LiquidatorStats> Stats() => Task.FromResult(new LiquidatorStats(_batches, _backstopped, _toBook, _refused, _transfers, _entries,
         _timed == 0 ? 0 : _totalMs / _timed, _slowestMs, _chunks, _waiting.Count,
-        new LiquidatorTime(_readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs)));
+        new LiquidatorTime(_readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs), _fundChecks, _fundDeleveraged));
 
     /// <summary>Milliseconds since <paramref name="started"/>, which moves on to now.</summary>
     private long Since(ref long started)

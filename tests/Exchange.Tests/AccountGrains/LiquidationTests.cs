@@ -71,6 +71,56 @@ public sealed class LiquidationTests(PostgresFixture postgres) : AccountsWithMar
     }
 
     [Fact]
+    public async Task The_fund_is_deleveraged_once_the_price_runs_its_loss_past_the_cap_and_loses_no_more_than_the_cap()
+    {
+        const long shortMaker = 6, victim = 7, fund = 902;
+        await Account(shortMaker).Deposit(1_000 * Usd, "d6");
+        await Account(victim).Deposit(60 * Usd, "d7");
+        await Account(fund).Deposit(100 * Usd, "d902");
+        var rules = new LiquidationRules(fund, FeeBps: 50, SliceLots: 1_000_000, CooldownMs: 0, FundLossCapBps: 2_000);
+        Assert.Equal(CommandStatus.Committed, (await Market.Execute(new SetLiquidationRulesCommand(rules))).Status);
+        Assert.True((await Account(shortMaker).PlaceOrder(Symbol, Limit(Side.Sell, 1_000, 1_000, "ask"))).IsAccepted());
+        Assert.True((await Account(victim).PlaceOrder(Symbol, Limit(Side.Buy, 1_000, 1_000, "buy"))).IsAccepted());
+        var liquidator = Cluster.Client.GetGrain<ILiquidatorGrain>(Symbol);
+
+        // 870 bankrupts the long (bankruptcy 881) into an empty book: the fund takes all of it, losing 5.5 USD at the
+        // mark, well within its cap of 20% of 100 USD.
+        await Market.SetMarkPrice(870);
+        await Eventually(async () =>
+        {
+            Require((await Account(fund).GetView()).PositionIn(Symbol) == 1_000, "the fund has not taken the long over yet");
+            return true;
+        }, Deadline);
+        // At 850 it loses 15.5 USD: within the cap; the liquidator checks and leaves it.
+        var checks = (await liquidator.Stats()).FundChecks;
+        await Market.SetMarkPrice(850);
+        await Eventually(async () =>
+        {
+            Require((await liquidator.Stats()).FundChecks > checks, "the liquidator has not checked the fund at 850 yet");
+            return true;
+        }, Deadline);
+        Assert.DoesNotContain(await JournalEvents(), e => e.Kind == EventKind.PositionDeleveraged);
+
+        // At 830 it would lose 25.5 USD, past its 20 USD cap (no account is under any more): the fund's long is deleveraged
+        // whole against the profitable short at 841, where it loses (881 - 841) x 1,000 x 0.0005 = 20 USD, its cap exactly.
+        await Market.SetMarkPrice(830);
+        var after = await Eventually(async () =>
+        {
+            var view = await Account(fund).GetView();
+            Require(view.PositionIn(Symbol) == 0, $"the fund still holds {view.PositionIn(Symbol)} lots");
+            return view;
+        }, Deadline);
+        var deleveraged = Assert.Single(await JournalEvents(), e => e.Kind == EventKind.PositionDeleveraged);
+        Assert.Equal((fund, shortMaker, Side.Sell, 841L, 1_000L),
+            (deleveraged.AccountId, deleveraged.MakerAccountId, deleveraged.Side, deleveraged.Price, deleveraged.Size));
+        Assert.Equal(80 * Usd, after.Collateral);
+        Assert.Equal(1_000, (await liquidator.Stats()).FundDeleveraged);
+        var audit = await Cluster.Client.GetGrain<IAuditGrain>(0).Run();
+        Assert.True(audit.Balanced, audit.Describe());
+        Assert.Equal(0, audit.BadDebt);
+    }
+
+    [Fact]
     public async Task A_takeover_decided_before_the_account_moved_is_refused_and_changes_nothing()
     {
         const long seller = 4, buyer = 5, fund = 901;

@@ -82,14 +82,22 @@ public sealed class LostMessageLiquidationTests(PostgresFixture postgres) : Acco
         await VictimClosed(first);
         // 800 bankrupts the second (bankruptcy 801). The fund's first takeover now loses 40.5 USD at the mark: past its cap
         // (4% of 959.5 USD), so the second long is deleveraged against the short. A fund that did not know its first
-        // takeover would count no loss and take this one too.
+        // takeover would count no loss and take this one too. The fund's own loss passes its cap for deleveraging too (4% of
+        // the 1,000 USD it has without that loss): it is deleveraged whole against the same short at 801, where it loses
+        // (881 - 801) x 1,000 x 0.0005 = 40 USD.
         await Market.SetMarkPrice(800);
         await VictimClosed(second);
+        // The fund learns it only by asking (its pushes are lost): the journal says it.
+        await Eventually(async () =>
+        {
+            Require((await JournalEvents()).Any(e => e.Kind == EventKind.PositionDeleveraged && e.AccountId == fund), "the fund is not deleveraged yet");
+            return true;
+        }, Deadline);
 
         var events = await JournalEvents();
         Assert.Equal([(first, 1_000L)], events.Where(e => e.Kind == EventKind.PositionTakenOver).Select(e => (e.AccountId, e.Size)).ToList());
-        Assert.Equal([(second, shortMaker, 1_000L)],
-            events.Where(e => e.Kind == EventKind.PositionDeleveraged).Select(e => (e.AccountId, e.MakerAccountId, e.Size)).ToList());
+        Assert.Equal([(second, shortMaker, 801L, 1_000L), (fund, shortMaker, 801L, 1_000L)],
+            events.Where(e => e.Kind == EventKind.PositionDeleveraged).Select(e => (e.AccountId, e.MakerAccountId, e.Price, e.Size)).Order().ToList());
         Assert.True(_loss.Lost >= 1, "the takeover's push to the fund was not lost: the test proves nothing");
         await AuditBalances();
     }
