@@ -14,12 +14,13 @@ namespace Exchange.Risk;
 /// market at most three batched commands, each step naming the liquidated account's cursor (the market refuses every
 /// step of an account that moved since, and so runs a step sent twice once): the single-slice liquidation orders of the
 /// accounts the depth may absorb at their bankruptcy prices (<see cref="BookDepth"/>: each account sees the depth the
-/// accounts before it in the chunk would take), then their liquidation fees; and, at the same time, for those the book
+/// accounts before it in the chunk would take), then their liquidation fees (sent without holding the chunk: they are
+/// answered while the next chunk reads); and, at the same time, for those the book
 /// cannot absorb, the fund's takeovers within its cap and the minimal deleveraging. An order that found no depth after
 /// all waits for the fund and deleveraging in the next chunk; what a slice leaves comes back from the shard when the
 /// account reports its new position. It keeps no state that decides money: chunks are decided one after another, each
 /// seeing the fund as the previous one left it (the fund's view caught up with the market through the last takeover
-/// committed here, less the fees of the chunk's own book step) and each counterparty less what was taken from it here
+/// committed here, less the fees still on their way) and each counterparty less what was taken from it here
 /// (deleveraged, or traded against by a liquidation order) after its shard's row; the market refuses a transfer beyond
 /// either position all the same. The busier it is, the larger its chunks, so the market's turns and journal writes per
 /// account fall as a crash deepens.
@@ -32,6 +33,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     private readonly TakenSinceRows _taken = new();
     private readonly Dictionary<long, Found> _waiting = [];
     private Task? _draining;
+    private Task _charging = Task.CompletedTask; // the fees' batches sent and not yet answered (they never fail, see Charge)
     private long _fundAccountId; // the fund the market named last, so the next chunk reads it beside the market
     private long _fundMustHaveSeen, _batches, _chunks, _backstopped, _toBook, _refused, _transfers, _entries, _timed, _totalMs, _slowestMs;
     private long _readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs;
@@ -79,20 +81,25 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     /// </summary>
     private async Task Drain()
     {
-        while (_waiting.Count > 0 || _fundCheckDue)
+        do
         {
-            if (_waiting.Count > 0)
+            while (_waiting.Count > 0 || _fundCheckDue)
             {
-                var chunk = _waiting.Values.Take(Chunk).ToList();
-                foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
-                await Liquidate(chunk);
+                if (_waiting.Count > 0)
+                {
+                    var chunk = _waiting.Values.Take(Chunk).ToList();
+                    foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
+                    await Liquidate(chunk);
+                }
+                if (_fundCheckDue)
+                {
+                    _fundCheckDue = false;
+                    await FeesCharged(); // they move the fund's cursor, at which its deleveraging is decided
+                    await CheckFund();
+                }
             }
-            if (_fundCheckDue)
-            {
-                _fundCheckDue = false;
-                await CheckFund();
-            }
-        }
+            await FeesCharged(); // the drain ends with its fees answered; accounts found meanwhile are taken up again
+        } while (_waiting.Count > 0 || _fundCheckDue);
         _taken.ForgetOlderThan(TakenKept);
     }
 
@@ -199,10 +206,25 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             if (fills.Length == 0) Wait(chunk.First(f => f.Entry.AccountId == e.AccountId) with { Entry = e with { Cursor = after }, BookTried = true });
             else if (fee > 0) fees.Add(new ChargeLiquidationFeeCommand(e.AccountId, fee, after));
         }
-        // A fee refused (the account moved after its order) is not charged again: at most once, never twice.
-        if (fees.Count > 0) await market.ExecuteBatch([.. fees]);
+        // The fees do not hold the chunk: their batch goes to the market now and is answered while the next chunk reads
+        // and sends (often in the same group commit). A fee refused (the account moved after its order) is not charged
+        // again: at most once, never twice.
+        if (fees.Count > 0) _charging = Task.WhenAll(_charging, Charge(market, [.. fees]));
         _bookMs += Since(ref started);
         return refused;
+    }
+
+    /// <summary>One batch of liquidation fees; a failure is logged and the fees are not charged (never charged twice).</summary>
+    private async Task Charge(IMarketGrain market, MarketCommand[] fees)
+    {
+        try { await market.ExecuteBatch(fees); }
+        catch (Exception ex) { LogFeesFailed(ex, Symbol, fees.Length); }
+    }
+
+    private async Task FeesCharged()
+    {
+        await _charging;
+        _charging = Task.CompletedTask;
     }
 
     /// <summary>
@@ -214,7 +236,8 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
     /// <summary>
     /// The fund's view, which must include the last takeover committed here (its loss cap counts it): if that takeover's
     /// push has not reached the fund (lost, or late), the fund asks the market for what it missed first. Read before the
-    /// chunk's book step, it leaves out that step's fees: the fund is valued lower than it is, which only narrows its cap.
+    /// chunk's book step, it leaves out that step's fees and any earlier ones not yet committed: the fund is valued lower
+    /// than it is, which only narrows its cap.
     /// </summary>
     private Task<AccountView> FundView(long fundAccountId) => GrainFactory.GetGrain<IAccountGrain>(fundAccountId).GetViewAfter(Symbol, _fundMustHaveSeen);
 
@@ -259,4 +282,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Liquidator of {Symbol} could not finish a batch; its accounts decide themselves")]
     private partial void LogBatchFailed(Exception ex, string symbol);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Liquidator of {Symbol} could not charge {Count} liquidation fees; they are not charged")]
+    private partial void LogFeesFailed(Exception ex, string symbol, int count);
 }
