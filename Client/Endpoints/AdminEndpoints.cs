@@ -43,6 +43,7 @@ public static class AdminEndpoints
             .WithSummary("End the auction: trade the crossed orders at one price and reopen the market");
         BreakerEndpoints.MapAdmin(admin);
         LiquidationEndpoints.MapAdmin(admin);
+        JournalEndpoints.MapAdmin(admin);
         OpenInterestEndpoints.MapAdmin(admin);
         admin.MapPost("/markets/{symbol}/orders/reconcile", ReconcileOrders).Accepts<OrderReconcileRequest>("application/json")
             .Produces<OrderReconcileResponse>().WithSummary("Which of these (account, client order id) the market does not know");

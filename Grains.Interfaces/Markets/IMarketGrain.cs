@@ -29,6 +29,10 @@ public interface IMarketGrain : IGrainWithStringKey
     [ResponseTimeout(Hosting.ShortWait.Timeout)]
     Task<BookView> GetBook(int depth);
 
+    /// <summary>How long this activation's journal writes took (an operator's view of what every command waits for).</summary>
+    [ResponseTimeout(Hosting.ShortWait.Timeout)]
+    Task<JournalStats> GetJournalStats();
+
     /// <summary>
     /// The breaker's state: rules, reference, and in an auction the indicative uncross computed from the book by the
     /// rule the uncross itself uses (costs the crossed part of the book: cheap enough for a public read).

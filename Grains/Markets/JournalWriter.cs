@@ -48,6 +48,9 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
     public TimeSpan Latency => _writeStarted == 0 ? TimeSpan.Zero
         : TimeSpan.FromTicks(Math.Max(_lastWrite.Ticks, clock.GetElapsedTime(_writeStarted).Ticks));
 
+    /// <summary>How long the committed writes took.</summary>
+    public JournalWriteTimes Times { get; } = new();
+
     /// <summary>The batch new commands join.</summary>
     public PendingBatch Open { get; private set; } = new();
 
@@ -114,6 +117,7 @@ internal sealed class JournalWriter(string market, IMarketJournal journal, TimeP
             // The deadline holds even against a journal that ignores its token.
             await journal.Append(market, batch.ToJournalBatch(), deadline.Token).WaitAsync(options.AppendTimeout, clock);
             _lastWrite = clock.GetElapsedTime(_writeStarted);
+            Times.Record(_lastWrite, batch.Entries.Count);
             return true;
         }
         catch (JournalFencedException ex)

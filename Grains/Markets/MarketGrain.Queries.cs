@@ -18,6 +18,8 @@ public sealed partial class MarketGrain
 
     public Task<BreakerView> GetBreaker() => Answer(book => MarketViews.Breaker(Symbol, book));
 
+    public Task<JournalStats> GetJournalStats() => Task.FromResult(_writer.Times.Stats());
+
     public async Task<PublicTrade[]> GetRecentTrades(int limit)
     {
         await ReadyForQuery();

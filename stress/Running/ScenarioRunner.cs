@@ -112,6 +112,9 @@ public sealed class ScenarioRunner(Scenario scenario, string scenarioFile, IExch
         foreach (var symbol in markets.Keys)
             if (await api.AdminAsync(HttpMethod.Get, $"/admin/v1/markets/{symbol}/liquidator", null, ct) is { Ok: true } liquidator)
                 log.WriteLine($"{scenario.Name}: {symbol} liquidator {liquidator.Body}");
+        foreach (var symbol in markets.Keys)
+            if (await api.AdminAsync(HttpMethod.Get, $"/admin/v1/markets/{symbol}/journal", null, ct) is { Ok: true } journal)
+                log.WriteLine($"{scenario.Name}: {symbol} journal {journal.Body}");
         var final = await new FinalChecks(api, log).RunAsync(recorder.Acknowledged, [.. population.All], ct);
         await background.CancelAsync();
         await Task.WhenAll(playing, pricing, tasks[2], tasks[3], tasks[4], progress);
