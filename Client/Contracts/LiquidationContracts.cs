@@ -29,13 +29,14 @@ public sealed record LiquidationStepsResponse(string Symbol, bool Complete, long
 /// <param name="Chunks">Chunks of distinct accounts decided (an account found again while it waited is decided once).</param>
 /// <param name="Waiting">Accounts waiting to be decided now.</param>
 /// <param name="TimeMs">Where the chunks' time went, in total: reading the market, the book step (orders and fees), the fund's view
-/// (with the wait for its last takeovers), the deleveraging candidates, the transfers.</param>
+/// (with the wait for its last takeovers), the deleveraging candidates, the transfers; and, beside the chunks, the checks of the
+/// fund's loss against its cap (with its deleveraging past it).</param>
 /// <param name="FundChecks">Checks of the insurance fund's loss here against its cap (one per new mark while it may hold a position).</param>
 /// <param name="FundDeleveraged">The size of the fund's positions deleveraged here past its cap.</param>
 public sealed record LiquidatorResponse(string Symbol, long Batches, long Backstopped, long ToBook, long HandedBack, long Transfers,
     long Entries, long MeanMs, long SlowestMs, long Chunks, long Waiting, LiquidatorTimeResponse TimeMs, long FundChecks, string FundDeleveraged);
 
-public sealed record LiquidatorTimeResponse(long Read, long Book, long Fund, long Candidates, long Transfers);
+public sealed record LiquidatorTimeResponse(long Read, long Book, long Fund, long Candidates, long Transfers, long FundChecks);
 
 /// <param name="Balance">The fund's equity: its collateral plus the unrealised PnL of positions it took over.</param>
 /// <param name="FundLossCapBps">The most the fund may lose in this market, in basis points of its equity (positions it holds

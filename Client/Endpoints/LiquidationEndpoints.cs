@@ -53,7 +53,7 @@ public static class LiquidationEndpoints
         var stats = await cluster.GetGrain<ILiquidatorGrain>(spec.Symbol).Stats();
         return new LiquidatorResponse(spec.Symbol, stats.Batches, stats.Backstopped, stats.ToBook, stats.Refused, stats.Transfers,
             stats.Entries, stats.MeanMs, stats.SlowestMs, stats.Chunks, stats.Waiting,
-            stats.Time is { } t ? new LiquidatorTimeResponse(t.ReadMs, t.BookMs, t.FundMs, t.CandidatesMs, t.TransfersMs) : new(0, 0, 0, 0, 0),
+            stats.Time is { } t ? new LiquidatorTimeResponse(t.ReadMs, t.BookMs, t.FundMs, t.CandidatesMs, t.TransfersMs, t.FundChecksMs) : new(0, 0, 0, 0, 0, 0),
             stats.FundChecks, Units.Size(spec, stats.FundDeleveraged));
     }
 

@@ -57,8 +57,9 @@ public sealed record LiquidatorStats(long Batches, long Backstopped, long ToBook
 /// <param name="FundMs">Reading the fund, waiting until its view includes the takeovers committed before.</param>
 /// <param name="CandidatesMs">Reading the deleveraging candidates from the risk shards.</param>
 /// <param name="TransfersMs">Takeovers and deleveragings, committed.</param>
+/// <param name="FundChecksMs">Checking the fund's loss against its cap, and deleveraging it past it.</param>
 [GenerateSerializer, Immutable, Alias("LiquidatorTime")]
-public sealed record LiquidatorTime(long ReadMs, long BookMs, long FundMs, long CandidatesMs, long TransfersMs);
+public sealed record LiquidatorTime(long ReadMs, long BookMs, long FundMs, long CandidatesMs, long TransfersMs, long FundChecksMs = 0);
 
 /// <summary>
 /// Tells many accounts at once to check their margin: one message carries a chunk of account ids, and the worker (one

@@ -91,10 +91,9 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
                     foreach (var found in chunk) _waiting.Remove(found.Entry.AccountId);
                     await Liquidate(chunk);
                 }
-                if (_fundCheckDue)
+                if (FundCheckNow())
                 {
                     _fundCheckDue = false;
-                    await FeesCharged(); // they move the fund's cursor, at which its deleveraging is decided
                     await CheckFund();
                 }
             }
@@ -162,7 +161,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
 
     public Task<LiquidatorStats> Stats() => Task.FromResult(new LiquidatorStats(_batches, _backstopped, _toBook, _refused, _transfers, _entries,
         _timed == 0 ? 0 : _totalMs / _timed, _slowestMs, _chunks, _waiting.Count,
-        new LiquidatorTime(_readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs), _fundChecks, _fundDeleveraged));
+        new LiquidatorTime(_readMs, _bookMs, _fundMs, _candidatesMs, _transfersMs, _fundChecksMs), _fundChecks, _fundDeleveraged));
 
     /// <summary>Milliseconds since <paramref name="started"/>, which moves on to now.</summary>
     private long Since(ref long started)

@@ -69,7 +69,13 @@ public sealed class LiquidationApiTests(PostgresFixture postgres) : GatewayWithM
         // may send it again, to be refused): nothing went to the fund.
         Assert.True(liquidator.Node("batches").GetValue<long>() >= 1 && liquidator.Node("toBook").GetValue<long>() >= 1, liquidator.ToString());
         Assert.Equal((0L, 0L), (liquidator.Node("backstopped").GetValue<long>(), liquidator.Node("transfers").GetValue<long>()));
-        Assert.Equal(["read", "book", "fund", "candidates", "transfers"], liquidator.Node("timeMs").AsObject().Select(p => p.Key));
+        Assert.Equal(["read", "book", "fund", "candidates", "transfers", "fundChecks"], liquidator.Node("timeMs").AsObject().Select(p => p.Key));
+        // The journal's writes: every command above waited for one, and each write falls in one bucket.
+        var journal = await Api.Send(Gateway.Admin, HttpMethod.Get, $"/admin/v1/markets/{Symbol}/journal");
+        var writes = journal.Node("writes").GetValue<long>();
+        Assert.True(writes >= 5 && journal.Node("commands").GetValue<long>() >= writes, journal.ToString());
+        Assert.Equal(writes, journal.Node("buckets").AsArray().Sum(b => b!["writes"]!.GetValue<long>()));
+        Assert.Null(journal.Node("buckets").AsArray()[^1]!["upToMs"]?.GetValue<long>());
 
         var audit = await Api.Send(Gateway.Admin, HttpMethod.Get, "/admin/v1/audit");
         Assert.True(audit.Node("balanced").GetValue<bool>(), audit.ToString());
