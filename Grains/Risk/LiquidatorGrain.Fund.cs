@@ -13,19 +13,20 @@ namespace Exchange.Risk;
 public sealed partial class LiquidatorGrain
 {
     /// <summary>
-    /// While accounts wait, the fund is checked at most this often: each check is a few reads of a market busy with the
-    /// crash, between two chunks. Waiting costs the fund nothing (it is deleveraged at its cap's price, whenever that is).
+    /// While accounts wait, the fund is checked at most this often, between two chunks. Waiting costs the fund nothing: it
+    /// is deleveraged at its cap's price, whenever that is.
     /// </summary>
     private static readonly TimeSpan FundCheckWhileBusy = TimeSpan.FromSeconds(2);
 
     private bool _fundCheckDue;
-    private long _fundCheckedAt, _fundChecksMs;
-    private long _fundChecks, _fundDeleveraged;
+    private long _lastMark; // the latest trusted mark the market told, or a chunk read
+    private long _fundCheckedAt, _fundChecksMs, _fundChecks, _fundDeleveraged;
+    private (LiquidationRules Rules, MarketRisk Risk)? _terms; // as the last read of the market gave them
     private MarketSpec? _spec;
 
     public Task OnMark(long mark)
     {
-        _fundCheckDue = true;
+        (_lastMark, _fundCheckDue) = (mark, true);
         StartDraining();
         return Task.CompletedTask;
     }
@@ -38,9 +39,12 @@ public sealed partial class LiquidatorGrain
     }
 
     /// <summary>
-    /// The fund's loss here against its cap, at a trusted mark in a mode that trades: past it, the whole position is
-    /// deleveraged at the cap's price, decided at the fund's cursor (the market refuses it if the fund moved since; the
-    /// next mark checks again). The counterparties are ranked as for any account, less what was taken from them here.
+    /// The fund's loss here against its cap. First cheaply, with nothing asked of a market busy with a crash: the fund's
+    /// view as this liquidator's takeovers left it, at the latest mark told or read, with the rules and risk of the last read of
+    /// the market. Past the cap (rarely), again at now: a trusted mark in a mode that trades, the fees in flight answered
+    /// (they move the fund's cursor), the fund caught up with the market; then its whole position is deleveraged at the
+    /// cap's price, decided at the fund's cursor (the market refuses it if the fund moved since; the next mark checks
+    /// again). The counterparties are ranked as for any account, less what was taken from them here.
     /// </summary>
     private async Task CheckFund()
     {
@@ -48,17 +52,20 @@ public sealed partial class LiquidatorGrain
         try
         {
             var market = GrainFactory.GetGrain<IMarketGrain>(Symbol);
-            var (markRead, summaryRead) = (market.GetMark(), market.GetSummary());
             _spec ??= await market.GetSpec();
-            var (mark, summary) = (await markRead, await summaryRead);
-            if (_spec is null || mark.Untrusted || summary.Terms?.Liquidation is not { } rules
-                || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
+            if (_spec is null || (_terms ?? await ReadTerms(market)) is not var (rules, risk)) return;
             _fundChecks++;
-            if (await Fund(rules, mark.Price, summary.Terms.Risk) is not { } fund || !BackstopPlanner.FundPastCap(fund, rules)) return;
-            // Past it: the fees in flight move the fund's cursor, at which its deleveraging is decided; read it after them.
+            var seen = await FundView(rules.FundAccountId);
+            if (Holding(seen, _lastMark, risk) is not { } cheap || !BackstopPlanner.FundPastCap(cheap, rules)) return;
+
+            var (markRead, summaryRead) = (market.GetMark(), market.GetSummary());
+            var (mark, summary) = (await markRead, await summaryRead);
+            if (mark.Untrusted || summary.Terms?.Liquidation is null || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
+            (rules, risk) = (summary.Terms.Liquidation, summary.Terms.Risk);
+            _terms = (rules, risk);
             await FeesCharged();
-            if (await Fund(rules, mark.Price, summary.Terms.Risk) is not { } after || !BackstopPlanner.FundPastCap(after, rules)) return;
-            fund = after;
+            var now = await GrainFactory.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(Symbol, long.MaxValue);
+            if (Holding(now, mark.Price, risk) is not { } fund || !BackstopPlanner.FundPastCap(fund, rules)) return;
             var ranked = _taken.Ranked((await ReadCandidates(fund.Size > 0 ? Side.Sell : Side.Buy)).SelectMany(c => c));
             var plan = BackstopPlanner.DeleverageFund(fund, _spec.NotionalPerTickLot, _spec.MinPrice, _spec.MaxPrice, rules, ranked);
             if (plan.Sum(p => p.Transfer.Size) < Math.Abs(fund.Size)) RiskShards.RelearnHolders(GrainFactory, options.Value, Symbol);
@@ -85,13 +92,20 @@ public sealed partial class LiquidatorGrain
         }
     }
 
-    /// <summary>The fund's holding here, caught up with the market to now (its cursor names everything it holds here); null when flat.</summary>
-    private async Task<FundHolding?> Fund(LiquidationRules rules, long mark, MarketRisk risk)
+    private async Task<(LiquidationRules, MarketRisk)?> ReadTerms(IMarketGrain market)
     {
-        var view = await GrainFactory.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(Symbol, long.MaxValue);
+        var terms = (await market.GetSummary()).Terms;
+        return terms?.Liquidation is { } rules ? _terms = (rules, terms.Risk) : null;
+    }
+
+    /// <summary>
+    /// The fund's holding here valued at <paramref name="mark"/> (its view's own mark may lag: it learns marks from the
+    /// pushes it receives); null when it holds nothing here.
+    /// </summary>
+    private FundHolding? Holding(AccountView view, long mark, MarketRisk risk)
+    {
         var here = view.Positions.FirstOrDefault(p => p.Symbol == Symbol);
-        if (here is not { Size: not 0 }) return null;
-        // Valued at the market's mark of now: the fund's own may lag (it learns marks from the pushes it receives).
+        if (here is not { Size: not 0 } || mark <= 0) return null;
         var pnl = new PositionRisk(here.Size, here.Cost, mark, _spec!.NotionalPerTickLot, risk).UnrealisedPnl;
         return new FundHolding(here.Size, here.SettledSequence, pnl, checked(view.Equity - here.UnrealisedPnl + pnl), mark);
     }

@@ -121,6 +121,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
             // Never on an untrusted mark, never while paused, halted or cancel-only (liquidation waits for the auction).
             if (mark.Untrusted || summary.Terms?.Liquidation is not { } rules || summary.Mode is not (MarketMode.Open or MarketMode.PostOnly)) return;
             if (rules.FundAccountId != _fundAccountId) (_fundAccountId, backstopReads) = (rules.FundAccountId, backstopReads with { Fund = null });
+            (_terms, _lastMark) = ((rules, summary.Terms.Risk), mark.Price);
             var depth = new BookDepth(book.Bids, book.Asks, DepthLevels);
             List<BackstopEntry> toBook = [], backstop = [];
             foreach (var (e, verdictMark, _, _, bookTried) in chunk)
