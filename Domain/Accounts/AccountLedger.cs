@@ -248,6 +248,7 @@ public sealed class AccountLedger
         var fee = Money.Fee(Money.Notional(m.Spec, price, size), feeBps);
         Collateral = checked(Collateral + realised - fee);
         RealisedPnl = checked(RealisedPnl + realised);
+        m.RealisedPnl = checked(m.RealisedPnl + realised);
         FeesPaid = checked(FeesPaid + fee);
     }
 

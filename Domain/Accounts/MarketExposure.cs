@@ -25,6 +25,12 @@ public sealed class MarketExposure(MarketSpec spec)
 
     public ref Position Position => ref _position;
 
+    /// <summary>
+    /// The PnL realised here by closing positions (fills, takeovers, deleveragings), since the account's first event here
+    /// or a snapshot from before it was kept (0 then): an insurance fund's loss cap counts it.
+    /// </summary>
+    public long RealisedPnl { get; set; }
+
     /// <summary>The market sequence of the last event applied to this account.</summary>
     public long Cursor { get; set; }
 

@@ -13,9 +13,13 @@ public readonly record struct BackstopEntry(long AccountId, long Cursor, long Si
 
 /// <summary>
 /// A market's insurance fund as its account holds it there: its signed position, its cursor in the market, its unrealised
-/// PnL there at <paramref name="Mark"/>, and its equity at the same marks (every market).
+/// PnL there at <paramref name="Mark"/>, its equity at the same marks (every market), and the PnL it realised there before.
 /// </summary>
-public readonly record struct FundHolding(long Size, long Cursor, long UnrealisedPnl, long Equity, long Mark);
+public readonly record struct FundHolding(long Size, long Cursor, long UnrealisedPnl, long Equity, long Mark, long RealisedPnl = 0)
+{
+    /// <summary>What the fund has lost in the market, realised and at the mark (0 when it is ahead).</summary>
+    public long Loss => Math.Max(0, -checked(UnrealisedPnl + RealisedPnl));
+}
 
 /// <summary>A planned takeover or deleveraging, with the cursor of the liquidated account it was decided at.</summary>
 public readonly record struct PlannedTransfer(PositionTransfer Transfer, long AccountCursor);
@@ -61,17 +65,19 @@ public static class BackstopPlanner
     }
 
     /// <summary>
-    /// Whether the fund's loss in a market has passed its cap: <see cref="LiquidationRules.FundLossCapBps"/> of what the fund
-    /// would be worth without that loss (its equity plus the loss). A takeover counts the cap on the fund's equity of now,
+    /// Whether the fund's loss in a market (what it realised there and what its position there loses at the mark) has passed
+    /// its cap: <see cref="LiquidationRules.FundLossCapBps"/> of what the fund would be worth without that loss (its equity
+    /// plus the loss), while the position it holds there loses. A takeover counts the cap on the fund's equity of now,
     /// which already carries the loss, so it stops sooner: a takeover within its cap never puts the fund past it at once;
-    /// only the price running on afterwards does.
+    /// only the price running on afterwards does. Counting what was realised keeps a fund deleveraged at its cap from
+    /// taking over again in that market and being drained one cap at a time.
     /// </summary>
     public static bool FundPastCap(FundHolding fund, LiquidationRules rules) =>
-        fund.Size != 0 && -fund.UnrealisedPnl > FundLossAllowed(fund, rules);
+        fund.Size != 0 && fund.UnrealisedPnl < 0 && fund.Loss > FundLossAllowed(fund, rules);
 
     private static long FundLossAllowed(FundHolding fund, LiquidationRules rules)
     {
-        var worth = (Int128)fund.Equity + Math.Max(0, -fund.UnrealisedPnl);
+        var worth = (Int128)fund.Equity + fund.Loss;
         return worth <= 0 ? 0 : (long)(worth * rules.FundLossCapBps / Accounts.Money.BasisPointsPerUnit);
     }
 
@@ -88,9 +94,11 @@ public static class BackstopPlanner
         LiquidationRules rules, IEnumerable<AdlCandidate> ranked)
     {
         if (!FundPastCap(fund, rules)) return [];
-        // What the fund may still lose is negative: the price where closing leaves it at zero is the cap's price.
+        // What the position may still lose is the cap less what was realised there (never below zero: the fund does not gain
+        // from the closing); from the mark, the price where it loses exactly that is the cap's price.
+        var leftForPosition = Math.Max(0, checked(FundLossAllowed(fund, rules) + fund.RealisedPnl));
         var price = LiquidationPolicy.BankruptcyPrice(notionalPerTickLot, minPrice, maxPrice,
-            checked(FundLossAllowed(fund, rules) + fund.UnrealisedPnl), fund.Size, fund.Mark);
+            checked(leftForPosition + fund.UnrealisedPnl), fund.Size, fund.Mark);
         var side = fund.Size > 0 ? Side.Sell : Side.Buy;
         var opposite = ranked.Where(c => c.AccountId != rules.FundAccountId && c.Size != 0 && (c.Size > 0) != (fund.Size > 0));
         return [.. LiquidationPolicy.Deleverage(fund.Size, opposite).Select(d => new PlannedTransfer(
@@ -98,7 +106,7 @@ public static class BackstopPlanner
     }
 
     /// <param name="fundEquity">The fund's equity at the marks, before the batch.</param>
-    /// <param name="fundPnlHere">The fund's unrealised PnL in this market at <paramref name="mark"/>, before the batch.</param>
+    /// <param name="fundPnlHere">The fund's PnL in this market, realised and unrealised at <paramref name="mark"/>, before the batch.</param>
     /// <param name="shorts">Profitable shorts, best ranked first (the counterparties when longs are closed).</param>
     /// <param name="longs">Profitable longs, best ranked first (the counterparties when shorts are closed).</param>
     public static List<PlannedTransfer> Plan(IReadOnlyList<BackstopEntry> entries, long mark, long notionalPerTickLot, long fundEquity,

@@ -110,10 +110,16 @@ public sealed record PositionView(string Symbol, long Size, long Cost, long Mark
 
 /// <param name="MarginRatioPpm">Maintenance margin over equity in parts per million: liquidation at 1,000,000 and above.</param>
 /// <param name="Liquidating">A liquidation of this account is in progress.</param>
+/// <param name="RealisedBySymbol">The PnL realised in each market the account has been in (an insurance fund's loss cap
+/// counts it, whether or not the fund holds a position there now).</param>
 [GenerateSerializer, Immutable, Alias("AccountView")]
 public sealed record AccountView(long AccountId, long Collateral, long Equity, long InitialMargin, long MaintenanceMargin,
     long Available, long FeesPaid, long RealisedPnl, PositionView[] Positions, long MarginRatioPpm = 0, bool Liquidating = false,
-    long FundingPaid = 0);
+    long FundingPaid = 0, Dictionary<string, long>? RealisedBySymbol = null)
+{
+    /// <summary>The PnL realised in <paramref name="symbol"/> (0: none, or never there).</summary>
+    public long RealisedIn(string symbol) => RealisedBySymbol?.GetValueOrDefault(symbol) ?? 0;
+}
 
 [GenerateSerializer, Immutable, Alias("AccountAudit")]
 public sealed record AccountAudit(long AccountId, long Collateral, long UnrealisedPnl, long Deposited, long Withdrawn,

@@ -76,7 +76,10 @@ public sealed partial class LiquidatorGrain
             {
                 if (outcomes[i].Status != CommandStatus.Committed || outcomes[i].Events.Any(e => e.Kind == EventKind.OrderRejected)) continue;
                 var t = plan[i].Transfer;
-                _taken.Record(t.CounterpartyId, outcomes[i].Events.Max(e => e.Sequence), t.Size);
+                var sequence = outcomes[i].Events.Max(e => e.Sequence);
+                // The first look reads the fund's view from here on: it must show the fund deleveraged.
+                _fundMustHaveSeen = Math.Max(_fundMustHaveSeen, sequence);
+                _taken.Record(t.CounterpartyId, sequence, t.Size);
                 (_transfers, lots) = (_transfers + 1, lots + t.Size);
             }
             _fundDeleveraged += lots;
@@ -107,7 +110,7 @@ public sealed partial class LiquidatorGrain
         var here = view.Positions.FirstOrDefault(p => p.Symbol == Symbol);
         if (here is not { Size: not 0 } || mark <= 0) return null;
         var pnl = new PositionRisk(here.Size, here.Cost, mark, _spec!.NotionalPerTickLot, risk).UnrealisedPnl;
-        return new FundHolding(here.Size, here.SettledSequence, pnl, checked(view.Equity - here.UnrealisedPnl + pnl), mark);
+        return new FundHolding(here.Size, here.SettledSequence, pnl, checked(view.Equity - here.UnrealisedPnl + pnl), mark, view.RealisedIn(Symbol));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Insurance fund {Fund} of {Symbol} passed its loss cap (unrealised {Pnl} minor units): deleveraged {Lots} of its {Size} lots at {Price}")]

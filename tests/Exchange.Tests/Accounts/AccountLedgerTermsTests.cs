@@ -61,4 +61,22 @@ public sealed class AccountLedgerTermsTests
         var market = restored.Find(spec.Symbol)!;
         Assert.Equal((Fees50Margin20, MarketMode.PostOnly, 3L), (market.Risk, market.Mode, market.Cursor));
     }
+
+    [Fact]
+    public void The_pnl_realised_in_a_market_is_kept_per_market_and_by_a_snapshot()
+    {
+        var spec = Usd(risk: Fees10);
+        var ledger = new AccountLedger(7);
+        ledger.Deposit(1_000_000_000);
+        ledger.Track(spec);
+        // Buys 10 lots at 100, sells them at 97: 10 x 3 USD = 30 USD realised in this market (fees apart).
+        Assert.True(ledger.Apply(spec.Symbol, 0, [MarketEvent.Trade(1, 0, 5, 7, Side.Buy, 4, 8, 100, 10, 0, 0),
+            MarketEvent.Trade(2, 0, 6, 7, Side.Sell, 4, 9, 97, 10, 0, 0)]));
+        Assert.Equal(-30_000_000, ledger.Find(spec.Symbol)!.RealisedPnl);
+        Assert.Equal(ledger.RealisedPnl, ledger.Find(spec.Symbol)!.RealisedPnl);
+
+        var restored = new AccountLedger(7);
+        AccountSnapshot.Of(ledger).RestoreInto(restored, _ => spec);
+        Assert.Equal(-30_000_000, restored.Find(spec.Symbol)!.RealisedPnl);
+    }
 }

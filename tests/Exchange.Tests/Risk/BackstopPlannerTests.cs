@@ -164,6 +164,26 @@ public sealed class BackstopPlannerTests
     }
 
     [Fact]
+    public void What_the_fund_realised_in_the_market_counts_against_its_cap()
+    {
+        // Short 10 with the mark at 120 losing 20 USD (entry 118), after realising -10 USD here before; worth 70: without
+        // the 30 USD lost here, 100, so its cap is 20 USD, passed. The position may lose only the 10 USD left: bought back
+        // at 119, where it loses (119 - 118) x 10 = 10 USD.
+        var fund = new FundHolding(-10, 40, -20 * Unit, 70 * Unit, 120, RealisedPnl: -10 * Unit);
+        Assert.True(BackstopPlanner.FundPastCap(fund, Rules));
+        var plan = BackstopPlanner.DeleverageFund(fund, Unit, 1, 1_000, Rules, [new AdlCandidate(50, 10, 1)]);
+        Assert.Equal([new PlannedTransfer(new PositionTransfer(PositionTransferKind.Deleverage, Fund, 50, Side.Buy, 119, 10), 40)], plan);
+
+        // Realised beyond its cap already: the position closes where it loses nothing (its entry, 118), never at a gain.
+        var spent = fund with { RealisedPnl = -30 * Unit, Equity = 50 * Unit };
+        Assert.Equal(118, BackstopPlanner.DeleverageFund(spent, Unit, 1, 1_000, Rules, [new AdlCandidate(50, 10, 1)]).Single().Transfer.Price);
+        // A position in profit is never deleveraged, whatever was realised before.
+        Assert.False(BackstopPlanner.FundPastCap(spent with { UnrealisedPnl = 5 * Unit }, Rules));
+        // And takeovers count it too: the loss so far (50 USD) is beyond what 20% of 50 USD allows.
+        Assert.Equal(0, LiquidationPolicy.FundTakeover(10, 92, 90, Unit, 50 * Unit, Rules, lossSoFar: spent.Loss));
+    }
+
+    [Fact]
     public void The_fund_deleveraged_past_its_cap_loses_at_most_its_cap_and_less_than_a_tick_more_than_the_price_grants()
     {
         Gen.Select(Gen.Long[-50, 50].Where(s => s != 0), Gen.Long[200, 800], Gen.Long[-400, 400], Gen.Long[0, 2_000], Gen.Int[0, 10_000])
