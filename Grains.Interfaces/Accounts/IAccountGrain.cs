@@ -119,6 +119,9 @@ public sealed record AccountView(long AccountId, long Collateral, long Equity, l
 {
     /// <summary>The PnL realised in <paramref name="symbol"/> (0: none, or never there).</summary>
     public long RealisedIn(string symbol) => RealisedBySymbol?.GetValueOrDefault(symbol) ?? 0;
+
+    /// <summary>The PnL in <paramref name="symbol"/>: realised there, and what the position there gains or loses at the view's mark.</summary>
+    public long PnlIn(string symbol) => checked((Positions.FirstOrDefault(p => p.Symbol == symbol)?.UnrealisedPnl ?? 0) + RealisedIn(symbol));
 }
 
 [GenerateSerializer, Immutable, Alias("AccountAudit")]

@@ -132,7 +132,14 @@ public sealed partial class AccountGrain(
                 x.Market.Position.UnrealisedPnl(x.Market.Spec, MarkOf(x.Market.Spec.Symbol)), x.Market.OpenOrders.Count, x.Market.Cursor,
                 marks.Count == 0 ? 0 : Risk.LiquidationPolicy.LiquidationPrice(x.Market.Spec, _ledger.Collateral, risks, x.Index)))],
             Risk.LiquidationPolicy.MarginRatioPpm(equity, maintenance), _liquidation.InProgress, _ledger.FundingPaid,
-            _ledger.Markets.Any(m => m.RealisedPnl != 0) ? _ledger.Markets.Where(m => m.RealisedPnl != 0).ToDictionary(m => m.Spec.Symbol, m => m.RealisedPnl) : null);
+            RealisedBySymbol());
+    }
+
+    /// <summary>Null when nothing was realised anywhere, so two views of an account that never closed a position compare equal.</summary>
+    private Dictionary<string, long>? RealisedBySymbol()
+    {
+        var realised = _ledger.Markets.Where(m => m.RealisedPnl != 0).ToDictionary(m => m.Spec.Symbol, m => m.RealisedPnl);
+        return realised.Count > 0 ? realised : null;
     }
 
     public async Task<AccountView> GetViewAfter(string symbol, long sequence)

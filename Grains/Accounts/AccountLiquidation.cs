@@ -128,7 +128,7 @@ internal sealed class AccountLiquidation(long accountId, AccountLedger ledger, A
         // The fund's loss cap counts its takeovers in this market, the liquidator's too: it catches up with the market first.
         var fund = await grains.GetGrain<IAccountGrain>(rules.FundAccountId).GetViewAfter(symbol, long.MaxValue);
         // What it realised there counts too: a fund deleveraged at its cap takes nothing more there.
-        var lossSoFar = -Math.Min(0, (fund.Positions.FirstOrDefault(p => p.Symbol == symbol)?.UnrealisedPnl ?? 0) + fund.RealisedIn(symbol));
+        var lossSoFar = -Math.Min(0, fund.PnlIn(symbol));
         var taken = LiquidationPolicy.FundTakeover(size, bankruptcy, mark, m.Spec.NotionalPerTickLot, fund.Equity, rules, lossSoFar);
         if (taken > 0)
         {

@@ -178,7 +178,7 @@ public sealed partial class MarketGrain : Grain, IMarketGrain, IJournaledMarket
         // After a reload the batch is already in memory (recent events, trades, the mark): it is only announced.
         if (!reloaded) Remember(batch);
         if (batch.HasEntries) _accounts.Notify(batch, _mark.Report);
-        _risk.Publish(_mark.Report, _book!.Terms, _book.Terms.Liquidation is { } rules ? _book.Positions.Of(rules.FundAccountId) : 0);
+        _risk.Publish(_mark.Report, _book!.Terms.Risk, _book.Terms.Liquidation is { } rules ? _book.Positions.Of(rules.FundAccountId) : 0);
         if (batch.Trip is { } trip) TellBreaker(trip);
         if (batch.Update is { } update && _observers.Count > 0) _observers.Notify(o => o.OnMarketData(update));
     }

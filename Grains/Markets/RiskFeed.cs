@@ -16,9 +16,8 @@ internal sealed class RiskFeed(string symbol, IGrainFactory grains, int shards)
     private MarketRisk? _risk;
 
     /// <param name="fundPosition">The insurance fund's position here (0: none, or no liquidation rules).</param>
-    public void Publish(MarkReport mark, MarketTerms terms, long fundPosition)
+    public void Publish(MarkReport mark, MarketRisk risk, long fundPosition)
     {
-        var risk = terms.Risk;
         if (mark.Price <= 0 || (mark.Price == _sent.Price && mark.Untrusted == _sent.Untrusted && ReferenceEquals(risk, _risk))) return;
         if (fundPosition != 0 && !mark.Untrusted && mark.Price != _sent.Price)
             _ = grains.GetGrain<ILiquidatorGrain>(symbol).OnMark(mark.Price);

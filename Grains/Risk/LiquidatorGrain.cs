@@ -252,7 +252,7 @@ public sealed partial class LiquidatorGrain(IOptions<RiskOptions> options, TimeP
         var longs = entries.Any(e => e.Size < 0) ? _taken.Ranked((await (reads.Longs ?? ReadCandidates(Side.Buy))).SelectMany(c => c)) : [];
         _candidatesMs += Since(ref started);
         // Its loss here, realised included: a fund deleveraged at its cap takes nothing more here.
-        var fundHere = (fund.Positions.FirstOrDefault(p => p.Symbol == Symbol)?.UnrealisedPnl ?? 0) + fund.RealisedIn(Symbol);
+        var fundHere = fund.PnlIn(Symbol);
         var plan = BackstopPlanner.Plan(entries, batch.Mark, batch.NotionalPerTickLot, fund.Equity, fundHere, rules, shorts, longs);
         if (plan.Sum(p => p.Transfer.Size) < entries.Where(e => e.AccountId != rules.FundAccountId).Sum(e => Math.Abs(e.Size)))
             RiskShards.RelearnHolders(GrainFactory, options.Value, Symbol);
